@@ -1,0 +1,599 @@
+//! The bot: takes normalised events from any adapter, applies the rules, answers with
+//! platform-neutral [`Outgoing`] messages. Adapters never decide; they only translate.
+
+use tracing::error;
+
+use super::command::{self, Command, UserError};
+use super::directory::{Draft, Entry, Field, Raw, region_label, slugify};
+use super::help;
+use super::identity::{Actor, Role};
+use super::reply::{Block, Item, Outgoing, Reply};
+use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
+use super::vocab::Vocab;
+use crate::store::{GroupSummary, Store, StoreError, SuggestionStatus};
+
+/// Something that happened on a platform, in the bot's terms.
+#[derive(Debug, Clone)]
+pub enum Incoming {
+    /// A command line (`/findgroup …`, `!findgroup …`, a console line).
+    Command { actor: Actor, text: String },
+    /// A reaction added to or removed from one of the bot's posts.
+    Reaction {
+        actor: Actor,
+        post: String,
+        emoji: String,
+        added: bool,
+    },
+}
+
+/// Why handling failed: the member's mistake (shown) or ours (logged, not shown).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    User(#[from] UserError),
+    #[error(transparent)]
+    Internal(#[from] StoreError),
+}
+
+type Handled = Result<Vec<Outgoing>, Failure>;
+
+/// The platform-free bot.
+#[derive(Clone, Debug)]
+pub struct Bot {
+    store: Store,
+}
+
+impl Bot {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Handles one event and returns what to send.
+    pub async fn handle(&self, incoming: Incoming) -> Vec<Outgoing> {
+        let result = match incoming {
+            Incoming::Command { actor, text } => self.command(&actor, &text).await,
+            // No feature reacts to reactions yet (meetup RSVPs will); they change nothing.
+            Incoming::Reaction { .. } => Ok(Vec::new()),
+        };
+        match result {
+            Ok(out) => out,
+            Err(Failure::User(e)) => vec![Outgoing::Reply(Reply::problem(e.0))],
+            Err(Failure::Internal(e)) => {
+                error!(error = ?e, "command failed");
+                vec![Outgoing::Reply(Reply::problem(
+                    "something went wrong on my side, and nothing was changed. Please try again \
+                     in a moment.",
+                ))]
+            }
+        }
+    }
+
+    async fn command(&self, actor: &Actor, text: &str) -> Handled {
+        let invocation = command::invocation(text)?;
+        let needed = invocation.spec.role;
+        if !actor.role.allows(needed) {
+            let alternative = if invocation.spec.name.starts_with("group")
+                || invocation.spec.name.starts_with("review")
+            {
+                " To propose a group for the directory, use /suggestgroup."
+            } else {
+                ""
+            };
+            return Err(UserError::new(format!(
+                "/{} is for {needed}s, and you are {} {} here; nothing was changed.{alternative}",
+                invocation.spec.name,
+                if actor.role == Role::Member {
+                    "a"
+                } else {
+                    "an"
+                },
+                actor.role
+            ))
+            .into());
+        }
+        let command = command::typed(invocation)?;
+        self.run(actor, command).await
+    }
+
+    async fn run(&self, actor: &Actor, command: Command) -> Handled {
+        let reply = match command {
+            Command::Help(topic) => {
+                help::help(topic.as_deref(), actor.role, actor.community.platform)?
+            }
+            Command::Crisis => help::crisis(),
+            Command::FindGroup { query, page } => self.find_group(&query, page).await?,
+            Command::GroupShow(key) => self.show_group(&key).await?,
+            Command::GroupAdd(draft) => self.add_group(&draft).await?,
+            Command::GroupEdit(key, changes) => self.edit_group(&key, &changes).await?,
+            Command::GroupRemove(key) => self.remove_group(&key).await?,
+            Command::SuggestGroup { draft, note } => {
+                self.suggest(actor, &draft, note.as_deref()).await?
+            }
+            Command::ReviewList => self.review_list().await?,
+            Command::ReviewApprove { id, draft } => return self.approve(actor, id, draft).await,
+            Command::ReviewReject { id, reason } => return self.reject(actor, id, &reason).await,
+        };
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    async fn find_group(&self, query: &SearchQuery, page: u32) -> Result<Reply, Failure> {
+        let offset = (page - 1) * PAGE_SIZE;
+        let found = self.store.search_groups(query, PAGE_SIZE, offset).await?;
+        let command_line = query.to_command();
+        if found.total == 0 {
+            return self.no_results(query).await;
+        }
+        let pages = found.total.div_ceil(u64::from(PAGE_SIZE));
+        if found.hits.is_empty() {
+            return Err(UserError::new(format!(
+                "There {} only {pages} page{} of results for {command_line}.",
+                if pages == 1 { "is" } else { "are" },
+                if pages == 1 { "" } else { "s" }
+            ))
+            .into());
+        }
+        let plural = if found.total == 1 { "" } else { "s" };
+        let mut reply = Reply::channel(format!(
+            "{} group{plural} for {command_line} (page {page} of {pages})",
+            found.total
+        ))
+        .block(Block::Items {
+            first_number: offset as usize + 1,
+            items: found.hits.iter().map(summary_item).collect(),
+        });
+        let footer = if u64::from(page) < pages {
+            format!(
+                "Next page: {command_line} page:{}  ·  In crisis? /crisis",
+                page + 1
+            )
+        } else {
+            "Details: /group show KEY  ·  In crisis? /crisis".to_owned()
+        };
+        reply = reply.footer(footer);
+        Ok(reply)
+    }
+
+    /// Says which filter emptied the result and offers the nearest alternatives.
+    async fn no_results(&self, query: &SearchQuery) -> Result<Reply, Failure> {
+        let command_line = query.to_command();
+        let mut reply = Reply::channel(format!("No groups match {command_line}."));
+        let filters = query.active_filters();
+        let mut culprits = Vec::new();
+        if filters.len() > 1 {
+            for filter in &filters {
+                let n = self.store.count_groups(&query.without(*filter)).await?;
+                if n > 0 {
+                    culprits.push((*filter, n));
+                }
+            }
+        }
+        for (filter, n) in &culprits {
+            reply = reply.text(format!(
+                "{} is what empties it: without it there {} {n} match{}.",
+                query.describe(*filter),
+                if *n == 1 { "is" } else { "are" },
+                if *n == 1 { "" } else { "es" },
+            ));
+        }
+        if culprits.is_empty() && filters.len() > 1 {
+            reply = reply.text("No single filter empties it; try fewer filters.");
+        } else if filters == [Filter::Text] {
+            reply = reply.text(
+                "No entry mentions those words. Try other words or a filter \
+                                such as specialty:, state: or kind:.",
+            );
+        }
+        // The nearest alternatives: national groups when no local one exists, otherwise the
+        // query with the filter that emptied it removed.
+        let alternative = match (query.region, culprits.first()) {
+            (Some(Region::State(_)), _) => {
+                let mut q = query.without(Filter::State);
+                q.region = Some(Region::National);
+                Some(("National groups instead", q))
+            }
+            (_, Some((filter, _))) => Some(("Nearest matches", query.without(*filter))),
+            _ => None,
+        };
+        if let Some((label, q)) = alternative {
+            let near = self.store.search_groups(&q, 3, 0).await?;
+            if !near.hits.is_empty() {
+                reply = reply
+                    .text(format!("{label} ({}):", q.to_command()))
+                    .block(Block::Items {
+                        first_number: 1,
+                        items: near.hits.iter().map(summary_item).collect(),
+                    });
+            }
+        }
+        Ok(reply.footer("In crisis? /crisis lists lines you can call or text now."))
+    }
+
+    async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
+        let entry = self.existing(key).await?;
+        Ok(entry_reply(&entry))
+    }
+
+    async fn existing(&self, key: &str) -> Result<Entry, Failure> {
+        self.store.group(key).await?.ok_or_else(|| {
+            UserError::new(format!(
+                "No entry has the key {key}. Keys are shown under each /findgroup result."
+            ))
+            .into()
+        })
+    }
+
+    async fn add_group(&self, draft: &Draft) -> Result<Reply, Failure> {
+        let entry = Entry::from_draft(draft).map_err(|e| invalid("The entry was not added", &e))?;
+        if !self.store.add_group(&entry).await? {
+            return Err(UserError::new(format!(
+                "An entry with the key {} exists already; nothing was changed. Give another \
+                 key:, or change that one with /group edit {}.",
+                entry.key, entry.key
+            ))
+            .into());
+        }
+        Ok(
+            Reply::channel(format!("Added {} to the directory.", entry.name))
+                .footer(format!("See it: /group show {}", entry.key)),
+        )
+    }
+
+    async fn edit_group(&self, key: &str, changes: &Draft) -> Result<Reply, Failure> {
+        let before = self.existing(key).await?;
+        let mut draft = before.to_draft();
+        for (field, value) in changes {
+            if value == &Raw::Text(String::new()) {
+                draft.remove(field);
+            } else {
+                draft.insert(*field, value.clone());
+            }
+        }
+        let after =
+            Entry::from_draft(&draft).map_err(|e| invalid("The entry was not changed", &e))?;
+        let changed: Vec<&str> = Field::ALL
+            .iter()
+            .filter(|f| before.to_draft().get(f) != after.to_draft().get(f))
+            .map(|f| f.name())
+            .collect();
+        if changed.is_empty() {
+            return Ok(Reply::channel(format!(
+                "Nothing to change: {key} already has those values."
+            )));
+        }
+        if !self.store.replace_group(key, &after).await? {
+            return Err(UserError::new(format!(
+                "The key {} is taken by another entry; nothing was changed.",
+                after.key
+            ))
+            .into());
+        }
+        Ok(
+            Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")))
+                .footer(format!("See it: /group show {}", after.key)),
+        )
+    }
+
+    async fn remove_group(&self, key: &str) -> Result<Reply, Failure> {
+        let entry = self.existing(key).await?;
+        self.store.remove_group(key).await?;
+        Ok(Reply::channel(format!(
+            "Removed {} ({}) from the directory.",
+            entry.name, entry.key
+        )))
+    }
+
+    async fn suggest(
+        &self,
+        actor: &Actor,
+        draft: &Draft,
+        note: Option<&str>,
+    ) -> Result<Reply, Failure> {
+        // Check the fields the member gave; the rest (key, kind, …) an admin fills in at review.
+        let mut trial = draft.clone();
+        let placeholders = [
+            (Field::Key, "placeholder"),
+            (Field::Kind, "association"),
+            (Field::Specialties, "all"),
+            (Field::Format, "online"),
+            (Field::Cost, "free"),
+            (Field::Facilitation, "none"),
+        ];
+        for (field, value) in placeholders {
+            trial
+                .entry(field)
+                .or_insert_with(|| Raw::Text(value.to_owned()));
+        }
+        if let Err(errors) = Entry::from_draft(&trial) {
+            let given: Vec<_> = errors
+                .into_iter()
+                .filter(|e| draft.contains_key(&e.field))
+                .collect();
+            if !given.is_empty() {
+                return Err(invalid("The suggestion was not sent", &given).into());
+            }
+        }
+        let id = self
+            .store
+            .add_suggestion(&actor.member, draft, note)
+            .await?;
+        Ok(Reply::private(format!(
+            "Thank you: your suggestion is #{id} in the review queue."
+        ))
+        .text(
+            "An admin will look at it; you will hear from me privately when it is approved or \
+             turned down.",
+        ))
+    }
+
+    async fn review_list(&self) -> Result<Reply, Failure> {
+        let pending = self.store.pending_suggestions().await?;
+        if pending.is_empty() {
+            return Ok(Reply::private("No suggestions are waiting for review."));
+        }
+        let items = pending
+            .iter()
+            .map(|s| {
+                let text = |f: Field| match s.draft.get(&f) {
+                    Some(Raw::Text(t)) => t.clone(),
+                    Some(Raw::List(l)) => l.join(", "),
+                    Some(Raw::Bool(b)) => b.to_string(),
+                    None => String::new(),
+                };
+                let missing: Vec<&str> = [
+                    Field::Kind,
+                    Field::Specialties,
+                    Field::Format,
+                    Field::Cost,
+                    Field::Facilitation,
+                ]
+                .into_iter()
+                .filter(|f| !s.draft.contains_key(f))
+                .map(Field::name)
+                .collect();
+                let mut lines = vec![text(Field::Description)];
+                let given: Vec<String> = s
+                    .draft
+                    .iter()
+                    .filter(|(f, _)| !matches!(f, Field::Name | Field::Url | Field::Description))
+                    .map(|(f, _)| format!("{f}: {}", text(*f)))
+                    .collect();
+                if !given.is_empty() {
+                    lines.push(given.join("; "));
+                }
+                if let Some(note) = &s.note {
+                    lines.push(format!("Note: {note}"));
+                }
+                if !missing.is_empty() {
+                    lines.push(format!("To add when approving: {}", missing.join(", ")));
+                }
+                Item {
+                    title: format!("#{} {}", s.id, text(Field::Name)),
+                    subtitle: format!(
+                        "suggested by {} on {}",
+                        s.by.display_name,
+                        &s.created_at[..10]
+                    ),
+                    lines,
+                    link: s.draft.get(&Field::Url).map(|_| text(Field::Url)),
+                }
+            })
+            .collect();
+        Ok(Reply::private(format!(
+            "{} suggestion(s) waiting for review",
+            pending.len()
+        ))
+        .block(Block::Items {
+            first_number: 1,
+            items,
+        })
+        .footer("/review approve ID [field:value …]  ·  /review reject ID reason:…"))
+    }
+
+    async fn pending(&self, id: i64) -> Result<crate::store::Suggestion, Failure> {
+        let Some(s) = self.store.suggestion(id).await? else {
+            return Err(UserError::new(format!(
+                "There is no suggestion #{id}. /review list shows the pending ones."
+            ))
+            .into());
+        };
+        if s.status != SuggestionStatus::Pending {
+            let what = if s.status == SuggestionStatus::Approved {
+                "approved"
+            } else {
+                "turned down"
+            };
+            return Err(UserError::new(format!("Suggestion #{id} was already {what}.")).into());
+        }
+        Ok(s)
+    }
+
+    async fn approve(&self, actor: &Actor, id: i64, overrides: Draft) -> Handled {
+        let suggestion = self.pending(id).await?;
+        let mut draft = suggestion.draft.clone();
+        draft.extend(overrides);
+        if !draft.contains_key(&Field::Key) {
+            let name = match draft.get(&Field::Name) {
+                Some(Raw::Text(n)) => n.clone(),
+                _ => String::new(),
+            };
+            draft.insert(Field::Key, Raw::Text(self.free_key(&slugify(&name)).await?));
+        }
+        let entry = Entry::from_draft(&draft).map_err(|e| {
+            let mut failure = invalid(&format!("Suggestion #{id} can't be approved yet"), &e);
+            failure.0.push_str(&format!(
+                "\nGive what is missing: /review approve {id} kind:… specialty:… format:… \
+                 cost:… facilitation:…"
+            ));
+            failure
+        })?;
+        if !self
+            .store
+            .approve_suggestion(id, &entry, &actor.member.user)
+            .await?
+        {
+            return Err(UserError::new(format!(
+                "Suggestion #{id} was not approved: the key {} is taken (give another key:) or \
+                 it was decided meanwhile. Nothing was changed.",
+                entry.key
+            ))
+            .into());
+        }
+        Ok(vec![
+            Outgoing::Reply(
+                Reply::private(format!(
+                    "Approved #{id}: {} is now in the directory.",
+                    entry.name
+                ))
+                .footer(format!("See it: /group show {}", entry.key)),
+            ),
+            Outgoing::Direct {
+                to: suggestion.by,
+                reply: Reply::private(format!(
+                    "Good news: your suggestion \"{}\" was approved and is now in the directory.",
+                    entry.name
+                ))
+                .footer(format!("See it: /group show {}", entry.key)),
+            },
+        ])
+    }
+
+    async fn reject(&self, actor: &Actor, id: i64, reason: &str) -> Handled {
+        let suggestion = self.pending(id).await?;
+        if !self
+            .store
+            .reject_suggestion(id, reason, &actor.member.user)
+            .await?
+        {
+            return Err(UserError::new(format!("Suggestion #{id} was decided meanwhile.")).into());
+        }
+        let name = match suggestion.draft.get(&Field::Name) {
+            Some(Raw::Text(n)) => n.clone(),
+            _ => format!("#{id}"),
+        };
+        Ok(vec![
+            Outgoing::Reply(Reply::private(format!(
+                "Turned down #{id}; the member is told why."
+            ))),
+            Outgoing::Direct {
+                to: suggestion.by,
+                reply: Reply::private(format!(
+                    "Your suggestion \"{name}\" was not added to the directory."
+                ))
+                .text(format!("The reviewer's reason: {reason}"))
+                .footer("Thank you for suggesting it; /suggestgroup is always open."),
+            },
+        ])
+    }
+
+    /// `base`, or `base-2`, `base-3`, … whichever no entry uses yet.
+    async fn free_key(&self, base: &str) -> Result<String, StoreError> {
+        let mut candidate = base.to_owned();
+        let mut n = 2;
+        while self.store.group(&candidate).await?.is_some() {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        Ok(candidate)
+    }
+
+    /// Whether a member with `role` may use a command (for adapters that hide commands).
+    pub fn allows(role: Role, command_name: &str) -> bool {
+        command::spec(command_name).is_some_and(|s| role.allows(s.role))
+    }
+}
+
+fn invalid(what: &str, errors: &[super::directory::FieldError]) -> UserError {
+    let list: Vec<String> = errors.iter().map(|e| format!("- {e}")).collect();
+    UserError::new(format!("{what}; nothing was changed:\n{}", list.join("\n")))
+}
+
+/// One result line.
+fn summary_item(g: &GroupSummary) -> Item {
+    let mut title = g.name.clone();
+    if !g.verified {
+        title.push_str(" [unverified]");
+    }
+    Item {
+        title,
+        subtitle: format!(
+            "{} · {} · {}",
+            g.kind.label(),
+            g.format.label(),
+            region_label(&g.states, g.city.as_deref())
+        ),
+        lines: vec![
+            one_line(&g.description, 140),
+            format!("details: /group show {}", g.key),
+        ],
+        link: g.url.clone(),
+    }
+}
+
+/// An entry in full.
+fn entry_reply(e: &Entry) -> Reply {
+    let join = |v: Vec<&str>| v.join(", ");
+    let mut fields = vec![
+        ("Kind".to_owned(), e.kind.label().to_owned()),
+        (
+            "Specialties".to_owned(),
+            join(e.specialties.iter().map(|s| s.label()).collect()),
+        ),
+    ];
+    if !e.credentials.is_empty() {
+        fields.push(("Credentials".into(), e.credentials.join(", ")));
+    }
+    fields.extend([
+        ("Region".to_owned(), e.region_label()),
+        ("Format".to_owned(), e.format.label().to_owned()),
+        ("Cost".to_owned(), e.cost.label().to_owned()),
+        ("Facilitation".to_owned(), e.facilitation.label().to_owned()),
+    ]);
+    let optional = [
+        ("Schedule", &e.schedule),
+        ("Link", &e.url),
+        ("Contact", &e.contact),
+        ("Source", &e.source),
+    ];
+    for (label, value) in optional {
+        if let Some(v) = value {
+            fields.push((label.to_owned(), v.clone()));
+        }
+    }
+    if !e.tags.is_empty() {
+        fields.push(("Tags".into(), e.tags.join(", ")));
+    }
+    let verified = match (e.verified, e.last_verified) {
+        (true, Some(d)) => format!("yes, last checked {}", d.format("%Y-%m-%d")),
+        _ => "not verified: check the details with the group before relying on them".to_owned(),
+    };
+    fields.push(("Verified".into(), verified));
+    Reply::channel(format!("{} ({})", e.name, e.key))
+        .text(e.description.clone())
+        .block(Block::Fields(fields))
+}
+
+/// Shortens text to `max` characters on a word boundary, with an ellipsis.
+fn one_line(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', '.', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_on_a_word() {
+        assert_eq!(one_line("one two three", 9), "one two…");
+        assert_eq!(one_line("short", 9), "short");
+    }
+}

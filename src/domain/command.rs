@@ -1,0 +1,1013 @@
+//! The one command table, and how a line of text becomes a [`Command`].
+//!
+//! Every adapter derives its surface from [`COMMANDS`]: the console reads lines, Matrix reads
+//! `!`-prefixed messages, Discord registers slash commands with the same names and options. Help
+//! text lives here too, so help and behaviour never drift apart.
+//!
+//! # Grammar
+//!
+//! ```text
+//! line     = ["/"] name [sub] { word | option }
+//! option   = key ":" value        e.g.  state:OH   name:"Histology Society of Ohio"
+//! ```
+//!
+//! * Words that are not options form the command's argument (`/findgroup night shift` searches
+//!   for "night shift"; `/group show oh-histo` names an entry).
+//! * A *word* option (`state:`, `specialty:`, …) takes one word, or two or three where that is
+//!   what makes a known value: `state:new york`, `specialty:med tech`.
+//! * A *text* option (`name:`, `description:`, …) runs until the next option.
+//! * Double quotes keep words together: `name:"A: B"`.
+//! * `key:value` with an unknown key is refused with the accepted keys, except links
+//!   (`https://…`), which are ordinary words.
+
+use std::fmt;
+
+use super::directory::{Draft, Field, Raw};
+use super::identity::Role;
+use super::search::{MAX_QUERY_CHARS, Region, SearchQuery};
+use super::vocab::{Cost, Format, Kind, Specialty, Vocab};
+
+/// Longest command line accepted, in characters.
+pub const MAX_LINE_CHARS: usize = 2000;
+
+/// A mistake in what a member typed, or something they may not do. Its text is the reply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// How an option's value is read.
+#[derive(Clone, Copy)]
+pub enum OptKind {
+    /// One to three words that make a valid value (checked by the function).
+    Word(fn(&str) -> bool),
+    /// A whole number.
+    Number,
+    /// Free text up to the next option.
+    Text,
+}
+
+/// An option of a command (`state:OH`).
+pub struct OptSpec {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub help: &'static str,
+    pub kind: OptKind,
+}
+
+impl OptSpec {
+    fn matches(&self, key: &str) -> bool {
+        self.name == key || self.aliases.contains(&key)
+    }
+}
+
+/// The positional argument of a command.
+pub struct ArgSpec {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub required: bool,
+    /// Whether it takes all remaining words (free text) or one word.
+    pub rest: bool,
+}
+
+/// One command: its name (with subcommand, like `group add`), who may use it, and its help.
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub details: &'static str,
+    pub role: Role,
+    pub arg: Option<ArgSpec>,
+    pub options: &'static [OptSpec],
+    pub examples: &'static [&'static str],
+}
+
+impl CommandSpec {
+    /// The usage line: `/group show KEY`.
+    pub fn usage(&self) -> String {
+        let mut s = format!("/{}", self.name);
+        if let Some(arg) = &self.arg {
+            if arg.required {
+                s.push_str(&format!(" {}", arg.name));
+            } else {
+                s.push_str(&format!(" [{}]", arg.name));
+            }
+        }
+        if self.options.len() > 6 {
+            s.push_str(" field:value …");
+        } else {
+            for opt in self.options {
+                s.push_str(&format!(" [{}:…]", opt.name));
+            }
+        }
+        s
+    }
+}
+
+fn is<V: Vocab>(s: &str) -> bool {
+    V::parse(s).is_ok()
+}
+
+fn is_group_key(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+const FILTERS: &[OptSpec] = &[
+    OptSpec {
+        name: "specialty",
+        aliases: &["specialties"],
+        help: "your discipline: med tech/MLS, MLT, phlebotomy, histo, cyto, micro, blood bank, …",
+        kind: OptKind::Word(is::<Specialty>),
+    },
+    OptSpec {
+        name: "state",
+        aliases: &["states"],
+        help: "a US state, by name or two-letter code (Ohio, OH), or national",
+        kind: OptKind::Word(|s| Region::parse(s).is_ok()),
+    },
+    OptSpec {
+        name: "format",
+        aliases: &[],
+        help: "online, in_person or hybrid (hybrid groups count as both)",
+        kind: OptKind::Word(is::<Format>),
+    },
+    OptSpec {
+        name: "kind",
+        aliases: &[],
+        help: "association, online_community, local_group, peer_support, crisis_line",
+        kind: OptKind::Word(is::<Kind>),
+    },
+    OptSpec {
+        name: "cost",
+        aliases: &[],
+        help: "free, membership or paid",
+        kind: OptKind::Word(is::<Cost>),
+    },
+    OptSpec {
+        name: "page",
+        aliases: &[],
+        help: "which page of results",
+        kind: OptKind::Number,
+    },
+];
+
+macro_rules! field_opt {
+    ($name:literal, [$($alias:literal),*], $help:literal) => {
+        OptSpec { name: $name, aliases: &[$($alias),*], help: $help, kind: OptKind::Text }
+    };
+}
+
+/// Entry fields as options, shared by add, edit, suggest and approve.
+const ENTRY_FIELDS: &[OptSpec] = &[
+    field_opt!(
+        "key",
+        [],
+        "stable id: lowercase letters, digits, '-' (made from the name if left out)"
+    ),
+    field_opt!("name", [], "the group's name"),
+    field_opt!(
+        "kind",
+        [],
+        "association, online_community, local_group, peer_support, crisis_line"
+    ),
+    field_opt!(
+        "specialty",
+        ["specialties"],
+        "comma-separated specialties, or all"
+    ),
+    field_opt!(
+        "credentials",
+        ["credential"],
+        "comma-separated credentials served (MLS, PBT, HT, …)"
+    ),
+    field_opt!(
+        "state",
+        ["states"],
+        "comma-separated US states; leave out for national"
+    ),
+    field_opt!("city", [], "city, for local groups"),
+    field_opt!("format", [], "online, in_person or hybrid"),
+    field_opt!("cost", [], "free, membership or paid"),
+    field_opt!("facilitation", [], "peer_led, professional_led or none"),
+    field_opt!("schedule", [], "when it meets, in words"),
+    field_opt!("url", ["link"], "web address (http or https)"),
+    field_opt!("contact", [], "how to reach it"),
+    field_opt!("description", [], "one or two plain sentences"),
+    field_opt!("tags", ["tag"], "comma-separated search words"),
+    field_opt!("source", [], "where the facts come from (a link)"),
+    field_opt!("verified", [], "true once an admin has checked the facts"),
+    field_opt!("last_verified", [], "date last checked, YYYY-MM-DD"),
+];
+
+const SUGGEST_FIELDS: &[OptSpec] = &[
+    field_opt!("name", [], "the group's name (required)"),
+    field_opt!("url", ["link"], "its web address (required)"),
+    field_opt!(
+        "description",
+        [],
+        "who it is for and what it does (required)"
+    ),
+    field_opt!(
+        "kind",
+        [],
+        "association, online_community, local_group, peer_support, crisis_line"
+    ),
+    field_opt!(
+        "specialty",
+        ["specialties"],
+        "comma-separated specialties, or all"
+    ),
+    field_opt!(
+        "state",
+        ["states"],
+        "comma-separated US states; leave out for national"
+    ),
+    field_opt!("city", [], "city, for local groups"),
+    field_opt!("format", [], "online, in_person or hybrid"),
+    field_opt!("cost", [], "free, membership or paid"),
+    field_opt!("facilitation", [], "peer_led, professional_led or none"),
+    field_opt!("schedule", [], "when it meets, in words"),
+    field_opt!("contact", [], "how to reach it"),
+    field_opt!("note", [], "anything the reviewers should know"),
+];
+
+const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
+
+/// Every command the bot understands, in the order `/help` lists them.
+pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "help",
+        summary: "List commands, or explain one",
+        details: "Without a name, lists every command you can use. With a name, shows how to use it.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "COMMAND",
+            help: "a command name",
+            required: false,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/help", "/help findgroup"],
+    },
+    CommandSpec {
+        name: "crisis",
+        summary: "Crisis and support lines, right now",
+        details: "Lists free, confidential US crisis and support lines. The bot is not monitored \
+                  and is not an emergency service: in danger, call 911.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/crisis"],
+    },
+    CommandSpec {
+        name: "findgroup",
+        summary: "Find support groups, associations and communities",
+        details: "Searches the directory by words and filters, best matches first, five per \
+                  page. Filters accept common spellings: specialty:histo, specialty:\"med tech\", \
+                  state:Ohio, state:OH. A state filter finds groups in that state; national \
+                  groups are suggested when there is none.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "WORDS",
+            help: "what you are looking for (burnout, night shift, students, …)",
+            required: false,
+            rest: true,
+        }),
+        options: FILTERS,
+        examples: &[
+            "/findgroup burnout",
+            "/findgroup specialty:histo state:OH",
+            "/findgroup peer support format:online page:2",
+        ],
+    },
+    CommandSpec {
+        name: "group show",
+        summary: "Show one directory entry in full",
+        details: "Shows everything the directory knows about an entry, by its key (the key is \
+                  shown under each /findgroup result).",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/group show ascls"],
+    },
+    CommandSpec {
+        name: "group add",
+        summary: "Add an entry to the directory (admins)",
+        details: "Required: name, kind, specialty, format, cost, facilitation, description. \
+                  Lists are comma-separated. Links must be http or https.",
+        role: Role::Admin,
+        arg: None,
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/group add name:Night Shift Lab Circle kind:peer_support specialty:all \
+             format:online cost:free facilitation:peer_led url:https://example.org \
+             description:Weekly online peer group for lab staff on nights.",
+        ],
+    },
+    CommandSpec {
+        name: "group edit",
+        summary: "Change fields of a directory entry (admins)",
+        details: "Give the key, then only the fields to change. The whole entry is checked again.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/group edit oh-histo url:https://ohiohistology.org verified:true last_verified:2026-11-01",
+        ],
+    },
+    CommandSpec {
+        name: "group remove",
+        summary: "Remove a directory entry (admins)",
+        details: "Removes the entry for good. `labcircle directory export` keeps a copy first.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/group remove old-group"],
+    },
+    CommandSpec {
+        name: "suggestgroup",
+        summary: "Suggest a group for the directory",
+        details: "Your suggestion goes to the admins' review queue; you are told privately when \
+                  it is approved or turned down. Give at least its name, link and a description.",
+        role: Role::Member,
+        arg: None,
+        options: SUGGEST_FIELDS,
+        examples: &[
+            "/suggestgroup name:Tri-State Histo Meetup url:https://example.org \
+             description:Monthly meetup for histotechs in the Cincinnati area. state:OH,KY,IN",
+        ],
+    },
+    CommandSpec {
+        name: "review list",
+        summary: "List pending directory suggestions (admins)",
+        details: "Shows suggestions waiting for review, oldest first, with their ids.",
+        role: Role::Admin,
+        arg: None,
+        options: &[],
+        examples: &["/review", "/review list"],
+    },
+    CommandSpec {
+        name: "review approve",
+        summary: "Approve a suggestion into the directory (admins)",
+        details: "Creates the entry from the suggestion. Fields the member left out (kind, \
+                  specialty, format, cost, facilitation) can be given here; any field given here \
+                  overrides the suggestion's.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the suggestion's id",
+            required: true,
+            rest: false,
+        }),
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/review approve 3 kind:local_group specialty:histo format:in_person cost:free facilitation:peer_led",
+        ],
+    },
+    CommandSpec {
+        name: "review reject",
+        summary: "Turn a suggestion down, with a reason (admins)",
+        details: "The member is told privately, with your reason.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the suggestion's id",
+            required: true,
+            rest: false,
+        }),
+        options: REJECT_OPTIONS,
+        examples: &["/review reject 3 reason:Already listed as oh-histo."],
+    },
+];
+
+/// Commands with subcommands, and the subcommand used when none is given.
+const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[("group", None), ("review", Some("list"))];
+
+/// Looks a command up by its full name (`"group add"`).
+pub fn spec(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// A typed command, ready for the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help(Option<String>),
+    Crisis,
+    FindGroup { query: SearchQuery, page: u32 },
+    GroupShow(String),
+    GroupAdd(Draft),
+    GroupEdit(String, Draft),
+    GroupRemove(String),
+    SuggestGroup { draft: Draft, note: Option<String> },
+    ReviewList,
+    ReviewApprove { id: i64, draft: Draft },
+    ReviewReject { id: i64, reason: String },
+}
+
+impl Command {
+    /// The spec this command came from (for permission checks and help).
+    pub fn spec(&self) -> &'static CommandSpec {
+        let name = match self {
+            Command::Help(_) => "help",
+            Command::Crisis => "crisis",
+            Command::FindGroup { .. } => "findgroup",
+            Command::GroupShow(_) => "group show",
+            Command::GroupAdd(_) => "group add",
+            Command::GroupEdit(..) => "group edit",
+            Command::GroupRemove(_) => "group remove",
+            Command::SuggestGroup { .. } => "suggestgroup",
+            Command::ReviewList => "review list",
+            Command::ReviewApprove { .. } => "review approve",
+            Command::ReviewReject { .. } => "review reject",
+        };
+        spec(name).expect("every Command variant names a spec in COMMANDS")
+    }
+}
+
+/// A command as given, before its values are typed: what adapters with structured options
+/// (Discord slash commands) build directly.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub spec: &'static CommandSpec,
+    pub arg: Option<String>,
+    pub options: Vec<(&'static OptSpec, String)>,
+}
+
+impl fmt::Debug for CommandSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl fmt::Debug for OptSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Reads a command line.
+pub fn parse(line: &str) -> Result<Command, UserError> {
+    typed(invocation(line)?)
+}
+
+/// Reads a command line into an untyped invocation.
+pub fn invocation(line: &str) -> Result<Invocation, UserError> {
+    let line = line.trim();
+    if line.chars().count() > MAX_LINE_CHARS {
+        return Err(UserError::new(format!(
+            "That message is {} characters long; commands can be at most {MAX_LINE_CHARS}.",
+            line.chars().count()
+        )));
+    }
+    let line = line.strip_prefix('/').unwrap_or(line);
+    let words = tokenize(line)?;
+    let mut words = words.into_iter().peekable();
+    let Some(first) = words.next() else {
+        return Err(UserError::new(
+            "Type a command, like /findgroup burnout. /help lists them all.",
+        ));
+    };
+    let name = first.text.to_lowercase();
+    let spec = if let Some(&(group, default)) = DEFAULT_SUBCOMMAND.iter().find(|(g, _)| *g == name)
+    {
+        let subs: Vec<&str> = COMMANDS
+            .iter()
+            .filter_map(|c| c.name.strip_prefix(group)?.strip_prefix(' '))
+            .collect();
+        let sub = match words.peek() {
+            Some(w) if !w.quoted && subs.contains(&w.text.to_lowercase().as_str()) => {
+                words.next().map(|w| w.text.to_lowercase())
+            }
+            Some(w) if !w.text.contains(':') || default.is_none() => {
+                let hint = nearest(&w.text.to_lowercase(), subs.iter().copied())
+                    .map(|s| format!(" Did you mean /{group} {s}?"))
+                    .unwrap_or_default();
+                return Err(UserError::new(format!(
+                    "\"{}\" is not something /{group} does.{hint} Choose one of: {}.",
+                    w.text,
+                    subs.join(", ")
+                )));
+            }
+            _ => match default {
+                Some(d) => Some(d.to_owned()),
+                None => {
+                    return Err(UserError::new(format!(
+                        "/{group} needs one of: {}. For example: /help {group} {}",
+                        subs.join(", "),
+                        subs[0]
+                    )));
+                }
+            },
+        };
+        spec(&format!(
+            "{group} {}",
+            sub.expect("a subcommand was chosen above")
+        ))
+        .expect("subcommand names come from COMMANDS")
+    } else if let Some(spec) = spec(&name) {
+        spec
+    } else {
+        let names = top_level_names();
+        let hint = nearest(&name, names.iter().copied())
+            .map(|s| format!(" Did you mean /{s}?"))
+            .unwrap_or_default();
+        return Err(UserError::new(format!(
+            "I don't know the command /{name}.{hint} Type /help to see every command."
+        )));
+    };
+
+    let mut arg_words: Vec<String> = Vec::new();
+    let mut options: Vec<(&'static OptSpec, String)> = Vec::new();
+    let mut open_text: Option<usize> = None; // index into `options` of a text option being read
+    let rest: Vec<Word> = words.collect();
+    let mut i = 0;
+    while i < rest.len() {
+        let word = &rest[i];
+        i += 1;
+        if let Some((key, value)) = word.option() {
+            let key_lower = key.to_lowercase();
+            if let Some(opt) = spec.options.iter().find(|o| o.matches(&key_lower)) {
+                if options.iter().any(|(o, _)| o.name == opt.name) {
+                    return Err(UserError::new(format!(
+                        "{}: is given twice; give it once.",
+                        opt.name
+                    )));
+                }
+                open_text = None;
+                let mut value = value.to_owned();
+                match opt.kind {
+                    OptKind::Text => {
+                        open_text = Some(options.len());
+                    }
+                    OptKind::Number => {}
+                    OptKind::Word(accepts) => {
+                        if value.is_empty() && i < rest.len() && rest[i].option().is_none() {
+                            value = rest[i].text.clone();
+                            i += 1;
+                        }
+                        // "state:new york": take a second or third word when that makes a value.
+                        if !accepts(&value) {
+                            let mut joined = value.clone();
+                            for extra in 0..2 {
+                                let Some(next) = rest.get(i + extra) else {
+                                    break;
+                                };
+                                if next.option().is_some() {
+                                    break;
+                                }
+                                joined = format!("{joined} {}", next.text);
+                                if accepts(&joined) {
+                                    value = joined.clone();
+                                    i += extra + 1;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                options.push((opt, value));
+                continue;
+            }
+            if !word.looks_like_link() {
+                let accepted: Vec<&str> = spec.options.iter().map(|o| o.name).collect();
+                let hint = nearest(&key_lower, accepted.iter().copied())
+                    .map(|s| format!(" Did you mean {s}:?"))
+                    .unwrap_or_default();
+                let accepted = if accepted.is_empty() {
+                    format!("/{} takes no options.", spec.name)
+                } else {
+                    format!(
+                        "Accepted: {}.",
+                        accepted
+                            .iter()
+                            .map(|a| format!("{a}:"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                };
+                return Err(UserError::new(format!(
+                    "/{} has no option {key}:.{hint} {accepted}",
+                    spec.name
+                )));
+            }
+        }
+        match open_text {
+            Some(index) => {
+                let value = &mut options[index].1;
+                if !value.is_empty() {
+                    value.push(' ');
+                }
+                value.push_str(&word.text);
+            }
+            None => arg_words.push(word.text.clone()),
+        }
+    }
+
+    let arg = match &spec.arg {
+        None if !arg_words.is_empty() => {
+            return Err(UserError::new(format!(
+                "/{} does not take \"{}\" there. Usage: {}",
+                spec.name,
+                arg_words.join(" "),
+                spec.usage()
+            )));
+        }
+        None => None,
+        Some(a) if !a.rest && arg_words.len() > 1 => {
+            return Err(UserError::new(format!(
+                "/{} takes one {}, not \"{}\". Usage: {}",
+                spec.name,
+                a.name,
+                arg_words.join(" "),
+                spec.usage()
+            )));
+        }
+        Some(a) if a.required && arg_words.is_empty() => {
+            return Err(UserError::new(format!(
+                "/{} needs a {} ({}). Usage: {}",
+                spec.name,
+                a.name,
+                a.help,
+                spec.usage()
+            )));
+        }
+        Some(_) => (!arg_words.is_empty()).then(|| arg_words.join(" ")),
+    };
+    Ok(Invocation { spec, arg, options })
+}
+
+/// Types an invocation's values: vocabularies, numbers, lengths.
+pub fn typed(inv: Invocation) -> Result<Command, UserError> {
+    let option = |name: &str| {
+        inv.options
+            .iter()
+            .find(|(o, _)| o.name == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let draft = || -> Draft {
+        inv.options
+            .iter()
+            .filter_map(|(o, v)| Some((Field::from_name(o.name)?, Raw::Text(v.trim().to_owned()))))
+            .collect()
+    };
+    let id = || -> Result<i64, UserError> {
+        let text = inv.arg.clone().unwrap_or_default();
+        text.trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            UserError::new(format!(
+                "\"{text}\" is not a suggestion id; ids are whole numbers, shown by /review list."
+            ))
+        })
+    };
+    let key = || -> Result<String, UserError> {
+        let text = inv.arg.clone().unwrap_or_default().to_lowercase();
+        if is_group_key(&text) {
+            Ok(text)
+        } else {
+            Err(UserError::new(format!(
+                "\"{text}\" is not an entry key; keys look like ohio-histology and are shown under \
+                 each /findgroup result."
+            )))
+        }
+    };
+    Ok(match inv.spec.name {
+        "help" => Command::Help(inv.arg.clone()),
+        "crisis" => Command::Crisis,
+        "findgroup" => {
+            let text = inv.arg.clone().unwrap_or_default();
+            if text.chars().count() > MAX_QUERY_CHARS {
+                return Err(UserError::new(format!(
+                    "That search is {} characters long; at most {MAX_QUERY_CHARS} are accepted. \
+                     A few words work best, like /findgroup night shift burnout.",
+                    text.chars().count()
+                )));
+            }
+            let page = match option("page") {
+                None => 1,
+                Some(p) => p
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=1000).contains(p))
+                    .ok_or_else(|| {
+                        UserError::new(format!("page:{p} is not a page number; use 1, 2, 3, …"))
+                    })?,
+            };
+            let query = SearchQuery {
+                terms: SearchQuery::terms_of(&text),
+                specialty: vocab_option(option("specialty"))?,
+                region: option("state")
+                    .map(|s| Region::parse(&s))
+                    .transpose()
+                    .map_err(|e| UserError::new(e.to_string()))?,
+                format: vocab_option(option("format"))?,
+                kind: vocab_option(option("kind"))?,
+                cost: vocab_option(option("cost"))?,
+            };
+            if query.is_empty() {
+                return Err(UserError::new(
+                    "Tell me what to look for: some words, a filter, or both. For example: \
+                     /findgroup burnout, /findgroup specialty:histo state:OH, \
+                     /findgroup kind:crisis_line.",
+                ));
+            }
+            Command::FindGroup { query, page }
+        }
+        "group show" => Command::GroupShow(key()?),
+        "group add" => {
+            let mut d = draft();
+            if d.is_empty() {
+                return Err(UserError::new(format!(
+                    "/group add needs the entry's fields. {}\nExample: {}",
+                    inv.spec.details, inv.spec.examples[0]
+                )));
+            }
+            d.entry(Field::Key).or_insert_with(|| {
+                let name = option("name").unwrap_or_default();
+                Raw::Text(super::directory::slugify(&name))
+            });
+            Command::GroupAdd(d)
+        }
+        "group edit" => {
+            let key = key()?;
+            let d = draft();
+            if d.is_empty() {
+                return Err(UserError::new(format!(
+                    "/group edit {key} needs at least one field to change, like url:https://…"
+                )));
+            }
+            Command::GroupEdit(key, d)
+        }
+        "group remove" => Command::GroupRemove(key()?),
+        "suggestgroup" => {
+            let d = draft();
+            let missing: Vec<&str> = [Field::Name, Field::Url, Field::Description]
+                .into_iter()
+                .filter(|f| !d.contains_key(f))
+                .map(Field::name)
+                .collect();
+            if !missing.is_empty() {
+                return Err(UserError::new(format!(
+                    "A suggestion needs {}. Example: {}",
+                    missing.join(", "),
+                    inv.spec.examples[0]
+                )));
+            }
+            let note = option("note").filter(|n| !n.is_empty());
+            if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+                return Err(UserError::new("note: can be at most 500 characters."));
+            }
+            Command::SuggestGroup { draft: d, note }
+        }
+        "review list" => Command::ReviewList,
+        "review approve" => Command::ReviewApprove {
+            id: id()?,
+            draft: draft(),
+        },
+        "review reject" => {
+            let id = id()?;
+            let reason = option("reason").filter(|r| !r.is_empty()).ok_or_else(|| {
+                UserError::new(format!(
+                    "Give the member a reason: /review reject {id} reason:Already listed."
+                ))
+            })?;
+            if reason.chars().count() > 500 {
+                return Err(UserError::new("reason: can be at most 500 characters."));
+            }
+            Command::ReviewReject { id, reason }
+        }
+        other => unreachable!("command {other} is in COMMANDS but not typed here"),
+    })
+}
+
+fn vocab_option<V: Vocab>(value: Option<String>) -> Result<Option<V>, UserError> {
+    value
+        .map(|v| V::parse(&v))
+        .transpose()
+        .map_err(|e| UserError::new(e.to_string()))
+}
+
+/// The names members type first: `help`, `findgroup`, `group`, `review`, ….
+pub fn top_level_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Vec::new();
+    for c in COMMANDS {
+        let first = c
+            .name
+            .split(' ')
+            .next()
+            .expect("split yields at least one part");
+        if !names.contains(&first) {
+            names.push(first);
+        }
+    }
+    names
+}
+
+/// The closest of `candidates` to `word`, if any is close.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    /// Started with a quote: never read as an option.
+    quoted: bool,
+}
+
+impl Word {
+    /// `key:value` split, for words that could be options.
+    fn option(&self) -> Option<(&str, &str)> {
+        if self.quoted {
+            return None;
+        }
+        let (key, value) = self.text.split_once(':')?;
+        let plausible = !key.is_empty()
+            && key.len() <= 20
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+        plausible.then_some((key, value))
+    }
+
+    fn looks_like_link(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("mailto:")
+    }
+}
+
+/// Splits on white space; double quotes group words (and are removed).
+fn tokenize(line: &str) -> Result<Vec<Word>, UserError> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut in_quote = false;
+    let mut started = false;
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                if !started {
+                    quoted = true;
+                }
+                started = true;
+                in_quote = !in_quote;
+            }
+            c if c.is_whitespace() && !in_quote => {
+                if started {
+                    words.push(Word {
+                        text: std::mem::take(&mut current),
+                        quoted,
+                    });
+                }
+                started = false;
+                quoted = false;
+            }
+            c => {
+                started = true;
+                current.push(c);
+            }
+        }
+    }
+    if in_quote {
+        return Err(UserError::new(
+            "A quote (\") is not closed. Close it, or leave quotes out.",
+        ));
+    }
+    if started {
+        words.push(Word {
+            text: current,
+            quoted,
+        });
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vocab::State;
+
+    fn err(line: &str) -> String {
+        parse(line).unwrap_err().0
+    }
+
+    #[test]
+    fn findgroup_reads_words_and_filters_in_any_order() {
+        let Command::FindGroup { query, page } =
+            parse("/findgroup night shift specialty:histo state:new york burnout page:2").unwrap()
+        else {
+            panic!("not a findgroup");
+        };
+        assert_eq!(query.terms, vec!["night", "shift", "burnout"]);
+        assert_eq!(query.specialty, Some(Specialty::Histotechnology));
+        assert_eq!(query.region, Some(Region::State(State::NY)));
+        assert_eq!(page, 2);
+    }
+
+    #[test]
+    fn multi_word_values_and_quotes_work() {
+        let Command::FindGroup { query, .. } = parse("findgroup specialty:med tech").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(query.specialty, Some(Specialty::Mls));
+        let Command::FindGroup { query, .. } =
+            parse("findgroup specialty:\"blood bank\" \"state:x\"").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(query.specialty, Some(Specialty::BloodBank));
+        assert_eq!(query.terms, vec!["state", "x"]);
+    }
+
+    #[test]
+    fn text_options_run_to_the_next_option_and_links_are_words() {
+        let Command::GroupAdd(d) = parse(
+            "/group add name:Histology Society of Ohio url:https://ohiohistology.org kind:association",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            d[&Field::Name],
+            Raw::Text("Histology Society of Ohio".into())
+        );
+        assert_eq!(
+            d[&Field::Url],
+            Raw::Text("https://ohiohistology.org".into())
+        );
+        assert_eq!(
+            d[&Field::Key],
+            Raw::Text("histology-society-of-ohio".into())
+        );
+    }
+
+    #[test]
+    fn unknown_commands_and_options_suggest_the_nearest() {
+        assert!(err("/findgrup burnout").contains("Did you mean /findgroup?"));
+        let e = err("/findgroup burnout stat:OH");
+        assert!(
+            e.contains("no option stat:") && e.contains("Did you mean state:?"),
+            "{e}"
+        );
+        assert!(err("/group shwo x").contains("Did you mean /group show?"));
+        assert!(err("/group").contains("needs one of: show, add, edit, remove"));
+    }
+
+    #[test]
+    fn bad_values_say_what_is_accepted() {
+        let e = err("/findgroup specialty:wizardry");
+        assert!(
+            e.contains("not a specialty") && e.contains("histotechnology"),
+            "{e}"
+        );
+        assert!(err("/findgroup state:Narnia").contains("Accepted: AL, AK"));
+        assert!(err("/findgroup").contains("Tell me what to look for"));
+        assert!(err(&format!("/findgroup {}", "x".repeat(300))).contains("at most 200"));
+        assert!(err("/findgroup burnout page:0").contains("not a page number"));
+        assert!(err("/review approve abc").contains("not a suggestion id"));
+        assert!(err("/review reject 3").contains("reason"));
+    }
+
+    #[test]
+    fn review_defaults_to_list() {
+        assert_eq!(parse("/review").unwrap(), Command::ReviewList);
+        assert_eq!(parse("review list").unwrap(), Command::ReviewList);
+    }
+
+    #[test]
+    fn every_spec_is_typed() {
+        // Each spec must be reachable and typed without panicking.
+        for spec in COMMANDS {
+            let inv = Invocation {
+                spec,
+                arg: Some("1".into()),
+                options: Vec::new(),
+            };
+            let _ = typed(inv);
+        }
+    }
+}

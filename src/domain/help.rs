@@ -1,0 +1,181 @@
+//! `/help` and `/crisis`: both come from data in the domain, so every adapter shows the same.
+
+use super::command::{COMMANDS, CommandSpec, OptKind, UserError, nearest, top_level_names};
+use super::identity::{Platform, Role};
+use super::reply::{Block, Reply};
+
+/// A crisis or support line that is always shown, whatever the directory holds.
+pub struct CrisisLine {
+    pub name: &'static str,
+    pub how: &'static str,
+}
+
+/// Free, confidential US lines, from the confirmed facts in the project's reference notes.
+pub const CRISIS_LINES: &[CrisisLine] = &[
+    CrisisLine {
+        name: "988 Suicide & Crisis Lifeline",
+        how: "call or text 988, or chat at https://988lifeline.org (press 1 for the Veterans \
+              Crisis Line, 2 for Spanish)",
+    },
+    CrisisLine {
+        name: "Crisis Text Line",
+        how: "text HOME to 741741",
+    },
+    CrisisLine {
+        name: "SAMHSA National Helpline",
+        how: "1-800-662-4357 (TTY 1-800-487-4889), free, confidential, 24/7, English and Spanish; \
+              treatment referral and information",
+    },
+];
+
+/// The line that says what the bot is not.
+pub const NOT_AN_EMERGENCY_SERVICE: &str = "This bot is not monitored and is not an emergency \
+    service. If you or someone else is in immediate danger, call 911.";
+
+/// Console-only controls, listed in `/help` on the console.
+pub const CONSOLE_CONTROLS: &[(&str, &str)] = &[
+    (
+        ":as NAME [ROLE]",
+        "act as another member (ROLE: member, organizer or admin)",
+    ),
+    (
+        ":react MSG EMOJI",
+        "react to the bot's message number MSG (shown as [#MSG])",
+    ),
+    (":unreact MSG EMOJI", "take that reaction back"),
+    (":quit", "leave the console (end of input works too)"),
+];
+
+/// The `/crisis` reply.
+pub fn crisis() -> Reply {
+    Reply::channel("Crisis and support lines (US, free, confidential)")
+        .block(Block::Bullets(
+            CRISIS_LINES
+                .iter()
+                .map(|l| format!("{}: {}", l.name, l.how))
+                .collect(),
+        ))
+        .text(NOT_AN_EMERGENCY_SERVICE)
+        .footer("More lines and peer-support groups: /findgroup kind:crisis_line")
+}
+
+/// The `/help` reply: every command, or one command in full.
+pub fn help(topic: Option<&str>, role: Role, platform: Platform) -> Result<Reply, UserError> {
+    let Some(topic) = topic.map(|t| t.trim().trim_start_matches('/').to_lowercase()) else {
+        return Ok(overview(role, platform));
+    };
+    if let Some(spec) = COMMANDS.iter().find(|c| c.name == topic) {
+        return Ok(one(spec));
+    }
+    let subs: Vec<&CommandSpec> = COMMANDS
+        .iter()
+        .filter(|c| {
+            c.name
+                .strip_prefix(topic.as_str())
+                .is_some_and(|r| r.starts_with(' '))
+        })
+        .collect();
+    if !subs.is_empty() {
+        let mut reply = Reply::channel(format!("/{topic}"));
+        reply = reply.block(Block::Bullets(
+            subs.iter()
+                .map(|c| format!("{}: {}", c.usage(), c.summary))
+                .collect(),
+        ));
+        return Ok(reply.footer(format!("More on one: /help {}", subs[0].name)));
+    }
+    let hint = nearest(&topic, top_level_names().into_iter())
+        .map(|s| format!(" Did you mean /help {s}?"))
+        .unwrap_or_default();
+    Err(UserError::new(format!(
+        "There is no command /{topic}.{hint} /help lists every command."
+    )))
+}
+
+fn overview(role: Role, platform: Platform) -> Reply {
+    let lines = COMMANDS
+        .iter()
+        .filter(|c| c.role == Role::Member || role.allows(c.role))
+        .map(|c| format!("{}: {}", c.usage(), c.summary))
+        .collect();
+    let mut reply =
+        Reply::channel("labcircle: support groups and communities for lab professionals")
+            .block(Block::Bullets(lines));
+    if !role.allows(Role::Admin) {
+        reply = reply.text("Admins also have /group add, /group edit, /group remove and /review.");
+    }
+    if platform == Platform::Console {
+        reply = reply.text("Console controls:").block(Block::Bullets(
+            CONSOLE_CONTROLS
+                .iter()
+                .map(|(c, what)| format!("{c}: {what}"))
+                .collect(),
+        ));
+    }
+    reply
+        .text("In crisis? /crisis lists free, confidential lines you can call or text now.")
+        .footer("More on one command: /help findgroup")
+}
+
+fn one(spec: &CommandSpec) -> Reply {
+    let mut reply =
+        Reply::channel(spec.usage()).text(format!("{}. {}", spec.summary, spec.details));
+    if spec.role != Role::Member {
+        reply = reply.text(format!("Who: {}s only.", spec.role));
+    }
+    let mut opts: Vec<String> = Vec::new();
+    if let Some(arg) = &spec.arg {
+        opts.push(format!("{}: {}", arg.name, arg.help));
+    }
+    for o in spec.options {
+        let kind = match o.kind {
+            OptKind::Number => " (a number)",
+            _ => "",
+        };
+        opts.push(format!("{}:{kind} {}", o.name, o.help));
+    }
+    if !opts.is_empty() {
+        reply = reply.block(Block::Bullets(opts));
+    }
+    reply.footer(format!("Examples: {}", spec.examples.join("  |  ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_member_commands_and_hides_admin_ones_from_members() {
+        let text = help(None, Role::Member, Platform::Discord)
+            .unwrap()
+            .to_plain_text();
+        assert!(text.contains("/findgroup"), "{text}");
+        assert!(!text.contains("- /group add"), "{text}");
+        assert!(text.contains("/crisis"));
+        assert!(!text.contains(":react"));
+        let text = help(None, Role::Admin, Platform::Console)
+            .unwrap()
+            .to_plain_text();
+        assert!(
+            text.contains("/group add") && text.contains(":react MSG EMOJI"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn help_for_one_command_shows_options_and_examples() {
+        let text = help(Some("findgroup"), Role::Member, Platform::Console)
+            .unwrap()
+            .to_plain_text();
+        assert!(
+            text.contains("specialty:") && text.contains("Examples:"),
+            "{text}"
+        );
+        let text = help(Some("/group"), Role::Member, Platform::Console)
+            .unwrap()
+            .to_plain_text();
+        assert!(text.contains("/group show KEY"), "{text}");
+        let err = help(Some("findgrop"), Role::Member, Platform::Console).unwrap_err();
+        assert!(err.0.contains("Did you mean /help findgroup?"), "{err}");
+    }
+}

@@ -1,0 +1,168 @@
+//! The platform-neutral reply model. The domain says *what* to tell whom; each adapter decides
+//! how it looks (Discord embeds, Matrix HTML with a plain-text body, console text).
+//!
+//! Every string in a reply may contain member-written text (group names, descriptions, search
+//! words). Adapters that can ping people must neutralise mentions in all of it when rendering.
+
+use super::identity::Member;
+
+/// Who sees a reply to a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// In the channel or room where the command was given.
+    Channel,
+    /// Only the member who gave the command (a DM, an ephemeral response).
+    Private,
+}
+
+/// The tone of a reply, for adapters that colour or mark it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    /// The command was not understood or not allowed; nothing was changed.
+    Problem,
+}
+
+/// One thing in a list of results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub title: String,
+    /// A short line under the title: kind · format · region.
+    pub subtitle: String,
+    pub lines: Vec<String>,
+    pub link: Option<String>,
+}
+
+/// A part of a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Text(String),
+    /// A numbered list of results.
+    Items {
+        first_number: usize,
+        items: Vec<Item>,
+    },
+    /// Label → value pairs (an entry in full).
+    Fields(Vec<(String, String)>),
+    /// Bullet points.
+    Bullets(Vec<String>),
+}
+
+/// A message from the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub visibility: Visibility,
+    pub tone: Tone,
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+    /// A hint under the message: the next page, what to try next.
+    pub footer: Option<String>,
+}
+
+impl Reply {
+    /// A reply in the channel.
+    pub fn channel(title: impl Into<String>) -> Self {
+        Self {
+            visibility: Visibility::Channel,
+            tone: Tone::Info,
+            title: Some(title.into()),
+            blocks: Vec::new(),
+            footer: None,
+        }
+    }
+
+    /// A reply only the member sees.
+    pub fn private(title: impl Into<String>) -> Self {
+        Self {
+            visibility: Visibility::Private,
+            ..Self::channel(title)
+        }
+    }
+
+    /// A refusal or a "not understood": says what was wrong and what is accepted.
+    pub fn problem(message: impl Into<String>) -> Self {
+        Self {
+            visibility: Visibility::Channel,
+            tone: Tone::Problem,
+            title: None,
+            blocks: vec![Block::Text(message.into())],
+            footer: None,
+        }
+    }
+
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Text(text.into()));
+        self
+    }
+
+    pub fn block(mut self, block: Block) -> Self {
+        self.blocks.push(block);
+        self
+    }
+
+    pub fn footer(mut self, footer: impl Into<String>) -> Self {
+        self.footer = Some(footer.into());
+        self
+    }
+
+    /// The reply as plain text: the console's rendering and the plain body of richer ones.
+    pub fn to_plain_text(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(title) = &self.title {
+            parts.push(title.clone());
+        }
+        for block in &self.blocks {
+            parts.push(match block {
+                Block::Text(t) => t.clone(),
+                Block::Items {
+                    first_number,
+                    items,
+                } => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let mut s = format!("{}. {}", first_number + i, item.title);
+                        if !item.subtitle.is_empty() {
+                            s.push_str(&format!(" ({})", item.subtitle));
+                        }
+                        for line in &item.lines {
+                            s.push_str(&format!("\n   {line}"));
+                        }
+                        if let Some(link) = &item.link {
+                            s.push_str(&format!("\n   {link}"));
+                        }
+                        s
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Block::Fields(fields) => fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Block::Bullets(items) => items
+                    .iter()
+                    .map(|i| format!("- {i}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            });
+        }
+        if let Some(footer) = &self.footer {
+            parts.push(footer.clone());
+        }
+        let text = parts.join("\n");
+        match self.tone {
+            Tone::Problem => format!("Sorry: {text}"),
+            Tone::Info => text,
+        }
+    }
+}
+
+/// Something the bot sends as the result of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// The answer to the command, where it was given (or privately, by its visibility).
+    Reply(Reply),
+    /// A private message to another member (e.g. "your suggestion was approved").
+    Direct { to: Member, reply: Reply },
+}
