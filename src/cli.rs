@@ -1,0 +1,245 @@
+//! Command-line interface.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use labcircle::adapters::console::{Console, ConsoleUser};
+use labcircle::app;
+use labcircle::config::{Config, ENV_DATA_DIR};
+use labcircle::domain::bot::Bot;
+use labcircle::domain::directory_file::{self, FileFormat};
+use labcircle::domain::identity::Role;
+
+/// labcircle: support groups, wellbeing check-ins and meetups for US clinical-lab
+/// professionals, on Discord, Matrix and a local console.
+///
+/// With no command, starts the console adapter on the local database.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Config file (TOML); see config.example.toml. Without one, defaults apply.
+    #[arg(long, global = true, env = "LABCIRCLE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the database (overrides the config file).
+    #[arg(long, global = true, env = ENV_DATA_DIR, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Talk to the bot on this terminal, as one member (scripts can pipe commands in).
+    Console {
+        /// The member to act as.
+        #[arg(long = "as", value_name = "NAME", default_value = "you")]
+        name: String,
+        /// Their role in the console community.
+        #[arg(long, value_enum, default_value_t = RoleArg::Admin)]
+        role: RoleArg,
+    },
+    /// Import or export the support-group directory.
+    Directory {
+        #[command(subcommand)]
+        action: DirectoryAction,
+    },
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DirectoryAction {
+    /// Add or update entries from a TOML or CSV file (all or nothing; matched by key).
+    Import {
+        file: PathBuf,
+        /// File format (default: from the file's extension).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+    },
+    /// Write every entry to standard output or a file.
+    Export {
+        #[arg(long, value_enum, default_value_t = FormatArg::Toml)]
+        format: FormatArg,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigAction {
+    /// Validate the configuration without connecting anywhere.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Member,
+    Organizer,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Member => Role::Member,
+            RoleArg::Organizer => Role::Organizer,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Toml,
+    Csv,
+}
+
+impl From<FormatArg> for FileFormat {
+    fn from(f: FormatArg) -> FileFormat {
+        match f {
+            FormatArg::Toml => FileFormat::Toml,
+            FormatArg::Csv => FileFormat::Csv,
+        }
+    }
+}
+
+pub async fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let mut config = match &cli.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
+    config.apply_env();
+    if let Some(dir) = &cli.data_dir {
+        config.storage.data_dir = Some(dir.clone());
+    }
+    config.validate()?;
+    init_logging(&config);
+
+    match cli.command {
+        None => console(&config, "you".into(), Role::Admin).await,
+        Some(Command::Console { name, role }) => console(&config, name, role.into()).await,
+        Some(Command::Directory {
+            action: DirectoryAction::Import { file, format },
+        }) => import(&config, &file, format).await,
+        Some(Command::Directory {
+            action: DirectoryAction::Export { format, output },
+        }) => export(&config, format.into(), output).await,
+        Some(Command::Config {
+            action: ConfigAction::Check,
+        }) => {
+            let source = cli.config.as_ref().map_or(
+                "no config file (defaults and environment)".to_owned(),
+                |p| p.display().to_string(),
+            );
+            println!("Configuration OK: {source}");
+            println!("  data directory:   {}", config.data_dir().display());
+            println!("  default timezone: {}", config.community.default_timezone);
+            println!("  seed directory:   {}", config.directory.seed);
+            println!("  log level:        {}", config.log.level);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log.level)
+        .expect("the log level was validated with the config");
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn console(config: &Config, name: String, role: Role) -> anyhow::Result<ExitCode> {
+    let (store, path) = app::open_store(config).await?;
+    let interactive = std::io::stdin().is_terminal();
+    eprintln!(
+        "labcircle console: acting as {name} ({role}); database {}",
+        path.display()
+    );
+    if interactive {
+        eprintln!("Type /help for commands, /crisis for support lines, :quit to leave.");
+    }
+    let bot = Bot::new(store.clone());
+    let mut console = Console::new(bot, std::io::stdout().lock(), ConsoleUser { name, role });
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let result = console.run(stdin, interactive).await;
+    store.close().await;
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn import(
+    config: &Config,
+    file: &PathBuf,
+    format: Option<FormatArg>,
+) -> anyhow::Result<ExitCode> {
+    let format = match format {
+        Some(f) => f.into(),
+        None => FileFormat::from_path(&file.to_string_lossy()).with_context(|| {
+            format!(
+                "cannot tell the format of {}: name it .toml or .csv, or give --format",
+                file.display()
+            )
+        })?,
+    };
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let entries = match directory_file::read(&text, format) {
+        Ok(entries) => entries,
+        Err(problems) => {
+            eprintln!(
+                "{} has {} problem{}; nothing was imported:",
+                file.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let (store, _) = app::open_store(config).await?;
+    let outcome = store.import_groups(&entries).await?;
+    store.close().await;
+    println!(
+        "Imported {}: {} added, {} updated, {} unchanged.",
+        file.display(),
+        outcome.added,
+        outcome.updated,
+        outcome.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(
+    config: &Config,
+    format: FileFormat,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let (store, _) = app::open_store(config).await?;
+    let entries = store.all_groups().await?;
+    store.close().await;
+    let text = match format {
+        FileFormat::Toml => directory_file::write_toml(&entries),
+        FileFormat::Csv => directory_file::write_csv(&entries),
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported {} entries to {}.", entries.len(), path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
