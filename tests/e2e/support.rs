@@ -1,0 +1,122 @@
+//! Drives the `labcircle` binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A fresh data directory, removed when dropped.
+pub struct Lab {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary printed.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub success: bool,
+}
+
+impl Run {
+    /// The bot's messages, one per block (messages are separated by an empty line).
+    pub fn messages(&self) -> Vec<String> {
+        self.stdout
+            .split("\n\n")
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect()
+    }
+
+    /// The only message, or a panic that shows all of them.
+    pub fn message(&self, n: usize) -> String {
+        let messages = self.messages();
+        messages.get(n).cloned().unwrap_or_else(|| {
+            panic!(
+                "no message {n}; stdout was:\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A file in the test's directory (not the data directory).
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write a test file");
+        path
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Runs `labcircle --data-dir DIR ARGS…` with `input` on standard input.
+    pub fn run(&self, args: &[&str], input: &str) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .args(args)
+            .env_remove("LABCIRCLE_CONFIG")
+            .env_remove("LABCIRCLE_DATA_DIR")
+            .env_remove("LABCIRCLE_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the labcircle binary starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("write to the console");
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().expect("labcircle ends");
+        Run {
+            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
+            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
+            success: status.success(),
+        }
+    }
+
+    /// Types `lines` into the console as `name` with `role`.
+    pub fn console_as(&self, name: &str, role: &str, lines: &str) -> Run {
+        let run = self.run(&["console", "--as", name, "--role", role], lines);
+        assert!(
+            run.success,
+            "console failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
+        run
+    }
+
+    /// Types `lines` into the console as a member.
+    pub fn member(&self, lines: &str) -> Run {
+        self.console_as("alice", "member", lines)
+    }
+
+    /// Types `lines` into the console as an admin.
+    pub fn admin(&self, lines: &str) -> Run {
+        self.console_as("root", "admin", lines)
+    }
+
+    /// The directory, exported as CSV rows (header first).
+    pub fn export_csv(&self) -> Vec<String> {
+        let run = self.run(&["directory", "export", "--format", "csv"], "");
+        assert!(run.success, "{}", run.stderr);
+        run.stdout.lines().map(str::to_owned).collect()
+    }
+}
