@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use labcircle::adapters::console::{Console, ConsoleUser};
 use labcircle::app;
+use labcircle::bot::Bot;
 use labcircle::config::{Config, ENV_DATA_DIR};
-use labcircle::domain::bot::Bot;
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::Role;
 
@@ -34,13 +34,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Talk to the bot on this terminal, as one member (scripts can pipe commands in).
+    ///
+    /// Without --as, you are "you", the admin of your own console. With --as NAME, you act as
+    /// that member, with the role member unless --role says otherwise.
     Console {
         /// The member to act as.
-        #[arg(long = "as", value_name = "NAME", default_value = "you")]
-        name: String,
+        #[arg(long = "as", value_name = "NAME")]
+        name: Option<String>,
         /// Their role in the console community.
-        #[arg(long, value_enum, default_value_t = RoleArg::Admin)]
-        role: RoleArg,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
     },
     /// Import or export the support-group directory.
     Directory {
@@ -126,7 +129,14 @@ pub async fn run() -> anyhow::Result<ExitCode> {
 
     match cli.command {
         None => console(&config, "you".into(), Role::Admin).await,
-        Some(Command::Console { name, role }) => console(&config, name, role.into()).await,
+        Some(Command::Console { name, role }) => {
+            let role = match (&name, role) {
+                (_, Some(role)) => role.into(),
+                (Some(_), None) => Role::Member,
+                (None, None) => Role::Admin,
+            };
+            console(&config, name.unwrap_or_else(|| "you".into()), role).await
+        }
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
         }) => import(&config, &file, format).await,

@@ -106,13 +106,8 @@ impl Config {
 
     /// Parses and validates config text.
     pub fn from_toml(text: &str) -> anyhow::Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-            match line {
-                Some(line) => anyhow::anyhow!("line {line}: {}", e.message()),
-                None => anyhow::anyhow!("{}", e.message()),
-            }
-        })?;
+        // toml's message names the line and shows it, so the key is in front of the reader.
+        let config: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
         config.validate()?;
         Ok(config)
     }
@@ -132,7 +127,7 @@ impl Config {
                 self.community.default_timezone
             );
         }
-        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+        if !valid_log_filter(&self.log.level) {
             anyhow::bail!(
                 "log.level: \"{}\" is not a log filter; use error, warn, info, debug or trace",
                 self.log.level
@@ -161,6 +156,23 @@ impl Config {
                 .join("labcircle")
         })
     }
+}
+
+/// A log filter: comma-separated levels, each alone or as `target=level`.
+fn valid_log_filter(filter: &str) -> bool {
+    const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
+    !filter.trim().is_empty()
+        && filter.split(',').all(|directive| {
+            let level = directive
+                .rsplit_once('=')
+                .map_or(
+                    directive,
+                    |(target, level)| {
+                        if target.trim().is_empty() { "" } else { level }
+                    },
+                );
+            LEVELS.contains(&level.trim().to_ascii_lowercase().as_str())
+        })
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use std::io::Write;
 use anyhow::Context;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::domain::bot::{Bot, Incoming};
+use crate::bot::{Bot, Incoming};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
 

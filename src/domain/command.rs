@@ -469,8 +469,14 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
     typed(invocation(line)?)
 }
 
-/// Reads a command line into an untyped invocation.
-pub fn invocation(line: &str) -> Result<Invocation, UserError> {
+/// Finds which command a line names, without reading its arguments (so a permission check can
+/// come before any complaint about the arguments).
+pub fn resolve(line: &str) -> Result<&'static CommandSpec, UserError> {
+    split(line).map(|(spec, _)| spec)
+}
+
+/// Splits a line into the command it names and the words after the command's name.
+fn split(line: &str) -> Result<(&'static CommandSpec, Vec<Word>), UserError> {
     let line = line.trim();
     if line.chars().count() > MAX_LINE_CHARS {
         return Err(UserError::new(format!(
@@ -534,16 +540,24 @@ pub fn invocation(line: &str) -> Result<Invocation, UserError> {
             "I don't know the command /{name}.{hint} Type /help to see every command."
         )));
     };
+    Ok((spec, words.collect()))
+}
+
+/// Reads a command line into an untyped invocation.
+pub fn invocation(line: &str) -> Result<Invocation, UserError> {
+    let (spec, rest) = split(line)?;
 
     let mut arg_words: Vec<String> = Vec::new();
     let mut options: Vec<(&'static OptSpec, String)> = Vec::new();
     let mut open_text: Option<usize> = None; // index into `options` of a text option being read
-    let rest: Vec<Word> = words.collect();
     let mut i = 0;
     while i < rest.len() {
         let word = &rest[i];
         i += 1;
-        if let Some((key, value)) = word.option() {
+        // Inside free text, "Note: bring a badge" is prose: only a lower-case key starts an option.
+        let prose =
+            open_text.is_some() && word.option().is_some_and(|(k, _)| k != k.to_lowercase());
+        if let Some((key, value)) = word.option().filter(|_| !prose) {
             let key_lower = key.to_lowercase();
             if let Some(opt) = spec.options.iter().find(|o| o.matches(&key_lower)) {
                 if options.iter().any(|(o, _)| o.name == opt.name) {
@@ -564,23 +578,27 @@ pub fn invocation(line: &str) -> Result<Invocation, UserError> {
                             value = rest[i].text.clone();
                             i += 1;
                         }
-                        // "state:new york": take a second or third word when that makes a value.
-                        if !accepts(&value) {
-                            let mut joined = value.clone();
-                            for extra in 0..2 {
-                                let Some(next) = rest.get(i + extra) else {
-                                    break;
-                                };
-                                if next.option().is_some() {
-                                    break;
-                                }
-                                joined = format!("{joined} {}", next.text);
-                                if accepts(&joined) {
-                                    value = joined.clone();
-                                    i += extra + 1;
-                                    break;
-                                }
+                        // "state:new york", "state:washington dc": the longest run of up to
+                        // three words that makes a value wins.
+                        let mut joined = value.clone();
+                        let mut best = accepts(&value).then_some(0);
+                        for extra in 0..2 {
+                            let Some(next) = rest.get(i + extra) else {
+                                break;
+                            };
+                            if next.option().is_some() {
+                                break;
                             }
+                            joined = format!("{joined} {}", next.text);
+                            if accepts(&joined) {
+                                best = Some(extra + 1);
+                            }
+                        }
+                        if let Some(taken) = best.filter(|t| *t > 0) {
+                            let words: Vec<&str> =
+                                rest[i..i + taken].iter().map(|w| w.text.as_str()).collect();
+                            value = format!("{value} {}", words.join(" "));
+                            i += taken;
                         }
                     }
                 }
@@ -712,7 +730,8 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
             };
             let query = SearchQuery {
                 terms: SearchQuery::terms_of(&text),
-                specialty: vocab_option(option("specialty"))?,
+                // specialty:all asks for everything: no filter.
+                specialty: vocab_option(option("specialty"))?.filter(|s| *s != Specialty::All),
                 region: option("state")
                     .map(|s| Region::parse(&s))
                     .transpose()
@@ -941,6 +960,36 @@ mod tests {
         };
         assert_eq!(query.specialty, Some(Specialty::BloodBank));
         assert_eq!(query.terms, vec!["state", "x"]);
+        let Command::FindGroup { query, .. } =
+            parse("findgroup state:washington dc specialty:transfusion medicine nights").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(query.region, Some(Region::State(State::DC)));
+        assert_eq!(query.specialty, Some(Specialty::BloodBank));
+        assert_eq!(query.terms, vec!["nights"]);
+        let Command::FindGroup { query, .. } = parse("findgroup specialty:all burnout").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(query.specialty, None);
+    }
+
+    #[test]
+    fn prose_inside_text_values_is_not_read_as_options() {
+        let Command::SuggestGroup { draft, note } = parse(
+            "suggestgroup name:X url:https://example.org description:Meets monthly. Note: bring \
+             a badge. City: Dayton note:thanks",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            draft[&Field::Description],
+            Raw::Text("Meets monthly. Note: bring a badge. City: Dayton".into())
+        );
+        assert!(!draft.contains_key(&Field::City));
+        assert_eq!(note.as_deref(), Some("thanks"));
     }
 
     #[test]

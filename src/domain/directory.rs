@@ -138,7 +138,11 @@ impl Raw {
     /// The value as list items: lists as they are, text split on commas or semicolons.
     fn items(&self) -> Vec<String> {
         match self {
-            Raw::List(items) => items.iter().map(|s| s.trim().to_owned()).collect(),
+            Raw::List(items) => items
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
             Raw::Text(text) => text
                 .split([',', ';'])
                 .map(|s| s.trim().to_owned())
@@ -363,6 +367,12 @@ pub fn check_url(value: &str) -> Result<String, String> {
     if value.chars().count() > limits::URL {
         return Err(format!("a link can be at most {} characters", limits::URL));
     }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "\"{}\" is not a valid link: links have no spaces or line breaks",
+            value.escape_debug()
+        ));
+    }
     match url::Url::parse(value) {
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {
             Ok(value.to_owned())
@@ -538,7 +548,13 @@ impl Validator<'_> {
         }
         let mut out = Vec::new();
         for item in items {
-            if item.chars().count() > limits::LIST_ITEM || item.chars().any(char::is_control) {
+            if item.contains([',', ';']) {
+                self.fail(
+                    field,
+                    format!("\"{item}\" holds a comma or semicolon; give each item separately"),
+                );
+            } else if item.chars().count() > limits::LIST_ITEM || item.chars().any(char::is_control)
+            {
                 self.fail(
                     field,
                     format!(

@@ -59,12 +59,42 @@ impl fmt::Display for FileProblem {
 
 /// Reads and validates a whole directory file.
 pub fn read(text: &str, format: FileFormat) -> Result<Vec<Entry>, Vec<FileProblem>> {
-    let drafts = match format {
+    // Structural problems (unknown fields, a ragged row) do not stop the check of the other
+    // rows: every problem in the file is reported at once.
+    let (drafts, mut problems) = match format {
         FileFormat::Toml => toml_drafts(text)?,
         FileFormat::Csv => csv_drafts(text)?,
     };
-    validate_all(drafts)
+    let empty = drafts.is_empty();
+    let entries = match validate_all(drafts) {
+        Ok(entries) => entries,
+        Err(more) => {
+            problems.extend(more);
+            Vec::new()
+        }
+    };
+    problems.sort_by_key(|p| p.line.unwrap_or(0));
+    if empty && problems.is_empty() {
+        problems.push(FileProblem {
+            line: None,
+            key: None,
+            field: None,
+            message: match format {
+                FileFormat::Toml => "the file has no entries; each starts with [[group]]".into(),
+                FileFormat::Csv => "the file has no entries; rows follow the header row".into(),
+            },
+        });
+    }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(problems)
+    }
 }
+
+/// Drafts read from a file, and the structural problems met on the way. A fatal problem (the
+/// file is not TOML or CSV at all) is an `Err`.
+type Drafts = Result<(Vec<Located>, Vec<FileProblem>), Vec<FileProblem>>;
 
 /// A draft with the lines where it and its fields start.
 struct Located {
@@ -110,7 +140,7 @@ fn validate_all(drafts: Vec<Located>) -> Result<Vec<Entry>, Vec<FileProblem>> {
     }
 }
 
-fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
+fn toml_drafts(text: &str) -> Drafts {
     let table: toml::Table = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         vec![FileProblem {
@@ -120,11 +150,12 @@ fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
             message: format!("not valid TOML: {}", e.message()),
         }]
     })?;
+    let lines: Vec<&str> = text.lines().collect();
     let mut problems = Vec::new();
     for key in table.keys() {
         if key != "group" {
             problems.push(FileProblem {
-                line: find_line(text, 0, key),
+                line: find_line(&lines, 1, lines.len() + 1, key),
                 key: None,
                 field: Some(key.clone()),
                 message: "unknown top-level key; a directory file holds only [[group]] tables"
@@ -136,7 +167,7 @@ fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
         Some(toml::Value::Array(groups)) => groups.as_slice(),
         Some(_) => {
             problems.push(FileProblem {
-                line: find_line(text, 0, "group"),
+                line: find_line(&lines, 1, lines.len() + 1, "group"),
                 key: None,
                 field: None,
                 message: "`group` must be an array of tables, written [[group]]".into(),
@@ -155,6 +186,7 @@ fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
     let mut out = Vec::new();
     for (index, group) in groups.iter().enumerate() {
         let start = headers.get(index).copied();
+        let end = headers.get(index + 1).copied().unwrap_or(lines.len() + 1);
         let Some(fields) = group.as_table() else {
             problems.push(FileProblem {
                 line: start,
@@ -174,7 +206,7 @@ fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
             .and_then(|v| v.as_str())
             .map(str::to_owned);
         for (name, value) in fields {
-            let line = start.and_then(|s| find_line(text, s, name));
+            let line = start.and_then(|s| find_line(&lines, s, end, name));
             let Some(field) = Field::from_name(name).filter(|f| f.name() == name) else {
                 problems.push(FileProblem {
                     line: line.or(start),
@@ -223,14 +255,10 @@ fn toml_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
         }
         out.push(located);
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    Ok((out, problems))
 }
 
-fn csv_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
+fn csv_drafts(text: &str) -> Drafts {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -239,17 +267,26 @@ fn csv_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
     let mut problems = Vec::new();
     for header in headers.iter() {
         match Field::from_name(header).filter(|f| f.name() == header.trim()) {
-            Some(field) => columns.push(field),
-            None => problems.push(FileProblem {
-                line: Some(1),
-                key: None,
-                field: Some(header.to_owned()),
-                message: format!("unknown column; accepted: {}", field_names()),
-            }),
+            Some(field) if columns.contains(&Some(field)) => {
+                columns.push(None);
+                problems.push(FileProblem {
+                    line: Some(1),
+                    key: None,
+                    field: Some(header.to_owned()),
+                    message: "this column appears twice".into(),
+                });
+            }
+            Some(field) => columns.push(Some(field)),
+            None => {
+                columns.push(None);
+                problems.push(FileProblem {
+                    line: Some(1),
+                    key: None,
+                    field: Some(header.to_owned()),
+                    message: format!("unknown column; accepted: {}", field_names()),
+                });
+            }
         }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
     }
     let mut out = Vec::new();
     for record in reader.records() {
@@ -263,7 +300,9 @@ fn csv_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
         let line = record.position().map(|p| p.line() as usize);
         let mut draft = Draft::new();
         for (field, value) in columns.iter().zip(record.iter()) {
-            if !value.trim().is_empty() {
+            if let Some(field) = field
+                && !value.trim().is_empty()
+            {
                 draft.insert(*field, Raw::Text(value.to_owned()));
             }
         }
@@ -273,11 +312,7 @@ fn csv_drafts(text: &str) -> Result<Vec<Located>, Vec<FileProblem>> {
             draft,
         });
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    Ok((out, problems))
 }
 
 fn csv_problem(e: csv::Error) -> FileProblem {
@@ -311,16 +346,15 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// The first line at or after `from` (1-based; 0 = from the top) that assigns `name`.
-fn find_line(text: &str, from: usize, name: &str) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find_map(|(i, l)| {
-            let l = l.trim_start();
-            let rest = l.strip_prefix(name)?;
-            rest.trim_start().starts_with('=').then_some(i + 1)
-        })
+/// The first line in `from..until` (1-based) that assigns `name`.
+fn find_line(lines: &[&str], from: usize, until: usize, name: &str) -> Option<usize> {
+    let range = from.saturating_sub(1).min(lines.len())..until.saturating_sub(1).min(lines.len());
+    lines[range].iter().enumerate().find_map(|(i, l)| {
+        let rest = l.trim_start().strip_prefix(name)?;
+        rest.trim_start()
+            .starts_with('=')
+            .then_some(from.max(1) + i)
+    })
 }
 
 /// Writes entries as a TOML directory file that [`read`] accepts back.

@@ -22,6 +22,10 @@ pub trait Vocab: Copy + Eq + Sized + 'static {
 
     /// Reads a value from what a person typed, or says what is accepted.
     fn parse(input: &str) -> Result<Self, VocabError> {
+        // Files and stored data use the codes: answer those without normalising every spelling.
+        if let Some(value) = Self::ALL.iter().copied().find(|v| v.code() == input.trim()) {
+            return Ok(value);
+        }
         let wanted = normalize(input);
         let squashed: String = wanted.split(' ').collect();
         if !wanted.is_empty() {
