@@ -1,11 +1,13 @@
--- The support-group directory, its search index, and the members' suggestion queue.
+-- The support-group directory and the members' suggestion queue.
 
 CREATE TABLE groups (
-    id            INTEGER PRIMARY KEY,           -- internal; rowid of group_search too
+    id            INTEGER PRIMARY KEY,
     key           TEXT NOT NULL UNIQUE,           -- stable key, matched on import
     name          TEXT NOT NULL,
     kind          TEXT NOT NULL,                  -- vocab code: association, crisis_line, ...
-    credentials   TEXT NOT NULL DEFAULT '',       -- ';'-joined, for display only
+    specialties   TEXT NOT NULL,                  -- ';'-joined codes: histotechnology;mls; 'all'
+    credentials   TEXT NOT NULL DEFAULT '',       -- ';'-joined: MLS;MLT
+    states        TEXT NOT NULL DEFAULT '',       -- ';'-joined two-letter codes; '' = national
     city          TEXT,
     format        TEXT NOT NULL,                  -- online | in_person | hybrid
     cost          TEXT NOT NULL,                  -- free | membership | paid
@@ -14,7 +16,7 @@ CREATE TABLE groups (
     url           TEXT,
     contact       TEXT,
     description   TEXT NOT NULL,
-    tags          TEXT NOT NULL DEFAULT '',       -- ';'-joined, for display; searched via group_search
+    tags          TEXT NOT NULL DEFAULT '',       -- ';'-joined search words
     source        TEXT,                           -- where the facts come from
     verified      INTEGER NOT NULL DEFAULT 0,     -- 1 once the facts were checked
     last_verified TEXT,                           -- YYYY-MM-DD
@@ -22,31 +24,9 @@ CREATE TABLE groups (
     updated_at    TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX groups_kind ON groups (kind);
-
--- Specialties an entry serves ('all' serves every specialty). Filtered by index.
-CREATE TABLE group_specialties (
-    group_id  INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
-    specialty TEXT NOT NULL,
-    PRIMARY KEY (specialty, group_id)
-) STRICT, WITHOUT ROWID;
-
--- States where an entry is; none for national entries.
-CREATE TABLE group_states (
-    group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
-    state    TEXT NOT NULL,                        -- two-letter code
-    PRIMARY KEY (state, group_id)
-) STRICT, WITHOUT ROWID;
-
-CREATE INDEX group_specialties_by_group ON group_specialties (group_id);
-CREATE INDEX group_states_by_group ON group_states (group_id);
-
--- Free-text index, rowid = groups.id, kept in step by the store in the same transaction.
--- keywords: every spelling of the entry's specialties, kind and states, city, credentials, tags.
-CREATE VIRTUAL TABLE group_search USING fts5 (
-    name, description, keywords,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-);
+-- Search and filtering happen in an in-memory index built from this table (see
+-- src/domain/search_index.rs); `meta.directory_version` is raised by every write so that
+-- every process notices changes and rebuilds it.
 
 -- Members' suggestions waiting for (or after) an admin's review.
 CREATE TABLE suggestions (

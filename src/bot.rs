@@ -1,16 +1,38 @@
-//! The bot: takes normalised events from any adapter, applies the rules, answers with
-//! platform-neutral [`Outgoing`] messages. Adapters never decide; they only translate.
+//! The bot: takes normalised events from any adapter, applies the domain's rules, reads and
+//! writes through the store, and answers with platform-neutral [`Outgoing`] messages.
+//! Adapters never decide; they only translate.
+//!
+//! It sits between the two on purpose: the domain stays pure (parsing, validation, rules and
+//! reply building, testable without a database), the store owns every SQL statement, and this
+//! module is the only one that knows both.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use tracing::error;
 
-use super::command::{self, Command, UserError};
-use super::directory::{Draft, Entry, Field, Raw, region_label, slugify};
-use super::help;
-use super::identity::{Actor, Role};
-use super::reply::{Block, Item, Outgoing, Reply};
-use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
-use super::vocab::Vocab;
-use crate::store::{GroupSummary, Store, StoreError, SuggestionStatus};
+use crate::domain::command::{self, Command, UserError};
+use crate::domain::directory::{Draft, Entry, Field, Raw, region_label, slugify};
+use crate::domain::help;
+use crate::domain::identity::{Actor, Role};
+use crate::domain::reply::{Block, Item, Outgoing, Reply};
+use crate::domain::search::{Filter, PAGE_SIZE, Region, SearchQuery};
+use crate::domain::search_index::SearchIndex;
+use crate::domain::vocab::Vocab;
+use crate::store::{Store, StoreError, SuggestionStatus};
+
+/// How long a search index is trusted before the database is asked whether another process
+/// changed the directory. This process's own writes are noticed at once.
+const INDEX_RECHECK: Duration = Duration::from_secs(1);
+
+/// The search index and what it was built from.
+#[derive(Debug)]
+struct BuiltIndex {
+    index: Arc<SearchIndex>,
+    version: i64,
+    local_writes: u64,
+    checked: Instant,
+}
 
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]
@@ -41,11 +63,60 @@ type Handled = Result<Vec<Outgoing>, Failure>;
 #[derive(Clone, Debug)]
 pub struct Bot {
     store: Store,
+    index: Arc<RwLock<Option<BuiltIndex>>>,
 }
 
 impl Bot {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            index: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    /// The directory's search index, rebuilt when the directory changed.
+    async fn index(&self) -> Result<Arc<SearchIndex>, StoreError> {
+        let local_writes = self.store.local_directory_writes();
+        {
+            let cache = self
+                .index
+                .read()
+                .expect("the index lock is never poisoned: no panics inside");
+            if let Some(built) = cache.as_ref()
+                && built.local_writes == local_writes
+                && built.checked.elapsed() < INDEX_RECHECK
+            {
+                return Ok(built.index.clone());
+            }
+        }
+        let version = self.store.directory_version().await?;
+        {
+            let mut cache = self
+                .index
+                .write()
+                .expect("the index lock is never poisoned");
+            if let Some(built) = cache.as_mut()
+                && built.local_writes == local_writes
+                && built.version == version
+            {
+                built.checked = Instant::now();
+                return Ok(built.index.clone());
+            }
+        }
+        // Version and write count were read before the entries: a write in between makes the
+        // next call rebuild again, never serve stale results for long.
+        let index = Arc::new(SearchIndex::build(self.store.all_groups().await?));
+        let mut cache = self
+            .index
+            .write()
+            .expect("the index lock is never poisoned");
+        *cache = Some(BuiltIndex {
+            index: index.clone(),
+            version,
+            local_writes,
+            checked: Instant::now(),
+        });
+        Ok(index)
     }
 
     pub fn store(&self) -> &Store {
@@ -73,19 +144,19 @@ impl Bot {
     }
 
     async fn command(&self, actor: &Actor, text: &str) -> Handled {
-        let invocation = command::invocation(text)?;
-        let needed = invocation.spec.role;
+        // Who may use the command is checked before its arguments are read, so a member never
+        // learns admin options from an error message.
+        let spec = command::resolve(text)?;
+        let needed = spec.role;
         if !actor.role.allows(needed) {
-            let alternative = if invocation.spec.name.starts_with("group")
-                || invocation.spec.name.starts_with("review")
-            {
+            let alternative = if spec.name.starts_with("group") || spec.name.starts_with("review") {
                 " To propose a group for the directory, use /suggestgroup."
             } else {
                 ""
             };
             return Err(UserError::new(format!(
                 "/{} is for {needed}s, and you are {} {} here; nothing was changed.{alternative}",
-                invocation.spec.name,
+                spec.name,
                 if actor.role == Role::Member {
                     "a"
                 } else {
@@ -95,7 +166,7 @@ impl Bot {
             ))
             .into());
         }
-        let command = command::typed(invocation)?;
+        let command = command::typed(command::invocation(text)?)?;
         self.run(actor, command).await
     }
 
@@ -121,14 +192,15 @@ impl Bot {
     }
 
     async fn find_group(&self, query: &SearchQuery, page: u32) -> Result<Reply, Failure> {
+        let index = self.index().await?;
         let offset = (page - 1) * PAGE_SIZE;
-        let found = self.store.search_groups(query, PAGE_SIZE, offset).await?;
+        let found = index.search(query, offset as usize, PAGE_SIZE as usize);
         let command_line = query.to_command();
         if found.total == 0 {
-            return self.no_results(query).await;
+            return Ok(no_results(&index, query));
         }
-        let pages = found.total.div_ceil(u64::from(PAGE_SIZE));
-        if found.hits.is_empty() {
+        let pages = found.total.div_ceil(PAGE_SIZE as usize);
+        if found.entries.is_empty() {
             return Err(UserError::new(format!(
                 "There {} only {pages} page{} of results for {command_line}.",
                 if pages == 1 { "is" } else { "are" },
@@ -143,9 +215,9 @@ impl Bot {
         ))
         .block(Block::Items {
             first_number: offset as usize + 1,
-            items: found.hits.iter().map(summary_item).collect(),
+            items: found.entries.iter().map(|e| summary_item(e)).collect(),
         });
-        let footer = if u64::from(page) < pages {
+        let footer = if (page as usize) < pages {
             format!(
                 "Next page: {command_line} page:{}  ·  In crisis? /crisis",
                 page + 1
@@ -155,61 +227,6 @@ impl Bot {
         };
         reply = reply.footer(footer);
         Ok(reply)
-    }
-
-    /// Says which filter emptied the result and offers the nearest alternatives.
-    async fn no_results(&self, query: &SearchQuery) -> Result<Reply, Failure> {
-        let command_line = query.to_command();
-        let mut reply = Reply::channel(format!("No groups match {command_line}."));
-        let filters = query.active_filters();
-        let mut culprits = Vec::new();
-        if filters.len() > 1 {
-            for filter in &filters {
-                let n = self.store.count_groups(&query.without(*filter)).await?;
-                if n > 0 {
-                    culprits.push((*filter, n));
-                }
-            }
-        }
-        for (filter, n) in &culprits {
-            reply = reply.text(format!(
-                "{} is what empties it: without it there {} {n} match{}.",
-                query.describe(*filter),
-                if *n == 1 { "is" } else { "are" },
-                if *n == 1 { "" } else { "es" },
-            ));
-        }
-        if culprits.is_empty() && filters.len() > 1 {
-            reply = reply.text("No single filter empties it; try fewer filters.");
-        } else if filters == [Filter::Text] {
-            reply = reply.text(
-                "No entry mentions those words. Try other words or a filter \
-                                such as specialty:, state: or kind:.",
-            );
-        }
-        // The nearest alternatives: national groups when no local one exists, otherwise the
-        // query with the filter that emptied it removed.
-        let alternative = match (query.region, culprits.first()) {
-            (Some(Region::State(_)), _) => {
-                let mut q = query.without(Filter::State);
-                q.region = Some(Region::National);
-                Some(("National groups instead", q))
-            }
-            (_, Some((filter, _))) => Some(("Nearest matches", query.without(*filter))),
-            _ => None,
-        };
-        if let Some((label, q)) = alternative {
-            let near = self.store.search_groups(&q, 3, 0).await?;
-            if !near.hits.is_empty() {
-                reply = reply
-                    .text(format!("{label} ({}):", q.to_command()))
-                    .block(Block::Items {
-                        first_number: 1,
-                        items: near.hits.iter().map(summary_item).collect(),
-                    });
-            }
-        }
-        Ok(reply.footer("In crisis? /crisis lists lines you can call or text now."))
     }
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
@@ -506,13 +523,69 @@ impl Bot {
     }
 }
 
-fn invalid(what: &str, errors: &[super::directory::FieldError]) -> UserError {
+/// Says which filter emptied the result and offers the nearest alternatives.
+fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
+    let command_line = query.to_command();
+    let mut reply = Reply::channel(format!("No groups match {command_line}."));
+    let filters = query.active_filters();
+    let mut culprits = Vec::new();
+    if filters.len() > 1 {
+        for filter in &filters {
+            let n = index.count(&query.without(*filter));
+            if n > 0 {
+                culprits.push((*filter, n));
+            }
+        }
+    }
+    for (filter, n) in &culprits {
+        reply = reply.text(format!(
+            "{} is what empties it: without it there {} {n} match{}.",
+            query.describe(*filter),
+            if *n == 1 { "is" } else { "are" },
+            if *n == 1 { "" } else { "es" },
+        ));
+    }
+    if culprits.is_empty() && filters.len() > 1 {
+        reply = reply.text("No single filter empties it; try fewer filters.");
+    } else if filters == [Filter::Text] {
+        reply = reply.text(
+            "No entry mentions those words. Try other words or a filter \
+                            such as specialty:, state: or kind:.",
+        );
+    }
+    // The nearest alternatives: national groups when no local one exists, otherwise the
+    // query without the filter that emptied it. The first candidate with results is shown.
+    let mut candidates = Vec::new();
+    if let Some(Region::State(_)) = query.region {
+        let mut q = query.without(Filter::State);
+        q.region = Some(Region::National);
+        candidates.push(("National groups instead", q));
+    }
+    for (filter, _) in &culprits {
+        candidates.push(("Nearest matches", query.without(*filter)));
+    }
+    for (label, q) in candidates {
+        let near = index.search(&q, 0, 3);
+        if !near.entries.is_empty() {
+            reply = reply
+                .text(format!("{label} ({}):", q.to_command()))
+                .block(Block::Items {
+                    first_number: 1,
+                    items: near.entries.iter().map(|e| summary_item(e)).collect(),
+                });
+            break;
+        }
+    }
+    reply.footer("In crisis? /crisis lists lines you can call or text now.")
+}
+
+fn invalid(what: &str, errors: &[crate::domain::directory::FieldError]) -> UserError {
     let list: Vec<String> = errors.iter().map(|e| format!("- {e}")).collect();
     UserError::new(format!("{what}; nothing was changed:\n{}", list.join("\n")))
 }
 
 /// One result line.
-fn summary_item(g: &GroupSummary) -> Item {
+fn summary_item(g: &Entry) -> Item {
     let mut title = g.name.clone();
     if !g.verified {
         title.push_str(" [unverified]");

@@ -5,9 +5,9 @@
 //!
 //! * [`domain`]: the platform-free core. Commands and their help ([`domain::command`]), the
 //!   directory's rules ([`domain::directory`], [`domain::vocab`], [`domain::search`]), the reply
-//!   model ([`domain::reply`]) and the [`domain::bot::Bot`] that ties them together.
+//!   model ([`domain::reply`]) and the [`bot::Bot`] that ties them together.
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
-//! * [`adapters`]: platforms. Each turns platform events into [`domain::bot::Incoming`] and
+//! * [`adapters`]: platforms. Each turns platform events into [`bot::Incoming`] and
 //!   renders [`domain::reply::Outgoing`]. Today: the [`adapters::console`].
 //! * [`config`]: typed configuration; [`app`]: wiring (store, seeding, adapters).
 //!
@@ -16,6 +16,7 @@
 
 pub mod adapters;
 pub mod app;
+pub mod bot;
 pub mod config;
 pub mod domain;
 pub mod store;

@@ -1,5 +1,5 @@
 //! Adapters translate between a platform and the bot: platform events become
-//! [`crate::domain::bot::Incoming`], [`crate::domain::reply::Outgoing`] becomes platform calls.
+//! [`crate::bot::Incoming`], [`crate::domain::reply::Outgoing`] becomes platform calls.
 //! They own rendering and the platform's notion of permission; they never decide.
 
 pub mod console;

@@ -1,10 +1,9 @@
 //! The platform-free core: commands, directory rules and the reply model.
 //!
-//! Nothing here knows Discord, Matrix, the console or SQL. The bot reads and writes through
-//! the [`crate::store::Store`], and answers with [`reply::Outgoing`] values that adapters render.
-//! `tests/architecture.rs` checks that no platform crate or SQL creeps in.
+//! Nothing here knows Discord, Matrix, the console, the store or SQL: it is pure rules and data,
+//! testable without a database. [`crate::bot`] ties it to the store; adapters render its
+//! [`reply::Outgoing`] values. `tests/e2e/architecture.rs` checks that nothing else creeps in.
 
-pub mod bot;
 pub mod command;
 pub mod directory;
 pub mod directory_file;
@@ -12,4 +11,5 @@ pub mod help;
 pub mod identity;
 pub mod reply;
 pub mod search;
+pub mod search_index;
 pub mod vocab;

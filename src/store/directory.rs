@@ -1,33 +1,15 @@
-//! Directory entries, their filter tables and the full-text index.
+//! Directory entries. Every write raises `meta.directory_version` in the same transaction, so
+//! every process holding a search index knows to rebuild it.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{Result, Store, StoreError, now_rfc3339};
 use crate::domain::directory::Entry;
-use crate::domain::search::{Region, SearchQuery};
-use crate::domain::vocab::{Format, Kind, Specialty, State, Vocab, from_code};
-
-/// One search result: what a result line shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupSummary {
-    pub key: String,
-    pub name: String,
-    pub kind: Kind,
-    pub format: Format,
-    pub states: Vec<State>,
-    pub city: Option<String>,
-    pub description: String,
-    pub url: Option<String>,
-    pub verified: bool,
-}
-
-/// One page of search results and how many there are in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchPage {
-    pub total: u64,
-    pub hits: Vec<GroupSummary>,
-}
+use crate::domain::vocab::{Vocab, from_code};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,33 +19,32 @@ pub struct ImportOutcome {
     pub unchanged: usize,
 }
 
-/// `SELECT` of every column of an entry, for `concat!` (sqlx wants static SQL strings).
-macro_rules! select_entry {
-    () => {
-        "SELECT g.id, g.key, g.name, g.kind, g.credentials, g.city, g.format, g.cost, \
-    g.facilitation, g.schedule, g.url, g.contact, g.description, g.tags, g.source, g.verified, \
-    g.last_verified, \
-    (SELECT group_concat(specialty, ';') FROM group_specialties WHERE group_id = g.id) AS specialties, \
-    (SELECT group_concat(state, ';') FROM group_states WHERE group_id = g.id) AS states \
-    FROM groups g "
-    };
-}
+/// Rows per multi-row `INSERT` on import (19 values each, well under SQLite's 32,766).
+const IMPORT_BATCH: usize = 500;
 
 impl Store {
     /// One entry by key.
     pub async fn group(&self, key: &str) -> Result<Option<Entry>> {
-        let sql = concat!(select_entry!(), "WHERE g.key = ?");
-        let row = sqlx::query(sql)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
+             facilitation, schedule, url, contact, description, tags, source, verified, \
+             last_verified FROM groups WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| entry_from_row(&r)).transpose()
     }
 
-    /// Every entry, by key (for export).
+    /// Every entry, by key (for export and for building the search index).
     pub async fn all_groups(&self) -> Result<Vec<Entry>> {
-        let sql = concat!(select_entry!(), "ORDER BY g.key");
-        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
+             facilitation, schedule, url, contact, description, tags, source, verified, \
+             last_verified FROM groups ORDER BY key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(entry_from_row).collect()
     }
 
@@ -75,6 +56,21 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// The directory's version: raised by every write, from any process.
+    pub async fn directory_version(&self) -> Result<i64> {
+        let v: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE name = 'directory_version'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Writes to the directory made through this handle (and its clones) since it opened.
+    /// Lets a search index notice this process's own writes without asking the database.
+    pub fn local_directory_writes(&self) -> u64 {
+        self.directory_writes.load(Ordering::Acquire)
+    }
+
     /// Adds a new entry. `Ok(false)`: an entry with that key exists; nothing changed.
     pub async fn add_group(&self, entry: &Entry) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
@@ -83,6 +79,7 @@ impl Store {
         }
         write_entry(&mut tx, entry, None).await?;
         tx.commit().await?;
+        self.directory_changed();
         Ok(true)
     }
 
@@ -100,172 +97,109 @@ impl Store {
         }
         write_entry(&mut tx, entry, Some(id)).await?;
         tx.commit().await?;
+        self.directory_changed();
         Ok(true)
     }
 
     /// Removes an entry. `Ok(false)`: there was none with that key.
     pub async fn remove_group(&self, key: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar("DELETE FROM groups WHERE key = ? RETURNING id")
+        let removed = sqlx::query("DELETE FROM groups WHERE key = ?")
             .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(id) = id {
-            sqlx::query("DELETE FROM group_search WHERE rowid = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Ok(false);
         }
+        bump_version(&mut tx).await?;
         tx.commit().await?;
-        Ok(id.is_some())
+        self.directory_changed();
+        Ok(true)
     }
 
     /// Adds or updates every entry, matched by key, in one transaction: all or nothing.
     pub async fn import_groups(&self, entries: &[Entry]) -> Result<ImportOutcome> {
         let mut outcome = ImportOutcome::default();
         let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(
+            "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
+             facilitation, schedule, url, contact, description, tags, source, verified, \
+             last_verified FROM groups",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut existing: HashMap<String, (i64, Entry)> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let entry = entry_from_row(row)?;
+            existing.insert(entry.key.clone(), (row.try_get("id")?, entry));
+        }
+        let mut new = Vec::new();
         for entry in entries {
-            let sql = concat!(select_entry!(), "WHERE g.key = ?");
-            let existing = sqlx::query(sql)
-                .bind(&entry.key)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match existing {
-                None => {
-                    write_entry(&mut tx, entry, None).await?;
-                    outcome.added += 1;
-                }
-                Some(row) => {
-                    if entry_from_row(&row)? == *entry {
-                        outcome.unchanged += 1;
-                    } else {
-                        write_entry(&mut tx, entry, Some(row.try_get("id")?)).await?;
-                        outcome.updated += 1;
-                    }
+            match existing.get(&entry.key) {
+                None => new.push(entry),
+                Some((_, old)) if old == entry => outcome.unchanged += 1,
+                Some((id, _)) => {
+                    write_entry(&mut tx, entry, Some(*id)).await?;
+                    outcome.updated += 1;
                 }
             }
         }
+        let now = now_rfc3339();
+        for batch in new.chunks(IMPORT_BATCH) {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO groups (key, name, kind, specialties, credentials, states, city, \
+                 format, cost, facilitation, schedule, url, contact, description, tags, source, \
+                 verified, last_verified, created_at, updated_at) ",
+            );
+            sql.push_values(batch, |mut row, e| {
+                row.push_bind(&e.key)
+                    .push_bind(&e.name)
+                    .push_bind(e.kind.code())
+                    .push_bind(codes(&e.specialties))
+                    .push_bind(e.credentials.join(";"))
+                    .push_bind(codes(&e.states))
+                    .push_bind(&e.city)
+                    .push_bind(e.format.code())
+                    .push_bind(e.cost.code())
+                    .push_bind(e.facilitation.code())
+                    .push_bind(&e.schedule)
+                    .push_bind(&e.url)
+                    .push_bind(&e.contact)
+                    .push_bind(&e.description)
+                    .push_bind(e.tags.join(";"))
+                    .push_bind(&e.source)
+                    .push_bind(e.verified)
+                    .push_bind(date_text(e.last_verified))
+                    .push_bind(&now)
+                    .push_bind(&now);
+            });
+            sql.build().execute(&mut *tx).await?;
+        }
+        outcome.added = new.len();
+        if outcome.added + outcome.updated > 0 {
+            bump_version(&mut tx).await?;
+        }
         tx.commit().await?;
+        if outcome.added + outcome.updated > 0 {
+            self.directory_changed();
+        }
         Ok(outcome)
     }
 
-    /// One page of results for a query, best first.
-    pub async fn search_groups(
-        &self,
-        q: &SearchQuery,
-        limit: u32,
-        offset: u32,
-    ) -> Result<SearchPage> {
-        // bm25() cannot sit beside a window function, so the ranking happens in an inner query
-        // and the outer one counts, orders and cuts the page.
-        let mut sql = QueryBuilder::<Sqlite>::new(
-            "SELECT m.key, m.name, m.kind, m.format, m.city, m.description, m.url, m.verified, \
-             (SELECT group_concat(state, ';') FROM group_states WHERE group_id = m.id) AS states, \
-             count(*) OVER () AS total \
-             FROM (SELECT g.id, g.key, g.name, g.kind, g.format, g.city, g.description, g.url, \
-             g.verified, ",
-        );
-        if q.terms.is_empty() {
-            sql.push("0.0 AS score, ");
-        } else {
-            // Name matches weigh most, then the description, then keywords.
-            sql.push("bm25(group_search, 10.0, 3.0, 1.0) AS score, ");
-        }
-        match q.specialty {
-            // Entries for this specialty before those that serve every specialty.
-            Some(s) => sql
-                .push("g.id IN (SELECT group_id FROM group_specialties WHERE specialty = ")
-                .push_bind(s.code())
-                .push(") AS specific "),
-            None => sql.push("0 AS specific "),
-        };
-        push_from_where(&mut sql, q);
-        sql.push(") AS m ORDER BY m.score, m.specific DESC, m.verified DESC, m.name LIMIT ")
-            .push_bind(i64::from(limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(offset));
-        let rows = sql.build().fetch_all(&self.pool).await?;
-        let mut total = 0;
-        let mut hits = Vec::with_capacity(rows.len());
-        for row in &rows {
-            total = row.try_get::<i64, _>("total")? as u64;
-            hits.push(GroupSummary {
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                kind: code(row.try_get("kind")?)?,
-                format: code(row.try_get("format")?)?,
-                states: codes(row.try_get("states")?)?,
-                city: row.try_get("city")?,
-                description: row.try_get("description")?,
-                url: row.try_get("url")?,
-                verified: row.try_get("verified")?,
-            });
-        }
-        if rows.is_empty() && offset > 0 {
-            total = self.count_groups(q).await?;
-        }
-        Ok(SearchPage { total, hits })
-    }
-
-    /// How many entries a query matches.
-    pub async fn count_groups(&self, q: &SearchQuery) -> Result<u64> {
-        let mut sql = QueryBuilder::<Sqlite>::new("SELECT count(*) ");
-        push_from_where(&mut sql, q);
-        let n: i64 = sql.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok(n as u64)
+    pub(super) fn directory_changed(&self) {
+        self.directory_writes.fetch_add(1, Ordering::AcqRel);
     }
 }
 
-fn push_from_where(sql: &mut QueryBuilder<Sqlite>, q: &SearchQuery) {
-    sql.push("FROM groups g ");
-    if !q.terms.is_empty() {
-        sql.push("JOIN group_search ON group_search.rowid = g.id ");
-    }
-    sql.push("WHERE 1 = 1");
-    if !q.terms.is_empty() {
-        sql.push(" AND group_search MATCH ")
-            .push_bind(fts_query(&q.terms));
-    }
-    if let Some(s) = q.specialty {
-        sql.push(" AND g.id IN (SELECT group_id FROM group_specialties WHERE specialty IN (")
-            .push_bind(s.code())
-            .push(", 'all'))");
-    }
-    match q.region {
-        Some(Region::State(s)) => {
-            sql.push(" AND g.id IN (SELECT group_id FROM group_states WHERE state = ")
-                .push_bind(s.code())
-                .push(")");
-        }
-        Some(Region::National) => {
-            sql.push(" AND g.id NOT IN (SELECT group_id FROM group_states)");
-        }
-        None => {}
-    }
-    if let Some(f) = q.format {
-        sql.push(" AND g.format IN (");
-        let mut list = sql.separated(", ");
-        for g in Format::ALL.iter().filter(|g| g.suits(f)) {
-            list.push_bind(g.code());
-        }
-        list.push_unseparated(")");
-    }
-    if let Some(k) = q.kind {
-        sql.push(" AND g.kind = ").push_bind(k.code());
-    }
-    if let Some(c) = q.cost {
-        sql.push(" AND g.cost = ").push_bind(c.code());
-    }
-}
-
-/// An FTS5 query: any of the terms, each also as a prefix ("histo" finds "histotechnology").
-/// Terms are letters and digits only (see `SearchQuery::terms_of`); quoting keeps FTS5 syntax out.
-fn fts_query(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" OR ")
+async fn bump_version(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO meta (name, value) VALUES ('directory_version', '1') \
+         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub(super) async fn key_exists(conn: &mut SqliteConnection, key: &str) -> Result<bool> {
@@ -276,33 +210,35 @@ pub(super) async fn key_exists(conn: &mut SqliteConnection, key: &str) -> Result
     Ok(found.is_some())
 }
 
-/// Inserts (id = None) or overwrites (id = Some) an entry, its filter rows and its index row.
+/// Inserts (id = None) or overwrites (id = Some) an entry, and raises the directory version.
+/// The caller notes the change on the store after committing.
 pub(super) async fn write_entry(
     conn: &mut SqliteConnection,
     e: &Entry,
     id: Option<i64>,
 ) -> Result<()> {
     let now = now_rfc3339();
-    let last_verified = e.last_verified.map(|d| d.format("%Y-%m-%d").to_string());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO groups (id, key, name, kind, credentials, city, format, cost, facilitation, \
-            schedule, url, contact, description, tags, source, verified, last_verified, \
-            created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+    sqlx::query(
+        "INSERT INTO groups (id, key, name, kind, specialties, credentials, states, city, format, \
+            cost, facilitation, schedule, url, contact, description, tags, source, verified, \
+            last_verified, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
-            kind = excluded.kind, credentials = excluded.credentials, city = excluded.city, \
+            kind = excluded.kind, specialties = excluded.specialties, \
+            credentials = excluded.credentials, states = excluded.states, city = excluded.city, \
             format = excluded.format, cost = excluded.cost, facilitation = excluded.facilitation, \
             schedule = excluded.schedule, url = excluded.url, contact = excluded.contact, \
             description = excluded.description, tags = excluded.tags, source = excluded.source, \
             verified = excluded.verified, last_verified = excluded.last_verified, \
-            updated_at = excluded.updated_at \
-         RETURNING id",
+            updated_at = excluded.updated_at",
     )
     .bind(id)
     .bind(&e.key)
     .bind(&e.name)
     .bind(e.kind.code())
+    .bind(codes(&e.specialties))
     .bind(e.credentials.join(";"))
+    .bind(codes(&e.states))
     .bind(&e.city)
     .bind(e.format.code())
     .bind(e.cost.code())
@@ -314,47 +250,24 @@ pub(super) async fn write_entry(
     .bind(e.tags.join(";"))
     .bind(&e.source)
     .bind(e.verified)
-    .bind(last_verified)
+    .bind(date_text(e.last_verified))
     .bind(&now)
     .bind(&now)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM group_specialties WHERE group_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM group_states WHERE group_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    for s in &e.specialties {
-        sqlx::query("INSERT INTO group_specialties (group_id, specialty) VALUES (?, ?)")
-            .bind(id)
-            .bind(s.code())
-            .execute(&mut *conn)
-            .await?;
-    }
-    for s in &e.states {
-        sqlx::query("INSERT INTO group_states (group_id, state) VALUES (?, ?)")
-            .bind(id)
-            .bind(s.code())
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("DELETE FROM group_search WHERE rowid = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO group_search (rowid, name, description, keywords) VALUES (?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(&e.name)
-    .bind(&e.description)
-    .bind(e.search_keywords())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    bump_version(conn).await
+}
+
+fn codes<V: Vocab>(values: &[V]) -> String {
+    values
+        .iter()
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn date_text(date: Option<NaiveDate>) -> Option<String> {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
@@ -373,17 +286,19 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
                 .map_err(|_| StoreError::Corrupt(format!("bad date {d}")))
         })
         .transpose()?;
-    let mut specialties: Vec<Specialty> = codes(row.try_get("specialties")?)?;
-    specialties.sort();
-    let mut states: Vec<State> = codes(row.try_get("states")?)?;
-    states.sort();
     Ok(Entry {
         key: row.try_get("key")?,
         name: row.try_get("name")?,
         kind: code(row.try_get("kind")?)?,
-        specialties,
+        specialties: list("specialties")?
+            .into_iter()
+            .map(code)
+            .collect::<Result<_>>()?,
         credentials: list("credentials")?,
-        states,
+        states: list("states")?
+            .into_iter()
+            .map(code)
+            .collect::<Result<_>>()?,
         city: row.try_get("city")?,
         format: code(row.try_get("format")?)?,
         cost: code(row.try_get("cost")?)?,
@@ -403,10 +318,40 @@ fn code<V: Vocab>(text: String) -> Result<V> {
     from_code(&text).ok_or_else(|| StoreError::Corrupt(format!("unknown {} code {text}", V::WHAT)))
 }
 
-fn codes<V: Vocab>(text: Option<String>) -> Result<Vec<V>> {
-    text.unwrap_or_default()
-        .split(';')
-        .filter(|s| !s.is_empty())
-        .map(|s| code(s.to_owned()))
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn entries_round_trip_and_every_write_raises_the_version() {
+        let store = Store::open_in_memory().await.unwrap();
+        let entries = crate::domain::directory_file::read(
+            crate::app::SHIPPED_DIRECTORY,
+            crate::domain::directory_file::FileFormat::Toml,
+        )
+        .unwrap();
+        assert_eq!(store.directory_version().await.unwrap(), 0);
+        let outcome = store.import_groups(&entries).await.unwrap();
+        assert_eq!(outcome.added, entries.len());
+        let mut stored = store.all_groups().await.unwrap();
+        stored.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut expected = entries.clone();
+        expected.sort_by(|a, b| a.key.cmp(&b.key));
+        assert_eq!(stored, expected);
+        assert_eq!(store.directory_version().await.unwrap(), 1);
+        assert_eq!(store.local_directory_writes(), 1);
+
+        let unchanged = store.import_groups(&entries).await.unwrap();
+        assert_eq!(unchanged.unchanged, entries.len());
+        assert_eq!(
+            store.directory_version().await.unwrap(),
+            1,
+            "nothing changed"
+        );
+
+        assert!(store.remove_group(&entries[0].key).await.unwrap());
+        assert!(!store.remove_group(&entries[0].key).await.unwrap());
+        assert_eq!(store.directory_version().await.unwrap(), 2);
+        assert_eq!(store.local_directory_writes(), 2);
+    }
 }

@@ -6,11 +6,13 @@ mod suggestions;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
-pub use directory::{GroupSummary, ImportOutcome, SearchPage};
+pub use directory::ImportOutcome;
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
@@ -30,6 +32,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Directory writes through this handle and its clones (see `local_directory_writes`).
+    directory_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -63,7 +67,10 @@ impl Store {
 
     async fn migrated(pool: SqlitePool) -> Result<Store> {
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            directory_writes: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Waits for in-flight queries and closes every connection.

@@ -101,6 +101,7 @@ impl Store {
         }
         write_entry(&mut tx, entry, None).await?;
         tx.commit().await?;
+        self.directory_changed();
         Ok(true)
     }
 
