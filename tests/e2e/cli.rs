@@ -55,3 +55,32 @@ fn config_check_accepts_the_example_and_names_bad_keys() {
         run.stderr
     );
 }
+
+#[test]
+fn the_readme_documents_every_command_and_console_control() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for spec in labcircle::domain::command::COMMANDS {
+        assert!(
+            readme.contains(&format!("`/{}", spec.name)),
+            "README lacks /{}",
+            spec.name
+        );
+    }
+    for (control, _) in labcircle::domain::help::CONSOLE_CONTROLS {
+        assert!(
+            readme.contains(&format!("`{control}`")),
+            "README lacks {control}"
+        );
+    }
+    assert!(
+        readme.contains("cargo test"),
+        "README names the test command"
+    );
+    let ci =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).expect(".ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test"),
+        ".ci/run runs the README's test command"
+    );
+}
