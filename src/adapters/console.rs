@@ -16,7 +16,7 @@
 //! Lines starting with `:` are console controls (see [`crate::domain::help::CONSOLE_CONTROLS`]);
 //! lines starting with `#` are comments (handy in scripts); anything else is a command.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
@@ -39,7 +39,8 @@ pub struct Console<W: Write> {
     out: W,
     user: ConsoleUser,
     next_post: u64,
-    posts: HashSet<u64>,
+    /// Every bot message by number: `None` in the channel, `Some(name)` private to `name`.
+    posts: HashMap<u64, Option<String>>,
 }
 
 impl<W: Write> Console<W> {
@@ -49,7 +50,7 @@ impl<W: Write> Console<W> {
             out,
             user,
             next_post: 1,
-            posts: HashSet::new(),
+            posts: HashMap::new(),
         }
     }
 
@@ -60,18 +61,22 @@ impl<W: Write> Console<W> {
         input: R,
         prompt: bool,
     ) -> anyhow::Result<()> {
-        let mut lines = input.lines();
+        let mut input = input;
+        let mut bytes = Vec::new();
         loop {
             if prompt {
                 eprint!("{}> ", self.user.name);
             }
-            let Some(line) = lines
-                .next_line()
+            bytes.clear();
+            let read = input
+                .read_until(b'\n', &mut bytes)
                 .await
-                .context("cannot read standard input")?
-            else {
+                .context("cannot read standard input")?;
+            if read == 0 {
                 break;
-            };
+            }
+            // Text that is not UTF-8 is read with replacement characters, not refused.
+            let line = String::from_utf8_lossy(&bytes);
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -134,12 +139,16 @@ impl<W: Write> Console<W> {
             [verb @ ("react" | "unreact"), post, emoji] => {
                 let added = *verb == "react";
                 let number = post.trim_start_matches('#').parse::<u64>().ok();
-                match number.filter(|n| self.posts.contains(n)) {
+                match number.and_then(|n| Some((n, self.posts.get(&n)?.clone()))) {
                     None => self.note(&format!(
                         "There is no bot message #{}; the numbers are shown as [#N].",
                         post.trim_start_matches('#')
                     ))?,
-                    Some(n) => {
+                    Some((n, Some(owner))) if owner != self.user.name => self.note(&format!(
+                        "Message #{n} is private to {owner}; only {owner} can react to it \
+                         (:as {owner})."
+                    ))?,
+                    Some((n, _)) => {
                         let incoming = Incoming::Reaction {
                             actor: self.actor(),
                             post: n.to_string(),
@@ -180,14 +189,17 @@ impl<W: Write> Console<W> {
         let (label, reply): (String, Reply) = match message {
             Outgoing::Reply(reply) => match reply.visibility {
                 Visibility::Channel => {
-                    self.posts.insert(number);
+                    self.posts.insert(number, None);
                     (format!("[#{number}]"), reply)
                 }
                 Visibility::Private => {
+                    self.posts.insert(number, Some(self.user.name.clone()));
                     (format!("[private to {} #{number}]", self.user.name), reply)
                 }
             },
             Outgoing::Direct { to, reply } => {
+                // On the console a member's id is their name.
+                self.posts.insert(number, Some(to.user.id.clone()));
                 (format!("[private to {} #{number}]", to.display_name), reply)
             }
         };
