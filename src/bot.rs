@@ -392,7 +392,7 @@ impl Bot {
                     subtitle: format!(
                         "suggested by {} on {}",
                         s.by.display_name,
-                        &s.created_at[..10]
+                        s.created_at.get(..10).unwrap_or(&s.created_at)
                     ),
                     lines,
                     link: s.draft.get(&Field::Url).map(|_| text(Field::Url)),

@@ -15,13 +15,29 @@ fn first_start_creates_the_database_prints_its_path_and_seeds_once() {
         run.stderr
     );
     assert!(run.message(0).contains("988"), "{}", run.stdout);
+    // An admin's removal survives a restart: the shipped directory is seeded only once.
+    let removed = lab.run(&[], "/group remove ascls\n");
+    assert!(removed.message(0).contains("Removed"), "{}", removed.stdout);
     let rows = lab.export_csv().len();
-    lab.run(&[], "/help\n");
-    assert_eq!(
-        lab.export_csv().len(),
-        rows,
-        "a second start seeds nothing again"
+    let again = lab.run(&[], "/group show ascls\n");
+    assert!(
+        again.message(0).contains("No entry has the key ascls"),
+        "{}",
+        again.stdout
     );
+    assert_eq!(lab.export_csv().len(), rows);
+}
+
+#[test]
+fn input_that_is_not_utf8_is_answered_and_the_session_goes_on() {
+    let lab = Lab::new();
+    let run = lab.run_bytes(
+        &["console", "--as", "alice"],
+        b"/findgroup caf\xe9\n/crisis\n",
+    );
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.message(0).contains("No groups match"), "{}", run.stdout);
+    assert!(run.message(1).contains("988"), "{}", run.stdout);
 }
 
 #[test]

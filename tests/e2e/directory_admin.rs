@@ -107,7 +107,8 @@ fn bad_entries_are_refused_field_by_field_and_change_nothing() {
 fn console_controls_switch_members_and_react_to_bot_posts() {
     let lab = Lab::new();
     let run = lab.member(
-        "/crisis\n:react 1 ✅\n:react 7 ✅\n:as bob admin\n/review\n:as bob wizard\n:frobnicate\n",
+        "/crisis\n:react 1 ✅\n:react 7 ✅\n:as bob admin\n/review\n:as bob wizard\n:frobnicate\n\
+         :react 2 👍\n:as carol\n:react 2 👍\n",
     );
     let m = run.messages();
     assert!(m[0].starts_with("[#1] Crisis"), "{m:?}");

@@ -86,6 +86,34 @@ fn a_rejected_suggestion_tells_the_member_why_and_adds_nothing() {
         "{m:?}"
     );
     assert_eq!(lab.export_csv().len(), before);
+    let again = lab.admin("/review approve 1 kind:association\n").message(0);
+    assert!(
+        again.contains("Suggestion #1 was already turned down"),
+        "{again}"
+    );
+    assert!(
+        lab.admin("/review\n")
+            .message(0)
+            .contains("No suggestions are waiting")
+    );
+}
+
+#[test]
+fn an_approved_suggestion_whose_name_is_taken_gets_a_free_key() {
+    let lab = Lab::new();
+    lab.member("/suggestgroup name:ASCLS url:https://example.org description:A second one.\n");
+    let m = lab
+        .admin(
+            "/review approve 1 kind:association specialty:mls format:online cost:free \
+             facilitation:none\n",
+        )
+        .messages();
+    assert!(m[0].contains("/group show ascls-2"), "{m:?}");
+    let original = lab.member("/group show ascls\n").message(0);
+    assert!(
+        original.contains("American Society for Clinical Laboratory Science"),
+        "{original}"
+    );
 }
 
 #[test]
@@ -131,10 +159,11 @@ fn members_cannot_use_admin_commands() {
         .member(
             "/group add name:Mine kind:peer_support specialty:all format:online cost:free \
              facilitation:peer_led description:x\n\
-             /group remove ascls\n/group edit ascls name:Hijacked\n/review\n/review approve 1\n",
+             /group remove ascls\n/group edit ascls name:Hijacked\n/review\n/review approve 1\n\
+             /group remove\n/group add colour:red\n",
         )
         .messages();
-    assert_eq!(m.len(), 5, "{m:?}");
+    assert_eq!(m.len(), 7, "{m:?}");
     for reply in &m {
         assert!(
             reply.contains("is for admins, and you are a member here; nothing was changed"),
@@ -142,6 +171,8 @@ fn members_cannot_use_admin_commands() {
         );
     }
     assert!(m[0].contains("/suggestgroup"), "{}", m[0]);
+    // The refusal comes before any complaint about the arguments, and names no admin option.
+    assert!(!m[6].contains("description:"), "{}", m[6]);
     assert_eq!(lab.export_csv(), before);
     // Organizers are not admins either.
     let reply = lab

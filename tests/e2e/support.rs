@@ -62,6 +62,11 @@ impl Lab {
 
     /// Runs `labcircle --data-dir DIR ARGS…` with `input` on standard input.
     pub fn run(&self, args: &[&str], input: &str) -> Run {
+        self.run_bytes(args, input.as_bytes())
+    }
+
+    /// Like [`Lab::run`], with raw bytes on standard input.
+    pub fn run_bytes(&self, args: &[&str], input: &[u8]) -> Run {
         let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
             .arg("--data-dir")
             .arg(self.data_dir())
@@ -78,7 +83,7 @@ impl Lab {
             .stdin
             .take()
             .expect("stdin is piped")
-            .write_all(input.as_bytes())
+            .write_all(input)
             .expect("write to the console");
         let Output {
             status,
