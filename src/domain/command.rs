@@ -53,6 +53,7 @@ pub enum OptKind {
 }
 
 /// An option of a command (`state:OH`).
+#[derive(Clone, Copy)]
 pub struct OptSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
@@ -161,77 +162,82 @@ macro_rules! field_opt {
     };
 }
 
-/// Entry fields as options, shared by add, edit, suggest and approve.
+// Entry fields as options. Each is declared once; the lists below share them.
+const KEY: OptSpec = field_opt!(
+    "key",
+    [],
+    "stable id: lowercase letters, digits, '-' (made from the name if left out)"
+);
+const NAME: OptSpec = field_opt!("name", [], "the group's name");
+const KIND: OptSpec = field_opt!(
+    "kind",
+    [],
+    "association, online_community, local_group, peer_support, crisis_line"
+);
+const SPECIALTY: OptSpec = field_opt!(
+    "specialty",
+    ["specialties"],
+    "comma-separated specialties, or all"
+);
+const CREDENTIALS: OptSpec = field_opt!(
+    "credentials",
+    ["credential"],
+    "comma-separated credentials served (MLS, PBT, HT, …)"
+);
+const STATE: OptSpec = field_opt!(
+    "state",
+    ["states"],
+    "comma-separated US states; leave out for national"
+);
+const CITY: OptSpec = field_opt!("city", [], "city, for local groups");
+const FORMAT: OptSpec = field_opt!("format", [], "online, in_person or hybrid");
+const COST: OptSpec = field_opt!("cost", [], "free, membership or paid");
+const FACILITATION: OptSpec = field_opt!("facilitation", [], "peer_led, professional_led or none");
+const SCHEDULE: OptSpec = field_opt!("schedule", [], "when it meets, in words");
+const URL: OptSpec = field_opt!("url", ["link"], "web address (http or https)");
+const CONTACT: OptSpec = field_opt!("contact", [], "how to reach it");
+const DESCRIPTION: OptSpec = field_opt!("description", [], "one or two plain sentences");
+const TAGS: OptSpec = field_opt!("tags", ["tag"], "comma-separated search words");
+const SOURCE: OptSpec = field_opt!("source", [], "where the facts come from (a link)");
+const VERIFIED: OptSpec = field_opt!("verified", [], "true once an admin has checked the facts");
+const LAST_VERIFIED: OptSpec = field_opt!("last_verified", [], "date last checked, YYYY-MM-DD");
+
+/// Every entry field, for add, edit and approve.
 const ENTRY_FIELDS: &[OptSpec] = &[
-    field_opt!(
-        "key",
-        [],
-        "stable id: lowercase letters, digits, '-' (made from the name if left out)"
-    ),
-    field_opt!("name", [], "the group's name"),
-    field_opt!(
-        "kind",
-        [],
-        "association, online_community, local_group, peer_support, crisis_line"
-    ),
-    field_opt!(
-        "specialty",
-        ["specialties"],
-        "comma-separated specialties, or all"
-    ),
-    field_opt!(
-        "credentials",
-        ["credential"],
-        "comma-separated credentials served (MLS, PBT, HT, …)"
-    ),
-    field_opt!(
-        "state",
-        ["states"],
-        "comma-separated US states; leave out for national"
-    ),
-    field_opt!("city", [], "city, for local groups"),
-    field_opt!("format", [], "online, in_person or hybrid"),
-    field_opt!("cost", [], "free, membership or paid"),
-    field_opt!("facilitation", [], "peer_led, professional_led or none"),
-    field_opt!("schedule", [], "when it meets, in words"),
-    field_opt!("url", ["link"], "web address (http or https)"),
-    field_opt!("contact", [], "how to reach it"),
-    field_opt!("description", [], "one or two plain sentences"),
-    field_opt!("tags", ["tag"], "comma-separated search words"),
-    field_opt!("source", [], "where the facts come from (a link)"),
-    field_opt!("verified", [], "true once an admin has checked the facts"),
-    field_opt!("last_verified", [], "date last checked, YYYY-MM-DD"),
+    KEY,
+    NAME,
+    KIND,
+    SPECIALTY,
+    CREDENTIALS,
+    STATE,
+    CITY,
+    FORMAT,
+    COST,
+    FACILITATION,
+    SCHEDULE,
+    URL,
+    CONTACT,
+    DESCRIPTION,
+    TAGS,
+    SOURCE,
+    VERIFIED,
+    LAST_VERIFIED,
 ];
 
+/// What a member may give with a suggestion (name, url and description are required).
 const SUGGEST_FIELDS: &[OptSpec] = &[
-    field_opt!("name", [], "the group's name (required)"),
-    field_opt!("url", ["link"], "its web address (required)"),
-    field_opt!(
-        "description",
-        [],
-        "who it is for and what it does (required)"
-    ),
-    field_opt!(
-        "kind",
-        [],
-        "association, online_community, local_group, peer_support, crisis_line"
-    ),
-    field_opt!(
-        "specialty",
-        ["specialties"],
-        "comma-separated specialties, or all"
-    ),
-    field_opt!(
-        "state",
-        ["states"],
-        "comma-separated US states; leave out for national"
-    ),
-    field_opt!("city", [], "city, for local groups"),
-    field_opt!("format", [], "online, in_person or hybrid"),
-    field_opt!("cost", [], "free, membership or paid"),
-    field_opt!("facilitation", [], "peer_led, professional_led or none"),
-    field_opt!("schedule", [], "when it meets, in words"),
-    field_opt!("contact", [], "how to reach it"),
+    NAME,
+    URL,
+    DESCRIPTION,
+    KIND,
+    SPECIALTY,
+    STATE,
+    CITY,
+    FORMAT,
+    COST,
+    FACILITATION,
+    SCHEDULE,
+    CONTACT,
     field_opt!("note", [], "anything the reviewers should know"),
 ];
 

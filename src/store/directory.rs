@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
+use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{Result, Store, StoreError, now_rfc3339};
@@ -147,33 +148,12 @@ impl Store {
         }
         let now = now_rfc3339();
         for batch in new.chunks(IMPORT_BATCH) {
-            let mut sql = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO groups (key, name, kind, specialties, credentials, states, city, \
-                 format, cost, facilitation, schedule, url, contact, description, tags, source, \
-                 verified, last_verified, created_at, updated_at) ",
-            );
-            sql.push_values(batch, |mut row, e| {
-                row.push_bind(&e.key)
-                    .push_bind(&e.name)
-                    .push_bind(e.kind.code())
-                    .push_bind(codes(&e.specialties))
-                    .push_bind(e.credentials.join(";"))
-                    .push_bind(codes(&e.states))
-                    .push_bind(&e.city)
-                    .push_bind(e.format.code())
-                    .push_bind(e.cost.code())
-                    .push_bind(e.facilitation.code())
-                    .push_bind(&e.schedule)
-                    .push_bind(&e.url)
-                    .push_bind(&e.contact)
-                    .push_bind(&e.description)
-                    .push_bind(e.tags.join(";"))
-                    .push_bind(&e.source)
-                    .push_bind(e.verified)
-                    .push_bind(date_text(e.last_verified))
-                    .push_bind(&now)
-                    .push_bind(&now);
-            });
+            let mut sql = QueryBuilder::<Sqlite>::new(concat!(
+                "INSERT INTO groups (",
+                group_columns!(),
+                ") "
+            ));
+            sql.push_values(batch, |mut row, e| push_entry(&mut row, e, &now));
             sql.build().execute(&mut *tx).await?;
         }
         outcome.added = new.len();
@@ -218,12 +198,14 @@ pub(super) async fn write_entry(
     id: Option<i64>,
 ) -> Result<()> {
     let now = now_rfc3339();
-    sqlx::query(
-        "INSERT INTO groups (id, key, name, kind, specialties, credentials, states, city, format, \
-            cost, facilitation, schedule, url, contact, description, tags, source, verified, \
-            last_verified, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
+    let mut sql =
+        QueryBuilder::<Sqlite>::new(concat!("INSERT INTO groups (id, ", group_columns!(), ") "));
+    sql.push_values([e], |mut row, e| {
+        row.push_bind(id);
+        push_entry(&mut row, e, &now);
+    });
+    sql.push(
+        " ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
             kind = excluded.kind, specialties = excluded.specialties, \
             credentials = excluded.credentials, states = excluded.states, city = excluded.city, \
             format = excluded.format, cost = excluded.cost, facilitation = excluded.facilitation, \
@@ -231,31 +213,43 @@ pub(super) async fn write_entry(
             description = excluded.description, tags = excluded.tags, source = excluded.source, \
             verified = excluded.verified, last_verified = excluded.last_verified, \
             updated_at = excluded.updated_at",
-    )
-    .bind(id)
-    .bind(&e.key)
-    .bind(&e.name)
-    .bind(e.kind.code())
-    .bind(codes(&e.specialties))
-    .bind(e.credentials.join(";"))
-    .bind(codes(&e.states))
-    .bind(&e.city)
-    .bind(e.format.code())
-    .bind(e.cost.code())
-    .bind(e.facilitation.code())
-    .bind(&e.schedule)
-    .bind(&e.url)
-    .bind(&e.contact)
-    .bind(&e.description)
-    .bind(e.tags.join(";"))
-    .bind(&e.source)
-    .bind(e.verified)
-    .bind(date_text(e.last_verified))
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
+    );
+    sql.build().execute(&mut *conn).await?;
     bump_version(conn).await
+}
+
+/// The columns an entry is written to, in the order [`push_entry`] binds them.
+macro_rules! group_columns {
+    () => {
+        "key, name, kind, specialties, credentials, states, city, format, cost, facilitation, \
+         schedule, url, contact, description, tags, source, verified, last_verified, \
+         created_at, updated_at"
+    };
+}
+use group_columns;
+
+/// Binds an entry's values in the order of [`group_columns`].
+fn push_entry(row: &mut Separated<'_, Sqlite, &'static str>, e: &Entry, now: &str) {
+    row.push_bind(e.key.clone())
+        .push_bind(e.name.clone())
+        .push_bind(e.kind.code())
+        .push_bind(codes(&e.specialties))
+        .push_bind(e.credentials.join(";"))
+        .push_bind(codes(&e.states))
+        .push_bind(e.city.clone())
+        .push_bind(e.format.code())
+        .push_bind(e.cost.code())
+        .push_bind(e.facilitation.code())
+        .push_bind(e.schedule.clone())
+        .push_bind(e.url.clone())
+        .push_bind(e.contact.clone())
+        .push_bind(e.description.clone())
+        .push_bind(e.tags.join(";"))
+        .push_bind(e.source.clone())
+        .push_bind(e.verified)
+        .push_bind(date_text(e.last_verified))
+        .push_bind(now.to_owned())
+        .push_bind(now.to_owned());
 }
 
 fn codes<V: Vocab>(values: &[V]) -> String {

@@ -110,9 +110,17 @@ fn no_results_name_the_filter_and_offer_national_groups() {
     assert!(reply.contains("/crisis"), "{reply}");
 
     // When the words empty it, the state's groups are offered (no national group matches either).
-    let reply = lab.member("/findgroup xylophonequartet state:OH\n").message(0);
-    assert!(reply.contains("\"xylophonequartet\" is what empties it"), "{reply}");
-    assert!(reply.contains("Nearest matches (/findgroup state:OH)"), "{reply}");
+    let reply = lab
+        .member("/findgroup xylophonequartet state:OH\n")
+        .message(0);
+    assert!(
+        reply.contains("\"xylophonequartet\" is what empties it"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("Nearest matches (/findgroup state:OH)"),
+        "{reply}"
+    );
     assert!(reply.contains("Histology Society of Ohio"), "{reply}");
 
     let reply = lab.member("/findgroup xylophonequartet\n").message(0);
