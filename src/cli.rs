@@ -14,8 +14,8 @@ use labcircle::config::{Config, ENV_DATA_DIR};
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::Role;
 
-/// labcircle: support groups, wellbeing check-ins and meetups for US clinical-lab
-/// professionals, on Discord, Matrix and a local console.
+/// labcircle: a circle of support (directory of support groups, crisis lines) for US clinical-lab
+/// professionals, in the chat communities they already use.
 ///
 /// With no command, starts the console adapter on the local database.
 #[derive(Debug, Parser)]
