@@ -9,10 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use labcircle::adapters::console::{Console, ConsoleUser};
 use labcircle::app;
-use labcircle::bot::Bot;
+use labcircle::bot::{Bot, Settings};
+use labcircle::clock::Clock;
 use labcircle::config::{Config, ENV_DATA_DIR};
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::Role;
+use labcircle::scheduler::Scheduler;
 
 /// labcircle: a circle of support (directory of support groups, crisis lines) for US clinical-lab
 /// professionals, in the chat communities they already use.
@@ -44,7 +46,13 @@ enum Command {
         /// Their role in the console community.
         #[arg(long, value_enum)]
         role: Option<RoleArg>,
+        /// Run on a simulated clock starting at this instant (RFC 3339, e.g.
+        /// 2026-12-07T08:00:00-05:00); `:advance 2h` moves it.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        clock: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Show the delivery outbox: what waits, what was sent, what failed for good and why.
+    Status,
     /// Import or export the support-group directory.
     Directory {
         #[command(subcommand)]
@@ -128,15 +136,16 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     init_logging(&config);
 
     match cli.command {
-        None => console(&config, "you".into(), Role::Admin).await,
-        Some(Command::Console { name, role }) => {
+        None => console(&config, "you".into(), Role::Admin, None).await,
+        Some(Command::Console { name, role, clock }) => {
             let role = match (&name, role) {
                 (_, Some(role)) => role.into(),
                 (Some(_), None) => Role::Member,
                 (None, None) => Role::Admin,
             };
-            console(&config, name.unwrap_or_else(|| "you".into()), role).await
+            console(&config, name.unwrap_or_else(|| "you".into()), role, clock).await
         }
+        Some(Command::Status) => status(&config).await,
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
         }) => import(&config, &file, format).await,
@@ -169,7 +178,20 @@ fn init_logging(config: &Config) {
         .init();
 }
 
-async fn console(config: &Config, name: String, role: Role) -> anyhow::Result<ExitCode> {
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            format!("\"{text}\" is not a time; write it like 2026-12-07T08:00:00-05:00 (RFC 3339)")
+        })
+}
+
+async fn console(
+    config: &Config,
+    name: String,
+    role: Role,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<ExitCode> {
     let (store, path) = app::open_store(config).await?;
     let interactive = std::io::stdin().is_terminal();
     eprintln!(
@@ -179,12 +201,42 @@ async fn console(config: &Config, name: String, role: Role) -> anyhow::Result<Ex
     if interactive {
         eprintln!("Type /help for commands, /crisis for support lines, :quit to leave.");
     }
-    let bot = Bot::new(store.clone());
-    let mut console = Console::new(bot, std::io::stdout().lock(), ConsoleUser { name, role });
+    let clock = start.map_or(Clock::System, Clock::manual);
+    let settings = Settings::from_config(config)?;
+    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    let scheduler = Scheduler::new(store.clone(), settings);
+    let mut console = Console::new(
+        bot,
+        scheduler,
+        std::io::stdout().lock(),
+        ConsoleUser { name, role },
+    );
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let result = console.run(stdin, interactive).await;
     store.close().await;
     result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn status(config: &Config) -> anyhow::Result<ExitCode> {
+    let (store, path) = app::open_store(config).await?;
+    let status = store.outbox_status().await?;
+    store.close().await;
+    println!("labcircle status ({})", path.display());
+    println!("  deliveries waiting: {}", status.pending);
+    println!("  deliveries sent:    {}", status.sent);
+    println!("  skipped (stale or no longer needed): {}", status.skipped);
+    if status.failed.is_empty() {
+        println!("  failed for good:    none");
+    } else {
+        println!(
+            "  failed for good:    {} (newest first)",
+            status.failed.len()
+        );
+        for (user, kind, why) in &status.failed {
+            println!("    {user}: {kind}: {why}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import(

@@ -24,7 +24,120 @@ pub struct Config {
     #[serde(default)]
     pub directory: Directory,
     #[serde(default)]
+    pub checkins: Checkins,
+    #[serde(default)]
+    pub delivery: Delivery,
+    #[serde(default)]
     pub log: Log,
+}
+
+/// Environment variable holding the key that encrypts check-in notes.
+pub const ENV_NOTE_KEY: &str = "LABCIRCLE_NOTE_KEY";
+
+/// Wellbeing check-ins.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Checkins {
+    /// Day of the weekly prompt when a member gives none.
+    #[serde(default = "default_day")]
+    pub default_day: String,
+    /// Local time of the weekly prompt when a member gives none (HH:MM).
+    #[serde(default = "default_time")]
+    pub default_time: String,
+    /// How long a prompt can be answered, in hours.
+    #[serde(default = "default_expiry")]
+    pub prompt_expiry_hours: u32,
+    /// After downtime, prompts due within this many hours are still sent; older ones are
+    /// skipped to the next week.
+    #[serde(default = "default_grace")]
+    pub grace_hours: u32,
+    /// Answers older than this many days are deleted.
+    #[serde(default = "default_retention")]
+    pub retention_days: u32,
+    /// Base64 key (32 bytes) that encrypts notes at rest. Prefer `LABCIRCLE_NOTE_KEY`.
+    pub note_key: Option<String>,
+}
+
+impl std::fmt::Debug for Checkins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checkins")
+            .field("default_day", &self.default_day)
+            .field("default_time", &self.default_time)
+            .field("prompt_expiry_hours", &self.prompt_expiry_hours)
+            .field("grace_hours", &self.grace_hours)
+            .field("retention_days", &self.retention_days)
+            .field("note_key", &self.note_key.as_ref().map(|_| "(set)"))
+            .finish()
+    }
+}
+
+impl Default for Checkins {
+    fn default() -> Self {
+        Self {
+            default_day: default_day(),
+            default_time: default_time(),
+            prompt_expiry_hours: default_expiry(),
+            grace_hours: default_grace(),
+            retention_days: default_retention(),
+            note_key: None,
+        }
+    }
+}
+
+fn default_day() -> String {
+    "Monday".to_owned()
+}
+fn default_time() -> String {
+    "09:00".to_owned()
+}
+fn default_expiry() -> u32 {
+    72
+}
+fn default_grace() -> u32 {
+    6
+}
+fn default_retention() -> u32 {
+    365
+}
+
+/// Sending through the outbox.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// Most messages per second the dispatcher sends through each platform.
+    #[serde(default = "default_console_rate")]
+    pub console_per_second: u32,
+    #[serde(default = "default_discord_rate")]
+    pub discord_per_second: u32,
+    #[serde(default = "default_matrix_rate")]
+    pub matrix_per_second: u32,
+    /// Attempts before a delivery that keeps failing is given up.
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Self {
+            console_per_second: default_console_rate(),
+            discord_per_second: default_discord_rate(),
+            matrix_per_second: default_matrix_rate(),
+            max_attempts: default_attempts(),
+        }
+    }
+}
+
+fn default_console_rate() -> u32 {
+    100
+}
+fn default_discord_rate() -> u32 {
+    5
+}
+fn default_matrix_rate() -> u32 {
+    10
+}
+fn default_attempts() -> u32 {
+    8
 }
 
 /// Where state is kept.
@@ -127,6 +240,37 @@ impl Config {
                 self.community.default_timezone
             );
         }
+        let c = &self.checkins;
+        crate::domain::schedule::parse_weekday(&c.default_day)
+            .map_err(|e| anyhow::anyhow!("checkins.default_day: {e}"))?;
+        crate::domain::schedule::parse_time(&c.default_time)
+            .map_err(|e| anyhow::anyhow!("checkins.default_time: {e}"))?;
+        if !(1..=24 * 14).contains(&c.prompt_expiry_hours) {
+            anyhow::bail!("checkins.prompt_expiry_hours: use 1 to 336 (two weeks)");
+        }
+        if c.grace_hours > 72 {
+            anyhow::bail!("checkins.grace_hours: use 0 to 72");
+        }
+        if !(7..=3650).contains(&c.retention_days) {
+            anyhow::bail!("checkins.retention_days: use 7 to 3650");
+        }
+        if let Some(key) = &c.note_key {
+            crate::notes::NoteKey::from_base64(key)
+                .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
+        }
+        let d = &self.delivery;
+        for (name, rate) in [
+            ("console_per_second", d.console_per_second),
+            ("discord_per_second", d.discord_per_second),
+            ("matrix_per_second", d.matrix_per_second),
+        ] {
+            if !(1..=1000).contains(&rate) {
+                anyhow::bail!("delivery.{name}: use 1 to 1000 messages a second");
+            }
+        }
+        if !(1..=50).contains(&d.max_attempts) {
+            anyhow::bail!("delivery.max_attempts: use 1 to 50");
+        }
         if !valid_log_filter(&self.log.level) {
             anyhow::bail!(
                 "log.level: \"{}\" is not a log filter; use error, warn, info, debug or trace",
@@ -136,8 +280,14 @@ impl Config {
         Ok(())
     }
 
-    /// Applies environment overrides (`LABCIRCLE_DATA_DIR`, `LABCIRCLE_LOG`).
+    /// Applies environment overrides (`LABCIRCLE_DATA_DIR`, `LABCIRCLE_LOG`,
+    /// `LABCIRCLE_NOTE_KEY`).
     pub fn apply_env(&mut self) {
+        if let Ok(key) = std::env::var(ENV_NOTE_KEY)
+            && !key.is_empty()
+        {
+            self.checkins.note_key = Some(key);
+        }
         if let Some(dir) = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()) {
             self.storage.data_dir = Some(PathBuf::from(dir));
         }

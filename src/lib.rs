@@ -17,6 +17,9 @@
 pub mod adapters;
 pub mod app;
 pub mod bot;
+pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod notes;
+pub mod scheduler;
 pub mod store;

@@ -7,7 +7,7 @@
 //! ```text
 //! [#3] 2 groups for /findgroup specialty:histotechnology state:OH (page 1 of 1)
 //! …
-//! [private to alice #4] Thank you: your suggestion is #1 in the review queue.
+//! [private to alice #4] How are you doing this week?
 //! ```
 //!
 //! Every bot message has a number (`#3`) that `:react 3 ✅` refers to. Private messages are
@@ -15,16 +15,26 @@
 //!
 //! Lines starting with `:` are console controls (see [`crate::domain::help::CONSOLE_CONTROLS`]);
 //! lines starting with `#` are comments (handy in scripts); anything else is a command.
+//!
+//! The console runs the scheduler too: after every line, and while idle on the system clock.
+//! With a simulated clock (`--clock`), time moves only with `:advance`, which runs everything
+//! that falls due on the way, in order.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::bot::{Bot, Incoming};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
+use crate::scheduler::{Deliver, Delivery, DeliveryError, Scheduler};
+
+/// Longest the console waits before looking at the schedule again, on the system clock.
+const IDLE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+/// Most deliveries sent in one pass (the console has no platform rate limit to respect).
+const DISPATCH_BATCH: usize = 1000;
 
 /// Who is typing.
 #[derive(Debug, Clone)]
@@ -33,24 +43,58 @@ pub struct ConsoleUser {
     pub role: Role,
 }
 
+/// Where bot messages go, numbered.
+struct Printer<W: Write> {
+    out: W,
+    next_post: u64,
+}
+
+impl<W: Write> Printer<W> {
+    /// Prints a message under a label and returns its number.
+    fn print(&mut self, to: Option<&str>, reply: &Reply) -> anyhow::Result<u64> {
+        let number = self.next_post;
+        self.next_post += 1;
+        let label = match to {
+            None => format!("[#{number}]"),
+            Some(name) => format!("[private to {name} #{number}]"),
+        };
+        writeln!(self.out, "{label} {}\n", reply.to_plain_text())
+            .context("cannot write to standard output")?;
+        self.out
+            .flush()
+            .context("cannot write to standard output")?;
+        Ok(number)
+    }
+
+    /// A line from the console itself (not the bot), in parentheses.
+    fn note(&mut self, text: &str) -> anyhow::Result<()> {
+        writeln!(self.out, "({text})\n").context("cannot write to standard output")
+    }
+}
+
+impl<W: Write> Deliver for Printer<W> {
+    async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
+        self.print(Some(&delivery.to.display_name), &delivery.reply)
+            .map(|n| n.to_string())
+            .map_err(|e| DeliveryError::Transient(e.to_string()))
+    }
+}
+
 /// The console session: reads lines until end of input or `:quit`.
 pub struct Console<W: Write> {
     bot: Bot,
-    out: W,
+    scheduler: Scheduler,
+    printer: Printer<W>,
     user: ConsoleUser,
-    next_post: u64,
-    /// Every bot message by number: `None` in the channel, `Some(name)` private to `name`.
-    posts: HashMap<u64, Option<String>>,
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(bot: Bot, out: W, user: ConsoleUser) -> Self {
+    pub fn new(bot: Bot, scheduler: Scheduler, out: W, user: ConsoleUser) -> Self {
         Self {
             bot,
-            out,
+            scheduler,
+            printer: Printer { out, next_post: 1 },
             user,
-            next_post: 1,
-            posts: HashMap::new(),
         }
     }
 
@@ -63,21 +107,29 @@ impl<W: Write> Console<W> {
     ) -> anyhow::Result<()> {
         let mut input = input;
         let mut bytes = Vec::new();
+        self.pump().await?;
         loop {
             if prompt {
                 eprint!("{}> ", self.user.name);
             }
-            bytes.clear();
-            let read = input
-                .read_until(b'\n', &mut bytes)
-                .await
-                .context("cannot read standard input")?;
+            // On the system clock, prompts fall due while the console waits for a line.
+            let read = loop {
+                let wait = self.idle_wait().await?;
+                tokio::select! {
+                    read = input.read_until(b'\n', &mut bytes) => {
+                        break read.context("cannot read standard input")?;
+                    }
+                    () = tokio::time::sleep(wait), if !self.bot.clock().is_manual() => {
+                        self.pump().await?;
+                    }
+                }
+            };
             if read == 0 {
                 break;
             }
             // Text that is not UTF-8 is read with replacement characters, not refused.
-            let line = String::from_utf8_lossy(&bytes);
-            let line = line.trim();
+            let line = String::from_utf8_lossy(&bytes).trim().to_owned();
+            bytes.clear();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -89,14 +141,60 @@ impl<W: Write> Console<W> {
             }
             let incoming = Incoming::Command {
                 actor: self.actor(),
-                text: line.to_owned(),
+                text: line,
             };
             let outgoing = self.bot.handle(incoming).await;
-            for message in outgoing {
-                self.print(message)?;
+            self.print_all(outgoing)?;
+            self.pump().await?;
+        }
+        Ok(())
+    }
+
+    /// How long to wait for input before looking at the schedule again.
+    async fn idle_wait(&self) -> anyhow::Result<std::time::Duration> {
+        let now = self.bot.clock().now();
+        Ok(match self.scheduler.next_wakeup().await? {
+            Some(at) if at > now => (at - now)
+                .to_std()
+                .unwrap_or(IDLE_RECHECK)
+                .min(IDLE_RECHECK),
+            Some(_) => std::time::Duration::ZERO,
+            None => IDLE_RECHECK,
+        })
+    }
+
+    /// Runs the scheduler and sends what is due, at the clock's current time.
+    async fn pump(&mut self) -> anyhow::Result<()> {
+        let now = self.bot.clock().now();
+        self.scheduler.tick(now).await?;
+        loop {
+            let report = self
+                .scheduler
+                .dispatch(now, Platform::Console, &mut self.printer, DISPATCH_BATCH)
+                .await?;
+            if report.sent + report.retried + report.failed + report.dropped < DISPATCH_BATCH {
+                break;
             }
         }
         Ok(())
+    }
+
+    /// Moves a simulated clock to `target`, stopping at every due time on the way.
+    async fn advance_to(&mut self, target: DateTime<Utc>) -> anyhow::Result<()> {
+        let clock = self.bot.clock().clone();
+        // Bounded: each pass moves the clock forward or ends.
+        for _ in 0..1_000_000 {
+            let now = clock.now();
+            match self.scheduler.next_wakeup().await? {
+                Some(at) if at > now && at <= target => {
+                    clock.set(at);
+                    self.pump().await?;
+                }
+                _ => break,
+            }
+        }
+        clock.set(target);
+        self.pump().await
     }
 
     fn actor(&self) -> Actor {
@@ -122,33 +220,34 @@ impl<W: Write> Console<W> {
                 let role = match words.get(2) {
                     Some(r) => match r.parse::<Role>() {
                         Ok(role) => role,
-                        Err(e) => return self.note(&e).map(|()| true),
+                        Err(e) => return self.printer.note(&e).map(|()| true),
                     },
                     None => Role::Member,
                 };
                 if !valid_name(name) {
-                    self.note("A name is one word of letters, digits, '-', '_' or '.'.")?;
+                    self.printer
+                        .note("A name is one word of letters, digits, '-', '_' or '.'.")?;
                 } else {
                     self.user = ConsoleUser {
                         name: (*name).to_owned(),
                         role,
                     };
-                    self.note(&format!("now acting as {name} ({role})"))?;
+                    self.printer
+                        .note(&format!("now acting as {name} ({role})"))?;
                 }
             }
             [verb @ ("react" | "unreact"), post, emoji] => {
                 let added = *verb == "react";
                 let number = post.trim_start_matches('#').parse::<u64>().ok();
-                match number.and_then(|n| Some((n, self.posts.get(&n)?.clone()))) {
-                    None => self.note(&format!(
+                match number.filter(|n| *n > 0 && *n < self.printer.next_post) {
+                    None => self.printer.note(&format!(
                         "There is no bot message #{}; the numbers are shown as [#N].",
                         post.trim_start_matches('#')
                     ))?,
-                    Some((n, Some(owner))) if owner != self.user.name => self.note(&format!(
-                        "Message #{n} is private to {owner}; only {owner} can react to it \
-                         (:as {owner})."
-                    ))?,
-                    Some((n, _)) => {
+                    Some(n) => {
+                        let did = if added { "reacted" } else { "took back" };
+                        self.printer
+                            .note(&format!("{} {did} {emoji} on #{n}", self.user.name))?;
                         let incoming = Incoming::Reaction {
                             actor: self.actor(),
                             post: n.to_string(),
@@ -156,20 +255,40 @@ impl<W: Write> Console<W> {
                             added,
                         };
                         let outgoing = self.bot.handle(incoming).await;
-                        let did = if added { "reacted" } else { "took back" };
-                        self.note(&format!("{} {did} {emoji} on #{n}", self.user.name))?;
-                        for message in outgoing {
-                            self.print(message)?;
-                        }
+                        self.print_all(outgoing)?;
+                        self.pump().await?;
                     }
                 }
+            }
+            ["advance", amount] => {
+                if !self.bot.clock().is_manual() {
+                    self.printer.note(
+                        "The console runs on the system clock; start it with --clock TIME to \
+                         move time with :advance.",
+                    )?;
+                } else {
+                    match crate::domain::schedule::parse_duration(amount) {
+                        Ok(by) => {
+                            let target = self.bot.clock().now() + by;
+                            self.advance_to(target).await?;
+                            self.printer
+                                .note(&format!("the time is now {}", target.to_rfc3339()))?;
+                        }
+                        Err(e) => self.printer.note(&e)?,
+                    }
+                }
+            }
+            ["time"] => {
+                let now = self.bot.clock().now();
+                self.printer
+                    .note(&format!("the time is {}", now.to_rfc3339()))?;
             }
             _ => {
                 let list: Vec<&str> = crate::domain::help::CONSOLE_CONTROLS
                     .iter()
                     .map(|(c, _)| *c)
                     .collect();
-                self.note(&format!(
+                self.printer.note(&format!(
                     "Unknown console control :{control}. Controls: {}.",
                     list.join(", ")
                 ))?;
@@ -178,34 +297,22 @@ impl<W: Write> Console<W> {
         Ok(true)
     }
 
-    /// A line from the console itself (not the bot), in parentheses.
-    fn note(&mut self, text: &str) -> anyhow::Result<()> {
-        writeln!(self.out, "({text})\n").context("cannot write to standard output")
-    }
-
-    fn print(&mut self, message: Outgoing) -> anyhow::Result<()> {
-        let number = self.next_post;
-        self.next_post += 1;
-        let (label, reply): (String, Reply) = match message {
-            Outgoing::Reply(reply) => match reply.visibility {
-                Visibility::Channel => {
-                    self.posts.insert(number, None);
-                    (format!("[#{number}]"), reply)
+    fn print_all(&mut self, outgoing: Vec<Outgoing>) -> anyhow::Result<()> {
+        for message in outgoing {
+            match message {
+                Outgoing::Reply(reply) => match reply.visibility {
+                    Visibility::Channel => self.printer.print(None, &reply)?,
+                    Visibility::Private => {
+                        let name = self.user.name.clone();
+                        self.printer.print(Some(&name), &reply)?
+                    }
+                },
+                Outgoing::Direct { to, reply } => {
+                    self.printer.print(Some(&to.display_name), &reply)?
                 }
-                Visibility::Private => {
-                    self.posts.insert(number, Some(self.user.name.clone()));
-                    (format!("[private to {} #{number}]", self.user.name), reply)
-                }
-            },
-            Outgoing::Direct { to, reply } => {
-                // On the console a member's id is their name.
-                self.posts.insert(number, Some(to.user.id.clone()));
-                (format!("[private to {} #{number}]", to.display_name), reply)
-            }
-        };
-        writeln!(self.out, "{label} {}\n", reply.to_plain_text())
-            .context("cannot write to standard output")?;
-        self.out.flush().context("cannot write to standard output")
+            };
+        }
+        Ok(())
     }
 }
 

@@ -25,7 +25,12 @@ use std::fmt;
 use super::directory::{Draft, Field, Raw};
 use super::identity::Role;
 use super::search::{MAX_QUERY_CHARS, Region, SearchQuery};
-use super::vocab::{Cost, Format, Kind, Specialty, Vocab};
+use chrono::{NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+use super::schedule::{self, QuietHours};
+use super::vocab::{Cost, Format, Kind, Specialty, State, Vocab};
+use super::wellbeing;
 
 /// Longest command line accepted, in characters.
 pub const MAX_LINE_CHARS: usize = 2000;
@@ -79,6 +84,8 @@ pub struct ArgSpec {
 /// One command: its name (with subcommand, like `group add`), who may use it, and its help.
 pub struct CommandSpec {
     pub name: &'static str,
+    /// Whether everything the command answers, errors included, is private to the member.
+    pub private: bool,
     pub summary: &'static str,
     pub details: &'static str,
     pub role: Role,
@@ -247,6 +254,7 @@ const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member i
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "help",
+        private: false,
         summary: "List commands, or explain one",
         details: "Without a name, lists every command you can use. With a name, shows how to use it.",
         role: Role::Member,
@@ -261,6 +269,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "crisis",
+        private: false,
         summary: "Crisis and support lines, right now",
         details: "Lists free, confidential US crisis and support lines. The bot is not monitored \
                   and is not an emergency service: in danger, call 911.",
@@ -271,6 +280,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "findgroup",
+        private: false,
         summary: "Find support groups, associations and communities",
         details: "Searches the directory by words and filters, best matches first, five per \
                   page. Filters accept common spellings: specialty:histo, specialty:\"med tech\", \
@@ -292,6 +302,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "group show",
+        private: false,
         summary: "Show one directory entry in full",
         details: "Shows everything the directory knows about an entry, by its key (the key is \
                   shown under each /findgroup result).",
@@ -307,6 +318,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "group add",
+        private: false,
         summary: "Add an entry to the directory (admins)",
         details: "Required: name, kind, specialty, format, cost, facilitation, description. \
                   Lists are comma-separated. Links must be http or https.",
@@ -321,6 +333,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "group edit",
+        private: false,
         summary: "Change fields of a directory entry (admins)",
         details: "Give the key, then only the fields to change. The whole entry is checked again.",
         role: Role::Admin,
@@ -337,6 +350,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "group remove",
+        private: false,
         summary: "Remove a directory entry (admins)",
         details: "Removes the entry for good. `labcircle directory export` keeps a copy first.",
         role: Role::Admin,
@@ -351,6 +365,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "suggestgroup",
+        private: false,
         summary: "Suggest a group for the directory",
         details: "Your suggestion goes to the admins' review queue; you are told privately when \
                   it is approved or turned down. Give at least its name, link and a description.",
@@ -364,6 +379,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "review list",
+        private: false,
         summary: "List pending directory suggestions (admins)",
         details: "Shows suggestions waiting for review, oldest first, with their ids.",
         role: Role::Admin,
@@ -373,6 +389,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "review approve",
+        private: false,
         summary: "Approve a suggestion into the directory (admins)",
         details: "Creates the entry from the suggestion. Fields the member left out (kind, \
                   specialty, format, cost, facilitation) can be given here; any field given here \
@@ -391,6 +408,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "review reject",
+        private: false,
         summary: "Turn a suggestion down, with a reason (admins)",
         details: "The member is told privately, with your reason.",
         role: Role::Admin,
@@ -403,10 +421,230 @@ pub static COMMANDS: &[CommandSpec] = &[
         options: REJECT_OPTIONS,
         examples: &["/review reject 3 reason:Already listed as oh-histo."],
     },
+    CommandSpec {
+        name: "checkin start",
+        private: true,
+        summary: "Opt in to a private weekly wellbeing check-in",
+        details: "Every week, at your day and time, the bot asks you privately how you are doing. \
+                  Answers are private to you. Give a day, a time and a time zone in any order \
+                  (US names like Eastern or Pacific work); left out, they default to the \
+                  community's. Run it again to change the schedule.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "[DAY] [TIME] [TIMEZONE]",
+            help: "e.g. Tuesday 7pm Central",
+            required: false,
+            rest: true,
+        }),
+        options: &[],
+        examples: &[
+            "/checkin start",
+            "/checkin start Tuesday 7pm Central",
+            "/checkin start fri 06:30 America/Denver",
+        ],
+    },
+    CommandSpec {
+        name: "checkin stop",
+        private: true,
+        summary: "Stop your weekly check-ins",
+        details: "No more prompts. Your past answers stay (only you can see them) until they \
+                  pass the retention period or you delete everything with /forgetme.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin stop"],
+    },
+    CommandSpec {
+        name: "checkin pause",
+        private: true,
+        summary: "Pause check-ins for some weeks",
+        details: "No prompts for that many weeks (1 to 12); then they resume by themselves.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "WEEKS",
+            help: "1 to 12",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/checkin pause 2"],
+    },
+    CommandSpec {
+        name: "checkin skip",
+        private: true,
+        summary: "Skip the next check-in",
+        details: "The next prompt is not sent; the one after comes as usual.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin skip"],
+    },
+    CommandSpec {
+        name: "checkin settings",
+        private: true,
+        summary: "Your check-in schedule",
+        details: "Shows your day, time, zone, quiet hours, pause and the next prompt.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin settings", "/checkin"],
+    },
+    CommandSpec {
+        name: "checkin now",
+        private: true,
+        summary: "Check in right away",
+        details: "Sends you this week's prompt now, privately.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin now"],
+    },
+    CommandSpec {
+        name: "checkin answer",
+        private: true,
+        summary: "Answer your open check-in",
+        details: "1 Struggling, 2 Low, 3 Okay, 4 Good, 5 Great. Optionally a stress level \
+                  (1 to 5) and a short note. Answer again to correct it while the prompt is \
+                  open. You can also react to the prompt with 1️⃣ to 5️⃣. Please leave patient \
+                  details out of notes.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "MOOD",
+            help: "1 to 5, or Struggling … Great",
+            required: true,
+            rest: false,
+        }),
+        options: &[
+            OptSpec {
+                name: "stress",
+                aliases: &[],
+                help: "1 (calm) to 5 (very stressed)",
+                kind: OptKind::Number,
+            },
+            OptSpec {
+                name: "note",
+                aliases: &[],
+                help: "a few words for yourself (280 characters at most)",
+                kind: OptKind::Text,
+            },
+        ],
+        examples: &[
+            "/checkin answer 4",
+            "/checkin answer 2 stress:4 note:short staffed again",
+        ],
+    },
+    CommandSpec {
+        name: "checkin snooze",
+        private: true,
+        summary: "Ask again later",
+        details: "Sends the open prompt again after a while (default 4h); at most twice.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "DURATION",
+            help: "e.g. 30m, 4h",
+            required: false,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/checkin snooze", "/checkin snooze 2h"],
+    },
+    CommandSpec {
+        name: "checkin quiet",
+        private: true,
+        summary: "Set quiet hours (e.g. sleeping after a night shift)",
+        details: "Nothing is delivered inside quiet hours; a prompt due then waits for their \
+                  end. Times in your check-in time zone; off removes them.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "HH:MM-HH:MM|off",
+            help: "e.g. 08:00-16:00",
+            required: true,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/checkin quiet 08:00-16:00", "/checkin quiet off"],
+    },
+    CommandSpec {
+        name: "checkin history",
+        private: true,
+        summary: "Your last 12 weeks, privately",
+        details: "A sparkline of your answers (a dot for a missed week), your streak, the trend \
+                  and your answers with notes. Only you see it.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin history"],
+    },
+    CommandSpec {
+        name: "checkin stats",
+        private: true,
+        summary: "Community check-in counts and averages (admins)",
+        details: "Per week: how many answered and the averages, only for weeks with at least \
+                  5 answers. Never anything about one person.",
+        role: Role::Admin,
+        arg: None,
+        options: &[],
+        examples: &["/checkin stats"],
+    },
+    CommandSpec {
+        name: "profile",
+        private: true,
+        summary: "Your specialty and state, for matching peer groups",
+        details: "Optional. Used only to suggest peer groups alongside support resources. \
+                  specialty:none or state:none removes one.",
+        role: Role::Member,
+        arg: None,
+        options: &[
+            OptSpec {
+                name: "specialty",
+                aliases: &[],
+                help: "your discipline, or none",
+                kind: OptKind::Word(|s| is::<Specialty>(s) || s.eq_ignore_ascii_case("none")),
+            },
+            OptSpec {
+                name: "state",
+                aliases: &[],
+                help: "your US state, or none",
+                kind: OptKind::Word(|s| is::<State>(s) || s.eq_ignore_ascii_case("none")),
+            },
+        ],
+        examples: &["/profile", "/profile specialty:histo state:OH"],
+    },
+    CommandSpec {
+        name: "mydata",
+        private: true,
+        summary: "Everything the bot stores about you, privately",
+        details: "Sends you, privately, every record about you as JSON.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/mydata"],
+    },
+    CommandSpec {
+        name: "forgetme",
+        private: true,
+        summary: "Delete everything the bot stores about you",
+        details: "Deletes your check-ins, answers, schedule, profile and suggestions, and stops \
+                  all prompts. It cannot be undone, so it asks first: confirm with \
+                  /forgetme confirm.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "confirm",
+            help: "the word confirm",
+            required: false,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/forgetme", "/forgetme confirm"],
+    },
 ];
 
 /// Commands with subcommands, and the subcommand used when none is given.
-const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[("group", None), ("review", Some("list"))];
+const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[
+    ("group", None),
+    ("review", Some("list")),
+    ("checkin", Some("settings")),
+];
 
 /// Looks a command up by its full name (`"group add"`).
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
@@ -418,15 +656,55 @@ pub fn spec(name: &str) -> Option<&'static CommandSpec> {
 pub enum Command {
     Help(Option<String>),
     Crisis,
-    FindGroup { query: SearchQuery, page: u32 },
+    FindGroup {
+        query: SearchQuery,
+        page: u32,
+    },
     GroupShow(String),
     GroupAdd(Draft),
     GroupEdit(String, Draft),
     GroupRemove(String),
-    SuggestGroup { draft: Draft, note: Option<String> },
+    SuggestGroup {
+        draft: Draft,
+        note: Option<String>,
+    },
     ReviewList,
-    ReviewApprove { id: i64, draft: Draft },
-    ReviewReject { id: i64, reason: String },
+    ReviewApprove {
+        id: i64,
+        draft: Draft,
+    },
+    ReviewReject {
+        id: i64,
+        reason: String,
+    },
+    CheckinStart {
+        day: Option<Weekday>,
+        time: Option<NaiveTime>,
+        zone: Option<Tz>,
+    },
+    CheckinStop,
+    CheckinPause(u32),
+    CheckinSkip,
+    CheckinSettings,
+    CheckinNow,
+    CheckinAnswer {
+        mood: u8,
+        stress: Option<u8>,
+        note: Option<String>,
+    },
+    CheckinSnooze(chrono::Duration),
+    CheckinQuiet(Option<QuietHours>),
+    CheckinHistory,
+    CheckinStats,
+    /// `None`: leave as is; `Some(None)`: remove.
+    Profile {
+        specialty: Option<Option<Specialty>>,
+        state: Option<Option<State>>,
+    },
+    MyData,
+    ForgetMe {
+        confirmed: bool,
+    },
 }
 
 impl Command {
@@ -444,6 +722,20 @@ impl Command {
             Command::ReviewList => "review list",
             Command::ReviewApprove { .. } => "review approve",
             Command::ReviewReject { .. } => "review reject",
+            Command::CheckinStart { .. } => "checkin start",
+            Command::CheckinStop => "checkin stop",
+            Command::CheckinPause(_) => "checkin pause",
+            Command::CheckinSkip => "checkin skip",
+            Command::CheckinSettings => "checkin settings",
+            Command::CheckinNow => "checkin now",
+            Command::CheckinAnswer { .. } => "checkin answer",
+            Command::CheckinSnooze(_) => "checkin snooze",
+            Command::CheckinQuiet(_) => "checkin quiet",
+            Command::CheckinHistory => "checkin history",
+            Command::CheckinStats => "checkin stats",
+            Command::Profile { .. } => "profile",
+            Command::MyData => "mydata",
+            Command::ForgetMe { .. } => "forgetme",
         };
         spec(name).expect("every Command variant names a spec in COMMANDS")
     }
@@ -818,6 +1110,117 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
             }
             Command::ReviewReject { id, reason }
         }
+        "checkin start" => {
+            let (mut day, mut time, mut zone) = (None, None, None);
+            for word in inv.arg.as_deref().unwrap_or_default().split_whitespace() {
+                if let Ok(d) = schedule::parse_weekday(word) {
+                    if day.replace(d).is_some() {
+                        return Err(UserError::new("Give one day, like Tuesday."));
+                    }
+                } else if let Ok(t) = schedule::parse_time(word) {
+                    if time.replace(t).is_some() {
+                        return Err(UserError::new("Give one time, like 7pm or 19:00."));
+                    }
+                } else if let Ok(z) = schedule::parse_zone(word) {
+                    if zone.replace(z).is_some() {
+                        return Err(UserError::new("Give one time zone, like Eastern."));
+                    }
+                } else {
+                    return Err(UserError::new(format!(
+                        "\"{word}\" is not a day, a time or a time zone I know. Days: Monday … \
+                         Sunday. Times: 9am, 19:00. Zones: Eastern, Central, Mountain, Arizona, \
+                         Pacific, Alaska, Hawaii, or an IANA name like America/Chicago. \
+                         Example: /checkin start Tuesday 7pm Central"
+                    )));
+                }
+            }
+            Command::CheckinStart { day, time, zone }
+        }
+        "checkin stop" => Command::CheckinStop,
+        "checkin pause" => {
+            let text = inv.arg.clone().unwrap_or_default();
+            let weeks = text.parse::<u32>().ok().filter(|w| (1..=12).contains(w)).ok_or_else(|| {
+                UserError::new(format!(
+                    "\"{text}\" is not a number of weeks; pause for 1 to 12 weeks, like /checkin pause 2."
+                ))
+            })?;
+            Command::CheckinPause(weeks)
+        }
+        "checkin skip" => Command::CheckinSkip,
+        "checkin settings" => Command::CheckinSettings,
+        "checkin now" => Command::CheckinNow,
+        "checkin answer" => {
+            let mood = wellbeing::parse_mood(inv.arg.as_deref().unwrap_or_default())
+                .map_err(UserError::new)?;
+            let stress = option("stress")
+                .map(|s| wellbeing::parse_stress(&s))
+                .transpose()
+                .map_err(UserError::new)?;
+            let note = option("note").filter(|n| !n.is_empty());
+            if let Some(n) = &note {
+                let len = n.chars().count();
+                if len > wellbeing::MAX_NOTE_CHARS {
+                    return Err(UserError::new(format!(
+                        "That note is {len} characters; notes can be at most {}. Nothing was \
+                         recorded.",
+                        wellbeing::MAX_NOTE_CHARS
+                    )));
+                }
+            }
+            Command::CheckinAnswer { mood, stress, note }
+        }
+        "checkin snooze" => {
+            let d = match inv.arg.as_deref() {
+                None => chrono::Duration::hours(4),
+                Some(text) => schedule::parse_duration(text).map_err(UserError::new)?,
+            };
+            Command::CheckinSnooze(d)
+        }
+        "checkin quiet" => {
+            let text = inv.arg.clone().unwrap_or_default();
+            if text.trim().eq_ignore_ascii_case("off") || text.trim().eq_ignore_ascii_case("none") {
+                Command::CheckinQuiet(None)
+            } else {
+                Command::CheckinQuiet(Some(QuietHours::parse(&text).map_err(UserError::new)?))
+            }
+        }
+        "checkin history" => Command::CheckinHistory,
+        "checkin stats" => Command::CheckinStats,
+        "profile" => {
+            let none = |s: &str| s.eq_ignore_ascii_case("none");
+            let specialty = option("specialty")
+                .map(|s| {
+                    if none(&s) {
+                        Ok(None)
+                    } else {
+                        Specialty::parse(&s).map(Some)
+                    }
+                })
+                .transpose()
+                .map_err(|e| UserError::new(format!("{e} Or none to remove it.")))?;
+            let state = option("state")
+                .map(|s| {
+                    if none(&s) {
+                        Ok(None)
+                    } else {
+                        State::parse(&s).map(Some)
+                    }
+                })
+                .transpose()
+                .map_err(|e| UserError::new(format!("{e} Or none to remove it.")))?;
+            Command::Profile { specialty, state }
+        }
+        "mydata" => Command::MyData,
+        "forgetme" => match inv.arg.as_deref().map(str::to_lowercase).as_deref() {
+            None => Command::ForgetMe { confirmed: false },
+            Some("confirm") => Command::ForgetMe { confirmed: true },
+            Some(other) => {
+                return Err(UserError::new(format!(
+                    "\"{other}\" is not the word confirm. /forgetme explains what it deletes; \
+                     /forgetme confirm deletes it."
+                )));
+            }
+        },
         other => unreachable!("command {other} is in COMMANDS but not typed here"),
     })
 }
@@ -933,7 +1336,6 @@ fn tokenize(line: &str) -> Result<Vec<Word>, UserError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::vocab::State;
 
     fn err(line: &str) -> String {
         parse(line).unwrap_err().0

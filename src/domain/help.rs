@@ -43,6 +43,11 @@ pub const CONSOLE_CONTROLS: &[(&str, &str)] = &[
         "react to the bot's message number MSG (shown as [#MSG])",
     ),
     (":unreact MSG EMOJI", "take that reaction back"),
+    (
+        ":advance DURATION",
+        "move a simulated clock (console --clock) forward, e.g. 2h or 7d, running what falls due",
+    ),
+    (":time", "show the console's current time"),
     (":quit", "leave the console (end of input works too)"),
 ];
 

@@ -1,7 +1,10 @@
 //! The store: the only place with SQL. SQLite through sqlx, migrations embedded and run at
 //! open, WAL mode, foreign keys on. One module per aggregate.
 
+mod checkins;
 mod directory;
+mod outbox;
+mod privacy;
 mod suggestions;
 
 use std::path::Path;
@@ -12,7 +15,10 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
 pub use directory::ImportOutcome;
+pub use outbox::{OutboxStatus, PendingDelivery};
+pub use privacy::MEMBER_TABLES;
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").

@@ -6,11 +6,17 @@
 //! reply building, testable without a database), the store owns every SQL statement, and this
 //! module is the only one that knows both.
 
+mod checkins;
+
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+pub(crate) use checkins::{instant, next_due, prompt_for, schedule_of, week_label};
+
 use tracing::error;
 
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::domain::command::{self, Command, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, region_label, slugify};
 use crate::domain::help;
@@ -19,7 +25,51 @@ use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use crate::domain::search_index::SearchIndex;
 use crate::domain::vocab::Vocab;
+use crate::notes::NoteKey;
 use crate::store::{Store, StoreError, SuggestionStatus};
+
+/// What the bot needs to know from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub default_zone: chrono_tz::Tz,
+    pub default_weekday: chrono::Weekday,
+    pub default_time: chrono::NaiveTime,
+    pub prompt_expiry: chrono::Duration,
+    pub grace: chrono::Duration,
+    pub retention: chrono::Duration,
+    pub note_key: Option<NoteKey>,
+    pub max_attempts: u32,
+}
+
+impl Settings {
+    /// Settings from a validated configuration.
+    pub fn from_config(config: &Config) -> anyhow::Result<Settings> {
+        use crate::domain::schedule::{parse_time, parse_weekday, parse_zone};
+        let c = &config.checkins;
+        Ok(Settings {
+            default_zone: parse_zone(&config.community.default_timezone)
+                .map_err(anyhow::Error::msg)?,
+            default_weekday: parse_weekday(&c.default_day).map_err(anyhow::Error::msg)?,
+            default_time: parse_time(&c.default_time).map_err(anyhow::Error::msg)?,
+            prompt_expiry: chrono::Duration::hours(i64::from(c.prompt_expiry_hours)),
+            grace: chrono::Duration::hours(i64::from(c.grace_hours)),
+            retention: chrono::Duration::days(i64::from(c.retention_days)),
+            note_key: c
+                .note_key
+                .as_deref()
+                .map(NoteKey::from_base64)
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+            max_attempts: config.delivery.max_attempts,
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_config(&Config::default()).expect("the default configuration is valid")
+    }
+}
 
 /// How long a search index is trusted before the database is asked whether another process
 /// changed the directory. This process's own writes are noticed at once.
@@ -63,15 +113,35 @@ type Handled = Result<Vec<Outgoing>, Failure>;
 #[derive(Clone, Debug)]
 pub struct Bot {
     store: Store,
+    settings: Arc<Settings>,
+    clock: Clock,
     index: Arc<RwLock<Option<BuiltIndex>>>,
 }
 
 impl Bot {
+    /// A bot with default settings on the system clock.
     pub fn new(store: Store) -> Self {
+        Self::with(store, Settings::default(), Clock::System)
+    }
+
+    /// A bot with the given settings and clock.
+    pub fn with(store: Store, settings: Settings, clock: Clock) -> Self {
         Self {
             store,
+            settings: Arc::new(settings),
+            clock,
             index: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// The bot's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The bot's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The directory's search index, rebuilt when the directory changed.
@@ -125,20 +195,41 @@ impl Bot {
 
     /// Handles one event and returns what to send.
     pub async fn handle(&self, incoming: Incoming) -> Vec<Outgoing> {
+        // Problems with private commands (check-ins, profile, data) and with reactions are
+        // answered privately too.
+        let private = match &incoming {
+            Incoming::Command { text, .. } => command::resolve(text).is_ok_and(|s| s.private),
+            Incoming::Reaction { .. } => true,
+        };
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
             // No feature reacts to reactions yet (meetup RSVPs will); they change nothing.
-            Incoming::Reaction { .. } => Ok(Vec::new()),
+            Incoming::Reaction {
+                actor,
+                post,
+                emoji,
+                added,
+            } => self.reaction(&actor, &post, &emoji, added).await,
         };
         match result {
             Ok(out) => out,
-            Err(Failure::User(e)) => vec![Outgoing::Reply(Reply::problem(e.0))],
+            Err(Failure::User(e)) => {
+                let mut reply = Reply::problem(e.0);
+                if private {
+                    reply.visibility = crate::domain::reply::Visibility::Private;
+                }
+                vec![Outgoing::Reply(reply)]
+            }
             Err(Failure::Internal(e)) => {
                 error!(error = ?e, "command failed");
-                vec![Outgoing::Reply(Reply::problem(
+                let mut reply = Reply::problem(
                     "something went wrong on my side, and nothing was changed. Please try again \
                      in a moment.",
-                ))]
+                );
+                if private {
+                    reply.visibility = crate::domain::reply::Visibility::Private;
+                }
+                vec![Outgoing::Reply(reply)]
             }
         }
     }
@@ -187,6 +278,7 @@ impl Bot {
             Command::ReviewList => self.review_list().await?,
             Command::ReviewApprove { id, draft } => return self.approve(actor, id, draft).await,
             Command::ReviewReject { id, reason } => return self.reject(actor, id, &reason).await,
+            checkin => return self.checkin(actor, checkin).await,
         };
         Ok(vec![Outgoing::Reply(reply)])
     }

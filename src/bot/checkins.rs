@@ -1,0 +1,746 @@
+//! Wellbeing check-ins: opting in, answering, history, privacy. Every reply here is private.
+//! Nothing in this module logs answers or notes.
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+
+use super::{Bot, Failure, Handled};
+use crate::domain::command::{Command, UserError};
+use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
+use crate::domain::identity::{Actor, Member};
+use crate::domain::phi;
+use crate::domain::reply::{Block, Item, Outgoing, Reply};
+use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
+use crate::domain::search::{Region, SearchQuery};
+use crate::domain::vocab::{Kind, Specialty, State, Vocab, from_code};
+use crate::domain::wellbeing::{self, Trend};
+use crate::store::{AnswerRow, NewPrompt, PromptRow, ScheduleRow};
+
+/// Weeks shown by `/checkin history`.
+const HISTORY_WEEKS: i64 = 12;
+/// Fewest answers in a week before `/checkin stats` shows it.
+pub const MIN_ANSWERS_FOR_STATS: i64 = 5;
+
+/// Seconds since the epoch → instant.
+pub(crate) fn instant(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).expect("stored times are within chrono's range")
+}
+
+/// An instant as a member reads it: "Mon Dec 7, 09:00 ET".
+pub(crate) fn local_label(at: DateTime<Utc>, zone: Tz) -> String {
+    format!(
+        "{} {}",
+        at.with_timezone(&zone).format("%a %b %-d, %H:%M"),
+        schedule::zone_label(zone, at)
+    )
+}
+
+/// The Monday of the member's week containing `at`, as stored.
+pub(crate) fn week_label(at: DateTime<Utc>, zone: Tz) -> String {
+    wellbeing::week_of(at.with_timezone(&zone).date_naive())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn weekday_from_index(i: u8) -> Weekday {
+    Weekday::try_from(i).unwrap_or(Weekday::Mon)
+}
+
+/// A stored schedule as the domain's schedule. Stored values were validated when saved.
+pub(crate) fn schedule_of(row: &ScheduleRow) -> Option<WeeklySchedule> {
+    let zone: Tz = row.timezone.parse().ok()?;
+    let time = NaiveTime::parse_from_str(&row.local_time, "%H:%M").ok()?;
+    let quiet = match &row.quiet {
+        Some((start, end)) => Some(
+            QuietHours::new(
+                NaiveTime::parse_from_str(start, "%H:%M").ok()?,
+                NaiveTime::parse_from_str(end, "%H:%M").ok()?,
+            )
+            .ok()?,
+        ),
+        None => None,
+    };
+    Some(WeeklySchedule {
+        weekday: weekday_from_index(row.weekday),
+        time,
+        zone,
+        quiet,
+    })
+}
+
+/// The next prompt after `after`, honouring a pause.
+pub(crate) fn next_due(s: &WeeklySchedule, after: DateTime<Utc>, paused_until: Option<i64>) -> i64 {
+    let from = paused_until.map_or(after, |p| after.max(instant(p)));
+    s.next_after(from).timestamp()
+}
+
+fn community_key(actor: &Actor) -> String {
+    format!("{}:{}", actor.community.platform.code(), actor.community.id)
+}
+
+impl Bot {
+    pub(super) async fn checkin(&self, actor: &Actor, command: Command) -> Handled {
+        let reply = match command {
+            Command::CheckinStart { day, time, zone } => self.start(actor, day, time, zone).await?,
+            Command::CheckinStop => self.stop(actor).await?,
+            Command::CheckinPause(weeks) => self.pause(actor, weeks).await?,
+            Command::CheckinSkip => self.skip(actor).await?,
+            Command::CheckinSettings => self.settings_reply(actor).await?,
+            Command::CheckinNow => self.now_prompt(actor).await?,
+            Command::CheckinAnswer { mood, stress, note } => {
+                let prompt = self.answerable_prompt(actor).await?;
+                return self
+                    .answer(actor, &prompt, mood, stress, note.as_deref())
+                    .await;
+            }
+            Command::CheckinSnooze(by) => self.snooze(actor, by).await?,
+            Command::CheckinQuiet(quiet) => self.quiet(actor, quiet).await?,
+            Command::CheckinHistory => self.history(actor).await?,
+            Command::CheckinStats => self.stats(actor).await?,
+            Command::Profile { specialty, state } => self.profile(actor, specialty, state).await?,
+            Command::MyData => self.my_data(actor).await?,
+            Command::ForgetMe { confirmed } => self.forget_me(actor, confirmed).await?,
+            other => unreachable!("{other:?} is not a check-in command"),
+        };
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    async fn own_schedule(&self, actor: &Actor) -> Result<(ScheduleRow, WeeklySchedule), Failure> {
+        let row = self.store.schedule(&actor.member.user).await?.ok_or_else(|| {
+            UserError::new(
+                "You have not opted in to check-ins. /checkin start opts in (you choose the day, \
+                 time and time zone).",
+            )
+        })?;
+        let schedule = schedule_of(&row).ok_or_else(|| {
+            UserError::new("Your schedule could not be read; /checkin start sets it again.")
+        })?;
+        Ok((row, schedule))
+    }
+
+    async fn start(
+        &self,
+        actor: &Actor,
+        day: Option<Weekday>,
+        time: Option<NaiveTime>,
+        zone: Option<Tz>,
+    ) -> Result<Reply, Failure> {
+        let now = self.clock.now();
+        let existing = self.store.schedule(&actor.member.user).await?;
+        let old = existing.as_ref().and_then(schedule_of);
+        let schedule = WeeklySchedule {
+            weekday: day
+                .or(old.map(|o| o.weekday))
+                .unwrap_or(self.settings.default_weekday),
+            time: time
+                .or(old.map(|o| o.time))
+                .unwrap_or(self.settings.default_time),
+            zone: zone
+                .or(old.map(|o| o.zone))
+                .unwrap_or(self.settings.default_zone),
+            quiet: old.and_then(|o| o.quiet),
+        };
+        let next = next_due(&schedule, now, None);
+        let row = ScheduleRow {
+            member: actor.member.clone(),
+            community: community_key(actor),
+            weekday: schedule.weekday.num_days_from_monday() as u8,
+            local_time: schedule.time.format("%H:%M").to_string(),
+            timezone: schedule.zone.name().to_owned(),
+            quiet: schedule.quiet.map(|q| {
+                (
+                    q.start.format("%H:%M").to_string(),
+                    q.end.format("%H:%M").to_string(),
+                )
+            }),
+            paused_until: None,
+            next_due_at: next,
+        };
+        self.store.save_schedule(&row, now.timestamp()).await?;
+        let title = if existing.is_some() {
+            "Your check-in schedule is updated."
+        } else {
+            "You're in: a private check-in, once a week."
+        };
+        let mut reply = Reply::private(title).text(format!(
+            "Every {} at {} ({}). Next: {}.",
+            schedule::weekday_name(schedule.weekday),
+            schedule.time.format("%H:%M"),
+            schedule.zone.name(),
+            local_label(instant(next), schedule.zone)
+        ));
+        reply = reply.text(
+            "Your answers are private to you: admins only ever see weekly counts and averages, \
+             never anyone's answers.",
+        );
+        if self.settings.note_key.is_none() {
+            reply = reply.text(
+                "Notes are not stored on this server (no encryption key is set up); only the \
+                 numbers you choose are kept.",
+            );
+        }
+        Ok(reply.footer("/checkin settings · /checkin quiet 08:00-16:00 · /checkin stop"))
+    }
+
+    async fn stop(&self, actor: &Actor) -> Result<Reply, Failure> {
+        if !self.store.delete_schedule(&actor.member.user).await? {
+            return Err(UserError::new(
+                "You are not opted in to check-ins, so there is nothing to stop.",
+            )
+            .into());
+        }
+        Ok(
+            Reply::private("Check-ins stopped: no more prompts.").text(format!(
+                "Your past answers stay private to you until they are {} days old, or until you \
+             delete everything with /forgetme. /checkin start opts in again.",
+                self.settings.retention.num_days()
+            )),
+        )
+    }
+
+    async fn pause(&self, actor: &Actor, weeks: u32) -> Result<Reply, Failure> {
+        let (mut row, schedule) = self.own_schedule(actor).await?;
+        let now = self.clock.now();
+        let until = now + Duration::weeks(i64::from(weeks));
+        row.paused_until = Some(until.timestamp());
+        row.next_due_at = next_due(&schedule, now, row.paused_until);
+        self.store.save_schedule(&row, now.timestamp()).await?;
+        Ok(Reply::private(format!(
+            "Paused for {weeks} week{}.",
+            if weeks == 1 { "" } else { "s" }
+        ))
+        .text(format!(
+            "Next check-in: {}.",
+            local_label(instant(row.next_due_at), schedule.zone)
+        )))
+    }
+
+    async fn skip(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let (mut row, schedule) = self.own_schedule(actor).await?;
+        let skipped = instant(row.next_due_at);
+        row.next_due_at = next_due(&schedule, skipped, row.paused_until);
+        self.store
+            .save_schedule(&row, self.clock.now().timestamp())
+            .await?;
+        Ok(Reply::private(format!(
+            "Skipped the check-in of {}.",
+            local_label(skipped, schedule.zone)
+        ))
+        .text(format!(
+            "The next one: {}.",
+            local_label(instant(row.next_due_at), schedule.zone)
+        )))
+    }
+
+    async fn settings_reply(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let Some(row) = self.store.schedule(&actor.member.user).await? else {
+            return Ok(Reply::private("You are not opted in to check-ins.").text(
+                "A private weekly question, \"How are you doing this week?\", at a day and time \
+                 you choose. /checkin start opts in; /help checkin start explains.",
+            ));
+        };
+        let (_, schedule) = self.own_schedule(actor).await?;
+        let mut fields = vec![
+            (
+                "Day".to_owned(),
+                schedule::weekday_name(schedule.weekday).to_owned(),
+            ),
+            ("Time".to_owned(), schedule.time.format("%H:%M").to_string()),
+            ("Time zone".to_owned(), schedule.zone.name().to_owned()),
+            (
+                "Quiet hours".to_owned(),
+                schedule.quiet.map_or("none".to_owned(), |q| q.to_string()),
+            ),
+        ];
+        if let Some(p) = row
+            .paused_until
+            .filter(|p| *p > self.clock.now().timestamp())
+        {
+            fields.push((
+                "Paused until".into(),
+                local_label(instant(p), schedule.zone),
+            ));
+        }
+        fields.push((
+            "Next check-in".into(),
+            local_label(instant(row.next_due_at), schedule.zone),
+        ));
+        Ok(Reply::private("Your check-in settings")
+            .block(Block::Fields(fields))
+            .footer("/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop"))
+    }
+
+    async fn now_prompt(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let (row, schedule) = self.own_schedule(actor).await?;
+        let now = self.clock.now();
+        let prompt = NewPrompt {
+            member: actor.member.clone(),
+            community: row.community,
+            due_at: now.timestamp(),
+            week: week_label(now, schedule.zone),
+            expires_at: (now + self.settings.prompt_expiry).timestamp(),
+        };
+        self.store
+            .create_prompt_now(&prompt, now.timestamp())
+            .await?;
+        Ok(Reply::private("Your check-in is on its way, privately."))
+    }
+
+    /// The member's open prompt, or a message saying why there is none.
+    async fn answerable_prompt(&self, actor: &Actor) -> Result<PromptRow, Failure> {
+        let now = self.clock.now().timestamp();
+        if let Some(p) = self.store.open_prompt(&actor.member.user, now).await? {
+            return Ok(p);
+        }
+        let zone = self.member_zone(actor).await?;
+        let message = match self.store.latest_prompt(&actor.member.user).await? {
+            Some(p) if p.expires_at <= now && p.status != "answered" => format!(
+                "Your last check-in (of {}) closed on {}: prompts stay open for {} hours. \
+                 /checkin now opens a new one. Nothing was recorded.",
+                local_label(instant(p.due_at), zone),
+                local_label(instant(p.expires_at), zone),
+                self.settings.prompt_expiry.num_hours()
+            ),
+            _ => "You have no open check-in to answer. /checkin now opens one. Nothing was \
+                  recorded."
+                .to_owned(),
+        };
+        Err(UserError::new(message).into())
+    }
+
+    async fn member_zone(&self, actor: &Actor) -> Result<Tz, Failure> {
+        Ok(self
+            .store
+            .schedule(&actor.member.user)
+            .await?
+            .as_ref()
+            .and_then(schedule_of)
+            .map_or(self.settings.default_zone, |s| s.zone))
+    }
+
+    /// Records an answer (from a command or a reaction) and replies, with support resources
+    /// when the answer is low.
+    pub(super) async fn answer(
+        &self,
+        actor: &Actor,
+        prompt: &PromptRow,
+        mood: u8,
+        stress: Option<u8>,
+        note: Option<&str>,
+    ) -> Handled {
+        if prompt.user != actor.member.user {
+            return Err(
+                UserError::new("That check-in was not sent to you; nothing was recorded.").into(),
+            );
+        }
+        if let Some(kind) = note.and_then(phi::looks_like_patient_info) {
+            return Err(
+                UserError::new(format!("{} Nothing was recorded.", kind.explanation())).into(),
+            );
+        }
+        let now = self.clock.now();
+        // The member's earlier answers, for the "fall of 2 points" rule.
+        let zone = self.member_zone(actor).await?;
+        let since = week_label(now - Duration::weeks(8), zone);
+        let recent: Vec<u8> = self
+            .store
+            .answers_since(&actor.member.user, &since)
+            .await?
+            .iter()
+            .filter(|a| a.week != prompt.week)
+            .map(|a| a.mood)
+            .collect();
+        let sealed = match (note, &self.settings.note_key) {
+            (Some(n), Some(key)) => Some(key.seal(n)),
+            _ => None,
+        };
+        let answer = AnswerRow {
+            week: prompt.week.clone(),
+            mood,
+            stress,
+            note: sealed,
+            answered_at: now.timestamp(),
+        };
+        let corrected = self.store.prompt_answered(prompt.id).await?;
+        self.store.record_answer(prompt, &answer).await?;
+        let label = wellbeing::mood_label(mood).unwrap_or("?");
+        let mut reply = Reply::private(if corrected {
+            format!("Updated: {label} ({mood}).")
+        } else {
+            format!("Thank you. Recorded: {label} ({mood}).")
+        });
+        if let Some(s) = stress {
+            reply = reply.text(format!("Stress: {s} of 5."));
+        }
+        if note.is_some() && self.settings.note_key.is_none() {
+            reply = reply.text(
+                "Your note was not stored: this server has no encryption key for notes, so only \
+                 the numbers are kept.",
+            );
+        } else if note.is_some() {
+            reply = reply.text("Your note is stored encrypted; only you can see it.");
+        }
+        if wellbeing::is_low(mood, &recent) {
+            reply = self.support_resources(actor, reply).await?;
+        } else {
+            reply = reply.footer("/checkin history shows your last 12 weeks, privately.");
+        }
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    async fn support_resources(&self, actor: &Actor, reply: Reply) -> Result<Reply, Failure> {
+        let mut reply = reply
+            .text("That sounds like a hard week. You don't have to carry it alone:")
+            .block(Block::Bullets(
+                CRISIS_LINES
+                    .iter()
+                    .map(|l| format!("{}: {}", l.name, l.how))
+                    .collect(),
+            ));
+        let (specialty, state) = self.store.profile(&actor.member.user).await?;
+        let specialty: Option<Specialty> = specialty.as_deref().and_then(from_code);
+        let state: Option<State> = state.as_deref().and_then(from_code);
+        let index = self.index().await?;
+        let mut groups = Vec::new();
+        for kind in [Kind::PeerSupport, Kind::OnlineCommunity] {
+            let regions = match state {
+                Some(s) => vec![Some(Region::State(s)), Some(Region::National)],
+                None => vec![None],
+            };
+            for region in regions {
+                let q = SearchQuery {
+                    specialty,
+                    region,
+                    kind: Some(kind),
+                    ..SearchQuery::default()
+                };
+                for e in index.search(&q, 0, 3).entries {
+                    if groups.len() < 3 && !groups.iter().any(|g: &Item| g.title == e.name) {
+                        groups.push(Item {
+                            title: e.name.clone(),
+                            subtitle: format!("{} · {}", e.kind.label(), e.region_label()),
+                            lines: vec![format!("details: /group show {}", e.key)],
+                            link: e.url.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        if !groups.is_empty() {
+            reply = reply.text("Peers who get it:").block(Block::Items {
+                first_number: 1,
+                items: groups,
+            });
+        }
+        Ok(reply.text(format!(
+            "{NOT_AN_EMERGENCY_SERVICE} Nothing you answer is forwarded to anyone."
+        )))
+    }
+
+    async fn snooze(&self, actor: &Actor, by: Duration) -> Result<Reply, Failure> {
+        let prompt = self.answerable_prompt(actor).await?;
+        if prompt.snoozes >= 2 {
+            return Err(UserError::new(
+                "This check-in was snoozed twice already. Answer it with /checkin answer 1-5, or \
+                 /checkin skip.",
+            )
+            .into());
+        }
+        let now = self.clock.now();
+        let schedule = self
+            .store
+            .schedule(&actor.member.user)
+            .await?
+            .as_ref()
+            .and_then(schedule_of);
+        let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
+        let mut due = now + by;
+        // Quiet hours hold a snoozed prompt too.
+        if let Some(q) = schedule.and_then(|s| s.quiet) {
+            let local = due.with_timezone(&zone).time();
+            if q.contains(local) {
+                let s = WeeklySchedule {
+                    weekday: due.with_timezone(&zone).weekday(),
+                    time: local,
+                    zone,
+                    quiet: Some(q),
+                };
+                due = s.next_after(due - Duration::seconds(1));
+            }
+        }
+        self.store
+            .snooze_prompt(&prompt, &actor.member, due.timestamp(), now.timestamp())
+            .await?;
+        Ok(Reply::private(format!(
+            "Snoozed until {}.",
+            local_label(due, zone)
+        )))
+    }
+
+    async fn quiet(&self, actor: &Actor, quiet: Option<QuietHours>) -> Result<Reply, Failure> {
+        let (mut row, mut schedule) = self.own_schedule(actor).await?;
+        schedule.quiet = quiet;
+        row.quiet = quiet.map(|q| {
+            (
+                q.start.format("%H:%M").to_string(),
+                q.end.format("%H:%M").to_string(),
+            )
+        });
+        let now = self.clock.now();
+        row.next_due_at = next_due(&schedule, now, row.paused_until);
+        self.store.save_schedule(&row, now.timestamp()).await?;
+        let title = match quiet {
+            Some(q) => format!(
+                "Quiet hours set: {q} ({}). Nothing arrives inside them.",
+                schedule.zone.name()
+            ),
+            None => "Quiet hours removed.".to_owned(),
+        };
+        Ok(Reply::private(title).text(format!(
+            "Next check-in: {}.",
+            local_label(instant(row.next_due_at), schedule.zone)
+        )))
+    }
+
+    async fn history(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let now = self.clock.now();
+        let zone = self.member_zone(actor).await?;
+        let this_week = wellbeing::week_of(now.with_timezone(&zone).date_naive());
+        let first = this_week - Duration::weeks(HISTORY_WEEKS - 1);
+        let answers = self
+            .store
+            .answers_since(&actor.member.user, &first.format("%Y-%m-%d").to_string())
+            .await?;
+        if answers.is_empty() {
+            return Ok(
+                Reply::private("No check-in answers in the last 12 weeks yet.")
+                    .text("When you answer a check-in, your history shows here, only to you."),
+            );
+        }
+        let mut weeks: Vec<Option<u8>> = Vec::new();
+        let mut lines = Vec::new();
+        for i in 0..HISTORY_WEEKS {
+            let monday = first + Duration::weeks(i);
+            let key = monday.format("%Y-%m-%d").to_string();
+            // The latest answer of the week counts.
+            let answer = answers.iter().rev().find(|a| a.week == key);
+            weeks.push(answer.map(|a| a.mood));
+            if let Some(a) = answer {
+                let mut line = format!(
+                    "Week of {}: {} ({})",
+                    monday.format("%b %-d"),
+                    wellbeing::mood_label(a.mood).unwrap_or("?"),
+                    a.mood
+                );
+                if let Some(s) = a.stress {
+                    line.push_str(&format!(", stress {s}"));
+                }
+                if let Some(sealed) = &a.note {
+                    match self.settings.note_key.as_ref().and_then(|k| k.open(sealed)) {
+                        Some(note) => line.push_str(&format!(", note: {note}")),
+                        None => line
+                            .push_str(", note: (encrypted with a key this server no longer has)"),
+                    }
+                }
+                lines.push(line);
+            }
+        }
+        let open = weeks.last().is_some_and(Option::is_none);
+        let streak = wellbeing::streak(&weeks, open);
+        let trend = wellbeing::trend(&weeks);
+        let trend_text = match trend {
+            Trend::NotEnoughData => trend.to_string(),
+            other => other.to_string(),
+        };
+        Ok(Reply::private("Your last 12 weeks (only you see this)")
+            .text(format!(
+                "{}   oldest → this week",
+                wellbeing::sparkline(&weeks)
+            ))
+            .text(format!(
+                "Streak: {streak} week{} answered in a row. Trend: {trend_text}.",
+                if streak == 1 { "" } else { "s" }
+            ))
+            .block(Block::Bullets(lines)))
+    }
+
+    async fn stats(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let now = self.clock.now();
+        let since = week_label(
+            now - Duration::weeks(HISTORY_WEEKS - 1),
+            self.settings.default_zone,
+        );
+        let weeks = self
+            .store
+            .community_stats(&community_key(actor), &since)
+            .await?;
+        if weeks.is_empty() {
+            return Ok(Reply::private(
+                "No check-in answers in this community in the last 12 weeks.",
+            ));
+        }
+        let lines = weeks
+            .iter()
+            .map(|w| {
+                if w.answers < MIN_ANSWERS_FOR_STATS {
+                    format!(
+                        "Week of {}: not enough answers to show without identifying anyone",
+                        w.week
+                    )
+                } else {
+                    let stress = w
+                        .average_stress
+                        .map_or(String::new(), |s| format!(", average stress {s:.1}"));
+                    format!(
+                        "Week of {}: {} answers, average mood {:.1}{stress}",
+                        w.week, w.answers, w.average_mood
+                    )
+                }
+            })
+            .collect();
+        Ok(Reply::private("Check-ins in this community (counts and averages only)")
+            .block(Block::Bullets(lines))
+            .footer(format!(
+                "Weeks with fewer than {MIN_ANSWERS_FOR_STATS} answers are hidden. Nobody's own \
+                 answers are ever shown to anyone else."
+            )))
+    }
+
+    async fn profile(
+        &self,
+        actor: &Actor,
+        specialty: Option<Option<Specialty>>,
+        state: Option<Option<State>>,
+    ) -> Result<Reply, Failure> {
+        let (old_specialty, old_state) = self.store.profile(&actor.member.user).await?;
+        let specialty = match specialty {
+            Some(s) => s.map(|s| s.code().to_owned()),
+            None => old_specialty,
+        };
+        let state = match state {
+            Some(s) => s.map(|s| s.code().to_owned()),
+            None => old_state,
+        };
+        self.store
+            .save_profile(
+                &actor.member.user,
+                specialty.as_deref(),
+                state.as_deref(),
+                self.clock.now().timestamp(),
+            )
+            .await?;
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not given".to_owned());
+        Ok(
+            Reply::private("Your profile (used only to suggest peer groups)").block(Block::Fields(
+                vec![
+                    ("Specialty".into(), show(&specialty)),
+                    ("State".into(), show(&state)),
+                ],
+            )),
+        )
+    }
+
+    async fn my_data(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let tables = self.store.member_rows(&actor.member.user).await?;
+        let mut out = serde_json::Map::new();
+        for (table, mut rows) in tables {
+            for row in &mut rows {
+                // Notes are shown decrypted to their owner, never as ciphertext.
+                if let Some(serde_json::Value::Array(bytes)) = row.get("note") {
+                    let sealed: Vec<u8> = bytes
+                        .iter()
+                        .filter_map(|b| b.as_u64())
+                        .map(|b| b as u8)
+                        .collect();
+                    let text = self
+                        .settings
+                        .note_key
+                        .as_ref()
+                        .and_then(|k| k.open(&sealed))
+                        .unwrap_or_else(|| {
+                            "(encrypted with a key this server no longer has)".into()
+                        });
+                    row.insert("note".into(), serde_json::Value::from(text));
+                }
+            }
+            out.insert(
+                table,
+                serde_json::Value::from(
+                    rows.into_iter()
+                        .map(serde_json::Value::Object)
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        let json = serde_json::to_string_pretty(&serde_json::Value::Object(out))
+            .expect("JSON values always serialise");
+        Ok(Reply::private("Everything labcircle stores about you")
+            .text(json)
+            .footer("/forgetme deletes all of it."))
+    }
+
+    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Result<Reply, Failure> {
+        if !confirmed {
+            return Ok(
+                Reply::private("This would delete everything labcircle stores about you.").text(
+                    "Your check-in schedule, prompts and answers (with notes), your profile, your \
+                 directory suggestions and any messages waiting to be sent to you. Check-ins stop. \
+                 It cannot be undone. To go ahead: /forgetme confirm",
+                ),
+            );
+        }
+        let deleted = self.store.forget_member(&actor.member.user).await?;
+        Ok(Reply::private(format!(
+            "Done: {deleted} record{} about you deleted, and check-ins stopped.",
+            if deleted == 1 { "" } else { "s" }
+        ))
+        .text("Nothing about you is left in labcircle's database."))
+    }
+
+    /// A reaction: a keycap 1️⃣-5️⃣ on a check-in prompt answers it.
+    pub(super) async fn reaction(
+        &self,
+        actor: &Actor,
+        post: &str,
+        emoji: &str,
+        added: bool,
+    ) -> Handled {
+        let Ok(mood) = wellbeing::parse_mood(emoji) else {
+            return Ok(Vec::new());
+        };
+        if !added {
+            return Ok(Vec::new());
+        }
+        let Some(prompt) = self
+            .store
+            .prompt_for_message(actor.member.user.platform, post)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        if prompt.user != actor.member.user {
+            return Err(
+                UserError::new("That check-in was not sent to you; nothing was recorded.").into(),
+            );
+        }
+        let now = self.clock.now().timestamp();
+        if prompt.expires_at <= now {
+            let zone = self.member_zone(actor).await?;
+            return Err(UserError::new(format!(
+                "That check-in closed on {}; nothing was recorded. /checkin now opens a new one.",
+                local_label(instant(prompt.expires_at), zone)
+            ))
+            .into());
+        }
+        self.answer(actor, &prompt, mood, None, None).await
+    }
+}
+
+/// Who a delivery goes to and what it says (used by the scheduler's dispatcher).
+pub(crate) fn prompt_for(member: &Member, prompt: &PromptRow, zone: Tz) -> Reply {
+    let _ = member;
+    wellbeing::prompt_reply(
+        &local_label(instant(prompt.expires_at), zone),
+        2 - prompt.snoozes,
+    )
+}

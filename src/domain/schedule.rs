@@ -1,0 +1,987 @@
+//! Weekly check-in schedules: when "Mondays at 09:00 Eastern" next happens, correct across
+//! daylight-saving changes and quiet hours, and the parsers for what members type ("tues",
+//! "9:30pm", "Central", "2h30m").
+//!
+//! Rules for an occurrence (the local date in the schedule's zone that falls on its weekday, at
+//! its local time):
+//!
+//! - 09:00 local stays 09:00 local across DST changes.
+//! - A local time that does not exist that day (spring forward: 02:30 on the second Sunday of
+//!   March in New York) moves to the first valid instant after it (03:00 local).
+//! - A local time that happens twice (fall back: 01:30 on the first Sunday of November in New
+//!   York) fires once, at the first (earlier) of the two.
+//! - An occurrence inside quiet hours moves to the end of the quiet window, on the right date.
+//!
+//! Pure rules: no clock, no store, no platform.
+
+use std::fmt;
+
+use chrono::{
+    DateTime, Datelike, Days, Duration, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, TimeZone, Timelike, Utc, Weekday,
+};
+use chrono_tz::{TZ_VARIANTS, Tz};
+
+/// Minutes in a day.
+const DAY_MINUTES: i64 = 24 * 60;
+/// The longest quiet window accepted, in minutes: at least 4 hours a day stay open.
+const MAX_QUIET_MINUTES: i64 = 20 * 60;
+
+/// A check-in that repeats every week on one weekday at one local time in one time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WeeklySchedule {
+    /// The day of the week, as a local date in `zone`.
+    pub weekday: Weekday,
+    /// The local wall-clock time in `zone`.
+    pub time: NaiveTime,
+    /// The time zone the weekday and time are read in.
+    pub zone: Tz,
+    /// Local hours in `zone` when the check-in must not fire; it waits for their end.
+    pub quiet: Option<QuietHours>,
+}
+
+impl WeeklySchedule {
+    /// The first occurrence strictly after `after`.
+    ///
+    /// Calling `t = schedule.next_after(t)` repeatedly yields each weekly occurrence once, in
+    /// order. Pausing is the caller's business: pass a later `after`.
+    ///
+    /// # Panics
+    ///
+    /// Only within a week of the ends of chrono's calendar (year ±262,000), where no date is left
+    /// to step to.
+    pub fn next_after(&self, after: DateTime<Utc>) -> DateTime<Utc> {
+        // An occurrence fires less than two days after its date begins (quiet hours last at most
+        // 20 hours, a DST gap at most a few), so a week back is always early enough to start.
+        let today = after.with_timezone(&self.zone).date_naive();
+        let week_back = today
+            .checked_sub_days(Days::new(7))
+            .expect("dates a week before a real instant exist");
+        let mut date = on_or_after(week_back, self.weekday);
+        loop {
+            let fires = self.fires_for(date);
+            if fires > after {
+                return fires;
+            }
+            // Each week's instant is about 7 days after the last, so this ends in a few steps.
+            date = date
+                .checked_add_days(Days::new(7))
+                .expect("dates a week after a real instant exist");
+        }
+    }
+
+    /// When the occurrence for the local `date` fires, gap, overlap and quiet hours applied.
+    fn fires_for(&self, date: NaiveDate) -> DateTime<Utc> {
+        let at = resolve(self.zone, date.and_time(self.time));
+        let Some(quiet) = self.quiet else {
+            return at;
+        };
+        let local = at.with_timezone(&self.zone).naive_local();
+        if !quiet.contains(local.time()) {
+            return at;
+        }
+        let crosses_midnight = quiet.start > quiet.end;
+        let end_date = if crosses_midnight && local.time() >= quiet.start {
+            local
+                .date()
+                .succ_opt()
+                .expect("the day after a real instant exists")
+        } else {
+            local.date()
+        };
+        resolve(self.zone, end_date.and_time(quiet.end))
+    }
+}
+
+/// The first date on or after `date` that falls on `weekday`.
+fn on_or_after(date: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let ahead = (7 + weekday.num_days_from_monday() - date.weekday().num_days_from_monday()) % 7;
+    date.checked_add_days(Days::new(u64::from(ahead)))
+        .expect("dates within a week of a real instant exist")
+}
+
+/// The instant a local wall-clock time in `zone` means: the earlier one when the clock shows it
+/// twice, the first valid instant after it when the clock skips it.
+fn resolve(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        MappedLocalTime::Single(t) => t.with_timezone(&Utc),
+        MappedLocalTime::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
+        MappedLocalTime::None => after_gap(zone, local),
+    }
+}
+
+/// The first valid instant after a local time that `zone` skips.
+fn after_gap(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let minute = local
+        .with_second(0)
+        .and_then(|l| l.with_nanosecond(0))
+        .unwrap_or(local);
+    // DST gaps are an hour (at most a few) and start on a minute: the first local minute that
+    // exists is the transition instant.
+    let by_minute = (1..=3 * 60).map(Duration::minutes);
+    // A few zones once skipped a whole calendar day (Pacific/Apia, 2011-12-30).
+    let by_hour = (4..=48).map(Duration::hours);
+    for step in by_minute.chain(by_hour) {
+        let Some(candidate) = minute.checked_add_signed(step) else {
+            break;
+        };
+        match zone.from_local_datetime(&candidate) {
+            MappedLocalTime::Single(t) => return t.with_timezone(&Utc),
+            MappedLocalTime::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
+            MappedLocalTime::None => {}
+        }
+    }
+    // No real zone skips two days; read the time with the offset in force at that moment.
+    let offset = zone
+        .offset_from_utc_datetime(&local)
+        .fix()
+        .local_minus_utc();
+    local
+        .checked_sub_signed(Duration::seconds(i64::from(offset)))
+        .unwrap_or(local)
+        .and_utc()
+}
+
+/// Local hours in a schedule's zone when check-ins wait; the window may cross midnight
+/// (22:00-06:00). The start is inside the window, the end is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuietHours {
+    /// The local time quiet hours begin (inclusive).
+    pub start: NaiveTime,
+    /// The local time quiet hours end (exclusive); before `start` when the window crosses
+    /// midnight.
+    pub end: NaiveTime,
+}
+
+/// What quiet hours look like, for error messages.
+const ACCEPTED_QUIET: &str = "Write quiet hours as a start and an end time joined by a dash, like \
+     22:00-06:00 or 9pm-7am.";
+
+impl QuietHours {
+    /// Quiet hours from `start` to `end`, refused when they would cover the whole day or leave
+    /// less than 4 hours a day for check-ins.
+    pub fn new(start: NaiveTime, end: NaiveTime) -> Result<QuietHours, String> {
+        let quiet = QuietHours { start, end };
+        if start == end {
+            return Err(format!(
+                "Quiet hours cannot cover the whole day: {quiet} starts and ends at the same \
+                 time. Give two different times, like 22:00-06:00."
+            ));
+        }
+        let minutes = quiet.length_minutes();
+        if minutes > MAX_QUIET_MINUTES {
+            return Err(format!(
+                "Quiet hours {quiet} would last {} and leave less than 4 hours a day for \
+                 check-ins. Keep them to 20 hours or less, like 22:00-06:00.",
+                hours_and_minutes(minutes)
+            ));
+        }
+        Ok(quiet)
+    }
+
+    /// Reads quiet hours as members type them: "22:00-06:00", "9pm-7am", "22:00 to 06:00".
+    /// Each side is read by [`parse_time`].
+    pub fn parse(input: &str) -> Result<QuietHours, String> {
+        let text = input.trim();
+        let parts = text
+            .split_once(['-', '–', '—'])
+            .or_else(|| text.split_once(" to "));
+        let Some((start, end)) = parts else {
+            return Err(format!(
+                "\"{text}\" is not a range of hours. {ACCEPTED_QUIET}"
+            ));
+        };
+        let (start, end) = (start.trim(), end.trim());
+        if start.is_empty() || end.is_empty() {
+            return Err(format!(
+                "\"{text}\" needs both a start and an end. {ACCEPTED_QUIET}"
+            ));
+        }
+        QuietHours::new(parse_time(start)?, parse_time(end)?)
+    }
+
+    /// Whether the local time `t` is quiet: from `start` (inclusive) to `end` (exclusive),
+    /// across midnight when `end` is before `start`.
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.start <= self.end {
+            self.start <= t && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+
+    /// How long the window lasts, in minutes.
+    fn length_minutes(&self) -> i64 {
+        (self.end - self.start)
+            .num_minutes()
+            .rem_euclid(DAY_MINUTES)
+    }
+}
+
+impl fmt::Display for QuietHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
+}
+
+/// "20 hours", "22 hours 30 minutes".
+fn hours_and_minutes(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (_, 0) => format!("{h} hours"),
+        (0, _) => format!("{m} minutes"),
+        _ => format!("{h} hours {m} minutes"),
+    }
+}
+
+/// Day spellings accepted by [`parse_weekday`], besides full names and their plurals.
+const WEEKDAY_SHORT: &[(&str, Weekday)] = &[
+    ("mon", Weekday::Mon),
+    ("tue", Weekday::Tue),
+    ("tues", Weekday::Tue),
+    ("wed", Weekday::Wed),
+    ("weds", Weekday::Wed),
+    ("thu", Weekday::Thu),
+    ("thur", Weekday::Thu),
+    ("thurs", Weekday::Thu),
+    ("fri", Weekday::Fri),
+    ("sat", Weekday::Sat),
+    ("sun", Weekday::Sun),
+];
+
+/// Every weekday, Monday first.
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// Reads a day of the week in any case: full names ("Monday", "mondays"), and "Mon", "Tue",
+/// "Tues", "Wed", "Weds", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun".
+pub fn parse_weekday(input: &str) -> Result<Weekday, String> {
+    let text = input.trim();
+    let word = text.trim_end_matches('.').to_lowercase();
+    let full = WEEKDAYS.into_iter().find(|&day| {
+        let name = weekday_name(day).to_lowercase();
+        word == name || word.strip_suffix('s') == Some(name.as_str())
+    });
+    let short = WEEKDAY_SHORT
+        .iter()
+        .find(|(spelling, _)| *spelling == word)
+        .map(|&(_, day)| day);
+    full.or(short).ok_or_else(|| {
+        format!(
+            "\"{text}\" is not a day of the week. Use a day name like Monday, or a short one: \
+             Mon, Tue, Wed, Thu, Fri, Sat or Sun."
+        )
+    })
+}
+
+/// The English name of a weekday: "Monday".
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+/// What a time looks like, for error messages.
+const ACCEPTED_TIMES: &str = "Use 24-hour time like 09:00 or 21:30, or am/pm like 9am or 9:30pm; \
+     noon and midnight also work.";
+
+/// Reads a time of day typed as one word: "09:00", "9:00", "9", "21:30", "9am", "9:30pm",
+/// "12am" (00:00), "12pm" (12:00), "noon", "midnight". Hours are 0-23, or 1-12 with am/pm;
+/// minutes are 00-59.
+pub fn parse_time(input: &str) -> Result<NaiveTime, String> {
+    let text = input.trim();
+    let refuse = |why: &str| format!("\"{text}\" is not a time{why}. {ACCEPTED_TIMES}");
+    let lower = text.to_lowercase();
+    match lower.as_str() {
+        "" => return Err(format!("A time is missing. {ACCEPTED_TIMES}")),
+        "noon" => return Ok(NaiveTime::MIN + Duration::hours(12)),
+        "midnight" => return Ok(NaiveTime::MIN),
+        _ => {}
+    }
+    if lower.contains(char::is_whitespace) {
+        return Err(format!(
+            "\"{text}\" is not a time: write it as one word, like 9am or 21:30. \
+             {ACCEPTED_TIMES}"
+        ));
+    }
+    let (clock, meridiem) = [("am", false), ("a.m.", false), ("pm", true), ("p.m.", true)]
+        .into_iter()
+        .find_map(|(suffix, pm)| lower.strip_suffix(suffix).map(|rest| (rest, Some(pm))))
+        .unwrap_or((lower.as_str(), None));
+    let (hour_text, minute_text) = clock.split_once(':').unwrap_or((clock, "00"));
+    let digits = |s: &str, lengths: &[usize]| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(hour_text, &[1, 2]) || !digits(minute_text, &[2]) {
+        return Err(refuse(""));
+    }
+    let hour: u32 = hour_text.parse().map_err(|_| refuse(""))?;
+    let minute: u32 = minute_text.parse().map_err(|_| refuse(""))?;
+    if minute > 59 {
+        return Err(refuse(": the minutes must be 00 to 59"));
+    }
+    let hour = match meridiem {
+        Some(_) if !(1..=12).contains(&hour) => {
+            return Err(refuse(": with am or pm the hour must be 1 to 12"));
+        }
+        Some(pm) => hour % 12 + if pm { 12 } else { 0 },
+        None if hour > 23 => return Err(refuse(": the hour must be 0 to 23")),
+        None => hour,
+    };
+    NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(|| refuse(""))
+}
+
+/// US names members use for their zones, after case folding and dropping a trailing
+/// "time" / "standard time" / "daylight time".
+const US_ZONES: &[(&[&str], Tz)] = &[
+    (&["eastern", "et", "est", "edt"], Tz::America__New_York),
+    (&["central", "ct", "cst", "cdt"], Tz::America__Chicago),
+    (&["mountain", "mt", "mst", "mdt"], Tz::America__Denver),
+    (&["arizona"], Tz::America__Phoenix),
+    (&["pacific", "pt", "pst", "pdt"], Tz::America__Los_Angeles),
+    (&["alaska", "akt", "akst", "akdt"], Tz::America__Anchorage),
+    (&["hawaii", "ht", "hst"], Tz::Pacific__Honolulu),
+    (
+        &["puerto rico", "atlantic", "ast", "at"],
+        Tz::America__Puerto_Rico,
+    ),
+];
+
+/// Reads a time zone: a US name ("Eastern", "ET", "EST", "Eastern Time", "Central",
+/// "Mountain", "Arizona", "Pacific", "Alaska", "Hawaii", "Puerto Rico", "Atlantic" and their
+/// abbreviations) or any IANA name in any case ("America/Chicago", "america/new_york", "UTC").
+pub fn parse_zone(input: &str) -> Result<Tz, String> {
+    let text = input.trim();
+    let words = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let name = [" standard time", " daylight time", " time"]
+        .into_iter()
+        .find_map(|suffix| words.strip_suffix(suffix))
+        .unwrap_or(&words);
+    let us = US_ZONES
+        .iter()
+        .find(|(names, _)| names.contains(&name))
+        .map(|&(_, tz)| tz);
+    let iana = || {
+        let wanted = words.replace(' ', "_");
+        TZ_VARIANTS
+            .into_iter()
+            .find(|tz| tz.name().eq_ignore_ascii_case(&wanted))
+    };
+    us.or_else(iana).ok_or_else(|| {
+        format!(
+            "\"{text}\" is not a time zone I know. Use a US name (Eastern, Central, Mountain, \
+             Arizona, Pacific, Alaska, Hawaii or Puerto Rico, or ET, CT, MT, PT, AKT, HT, AST), \
+             or any IANA name like America/Chicago."
+        )
+    })
+}
+
+/// A short label for showing times in `tz`: "ET", "CT", "MT", "Arizona time", "PT", "AKT",
+/// "HT", "AT" for the US zones [`parse_zone`] knows by name, the IANA name otherwise.
+///
+/// The label does not depend on `at` today; the instant is taken so labels can follow the
+/// season ("EST"/"EDT") later without changing callers.
+pub fn zone_label(tz: Tz, at: DateTime<Utc>) -> String {
+    let _ = at;
+    let label = match tz {
+        Tz::America__New_York => "ET",
+        Tz::America__Chicago => "CT",
+        Tz::America__Denver => "MT",
+        Tz::America__Phoenix => "Arizona time",
+        Tz::America__Los_Angeles => "PT",
+        Tz::America__Anchorage => "AKT",
+        Tz::Pacific__Honolulu => "HT",
+        Tz::America__Puerto_Rico => "AT",
+        other => other.name(),
+    };
+    label.to_string()
+}
+
+/// What a duration looks like, for error messages.
+const ACCEPTED_DURATIONS: &str = "Use a length like 30m, 4h, 2h30m or 1d, up to 7 days.";
+
+/// Reads a length of time: "4h", "30m", "2h30m", "90m", "1d", also "2 hours" or "1d 12h".
+/// Units are d, h and m (or day, hour, hr, min, minute and plurals), each at most once. The
+/// result is positive and at most 7 days.
+pub fn parse_duration(input: &str) -> Result<Duration, String> {
+    let text = input.trim();
+    let refuse =
+        |why: &str| format!("\"{text}\" is not a length of time{why}. {ACCEPTED_DURATIONS}");
+    if text.is_empty() {
+        return Err(format!("A length of time is missing. {ACCEPTED_DURATIONS}"));
+    }
+    let lower = text.to_lowercase();
+    let mut rest = lower.as_str();
+    let mut total_minutes: i64 = 0;
+    let mut seen: Vec<i64> = Vec::new();
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (number, after_number) = rest.split_at(number_end);
+        let after_number = after_number.trim_start();
+        let unit_end = after_number
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after_number.len());
+        let (unit, after_unit) = after_number.split_at(unit_end);
+        if number.is_empty() {
+            return Err(refuse(""));
+        }
+        let minutes_per = match unit {
+            "d" | "day" | "days" => DAY_MINUTES,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 60,
+            "m" | "min" | "mins" | "minute" | "minutes" => 1,
+            "" => {
+                return Err(refuse(
+                    ": add a unit, d for days, h for hours or m for minutes",
+                ));
+            }
+            _ => return Err(refuse("")),
+        };
+        if seen.contains(&minutes_per) {
+            return Err(refuse(": each unit can appear only once"));
+        }
+        seen.push(minutes_per);
+        let too_long = || refuse(": it is longer than 7 days");
+        let count: i64 = number.parse().map_err(|_| too_long())?;
+        total_minutes = count
+            .checked_mul(minutes_per)
+            .and_then(|m| m.checked_add(total_minutes))
+            .ok_or_else(too_long)?;
+        rest = after_unit.trim_start();
+    }
+    if total_minutes == 0 {
+        return Err(refuse(": it must be longer than zero"));
+    }
+    if total_minutes > 7 * DAY_MINUTES {
+        return Err(refuse(": it is longer than 7 days"));
+    }
+    Ok(Duration::minutes(total_minutes))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn hm(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn schedule(weekday: Weekday, time: NaiveTime, zone: Tz) -> WeeklySchedule {
+        WeeklySchedule {
+            weekday,
+            time,
+            zone,
+            quiet: None,
+        }
+    }
+
+    const US_ZONE_LIST: [Tz; 7] = [
+        Tz::America__New_York,
+        Tz::America__Chicago,
+        Tz::America__Denver,
+        Tz::America__Phoenix,
+        Tz::America__Los_Angeles,
+        Tz::America__Anchorage,
+        Tz::Pacific__Honolulu,
+    ];
+
+    #[test]
+    fn a_monday_nine_oclock_schedule_fires_once_a_week_for_two_years_in_every_us_zone() {
+        for zone in US_ZONE_LIST {
+            let s = schedule(Weekday::Mon, hm(9, 0), zone);
+            let mut t = utc("2026-01-01T00:00:00Z");
+            let mut weeks = HashSet::new();
+            let mut previous: Option<NaiveDate> = None;
+            for _ in 0..106 {
+                let next = s.next_after(t);
+                assert!(next > t, "{zone}: {next} is not after {t}");
+                let local = next.with_timezone(&zone);
+                assert_eq!(local.weekday(), Weekday::Mon, "{zone}: {local}");
+                assert_eq!(local.time(), hm(9, 0), "{zone}: {local}");
+                let week = local.iso_week();
+                assert!(
+                    weeks.insert((week.year(), week.week())),
+                    "{zone}: {local} repeats"
+                );
+                if let Some(previous) = previous {
+                    assert_eq!(
+                        (local.date_naive() - previous).num_days(),
+                        7,
+                        "{zone}: {local}"
+                    );
+                }
+                previous = Some(local.date_naive());
+                t = next;
+            }
+            assert_eq!(weeks.len(), 106);
+        }
+    }
+
+    #[test]
+    fn the_first_occurrence_is_the_same_day_when_the_time_is_still_ahead() {
+        let s = schedule(Weekday::Mon, hm(9, 0), Tz::America__New_York);
+        // Monday 2026-01-05 08:00 EST = 13:00Z; 09:00 EST = 14:00Z.
+        assert_eq!(
+            s.next_after(utc("2026-01-05T13:00:00Z")),
+            utc("2026-01-05T14:00:00Z")
+        );
+        assert_eq!(
+            s.next_after(utc("2026-01-05T14:00:00Z")),
+            utc("2026-01-12T14:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_sunday_two_thirty_schedule_fires_at_three_on_the_spring_forward_sunday() {
+        let s = schedule(Weekday::Sun, hm(2, 30), Tz::America__New_York);
+        let mut t = utc("2026-02-01T00:00:00Z");
+        let mut seen = 0;
+        while t < utc("2026-05-01T00:00:00Z") {
+            t = s.next_after(t);
+            let local = t.with_timezone(&Tz::America__New_York);
+            assert_eq!(local.weekday(), Weekday::Sun);
+            if local.date_naive() == NaiveDate::from_ymd_opt(2026, 3, 8).unwrap() {
+                assert_eq!(t, utc("2026-03-08T07:00:00Z"));
+                assert_eq!(local.time(), hm(3, 0));
+                seen += 1;
+            } else {
+                assert_eq!(local.time(), hm(2, 30), "{local}");
+            }
+        }
+        assert_eq!(seen, 1);
+    }
+
+    #[test]
+    fn a_sunday_one_thirty_schedule_fires_once_at_the_first_one_thirty_on_the_fall_back_sunday() {
+        let s = schedule(Weekday::Sun, hm(1, 30), Tz::America__New_York);
+        let first = s.next_after(utc("2026-10-31T12:00:00Z"));
+        assert_eq!(first, utc("2026-11-01T05:30:00Z"));
+        let second = s.next_after(first);
+        // 01:30 EST on 2026-11-08.
+        assert_eq!(second, utc("2026-11-08T06:30:00Z"));
+        // Asking from between the two 01:30s does not fire the second one.
+        assert_eq!(s.next_after(utc("2026-11-01T06:00:00Z")), second);
+    }
+
+    #[test]
+    fn quiet_hours_across_midnight_move_a_late_tuesday_check_in_to_wednesday_morning() {
+        let mut s = schedule(Weekday::Tue, hm(23, 0), Tz::America__Chicago);
+        s.quiet = Some(QuietHours::parse("22:00-06:00").unwrap());
+        let next = s.next_after(utc("2026-06-01T00:00:00Z"));
+        let local = next.with_timezone(&Tz::America__Chicago);
+        assert_eq!(local.weekday(), Weekday::Wed);
+        assert_eq!(local.time(), hm(6, 0));
+        assert_eq!(
+            local.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 6, 3).unwrap()
+        );
+        // And the next one is a week later, not the same moved check-in again.
+        assert_eq!(s.next_after(next), next + Duration::days(7));
+    }
+
+    #[test]
+    fn quiet_hours_after_midnight_move_an_early_check_in_to_their_end_the_same_day() {
+        let mut s = schedule(Weekday::Fri, hm(5, 0), Tz::America__Denver);
+        s.quiet = Some(QuietHours::parse("10pm-7am").unwrap());
+        let local = s
+            .next_after(utc("2026-06-01T00:00:00Z"))
+            .with_timezone(&Tz::America__Denver);
+        assert_eq!(local.weekday(), Weekday::Fri);
+        assert_eq!(local.time(), hm(7, 0));
+    }
+
+    #[test]
+    fn daytime_quiet_hours_move_a_nine_oclock_check_in_to_four_pm_the_same_day() {
+        let mut s = schedule(Weekday::Mon, hm(9, 0), Tz::America__Los_Angeles);
+        s.quiet = Some(QuietHours::parse("08:00-16:00").unwrap());
+        let local = s
+            .next_after(utc("2026-01-01T00:00:00Z"))
+            .with_timezone(&Tz::America__Los_Angeles);
+        assert_eq!(
+            local.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+        );
+        assert_eq!(local.time(), hm(16, 0));
+    }
+
+    #[test]
+    fn a_check_in_outside_quiet_hours_is_not_moved() {
+        let mut s = schedule(Weekday::Mon, hm(9, 0), Tz::America__New_York);
+        s.quiet = Some(QuietHours::parse("22:00-06:00").unwrap());
+        let local = s
+            .next_after(utc("2026-01-01T00:00:00Z"))
+            .with_timezone(&Tz::America__New_York);
+        assert_eq!(local.time(), hm(9, 0));
+    }
+
+    #[test]
+    fn a_quiet_window_ending_in_the_spring_gap_ends_at_the_transition() {
+        let mut s = schedule(Weekday::Sun, hm(1, 0), Tz::America__New_York);
+        s.quiet = Some(QuietHours::parse("00:30-02:30").unwrap());
+        assert_eq!(
+            s.next_after(utc("2026-03-07T00:00:00Z")),
+            utc("2026-03-08T07:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_check_in_moved_past_midnight_by_quiet_hours_is_found_when_asking_after_midnight() {
+        let mut s = schedule(Weekday::Tue, hm(23, 0), Tz::America__New_York);
+        s.quiet = Some(QuietHours::parse("22:00-06:00").unwrap());
+        // Wednesday 2026-06-03 01:00 EDT: the Tuesday check-in still waits for 06:00.
+        assert_eq!(
+            s.next_after(utc("2026-06-03T05:00:00Z")),
+            utc("2026-06-03T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn repeated_calls_never_return_the_same_occurrence_twice_with_gaps_overlaps_and_quiet_hours() {
+        let quiet = [None, Some(QuietHours::parse("22:00-06:00").unwrap())];
+        let times = [hm(0, 0), hm(1, 30), hm(2, 30), hm(23, 59)];
+        for zone in [
+            Tz::America__New_York,
+            Tz::America__Santiago,
+            Tz::Pacific__Apia,
+        ] {
+            for time in times {
+                for quiet in quiet {
+                    let s = WeeklySchedule {
+                        weekday: Weekday::Sun,
+                        time,
+                        zone,
+                        quiet,
+                    };
+                    let mut t = s.next_after(utc("2010-01-01T00:00:00Z"));
+                    for _ in 0..900 {
+                        let next = s.next_after(t);
+                        assert!(next > t);
+                        assert!(next - t > Duration::days(5), "{s:?} at {t}: {next}");
+                        assert!(next - t < Duration::days(9), "{s:?} at {t}: {next}");
+                        t = next;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arizona_never_shifts_relative_to_utc() {
+        let s = schedule(Weekday::Mon, hm(9, 0), Tz::America__Phoenix);
+        let mut t = utc("2026-01-01T00:00:00Z");
+        for _ in 0..104 {
+            t = s.next_after(t);
+            assert_eq!(t.time(), hm(16, 0), "{t}");
+        }
+    }
+
+    #[test]
+    fn quiet_hours_parse_ranges_in_24_hour_and_am_pm_time_and_display_them_in_24_hour_time() {
+        let q = QuietHours::parse("22:00-06:00").unwrap();
+        assert_eq!((q.start, q.end), (hm(22, 0), hm(6, 0)));
+        assert_eq!(q.to_string(), "22:00-06:00");
+        assert_eq!(
+            QuietHours::parse("9pm-7am").unwrap().to_string(),
+            "21:00-07:00"
+        );
+        assert_eq!(
+            QuietHours::parse(" 9pm - 7am ").unwrap().to_string(),
+            "21:00-07:00"
+        );
+        assert_eq!(
+            QuietHours::parse("22:00 to 6am").unwrap().to_string(),
+            "22:00-06:00"
+        );
+    }
+
+    #[test]
+    fn quiet_hours_refuse_the_whole_day_too_long_a_window_and_things_that_are_not_ranges() {
+        let whole = QuietHours::parse("22:00-22:00").unwrap_err();
+        assert!(whole.contains("cannot cover the whole day"), "{whole}");
+        let long = QuietHours::parse("08:00-06:00").unwrap_err();
+        assert!(long.contains("less than 4 hours a day"), "{long}");
+        assert!(long.contains("22 hours"), "{long}");
+        assert!(
+            QuietHours::parse("06:00-02:00").is_ok(),
+            "20 hours is allowed"
+        );
+        let not_range = QuietHours::parse("22:00").unwrap_err();
+        assert!(not_range.contains("22:00-06:00 or 9pm-7am"), "{not_range}");
+        let bad_time = QuietHours::parse("22:00-25:00").unwrap_err();
+        assert!(bad_time.contains("\"25:00\" is not a time"), "{bad_time}");
+    }
+
+    #[test]
+    fn quiet_hours_include_their_start_and_exclude_their_end() {
+        let night = QuietHours::parse("22:00-06:00").unwrap();
+        assert!(night.contains(hm(22, 0)));
+        assert!(night.contains(hm(23, 59)));
+        assert!(night.contains(hm(0, 0)));
+        assert!(night.contains(hm(5, 59)));
+        assert!(!night.contains(hm(6, 0)));
+        assert!(!night.contains(hm(21, 59)));
+        let day = QuietHours::parse("08:00-16:00").unwrap();
+        assert!(day.contains(hm(8, 0)));
+        assert!(!day.contains(hm(16, 0)));
+        assert!(!day.contains(hm(7, 59)));
+    }
+
+    #[test]
+    fn weekdays_are_read_in_full_short_and_any_case() {
+        let cases = [
+            ("monday", Weekday::Mon),
+            ("Mon", Weekday::Mon),
+            ("MON", Weekday::Mon),
+            ("Mondays", Weekday::Mon),
+            ("tues", Weekday::Tue),
+            ("tue", Weekday::Tue),
+            ("Tuesday", Weekday::Tue),
+            ("wed", Weekday::Wed),
+            ("weds", Weekday::Wed),
+            ("WEDNESDAY", Weekday::Wed),
+            ("thu", Weekday::Thu),
+            ("thur", Weekday::Thu),
+            ("thurs", Weekday::Thu),
+            ("Thursday", Weekday::Thu),
+            ("fri", Weekday::Fri),
+            ("friday", Weekday::Fri),
+            ("sat", Weekday::Sat),
+            ("Saturday", Weekday::Sat),
+            ("sun", Weekday::Sun),
+            (" Sunday ", Weekday::Sun),
+        ];
+        for (text, day) in cases {
+            assert_eq!(parse_weekday(text), Ok(day), "{text}");
+        }
+    }
+
+    #[test]
+    fn weekdays_refuse_other_words_and_list_what_is_accepted() {
+        for text in ["", "mo", "someday", "th", "monday morning"] {
+            let err = parse_weekday(text).unwrap_err();
+            assert!(err.contains("is not a day of the week"), "{err}");
+            assert!(err.contains("Mon, Tue, Wed, Thu, Fri, Sat or Sun"), "{err}");
+        }
+    }
+
+    #[test]
+    fn weekday_names_are_english_full_names() {
+        assert_eq!(weekday_name(Weekday::Mon), "Monday");
+        assert_eq!(weekday_name(Weekday::Sun), "Sunday");
+        for day in WEEKDAYS {
+            assert_eq!(parse_weekday(weekday_name(day)), Ok(day));
+        }
+    }
+
+    #[test]
+    fn times_are_read_in_24_hour_and_am_pm_forms() {
+        let cases = [
+            ("09:00", hm(9, 0)),
+            ("9:00", hm(9, 0)),
+            ("9", hm(9, 0)),
+            ("0", hm(0, 0)),
+            ("21:30", hm(21, 30)),
+            ("23:59", hm(23, 59)),
+            ("9am", hm(9, 0)),
+            ("9AM", hm(9, 0)),
+            ("9:30pm", hm(21, 30)),
+            ("9p.m.", hm(21, 0)),
+            ("12am", hm(0, 0)),
+            ("12:15am", hm(0, 15)),
+            ("12pm", hm(12, 0)),
+            ("noon", hm(12, 0)),
+            ("Midnight", hm(0, 0)),
+        ];
+        for (text, time) in cases {
+            assert_eq!(parse_time(text), Ok(time), "{text}");
+        }
+    }
+
+    #[test]
+    fn times_refuse_impossible_hours_and_minutes_and_say_what_is_accepted() {
+        let cases = [
+            ("25:00", "the hour must be 0 to 23"),
+            ("24:00", "the hour must be 0 to 23"),
+            ("9:75", "the minutes must be 00 to 59"),
+            ("13pm", "with am or pm the hour must be 1 to 12"),
+            ("0am", "with am or pm the hour must be 1 to 12"),
+            ("9 am", "write it as one word"),
+            ("9:5", "is not a time"),
+            ("nine", "is not a time"),
+            ("+9", "is not a time"),
+            ("900", "is not a time"),
+            ("", "A time is missing"),
+        ];
+        for (text, why) in cases {
+            let err = parse_time(text).unwrap_err();
+            assert!(err.contains(why), "{text}: {err}");
+            assert!(err.contains("like 09:00 or 21:30"), "{text}: {err}");
+            assert!(err.contains("noon and midnight"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn zones_are_read_from_us_names_and_abbreviations() {
+        let cases = [
+            ("Eastern", Tz::America__New_York),
+            ("ET", Tz::America__New_York),
+            ("est", Tz::America__New_York),
+            ("EDT", Tz::America__New_York),
+            ("Eastern Time", Tz::America__New_York),
+            ("eastern standard time", Tz::America__New_York),
+            ("Central", Tz::America__Chicago),
+            ("CT", Tz::America__Chicago),
+            ("CST", Tz::America__Chicago),
+            ("CDT", Tz::America__Chicago),
+            ("Mountain", Tz::America__Denver),
+            ("MT", Tz::America__Denver),
+            ("MST", Tz::America__Denver),
+            ("MDT", Tz::America__Denver),
+            ("Arizona", Tz::America__Phoenix),
+            ("Pacific", Tz::America__Los_Angeles),
+            ("PT", Tz::America__Los_Angeles),
+            ("PST", Tz::America__Los_Angeles),
+            ("PDT", Tz::America__Los_Angeles),
+            ("Alaska", Tz::America__Anchorage),
+            ("AKT", Tz::America__Anchorage),
+            ("AKST", Tz::America__Anchorage),
+            ("AKDT", Tz::America__Anchorage),
+            ("Hawaii", Tz::Pacific__Honolulu),
+            ("HT", Tz::Pacific__Honolulu),
+            ("HST", Tz::Pacific__Honolulu),
+            ("Puerto Rico", Tz::America__Puerto_Rico),
+            ("puerto  rico", Tz::America__Puerto_Rico),
+            ("Atlantic", Tz::America__Puerto_Rico),
+            ("AST", Tz::America__Puerto_Rico),
+        ];
+        for (text, tz) in cases {
+            assert_eq!(parse_zone(text), Ok(tz), "{text}");
+        }
+    }
+
+    #[test]
+    fn zones_are_read_from_iana_names_in_any_case() {
+        assert_eq!(parse_zone("America/New_York"), Ok(Tz::America__New_York));
+        assert_eq!(parse_zone("america/new_york"), Ok(Tz::America__New_York));
+        assert_eq!(parse_zone("America/New York"), Ok(Tz::America__New_York));
+        assert_eq!(parse_zone("UTC"), Ok(Tz::UTC));
+        assert_eq!(parse_zone("utc"), Ok(Tz::UTC));
+        assert_eq!(parse_zone("europe/london"), Ok(Tz::Europe__London));
+    }
+
+    #[test]
+    fn zones_refuse_unknown_names_and_list_the_us_names_and_iana() {
+        for text in ["", "Mars", "America/Atlantis", "Eastern Europe-ish"] {
+            let err = parse_zone(text).unwrap_err();
+            assert!(err.contains("is not a time zone"), "{err}");
+            for name in [
+                "Eastern", "Central", "Mountain", "Arizona", "Pacific", "Alaska",
+            ] {
+                assert!(err.contains(name), "{err}");
+            }
+            assert!(err.contains("Hawaii or Puerto Rico"), "{err}");
+            assert!(err.contains("any IANA name like America/Chicago"), "{err}");
+        }
+    }
+
+    #[test]
+    fn zone_labels_are_short_for_us_zones_and_iana_names_otherwise() {
+        let at = utc("2026-07-01T12:00:00Z");
+        let cases = [
+            (Tz::America__New_York, "ET"),
+            (Tz::America__Chicago, "CT"),
+            (Tz::America__Denver, "MT"),
+            (Tz::America__Phoenix, "Arizona time"),
+            (Tz::America__Los_Angeles, "PT"),
+            (Tz::America__Anchorage, "AKT"),
+            (Tz::Pacific__Honolulu, "HT"),
+            (Tz::America__Puerto_Rico, "AT"),
+            (Tz::Europe__London, "Europe/London"),
+            (Tz::UTC, "UTC"),
+        ];
+        for (tz, label) in cases {
+            assert_eq!(zone_label(tz, at), label);
+        }
+    }
+
+    #[test]
+    fn us_zone_names_and_their_labels_read_back_as_the_same_zone() {
+        let at = utc("2026-01-01T00:00:00Z");
+        for (_, tz) in US_ZONES {
+            let label = zone_label(*tz, at);
+            assert_eq!(parse_zone(&label), Ok(*tz), "{label}");
+        }
+    }
+
+    #[test]
+    fn durations_are_read_in_days_hours_and_minutes() {
+        let cases = [
+            ("4h", Duration::hours(4)),
+            ("30m", Duration::minutes(30)),
+            ("2h30m", Duration::minutes(150)),
+            ("90m", Duration::minutes(90)),
+            ("1d", Duration::days(1)),
+            ("1d 12h", Duration::hours(36)),
+            ("2 hours", Duration::hours(2)),
+            ("45 min", Duration::minutes(45)),
+            ("7d", Duration::days(7)),
+            ("4H", Duration::hours(4)),
+        ];
+        for (text, duration) in cases {
+            assert_eq!(parse_duration(text), Ok(duration), "{text}");
+        }
+    }
+
+    #[test]
+    fn durations_refuse_zero_more_than_a_week_and_missing_units() {
+        let cases = [
+            ("0h", "longer than zero"),
+            ("8d", "longer than 7 days"),
+            ("7d1m", "longer than 7 days"),
+            ("99999999999999999999d", "longer than 7 days"),
+            ("4", "add a unit"),
+            ("4x", "is not a length of time"),
+            ("-4h", "is not a length of time"),
+            ("h", "is not a length of time"),
+            ("1h1h", "each unit can appear only once"),
+            ("", "A length of time is missing"),
+        ];
+        for (text, why) in cases {
+            let err = parse_duration(text).unwrap_err();
+            assert!(err.contains(why), "{text}: {err}");
+            assert!(
+                err.contains("like 30m, 4h, 2h30m or 1d, up to 7 days"),
+                "{text}: {err}"
+            );
+        }
+    }
+}

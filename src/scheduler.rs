@@ -1,0 +1,233 @@
+//! The persistent scheduler and the outbox dispatcher.
+//!
+//! Nothing is kept in memory between passes: [`Scheduler::tick`] finds what is due in the
+//! database and writes deliveries to the outbox (each once, by idempotency key);
+//! [`Scheduler::dispatch`] sends due deliveries through an adapter ([`Deliver`]) and marks them
+//! sent when the platform acknowledges. A restart loses nothing and sends nothing twice: a
+//! delivery written but not sent is sent after the restart; one sent and marked is never sent
+//! again. (One sent but not yet marked when the process dies is sent again; the chat adapters
+//! pass the idempotency key to the platform, which drops the repeat.)
+//!
+//! Tests and the console's simulated clock call `tick` and `dispatch` themselves with the time
+//! they choose; a live adapter sleeps until [`Scheduler::next_wakeup`] and does the same.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use chrono::{DateTime, Duration, Utc};
+use tracing::{debug, warn};
+
+use crate::bot::{Settings, instant, next_due, prompt_for, schedule_of, week_label};
+use crate::domain::identity::{Member, Platform};
+use crate::domain::reply::Reply;
+use crate::store::{NewPrompt, Store, StoreError};
+
+/// Schedules read per pass of the enqueue loop.
+const DUE_BATCH: usize = 5000;
+
+/// A message for one member, ready to send.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub to: Member,
+    pub reply: Reply,
+    /// Stable across retries: adapters pass it to the platform so a retry cannot post twice.
+    pub idempotency_key: String,
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// Worth retrying (network, rate limit, server error).
+    Transient(String),
+    /// Retrying cannot help (the member left, DMs are closed).
+    Permanent(String),
+}
+
+/// An adapter's way of sending a private message. Returns the platform's message id.
+pub trait Deliver {
+    fn deliver(
+        &mut self,
+        delivery: &Delivery,
+    ) -> impl Future<Output = Result<String, DeliveryError>>;
+}
+
+/// What one `tick` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Prompts written to the outbox.
+    pub enqueued: usize,
+    /// Prompts skipped because they were due longer ago than the grace window.
+    pub skipped_stale: usize,
+    pub expired_prompts: u64,
+    pub deleted_answers: u64,
+}
+
+/// What one `dispatch` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    /// Deliveries dropped because their prompt was answered or had closed meanwhile.
+    pub dropped: usize,
+}
+
+/// Finds due work and sends it.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    store: Store,
+    settings: Settings,
+}
+
+impl Scheduler {
+    pub fn new(store: Store, settings: Settings) -> Self {
+        Self { store, settings }
+    }
+
+    /// Everything due at `now`: writes due check-ins to the outbox, skips stale ones, closes
+    /// expired prompts and deletes answers past retention.
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
+        let mut report = TickReport::default();
+        let stale_before = (now - self.settings.grace).timestamp();
+        loop {
+            let due = self.store.due_schedules(now.timestamp(), DUE_BATCH).await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut prompts = Vec::with_capacity(due.len());
+            let mut next = Vec::with_capacity(due.len());
+            for row in &due {
+                let Some(schedule) = schedule_of(row) else {
+                    warn!(member = %row.member.user, "unreadable check-in schedule; skipped a week");
+                    next.push((
+                        row.member.user.clone(),
+                        (now + Duration::weeks(1)).timestamp(),
+                    ));
+                    continue;
+                };
+                let due_at = instant(row.next_due_at);
+                if row.next_due_at < stale_before {
+                    // Down for longer than the grace window: no stale prompt, next week instead.
+                    report.skipped_stale += 1;
+                    next.push((
+                        row.member.user.clone(),
+                        next_due(&schedule, now, row.paused_until),
+                    ));
+                    continue;
+                }
+                prompts.push(NewPrompt {
+                    member: row.member.clone(),
+                    community: row.community.clone(),
+                    due_at: row.next_due_at,
+                    week: week_label(due_at, schedule.zone),
+                    expires_at: (due_at + self.settings.prompt_expiry).timestamp(),
+                });
+                next.push((
+                    row.member.user.clone(),
+                    next_due(&schedule, due_at, row.paused_until),
+                ));
+            }
+            report.enqueued += self
+                .store
+                .enqueue_checkins(&prompts, &next, now.timestamp())
+                .await?;
+            if due.len() < DUE_BATCH {
+                break;
+            }
+        }
+        report.expired_prompts = self.store.expire_prompts(now.timestamp()).await?;
+        report.deleted_answers = self
+            .store
+            .delete_answers_before((now - self.settings.retention).timestamp())
+            .await?;
+        self.store.skip_stale_deliveries(stale_before).await?;
+        if report != TickReport::default() {
+            debug!(
+                enqueued = report.enqueued,
+                stale = report.skipped_stale,
+                "scheduler tick"
+            );
+        }
+        Ok(report)
+    }
+
+    /// Sends up to `max` due deliveries for `platform` through `sink`.
+    pub async fn dispatch<D: Deliver>(
+        &self,
+        now: DateTime<Utc>,
+        platform: Platform,
+        sink: &mut D,
+        max: usize,
+    ) -> Result<DispatchReport, StoreError> {
+        let mut report = DispatchReport::default();
+        let due = self.store.due_deliveries(now.timestamp(), max).await?;
+        let mut zones: HashMap<String, chrono_tz::Tz> = HashMap::new();
+        for d in due.into_iter().filter(|d| d.to.user.platform == platform) {
+            let Some(prompt_id) = d.prompt_id else {
+                self.store.mark_failed(d.id, "nothing to deliver").await?;
+                report.failed += 1;
+                continue;
+            };
+            let prompt = self.store.prompt(prompt_id).await?;
+            let Some(prompt) =
+                prompt.filter(|p| p.status == "open" && p.expires_at > now.timestamp())
+            else {
+                self.store
+                    .mark_skipped(d.id, "prompt answered or closed")
+                    .await?;
+                report.dropped += 1;
+                continue;
+            };
+            let zone = match zones.get(&d.to.user.id) {
+                Some(z) => *z,
+                None => {
+                    let z = self
+                        .store
+                        .schedule(&d.to.user)
+                        .await?
+                        .as_ref()
+                        .and_then(schedule_of)
+                        .map_or(self.settings.default_zone, |s| s.zone);
+                    zones.insert(d.to.user.id.clone(), z);
+                    z
+                }
+            };
+            let delivery = Delivery {
+                reply: prompt_for(&d.to, &prompt, zone),
+                to: d.to.clone(),
+                idempotency_key: d.idempotency_key.clone(),
+            };
+            match sink.deliver(&delivery).await {
+                Ok(message_id) => {
+                    self.store
+                        .mark_sent(d.id, &message_id, now.timestamp())
+                        .await?;
+                    report.sent += 1;
+                }
+                Err(DeliveryError::Transient(why))
+                    if (d.attempts + 1) < i64::from(self.settings.max_attempts) =>
+                {
+                    // 30 s, 1 min, 2 min, … at most an hour.
+                    let backoff = 30i64.saturating_mul(1 << d.attempts.min(7)).min(3600);
+                    self.store
+                        .mark_retry(d.id, now.timestamp() + backoff, &why)
+                        .await?;
+                    report.retried += 1;
+                }
+                Err(DeliveryError::Transient(why) | DeliveryError::Permanent(why)) => {
+                    warn!(member = %d.to.user, kind = %d.kind, reason = %why, "delivery failed for good");
+                    self.store.mark_failed(d.id, &why).await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// The earliest time something may become due (a schedule or a delivery).
+    pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let a = self.store.next_schedule_due().await?;
+        let b = self.store.next_delivery_due().await?;
+        Ok([a, b].into_iter().flatten().min().map(instant))
+    }
+}

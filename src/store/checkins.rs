@@ -1,0 +1,567 @@
+//! Check-in schedules, prompts, answers and members' profiles. Times are Unix seconds (UTC).
+
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::{Result, Store, StoreError};
+use crate::domain::identity::{Member, Platform, UserId};
+
+/// A member's weekly schedule, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleRow {
+    pub member: Member,
+    pub community: String,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u8,
+    /// HH:MM.
+    pub local_time: String,
+    pub timezone: String,
+    /// Quiet hours, HH:MM each.
+    pub quiet: Option<(String, String)>,
+    pub paused_until: Option<i64>,
+    pub next_due_at: i64,
+}
+
+/// A prompt to create (and deliver) for a due schedule.
+#[derive(Debug, Clone)]
+pub struct NewPrompt {
+    pub member: Member,
+    pub community: String,
+    pub due_at: i64,
+    pub week: String,
+    pub expires_at: i64,
+}
+
+/// A prompt, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptRow {
+    pub id: i64,
+    pub user: UserId,
+    pub community: String,
+    pub due_at: i64,
+    pub week: String,
+    pub expires_at: i64,
+    pub snoozes: i64,
+    pub status: String,
+}
+
+/// An answer, as stored (the note still encrypted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub week: String,
+    pub mood: u8,
+    pub stress: Option<u8>,
+    pub note: Option<Vec<u8>>,
+    pub answered_at: i64,
+}
+
+/// Counts and averages for one week in one community. Never anything per person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekStats {
+    pub week: String,
+    pub answers: i64,
+    pub average_mood: f64,
+    pub average_stress: Option<f64>,
+}
+
+/// Rows per multi-row statement when enqueueing (7 values each).
+const ENQUEUE_BATCH: usize = 2000;
+
+impl Store {
+    /// Creates or replaces a member's schedule.
+    pub async fn save_schedule(&self, s: &ScheduleRow, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO checkin_schedules (platform, user_id, display_name, community, weekday, \
+                local_time, timezone, quiet_start, quiet_end, paused_until, next_due_at, \
+                created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name, \
+                community = excluded.community, weekday = excluded.weekday, \
+                local_time = excluded.local_time, timezone = excluded.timezone, \
+                quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, \
+                paused_until = excluded.paused_until, next_due_at = excluded.next_due_at, \
+                updated_at = excluded.updated_at",
+        )
+        .bind(s.member.user.platform.code())
+        .bind(&s.member.user.id)
+        .bind(&s.member.display_name)
+        .bind(&s.community)
+        .bind(i64::from(s.weekday))
+        .bind(&s.local_time)
+        .bind(&s.timezone)
+        .bind(s.quiet.as_ref().map(|q| q.0.clone()))
+        .bind(s.quiet.as_ref().map(|q| q.1.clone()))
+        .bind(s.paused_until)
+        .bind(s.next_due_at)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A member's schedule, if they opted in.
+    pub async fn schedule(&self, user: &UserId) -> Result<Option<ScheduleRow>> {
+        let row = sqlx::query("SELECT * FROM checkin_schedules WHERE platform = ? AND user_id = ?")
+            .bind(user.platform.code())
+            .bind(&user.id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(schedule_from_row).transpose()
+    }
+
+    /// Removes a member's schedule. `Ok(false)`: they had none.
+    pub async fn delete_schedule(&self, user: &UserId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM checkin_schedules WHERE platform = ? AND user_id = ?")
+            .bind(user.platform.code())
+            .bind(&user.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Schedules due at or before `now`, oldest first.
+    pub async fn due_schedules(&self, now: i64, limit: usize) -> Result<Vec<ScheduleRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM checkin_schedules WHERE next_due_at <= ? ORDER BY next_due_at LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(schedule_from_row).collect()
+    }
+
+    /// The earliest time any schedule is due.
+    pub async fn next_schedule_due(&self) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT min(next_due_at) FROM checkin_schedules")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// In one transaction: creates the prompts and their deliveries (each at most once, by
+    /// idempotency key) and moves the schedules to their next due times. Returns how many
+    /// deliveries were written.
+    pub async fn enqueue_checkins(
+        &self,
+        prompts: &[NewPrompt],
+        next_due: &[(UserId, i64)],
+        now: i64,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut written = 0;
+        for batch in prompts.chunks(ENQUEUE_BATCH) {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO checkin_prompts (platform, user_id, community, due_at, week, \
+                 expires_at) ",
+            );
+            sql.push_values(batch, |mut row, p| {
+                row.push_bind(p.member.user.platform.code())
+                    .push_bind(p.member.user.id.clone())
+                    .push_bind(p.community.clone())
+                    .push_bind(p.due_at)
+                    .push_bind(p.week.clone())
+                    .push_bind(p.expires_at);
+            });
+            sql.push(" ON CONFLICT (platform, user_id, due_at) DO NOTHING RETURNING id, user_id, platform");
+            let created = sql.build().fetch_all(&mut *tx).await?;
+            if created.is_empty() {
+                continue;
+            }
+            let mut ids = std::collections::HashMap::with_capacity(created.len());
+            for row in &created {
+                let platform: String = row.try_get("platform")?;
+                let user: String = row.try_get("user_id")?;
+                ids.insert((platform, user), row.try_get::<i64, _>("id")?);
+            }
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, \
+                 prompt_id, due_at, next_attempt_at, created_at) ",
+            );
+            let deliveries: Vec<(&NewPrompt, i64)> = batch
+                .iter()
+                .filter_map(|p| {
+                    let key = (
+                        p.member.user.platform.code().to_owned(),
+                        p.member.user.id.clone(),
+                    );
+                    ids.get(&key).map(|id| (p, *id))
+                })
+                .collect();
+            sql.push_values(&deliveries, |mut row, (p, id)| {
+                row.push_bind(format!(
+                    "checkin:{}:{}:{}",
+                    p.member.user.platform.code(),
+                    p.member.user.id,
+                    p.due_at
+                ))
+                .push_bind(p.member.user.platform.code())
+                .push_bind(p.member.user.id.clone())
+                .push_bind(p.member.display_name.clone())
+                .push_bind("checkin_prompt")
+                .push_bind(*id)
+                .push_bind(p.due_at)
+                .push_bind(p.due_at)
+                .push_bind(now);
+            });
+            sql.push(" ON CONFLICT (idempotency_key) DO NOTHING");
+            written += sql.build().execute(&mut *tx).await?.rows_affected() as usize;
+        }
+        for batch in next_due.chunks(ENQUEUE_BATCH) {
+            let mut sql =
+                QueryBuilder::<Sqlite>::new("WITH v (platform, user_id, next_due_at) AS (");
+            sql.push_values(batch, |mut row, (user, next)| {
+                row.push_bind(user.platform.code())
+                    .push_bind(user.id.clone())
+                    .push_bind(*next);
+            });
+            sql.push(
+                ") UPDATE checkin_schedules SET next_due_at = v.next_due_at FROM v \
+                 WHERE checkin_schedules.platform = v.platform \
+                 AND checkin_schedules.user_id = v.user_id",
+            );
+            sql.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// Creates one prompt due now and its delivery (`/checkin now`). Returns the prompt id.
+    pub async fn create_prompt_now(&self, p: &NewPrompt, now: i64) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO checkin_prompts (platform, user_id, community, due_at, week, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (platform, user_id, due_at) DO UPDATE SET status = 'open' RETURNING id",
+        )
+        .bind(p.member.user.platform.code())
+        .bind(&p.member.user.id)
+        .bind(&p.community)
+        .bind(p.due_at)
+        .bind(&p.week)
+        .bind(p.expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_delivery(
+            &mut tx,
+            &format!("checkin-now:{id}"),
+            &p.member,
+            id,
+            now,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The member's most recent prompt that is still open at `now`.
+    pub async fn open_prompt(&self, user: &UserId, now: i64) -> Result<Option<PromptRow>> {
+        let row = sqlx::query(
+            "SELECT * FROM checkin_prompts WHERE platform = ? AND user_id = ? AND status = 'open' \
+             AND expires_at > ? ORDER BY due_at DESC LIMIT 1",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(prompt_from_row).transpose()
+    }
+
+    /// One prompt by id.
+    pub async fn prompt(&self, id: i64) -> Result<Option<PromptRow>> {
+        let row = sqlx::query("SELECT * FROM checkin_prompts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(prompt_from_row).transpose()
+    }
+
+    /// The member's latest prompt, whatever its state.
+    pub async fn latest_prompt(&self, user: &UserId) -> Result<Option<PromptRow>> {
+        let row = sqlx::query(
+            "SELECT * FROM checkin_prompts WHERE platform = ? AND user_id = ? \
+             ORDER BY due_at DESC LIMIT 1",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(prompt_from_row).transpose()
+    }
+
+    /// The prompt a delivered message carried, found by the platform's message id.
+    pub async fn prompt_for_message(
+        &self,
+        platform: Platform,
+        message_id: &str,
+    ) -> Result<Option<PromptRow>> {
+        let row = sqlx::query(
+            "SELECT p.* FROM outbox o JOIN checkin_prompts p ON p.id = o.prompt_id \
+             WHERE o.platform = ? AND o.platform_message_id = ?",
+        )
+        .bind(platform.code())
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(prompt_from_row).transpose()
+    }
+
+    /// Records (or replaces) the answer to a prompt and closes the prompt, together.
+    pub async fn record_answer(&self, prompt: &PromptRow, answer: &AnswerRow) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO checkin_answers (platform, user_id, community, prompt_id, week, mood, \
+                stress, note, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (prompt_id) DO UPDATE SET mood = excluded.mood, \
+                stress = excluded.stress, note = excluded.note, answered_at = excluded.answered_at",
+        )
+        .bind(prompt.user.platform.code())
+        .bind(&prompt.user.id)
+        .bind(&prompt.community)
+        .bind(prompt.id)
+        .bind(&answer.week)
+        .bind(i64::from(answer.mood))
+        .bind(answer.stress.map(i64::from))
+        .bind(&answer.note)
+        .bind(answer.answered_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE checkin_prompts SET status = 'answered' WHERE id = ?")
+            .bind(prompt.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the prompt already has an answer (answers can be corrected while it is open).
+    pub async fn prompt_answered(&self, prompt_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM checkin_answers WHERE prompt_id = ?")
+            .bind(prompt_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Snoozes a prompt: one more delivery at `due_at`. `Ok(false)`: snoozed twice already.
+    pub async fn snooze_prompt(
+        &self,
+        prompt: &PromptRow,
+        to: &Member,
+        due_at: i64,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE checkin_prompts SET snoozes = snoozes + 1, \
+             expires_at = max(expires_at, ?) WHERE id = ? AND snoozes < 2",
+        )
+        .bind(due_at + 3600)
+        .bind(prompt.id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let key = format!("checkin-snooze:{}:{}", prompt.id, prompt.snoozes + 1);
+        insert_delivery(&mut tx, &key, to, prompt.id, due_at, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The member's answers since `week` (YYYY-MM-DD, a Monday), oldest first.
+    pub async fn answers_since(&self, user: &UserId, week: &str) -> Result<Vec<AnswerRow>> {
+        let rows = sqlx::query(
+            "SELECT week, mood, stress, note, answered_at FROM checkin_answers \
+             WHERE platform = ? AND user_id = ? AND week >= ? ORDER BY answered_at",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(week)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(answer_from_row).collect()
+    }
+
+    /// Closes prompts whose time ran out; returns how many.
+    pub async fn expire_prompts(&self, now: i64) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE checkin_prompts SET status = 'expired' WHERE status = 'open' AND expires_at <= ?",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Deletes answers older than `before` (retention); returns how many.
+    pub async fn delete_answers_before(&self, before: i64) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let answers = sqlx::query("DELETE FROM checkin_answers WHERE answered_at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // Prompts older than the retention window go too (deliveries cascade with them).
+        sqlx::query("DELETE FROM checkin_prompts WHERE due_at < ? AND status != 'open'")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(answers)
+    }
+
+    /// Per-week counts and averages of a community's answers since `week`.
+    pub async fn community_stats(&self, community: &str, week: &str) -> Result<Vec<WeekStats>> {
+        let rows = sqlx::query(
+            "SELECT week, count(*) AS answers, avg(mood) AS mood, avg(stress) AS stress \
+             FROM checkin_answers WHERE community = ? AND week >= ? GROUP BY week ORDER BY week",
+        )
+        .bind(community)
+        .bind(week)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WeekStats {
+                    week: r.try_get("week")?,
+                    answers: r.try_get("answers")?,
+                    average_mood: r.try_get("mood")?,
+                    average_stress: r.try_get("stress")?,
+                })
+            })
+            .collect()
+    }
+
+    /// What the member told the bot about themselves: (specialty code, state code).
+    pub async fn profile(&self, user: &UserId) -> Result<(Option<String>, Option<String>)> {
+        let row = sqlx::query(
+            "SELECT specialty, state FROM member_profiles WHERE platform = ? AND user_id = ?",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok((None, None)),
+            Some(r) => Ok((r.try_get("specialty")?, r.try_get("state")?)),
+        }
+    }
+
+    /// Saves the member's profile; a profile with nothing in it is deleted.
+    pub async fn save_profile(
+        &self,
+        user: &UserId,
+        specialty: Option<&str>,
+        state: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        if specialty.is_none() && state.is_none() {
+            sqlx::query("DELETE FROM member_profiles WHERE platform = ? AND user_id = ?")
+                .bind(user.platform.code())
+                .bind(&user.id)
+                .execute(&self.pool)
+                .await?;
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO member_profiles (platform, user_id, specialty, state, updated_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET \
+             specialty = excluded.specialty, state = excluded.state, updated_at = excluded.updated_at",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(specialty)
+        .bind(state)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+async fn insert_delivery(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+    to: &Member,
+    prompt_id: i64,
+    due_at: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, prompt_id, \
+         due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'checkin_prompt', ?, ?, ?, ?) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(to.user.platform.code())
+    .bind(&to.user.id)
+    .bind(&to.display_name)
+    .bind(prompt_id)
+    .bind(due_at)
+    .bind(due_at)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) fn platform(code: &str) -> Result<Platform> {
+    Platform::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("unknown platform {code}")))
+}
+
+fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {
+    let quiet_start: Option<String> = r.try_get("quiet_start")?;
+    let quiet_end: Option<String> = r.try_get("quiet_end")?;
+    Ok(ScheduleRow {
+        member: Member {
+            user: UserId::new(
+                platform(&r.try_get::<String, _>("platform")?)?,
+                r.try_get::<String, _>("user_id")?,
+            ),
+            display_name: r.try_get("display_name")?,
+        },
+        community: r.try_get("community")?,
+        weekday: u8::try_from(r.try_get::<i64, _>("weekday")?)
+            .map_err(|_| StoreError::Corrupt("weekday out of range".into()))?,
+        local_time: r.try_get("local_time")?,
+        timezone: r.try_get("timezone")?,
+        quiet: quiet_start.zip(quiet_end),
+        paused_until: r.try_get("paused_until")?,
+        next_due_at: r.try_get("next_due_at")?,
+    })
+}
+
+fn prompt_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<PromptRow> {
+    Ok(PromptRow {
+        id: r.try_get("id")?,
+        user: UserId::new(
+            platform(&r.try_get::<String, _>("platform")?)?,
+            r.try_get::<String, _>("user_id")?,
+        ),
+        community: r.try_get("community")?,
+        due_at: r.try_get("due_at")?,
+        week: r.try_get("week")?,
+        expires_at: r.try_get("expires_at")?,
+        snoozes: r.try_get("snoozes")?,
+        status: r.try_get("status")?,
+    })
+}
+
+fn answer_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AnswerRow> {
+    let small =
+        |v: i64| u8::try_from(v).map_err(|_| StoreError::Corrupt("answer out of range".into()));
+    Ok(AnswerRow {
+        week: r.try_get("week")?,
+        mood: small(r.try_get("mood")?)?,
+        stress: r
+            .try_get::<Option<i64>, _>("stress")?
+            .map(small)
+            .transpose()?,
+        note: r.try_get("note")?,
+        answered_at: r.try_get("answered_at")?,
+    })
+}

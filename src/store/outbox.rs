@@ -1,0 +1,171 @@
+//! The outbox: deliveries waiting to be sent, sent, or given up on.
+
+use sqlx::Row;
+
+use super::checkins::platform;
+use super::{Result, Store};
+use crate::domain::identity::{Member, UserId};
+
+/// A delivery due to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDelivery {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub to: Member,
+    pub kind: String,
+    pub prompt_id: Option<i64>,
+    pub due_at: i64,
+    pub attempts: i64,
+}
+
+/// How the outbox stands (for `labcircle status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxStatus {
+    pub pending: i64,
+    pub sent: i64,
+    pub skipped: i64,
+    /// Permanent failures: (recipient, kind, reason), newest first.
+    pub failed: Vec<(UserId, String, String)>,
+}
+
+impl Store {
+    /// Deliveries whose time has come, oldest first.
+    pub async fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<PendingDelivery>> {
+        let rows = sqlx::query(
+            "SELECT id, idempotency_key, platform, user_id, display_name, kind, prompt_id, \
+             due_at, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
+             ORDER BY next_attempt_at, id LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingDelivery {
+                    id: r.try_get("id")?,
+                    idempotency_key: r.try_get("idempotency_key")?,
+                    to: Member {
+                        user: UserId::new(
+                            platform(&r.try_get::<String, _>("platform")?)?,
+                            r.try_get::<String, _>("user_id")?,
+                        ),
+                        display_name: r.try_get("display_name")?,
+                    },
+                    kind: r.try_get("kind")?,
+                    prompt_id: r.try_get("prompt_id")?,
+                    due_at: r.try_get("due_at")?,
+                    attempts: r.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The earliest time a pending delivery may be attempted.
+    pub async fn next_delivery_due(&self) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The platform acknowledged the delivery.
+    pub async fn mark_sent(&self, id: i64, message_id: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
+             attempts = attempts + 1, last_error = NULL WHERE id = ?",
+        )
+        .bind(message_id)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A passing failure: try again at `retry_at`.
+    pub async fn mark_retry(&self, id: i64, retry_at: i64, error: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? \
+             WHERE id = ?",
+        )
+        .bind(retry_at)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A failure that retrying cannot fix (the member left, DMs closed): stop trying.
+    pub async fn mark_failed(&self, id: i64, error: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? \
+             WHERE id = ?",
+        )
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Nothing left to deliver (the prompt was answered or closed meanwhile).
+    pub async fn mark_skipped(&self, id: i64, why: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET status = 'skipped', last_error = ? WHERE id = ?")
+            .bind(why)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives up on deliveries that were due before `before` and never sent (after downtime:
+    /// no burst of stale prompts). Returns how many.
+    pub async fn skip_stale_deliveries(&self, before: i64) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET status = 'skipped', last_error = 'stale after downtime' \
+             WHERE status = 'pending' AND due_at < ?",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Counts by status and the permanent failures.
+    pub async fn outbox_status(&self) -> Result<OutboxStatus> {
+        let mut status = OutboxStatus::default();
+        let rows = sqlx::query("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        for r in rows {
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("status")?.as_str() {
+                "pending" => status.pending = n,
+                "sent" => status.sent = n,
+                "skipped" => status.skipped = n,
+                _ => {}
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT platform, user_id, kind, last_error FROM outbox WHERE status = 'failed' \
+             ORDER BY id DESC LIMIT 50",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            status.failed.push((
+                UserId::new(
+                    platform(&r.try_get::<String, _>("platform")?)?,
+                    r.try_get::<String, _>("user_id")?,
+                ),
+                r.try_get("kind")?,
+                r.try_get::<Option<String>, _>("last_error")?
+                    .unwrap_or_default(),
+            ));
+        }
+        Ok(status)
+    }
+}

@@ -1,0 +1,105 @@
+//! Everything stored about one member: to show it to them (`/mydata`) and to delete it
+//! (`/forgetme`). Each table that holds anything about a member is named here, once.
+
+use serde_json::{Map, Value};
+use sqlx::{Column, Row, TypeInfo, ValueRef};
+
+use super::{Result, Store};
+use crate::domain::identity::UserId;
+
+/// Tables with rows about a member, and the columns that say whose row it is.
+/// `tests/e2e` checks that every table with such columns is listed here.
+pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
+    ("member_profiles", "platform", "user_id"),
+    ("checkin_schedules", "platform", "user_id"),
+    ("checkin_answers", "platform", "user_id"),
+    ("outbox", "platform", "user_id"),
+    ("checkin_prompts", "platform", "user_id"),
+    ("suggestions", "platform", "user_id"),
+];
+
+impl Store {
+    /// Every row about the member, table by table, as JSON values. Encrypted notes are
+    /// returned as they are stored; the caller decrypts what it can.
+    pub async fn member_rows(
+        &self,
+        user: &UserId,
+    ) -> Result<Vec<(String, Vec<Map<String, Value>>)>> {
+        let mut out = Vec::new();
+        for (table, platform_col, user_col) in MEMBER_TABLES {
+            // Table and column names come from the constant above, never from input.
+            let sql = format!("SELECT * FROM {table} WHERE {platform_col} = ? AND {user_col} = ?");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user.platform.code())
+                .bind(&user.id)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut list = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let mut map = Map::new();
+                for (i, column) in row.columns().iter().enumerate() {
+                    let raw = row.try_get_raw(i)?;
+                    let value = if raw.is_null() {
+                        Value::Null
+                    } else {
+                        match raw.type_info().name() {
+                            "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
+                            "REAL" => Value::from(row.try_get::<f64, _>(i)?),
+                            "BLOB" => Value::from(row.try_get::<Vec<u8>, _>(i)?),
+                            _ => Value::from(row.try_get::<String, _>(i)?),
+                        }
+                    };
+                    map.insert(column.name().to_owned(), value);
+                }
+                list.push(map);
+            }
+            out.push(((*table).to_owned(), list));
+        }
+        Ok(out)
+    }
+
+    /// Deletes every row about the member, in every table, in one transaction.
+    /// Returns how many rows went.
+    pub async fn forget_member(&self, user: &UserId) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let mut deleted = 0;
+        for (table, platform_col, user_col) in MEMBER_TABLES {
+            let sql = format!("DELETE FROM {table} WHERE {platform_col} = ? AND {user_col} = ?");
+            deleted += sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user.platform.code())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    /// Columns of a table (tests use it to find every table that could hold member rows).
+    pub async fn table_columns(&self, table: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(table)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Rows in `table` whose `platform`/`user_id` columns name the member (tests).
+    pub async fn count_member_rows(&self, table: &str, user: &UserId) -> Result<i64> {
+        let known = MEMBER_TABLES.iter().find(|(t, _, _)| *t == table);
+        let (platform_col, user_col) = match known {
+            Some((_, p, u)) => (*p, *u),
+            None => ("platform", "user_id"),
+        };
+        // Only ever called with table names read from sqlite_master.
+        let sql = format!(
+            "SELECT count(*) FROM \"{}\" WHERE {platform_col} = ? AND {user_col} = ?",
+            table.replace('"', "\"\"")
+        );
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user.platform.code())
+            .bind(&user.id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
