@@ -4,8 +4,10 @@
 mod support;
 
 mod architecture;
+mod checkins;
 mod cli;
 mod directory_admin;
 mod findgroup;
 mod import_export;
 mod moderation;
+mod scheduler;

@@ -67,6 +67,32 @@ impl Lab {
 
     /// Like [`Lab::run`], with raw bytes on standard input.
     pub fn run_bytes(&self, args: &[&str], input: &[u8]) -> Run {
+        self.run_env(args, input, &[])
+    }
+
+    /// Types `lines` into the console as `name` (a member) on a simulated clock starting at
+    /// `clock`, with extra environment variables.
+    pub fn console_at(&self, name: &str, clock: &str, lines: &str, env: &[(&str, &str)]) -> Run {
+        let run = self.run_env(
+            &["console", "--as", name, "--clock", clock],
+            lines.as_bytes(),
+            env,
+        );
+        assert!(
+            run.success,
+            "console failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
+        run
+    }
+
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir().join("labcircle.db")
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn run_env(&self, args: &[&str], input: &[u8], env: &[(&str, &str)]) -> Run {
         let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
             .arg("--data-dir")
             .arg(self.data_dir())
@@ -74,6 +100,8 @@ impl Lab {
             .env_remove("LABCIRCLE_CONFIG")
             .env_remove("LABCIRCLE_DATA_DIR")
             .env_remove("LABCIRCLE_LOG")
+            .env_remove("LABCIRCLE_NOTE_KEY")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

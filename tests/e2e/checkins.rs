@@ -1,0 +1,394 @@
+//! Check-ins end to end through the console binary with the simulated clock.
+
+use crate::support::Lab;
+
+/// 08:00 in New York on a Monday.
+const MONDAY_8AM: &str = "2026-12-07T08:00:00-05:00";
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+#[test]
+fn a_member_opts_in_receives_the_prompt_privately_answers_and_sees_history() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n\
+         :advance 59m\n\
+         :advance 1m\n\
+         /checkin answer 4 stress:2\n\
+         :advance 7d\n\
+         /checkin answer good\n\
+         /checkin history\n",
+        &[],
+    );
+    let m = run.messages();
+    assert!(
+        m[0].starts_with("[private to alice #1] You're in"),
+        "{m:#?}"
+    );
+    assert!(m[0].contains("Next: Mon Dec 7, 09:00 ET"), "{}", m[0]);
+    // Nothing before 09:00; at 09:00 the prompt arrives, privately.
+    assert!(
+        m[1].starts_with("(the time is now 2026-12-07T13:59"),
+        "{m:#?}"
+    );
+    assert!(
+        m[2].starts_with("[private to alice #2] How are you doing this week?"),
+        "{m:#?}"
+    );
+    assert!(
+        m[2].contains("1 Struggling") && m[2].contains("5 Great"),
+        "{}",
+        m[2]
+    );
+    assert!(
+        m[4].contains("Recorded: Good (4)") && m[4].contains("Stress: 2 of 5"),
+        "{}",
+        m[4]
+    );
+    // A week later the next prompt came, was answered, and history shows both weeks.
+    assert!(
+        m[5].starts_with("[private to alice #4] How are you doing"),
+        "{m:#?}"
+    );
+    let history = m.last().unwrap();
+    assert!(history.starts_with("[private to alice"), "{history}");
+    assert!(history.contains("··········▆▆"), "{history}");
+    assert!(history.contains("Streak: 2 weeks"), "{history}");
+    assert!(
+        history.contains("Week of Dec 7: Good (4), stress 2"),
+        "{history}"
+    );
+}
+
+#[test]
+fn a_reaction_on_the_prompt_answers_it_and_someone_elses_reaction_is_refused() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n:advance 1h\n:as bob\n:react 2 4️⃣\n:as alice\n\
+         :react 2 5️⃣\n/checkin history\n",
+        &[],
+    );
+    let m = run.messages();
+    let prompt = m
+        .iter()
+        .position(|x| x.contains("How are you doing"))
+        .unwrap();
+    assert!(m[prompt].starts_with("[private to alice #2]"), "{m:#?}");
+    let refused = m
+        .iter()
+        .find(|x| x.starts_with("[private to bob"))
+        .expect("bob is answered");
+    assert!(
+        refused.contains("not sent to you; nothing was recorded"),
+        "{refused}"
+    );
+    assert!(
+        m.iter().any(|x| x.contains("Recorded: Great (5)")),
+        "{m:#?}"
+    );
+    assert!(m.last().unwrap().contains("Great (5)"), "{m:#?}");
+}
+
+#[test]
+fn a_low_answer_brings_crisis_lines_and_peer_groups_at_once() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/profile specialty:histo state:OH\n/checkin start\n/checkin now\n/checkin answer 1\n",
+        &[],
+    );
+    let reply = run.messages().last().unwrap().clone();
+    assert!(reply.starts_with("[private to alice"), "{reply}");
+    for needle in [
+        "988",
+        "text HOME to 741741",
+        "SAMHSA",
+        "not monitored",
+        "not an emergency service",
+    ] {
+        assert!(reply.contains(needle), "{needle} missing: {reply}");
+    }
+    assert!(reply.contains("Peers who get it"), "{reply}");
+    assert!(
+        reply.contains("Nothing you answer is forwarded to anyone"),
+        "{reply}"
+    );
+}
+
+#[test]
+fn a_fall_of_two_points_from_the_recent_average_also_counts_as_low() {
+    let lab = Lab::new();
+    let mut script = String::from("/checkin start Monday 9am Eastern\n");
+    for _ in 0..3 {
+        script.push_str(":advance 1h\n/checkin answer 5\n:advance 167h\n");
+    }
+    script.push_str(":advance 1h\n/checkin answer 3\n");
+    let run = lab.console_at("alice", MONDAY_8AM, &script, &[]);
+    let reply = run.messages().last().unwrap().clone();
+    assert!(
+        reply.contains("Recorded: Okay (3)") && reply.contains("988"),
+        "{reply}"
+    );
+}
+
+#[test]
+fn patient_like_notes_are_refused_and_nothing_is_stored() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start\n/checkin now\n/checkin answer 2 note:pt John Smith MRN 12345678 coded\n\
+         /checkin answer 2 note:DOB 04/12/1961 was on the wrong tube\n/mydata\n",
+        &[("LABCIRCLE_NOTE_KEY", KEY)],
+    );
+    let m = run.messages();
+    let refusals: Vec<_> = m
+        .iter()
+        .filter(|x| x.contains("Nothing was recorded"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{m:#?}");
+    assert!(
+        refusals
+            .iter()
+            .all(|r| r.contains("protected health information")),
+        "{refusals:#?}"
+    );
+    let data = m.last().unwrap();
+    assert!(data.contains("\"checkin_answers\": []"), "{data}");
+    assert!(!data.contains("Smith") && !data.contains("1961"), "{data}");
+}
+
+#[test]
+fn notes_are_stored_encrypted_with_a_key_and_not_at_all_without() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start\n/checkin now\n/checkin answer 3 note:three techs for forty tubes\n\
+         /checkin history\n",
+        &[("LABCIRCLE_NOTE_KEY", KEY)],
+    );
+    let m = run.messages();
+    assert!(m.iter().any(|x| x.contains("stored encrypted")), "{m:#?}");
+    assert!(
+        m.last()
+            .unwrap()
+            .contains("note: three techs for forty tubes"),
+        "{m:#?}"
+    );
+    for file in ["labcircle.db", "labcircle.db-wal"] {
+        let path = lab.database().with_file_name(file);
+        if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("forty tubes"), "plain note in {file}");
+        }
+    }
+
+    let other = Lab::new();
+    let run = other.console_at(
+        "bob",
+        MONDAY_8AM,
+        "/checkin start\n/checkin now\n/checkin answer 3 note:three techs\n/checkin history\n",
+        &[],
+    );
+    let m = run.messages();
+    assert!(
+        m.iter().any(|x| x.contains("Your note was not stored")),
+        "{m:#?}"
+    );
+    assert!(!m.last().unwrap().contains("three techs"), "{m:#?}");
+}
+
+#[test]
+fn forgetme_leaves_no_row_about_the_member_in_any_table() {
+    let lab = Lab::new();
+    let key = [("LABCIRCLE_NOTE_KEY", KEY)];
+    lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/profile specialty:mls state:TX\n/checkin start\n/checkin quiet 22:00-06:00\n\
+         /checkin now\n/checkin answer 4 note:fine\n/checkin snooze\n\
+         /suggestgroup name:X url:https://example.org description:Y\n:advance 8d\n",
+        &key,
+    );
+    lab.console_at(
+        "bob",
+        MONDAY_8AM,
+        "/checkin start\n/profile state:OH\n",
+        &key,
+    );
+    let unconfirmed = lab
+        .console_at("alice", MONDAY_8AM, "/forgetme\n", &key)
+        .message(0);
+    assert!(unconfirmed.contains("/forgetme confirm"), "{unconfirmed}");
+    let done = lab
+        .console_at("alice", MONDAY_8AM, "/forgetme confirm\n", &key)
+        .message(0);
+    assert!(done.contains("records about you deleted"), "{done}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = labcircle::store::Store::open(&lab.database())
+            .await
+            .unwrap();
+        let alice = labcircle::domain::identity::UserId::new(
+            labcircle::domain::identity::Platform::Console,
+            "alice",
+        );
+        let bob = labcircle::domain::identity::UserId::new(
+            labcircle::domain::identity::Platform::Console,
+            "bob",
+        );
+        let mut checked = 0;
+        for table in store.table_names().await.unwrap() {
+            let columns = store.table_columns(&table).await.unwrap();
+            // Any table that can name a member must have nothing about alice left.
+            if columns.iter().any(|c| c == "user_id") {
+                assert_eq!(
+                    store.count_member_rows(&table, &alice).await.unwrap(),
+                    0,
+                    "{table}"
+                );
+                checked += 1;
+            }
+            assert!(
+                !columns.iter().any(|c| c.contains("user") && c != "user_id"),
+                "{table} holds members in a column forget_member does not know"
+            );
+        }
+        assert!(checked >= 5, "checked {checked} tables");
+        // Bob is untouched.
+        assert_eq!(
+            store
+                .count_member_rows("checkin_schedules", &bob)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .count_member_rows("member_profiles", &bob)
+                .await
+                .unwrap(),
+            1
+        );
+    });
+}
+
+#[test]
+fn admins_see_only_weekly_counts_and_averages_and_only_from_five_answers() {
+    let lab = Lab::new();
+    for (i, mood) in [4, 3, 5, 2, 4, 3].iter().enumerate() {
+        let week2 = if i < 3 {
+            "/checkin now\n/checkin answer 3\n"
+        } else {
+            ""
+        };
+        lab.console_at(
+            &format!("m{i}"),
+            MONDAY_8AM,
+            &format!(
+                "/checkin start\n/checkin now\n/checkin answer {mood} stress:3\n:advance 7d\n{week2}"
+            ),
+            &[],
+        );
+    }
+    let run = lab.run(
+        &[
+            "console",
+            "--as",
+            "root",
+            "--role",
+            "admin",
+            "--clock",
+            "2026-12-15T08:00:00-05:00",
+        ],
+        "/checkin stats\n",
+    );
+    let stats = run.message(0);
+    assert!(stats.starts_with("[private to root"), "{stats}");
+    assert!(
+        stats.contains("Week of 2026-12-07: 6 answers, average mood 3.5, average stress 3.0"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("Week of 2026-12-14: not enough answers to show without identifying anyone"),
+        "{stats}"
+    );
+    let refused = lab
+        .console_at("m0", MONDAY_8AM, "/checkin stats\n", &[])
+        .message(0);
+    assert!(refused.contains("is for admins"), "{refused}");
+}
+
+#[test]
+fn bad_check_in_input_gets_clear_messages_and_changes_nothing() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Funday\n/checkin start 25:00\n/checkin start Mars/Olympus\n\
+         /checkin answer 3\n/checkin start Tuesday 7pm Central\n/checkin answer 6\n\
+         /checkin now\n/checkin answer 3 stress:9\n/checkin answer 4 note:{long}\n\
+         /checkin quiet 08:00-08:00\n/checkin quiet whenever\n/checkin pause 40\n\
+         /forgetme please\n/checkin pause 2\n:advance 4d\n/checkin answer 3\n/checkin settings\n"
+            .replace("{long}", &"x".repeat(300))
+            .as_str(),
+        &[],
+    );
+    let m = run.messages();
+    assert!(
+        m[0].contains("\"Funday\" is not a day, a time or a time zone"),
+        "{}",
+        m[0]
+    );
+    assert!(
+        m[1].contains("\"25:00\" is not a day, a time or a time zone"),
+        "{}",
+        m[1]
+    );
+    assert!(m[2].contains("\"Mars/Olympus\""), "{}", m[2]);
+    assert!(
+        m[3].contains("You have not opted in") || m[3].contains("no open check-in"),
+        "{}",
+        m[3]
+    );
+    assert!(
+        m[4].contains("Every Tuesday at 19:00 (America/Chicago)"),
+        "{}",
+        m[4]
+    );
+    assert!(
+        m[5].contains("1 (Struggling) to 5 (Great)") || m[5].contains("1 to 5"),
+        "{}",
+        m[5]
+    );
+    let has = |needle: &str| {
+        m.iter()
+            .find(|x| x.contains(needle))
+            .unwrap_or_else(|| panic!("no message with {needle}: {m:#?}"))
+            .clone()
+    };
+    assert!(has("1 (least stressed) to 5").starts_with("[private to alice"));
+    assert!(has("at most 280").contains("Nothing was"));
+    assert!(has("whole day").starts_with("[private to alice"));
+    assert!(has("whenever").starts_with("[private to alice"));
+    assert!(has("1 to 12 weeks").starts_with("[private to alice"));
+    assert!(has("not the word confirm").starts_with("[private to alice"));
+    // Every problem was answered privately: nothing about check-ins went to the channel.
+    assert!(m.iter().all(|x| !x.starts_with("[#")), "{m:#?}");
+    let expired = m
+        .iter()
+        .find(|x| x.contains("closed on"))
+        .expect("an expiry message");
+    assert!(expired.contains("stay open for 72 hours"), "{expired}");
+    assert!(
+        m.last().unwrap().contains("Quiet hours: none"),
+        "{}",
+        m.last().unwrap()
+    );
+}

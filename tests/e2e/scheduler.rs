@@ -1,0 +1,340 @@
+//! The scheduler and outbox through the library: years of weekly prompts across DST, restarts
+//! in the middle of dispatch, downtime, retries. Each test drives time itself.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+
+use labcircle::bot::{Bot, Incoming, Settings};
+use labcircle::clock::Clock;
+use labcircle::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
+use labcircle::domain::reply::Outgoing;
+use labcircle::scheduler::{Deliver, Delivery, DeliveryError, Scheduler};
+use labcircle::store::Store;
+
+/// Records what was delivered, and fails on demand.
+#[derive(Default)]
+struct Recorder {
+    sent: Vec<(String, String, DateTime<Utc>)>,
+    now: Option<DateTime<Utc>>,
+    fail_with: Option<DeliveryError>,
+}
+
+impl Deliver for Recorder {
+    async fn deliver(&mut self, d: &Delivery) -> Result<String, DeliveryError> {
+        if let Some(e) = self.fail_with.clone() {
+            return Err(e);
+        }
+        self.sent.push((
+            d.to.user.id.clone(),
+            d.idempotency_key.clone(),
+            self.now.unwrap_or_default(),
+        ));
+        Ok(format!("m{}", self.sent.len()))
+    }
+}
+
+fn actor(name: &str) -> Actor {
+    Actor {
+        member: Member {
+            user: UserId::new(Platform::Console, name),
+            display_name: name.into(),
+        },
+        role: Role::Member,
+        community: CommunityId {
+            platform: Platform::Console,
+            id: "test".into(),
+        },
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    clock: Clock,
+    bot: Bot,
+    scheduler: Scheduler,
+}
+
+impl World {
+    async fn new(start: DateTime<Utc>) -> World {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("labcircle.db");
+        let store = Store::open(&path).await.expect("open the store");
+        let clock = Clock::manual(start);
+        let settings = Settings::default();
+        World {
+            bot: Bot::with(store.clone(), settings.clone(), clock.clone()),
+            scheduler: Scheduler::new(store, settings),
+            clock,
+            path,
+            _dir: dir,
+        }
+    }
+
+    async fn say(&self, who: &str, text: &str) -> String {
+        let out = self
+            .bot
+            .handle(Incoming::Command {
+                actor: actor(who),
+                text: text.into(),
+            })
+            .await;
+        out.iter()
+            .map(|o| match o {
+                Outgoing::Reply(r) | Outgoing::Direct { reply: r, .. } => r.to_plain_text(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Runs every due time up to `until`, delivering through `sink`.
+    async fn run_until(&self, until: DateTime<Utc>, sink: &mut Recorder) {
+        loop {
+            let next = self.scheduler.next_wakeup().await.expect("wakeup");
+            match next {
+                Some(at) if at <= until => {
+                    self.clock.set(at);
+                    let now = self.clock.now();
+                    sink.now = Some(now);
+                    self.scheduler.tick(now).await.expect("tick");
+                    self.scheduler
+                        .dispatch(now, Platform::Console, sink, 1000)
+                        .await
+                        .expect("dispatch");
+                    if self.clock.now() == now
+                        && self.scheduler.next_wakeup().await.unwrap() == Some(now)
+                    {
+                        panic!("no progress at {now}");
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.clock.set(until);
+    }
+}
+
+#[tokio::test]
+async fn two_years_of_weekly_prompts_arrive_once_a_week_at_local_nine_through_every_dst_change() {
+    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let world = World::new(start).await;
+    let zones = [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+    ];
+    for (i, zone) in zones.iter().enumerate() {
+        let reply = world
+            .say(
+                &format!("m{i}"),
+                &format!("/checkin start Monday 09:00 {zone}"),
+            )
+            .await;
+        assert!(reply.contains("You're in"), "{reply}");
+    }
+    let mut sink = Recorder::default();
+    let end = start + Duration::weeks(104);
+    world.run_until(end, &mut sink).await;
+
+    let mut per_member: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
+    let mut keys = HashSet::new();
+    for (who, key, at) in &sink.sent {
+        assert!(keys.insert(key.clone()), "{key} delivered twice");
+        per_member.entry(who.clone()).or_default().push(*at);
+    }
+    for (i, zone) in zones.iter().enumerate() {
+        let tz: Tz = zone.parse().unwrap();
+        let times = &per_member[&format!("m{i}")];
+        assert_eq!(times.len(), 104, "{zone}: one prompt a week for two years");
+        let mut weeks = HashSet::new();
+        for t in times {
+            let local = t.with_timezone(&tz);
+            assert_eq!(local.weekday(), Weekday::Mon, "{zone}: {local}");
+            assert_eq!((local.hour(), local.minute()), (9, 0), "{zone}: {local}");
+            assert!(
+                weeks.insert(local.iso_week()),
+                "{zone}: two prompts in one week"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_dispatch_sends_nothing_twice_and_loses_nothing() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap(); // 08:00 in New York
+    let world = World::new(start).await;
+    for i in 0..20 {
+        world
+            .say(&format!("m{i}"), "/checkin start Monday 09:00 Eastern")
+            .await;
+    }
+    let due = start + Duration::hours(1);
+    world.clock.set(due);
+    let report = world.scheduler.tick(due).await.unwrap();
+    assert_eq!(report.enqueued, 20);
+    let mut first = Recorder {
+        now: Some(due),
+        ..Recorder::default()
+    };
+    world
+        .scheduler
+        .dispatch(due, Platform::Console, &mut first, 7)
+        .await
+        .unwrap();
+    assert_eq!(first.sent.len(), 7);
+
+    // "Crash": drop everything, open the same database again.
+    let path = world.path.clone();
+    let World {
+        _dir: dir,
+        bot,
+        scheduler,
+        ..
+    } = world;
+    drop((bot, scheduler));
+    let store = Store::open(&path).await.unwrap();
+    let scheduler = Scheduler::new(store.clone(), Settings::default());
+    let later = due + Duration::minutes(5);
+    assert_eq!(
+        scheduler.tick(later).await.unwrap().enqueued,
+        0,
+        "nothing enqueued twice"
+    );
+    let mut second = Recorder {
+        now: Some(later),
+        ..Recorder::default()
+    };
+    scheduler
+        .dispatch(later, Platform::Console, &mut second, 1000)
+        .await
+        .unwrap();
+    assert_eq!(second.sent.len(), 13, "the rest, and only the rest");
+    let all: HashSet<_> = first
+        .sent
+        .iter()
+        .chain(&second.sent)
+        .map(|s| s.1.clone())
+        .collect();
+    assert_eq!(all.len(), 20);
+    scheduler
+        .dispatch(later, Platform::Console, &mut second, 1000)
+        .await
+        .unwrap();
+    assert_eq!(second.sent.len(), 13, "nothing sent again");
+    drop(dir);
+}
+
+#[tokio::test]
+async fn after_downtime_beyond_the_grace_window_stale_prompts_are_skipped_to_next_week() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let world = World::new(start).await;
+    world
+        .say("late", "/checkin start Monday 09:00 Eastern")
+        .await;
+    world
+        .say("soon", "/checkin start Monday 07:00 Eastern")
+        .await; // due 12:00Z, before start
+    // "soon" was due an hour before the bot came back: still sent (grace is 6 hours).
+    let mut sink = Recorder::default();
+    // The bot is down until 8 hours after late's 09:00 prompt.
+    let back = start + Duration::hours(9);
+    world.clock.set(back);
+    sink.now = Some(back);
+    let report = world.scheduler.tick(back).await.unwrap();
+    assert_eq!(report.skipped_stale, 1, "{report:?}");
+    world
+        .scheduler
+        .dispatch(back, Platform::Console, &mut sink, 100)
+        .await
+        .unwrap();
+    let who: Vec<_> = sink.sent.iter().map(|s| s.0.as_str()).collect();
+    assert!(!who.contains(&"late"), "no stale prompt for late: {who:?}");
+    // Next week both arrive on time.
+    world
+        .run_until(start + Duration::days(7) + Duration::hours(2), &mut sink)
+        .await;
+    let late: Vec<_> = sink.sent.iter().filter(|s| s.0 == "late").collect();
+    assert_eq!(late.len(), 1);
+    assert_eq!(
+        late[0].2,
+        Utc.with_ymd_and_hms(2026, 12, 14, 14, 0, 0).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn prompts_due_within_the_grace_window_are_still_sent_after_downtime() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let world = World::new(start).await;
+    world.say("a", "/checkin start Monday 09:00 Eastern").await;
+    let back = start + Duration::hours(4); // three hours late
+    world.clock.set(back);
+    world.scheduler.tick(back).await.unwrap();
+    let mut sink = Recorder {
+        now: Some(back),
+        ..Recorder::default()
+    };
+    world
+        .scheduler
+        .dispatch(back, Platform::Console, &mut sink, 100)
+        .await
+        .unwrap();
+    assert_eq!(sink.sent.len(), 1);
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff_and_permanent_failures_stop() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 14, 0, 0).unwrap();
+    let world = World::new(start - Duration::hours(1)).await;
+    world.say("a", "/checkin start Monday 09:00 Eastern").await;
+    world.say("b", "/checkin start Monday 09:00 Eastern").await;
+    world.clock.set(start);
+    world.scheduler.tick(start).await.unwrap();
+    let mut sink = Recorder {
+        now: Some(start),
+        fail_with: Some(DeliveryError::Transient("503".into())),
+        ..Recorder::default()
+    };
+    let r = world
+        .scheduler
+        .dispatch(start, Platform::Console, &mut sink, 100)
+        .await
+        .unwrap();
+    assert_eq!(r.retried, 2);
+    // Not again before the backoff.
+    let r = world
+        .scheduler
+        .dispatch(
+            start + Duration::seconds(10),
+            Platform::Console,
+            &mut sink,
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, Default::default());
+    sink.fail_with = Some(DeliveryError::Permanent("DMs closed".into()));
+    let t = start + Duration::seconds(31);
+    let r = world
+        .scheduler
+        .dispatch(t, Platform::Console, &mut sink, 1)
+        .await
+        .unwrap();
+    assert_eq!(r.failed, 1);
+    sink.fail_with = None;
+    let r = world
+        .scheduler
+        .dispatch(t, Platform::Console, &mut sink, 100)
+        .await
+        .unwrap();
+    assert_eq!(r.sent, 1);
+    let status = world.bot.store().outbox_status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    assert_eq!(status.failed[0].2, "DMs closed");
+    assert_eq!(status.sent, 1);
+}
