@@ -47,7 +47,8 @@ CREATE TABLE checkin_prompts (
 ) STRICT;
 
 CREATE INDEX checkin_prompts_open ON checkin_prompts (status, expires_at);
-CREATE INDEX checkin_prompts_member ON checkin_prompts (platform, user_id);
+CREATE INDEX checkin_prompts_due ON checkin_prompts (due_at);
+-- (platform, user_id) lookups use the UNIQUE index above.
 
 -- A member's answers. Private to the member; admins only ever see counts and averages.
 CREATE TABLE checkin_answers (
@@ -89,4 +90,6 @@ CREATE TABLE outbox (
 
 CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_member ON outbox (platform, user_id);
-CREATE INDEX outbox_message ON outbox (platform, platform_message_id);
+CREATE INDEX outbox_message ON outbox (platform, platform_message_id)
+    WHERE platform_message_id IS NOT NULL;
+CREATE INDEX outbox_prompt ON outbox (prompt_id);

@@ -23,7 +23,7 @@ use crate::domain::reply::Reply;
 use crate::store::{NewPrompt, Store, StoreError};
 
 /// Schedules read per pass of the enqueue loop.
-const DUE_BATCH: usize = 5000;
+const DUE_BATCH: usize = 50_000;
 
 /// A message for one member, ready to send.
 #[derive(Debug, Clone)]
@@ -89,49 +89,42 @@ impl Scheduler {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
         let mut report = TickReport::default();
         let stale_before = (now - self.settings.grace).timestamp();
+        let expiry = self.settings.prompt_expiry;
+        let grace = self.settings.grace;
+        let prompt_at = |row: &crate::store::ScheduleRow, due_at: DateTime<Utc>, zone| NewPrompt {
+            member: row.member.clone(),
+            community: row.community.clone(),
+            due_at: due_at.timestamp(),
+            week: week_label(due_at, zone),
+            expires_at: (due_at + expiry).timestamp(),
+        };
         loop {
-            let due = self.store.due_schedules(now.timestamp(), DUE_BATCH).await?;
-            if due.is_empty() {
-                break;
-            }
-            let mut prompts = Vec::with_capacity(due.len());
-            let mut next = Vec::with_capacity(due.len());
-            for row in &due {
-                let Some(schedule) = schedule_of(row) else {
-                    warn!(member = %row.member.user, "unreadable check-in schedule; skipped a week");
-                    next.push((
-                        row.member.user.clone(),
-                        (now + Duration::weeks(1)).timestamp(),
-                    ));
-                    continue;
-                };
-                let due_at = instant(row.next_due_at);
-                if row.next_due_at < stale_before {
-                    // Down for longer than the grace window: no stale prompt, next week instead.
-                    report.skipped_stale += 1;
-                    next.push((
-                        row.member.user.clone(),
-                        next_due(&schedule, now, row.paused_until),
-                    ));
-                    continue;
-                }
-                prompts.push(NewPrompt {
-                    member: row.member.clone(),
-                    community: row.community.clone(),
-                    due_at: row.next_due_at,
-                    week: week_label(due_at, schedule.zone),
-                    expires_at: (due_at + self.settings.prompt_expiry).timestamp(),
-                });
-                next.push((
-                    row.member.user.clone(),
-                    next_due(&schedule, due_at, row.paused_until),
-                ));
-            }
-            report.enqueued += self
+            let mut skipped = 0;
+            let (handled, written) = self
                 .store
-                .enqueue_checkins(&prompts, &next, now.timestamp())
+                .enqueue_due(now.timestamp(), DUE_BATCH, |row| {
+                    let Some(schedule) = schedule_of(row) else {
+                        // Never log who: a check-in schedule is health-adjacent.
+                        warn!("unreadable check-in schedule; it waits a week");
+                        return (None, (now + Duration::weeks(1)).timestamp());
+                    };
+                    let mut due_at = instant(row.next_due_at);
+                    if row.next_due_at < stale_before {
+                        // Down longer than the grace window: only an occurrence inside the
+                        // window is still sent; older ones are skipped, not sent in a burst.
+                        skipped += 1;
+                        due_at = instant(next_due(&schedule, now - grace, row.paused_until));
+                        if due_at > now {
+                            return (None, due_at.timestamp());
+                        }
+                    }
+                    let next = next_due(&schedule, due_at, row.paused_until);
+                    (Some(prompt_at(row, due_at, schedule.zone)), next)
+                })
                 .await?;
-            if due.len() < DUE_BATCH {
+            report.skipped_stale += skipped;
+            report.enqueued += written;
+            if handled < DUE_BATCH {
                 break;
             }
         }
