@@ -248,8 +248,8 @@ impl Config {
         if !(1..=24 * 14).contains(&c.prompt_expiry_hours) {
             anyhow::bail!("checkins.prompt_expiry_hours: use 1 to 336 (two weeks)");
         }
-        if c.grace_hours > 72 {
-            anyhow::bail!("checkins.grace_hours: use 0 to 72");
+        if !(1..=72).contains(&c.grace_hours) {
+            anyhow::bail!("checkins.grace_hours: use 1 to 72");
         }
         if !(7..=3650).contains(&c.retention_days) {
             anyhow::bail!("checkins.retention_days: use 7 to 3650");

@@ -20,6 +20,7 @@ use tracing::{debug, warn};
 use crate::bot::{Settings, instant, next_due, prompt_for, schedule_of, week_label};
 use crate::domain::identity::{Member, Platform};
 use crate::domain::reply::Reply;
+use crate::domain::schedule::WeeklySchedule;
 use crate::store::{NewPrompt, Store, StoreError};
 
 /// Schedules read per pass of the enqueue loop.
@@ -70,6 +71,8 @@ pub struct DispatchReport {
     pub failed: usize,
     /// Deliveries dropped because their prompt was answered or had closed meanwhile.
     pub dropped: usize,
+    /// Deliveries held back until the member's quiet hours end.
+    pub deferred: usize,
 }
 
 /// Finds due work and sends it.
@@ -153,9 +156,12 @@ impl Scheduler {
         max: usize,
     ) -> Result<DispatchReport, StoreError> {
         let mut report = DispatchReport::default();
-        let due = self.store.due_deliveries(now.timestamp(), max).await?;
-        let mut zones: HashMap<String, chrono_tz::Tz> = HashMap::new();
-        for d in due.into_iter().filter(|d| d.to.user.platform == platform) {
+        let due = self
+            .store
+            .due_deliveries(now.timestamp(), platform, max)
+            .await?;
+        let mut schedules: HashMap<String, Option<WeeklySchedule>> = HashMap::new();
+        for d in due {
             let Some(prompt_id) = d.prompt_id else {
                 self.store.mark_failed(d.id, "nothing to deliver").await?;
                 report.failed += 1;
@@ -171,20 +177,29 @@ impl Scheduler {
                 report.dropped += 1;
                 continue;
             };
-            let zone = match zones.get(&d.to.user.id) {
-                Some(z) => *z,
+            let schedule = match schedules.get(&d.to.user.id) {
+                Some(s) => *s,
                 None => {
-                    let z = self
+                    let s = self
                         .store
                         .schedule(&d.to.user)
                         .await?
                         .as_ref()
-                        .and_then(schedule_of)
-                        .map_or(self.settings.default_zone, |s| s.zone);
-                    zones.insert(d.to.user.id.clone(), z);
-                    z
+                        .and_then(schedule_of);
+                    schedules.insert(d.to.user.id.clone(), s);
+                    s
                 }
             };
+            let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
+            // Nothing arrives inside quiet hours, whatever made it late (retries, downtime).
+            if let Some(end) = schedule
+                .and_then(|s| s.quiet)
+                .and_then(|q| q.end_after(now, zone))
+            {
+                self.store.defer_delivery(d.id, end.timestamp()).await?;
+                report.deferred += 1;
+                continue;
+            }
             let delivery = Delivery {
                 reply: prompt_for(&d.to, &prompt, zone),
                 to: d.to.clone(),
@@ -208,7 +223,8 @@ impl Scheduler {
                     report.retried += 1;
                 }
                 Err(DeliveryError::Transient(why) | DeliveryError::Permanent(why)) => {
-                    warn!(member = %d.to.user, kind = %d.kind, reason = %why, "delivery failed for good");
+                    // The delivery id, not the member: who gets check-ins is health-adjacent.
+                    warn!(delivery = d.id, kind = %d.kind, reason = %why, "delivery failed for good");
                     self.store.mark_failed(d.id, &why).await?;
                     report.failed += 1;
                 }

@@ -172,7 +172,9 @@ impl<W: Write> Console<W> {
                 .scheduler
                 .dispatch(now, Platform::Console, &mut self.printer, DISPATCH_BATCH)
                 .await?;
-            if report.sent + report.retried + report.failed + report.dropped < DISPATCH_BATCH {
+            let handled =
+                report.sent + report.retried + report.failed + report.dropped + report.deferred;
+            if handled < DISPATCH_BATCH {
                 break;
             }
         }

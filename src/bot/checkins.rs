@@ -1,7 +1,7 @@
 //! Wellbeing check-ins: opting in, answering, history, privacy. Every reply here is private.
 //! Nothing in this module logs answers or notes.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::{Bot, Failure, Handled};
@@ -13,7 +13,7 @@ use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
 use crate::domain::search::{Region, SearchQuery};
 use crate::domain::vocab::{Kind, Specialty, State, Vocab, from_code};
-use crate::domain::wellbeing::{self, Trend};
+use crate::domain::wellbeing;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, ScheduleRow};
 
 /// Weeks shown by `/checkin history`.
@@ -105,6 +105,23 @@ impl Bot {
         Ok(vec![Outgoing::Reply(reply)])
     }
 
+    /// The next prompt after `now` for a changed schedule; a week that already had its prompt
+    /// (scheduled or `/checkin now`) does not get a second one.
+    async fn next_prompt(
+        &self,
+        user: &crate::domain::identity::UserId,
+        schedule: &WeeklySchedule,
+        now: DateTime<Utc>,
+        paused_until: Option<i64>,
+    ) -> Result<i64, Failure> {
+        let next = next_due(schedule, now, paused_until);
+        let latest = self.store.latest_prompt(user).await?;
+        if latest.is_some_and(|p| p.week == week_label(instant(next), schedule.zone)) {
+            return Ok(next_due(schedule, instant(next), paused_until));
+        }
+        Ok(next)
+    }
+
     async fn own_schedule(&self, actor: &Actor) -> Result<(ScheduleRow, WeeklySchedule), Failure> {
         let row = self.store.schedule(&actor.member.user).await?.ok_or_else(|| {
             UserError::new(
@@ -140,7 +157,9 @@ impl Bot {
                 .unwrap_or(self.settings.default_zone),
             quiet: old.and_then(|o| o.quiet),
         };
-        let next = next_due(&schedule, now, None);
+        let next = self
+            .next_prompt(&actor.member.user, &schedule, now, None)
+            .await?;
         let row = ScheduleRow {
             member: actor.member.clone(),
             community: community_key(actor),
@@ -203,7 +222,9 @@ impl Bot {
         let now = self.clock.now();
         let until = now + Duration::weeks(i64::from(weeks));
         row.paused_until = Some(until.timestamp());
-        row.next_due_at = next_due(&schedule, now, row.paused_until);
+        row.next_due_at = self
+            .next_prompt(&actor.member.user, &schedule, now, row.paused_until)
+            .await?;
         self.store.save_schedule(&row, now.timestamp()).await?;
         Ok(Reply::private(format!(
             "Paused for {weeks} week{}.",
@@ -439,6 +460,12 @@ impl Bot {
 
     async fn snooze(&self, actor: &Actor, by: Duration) -> Result<Reply, Failure> {
         let prompt = self.answerable_prompt(actor).await?;
+        if prompt.status == "answered" {
+            return Err(UserError::new(
+                "You answered this week's check-in already; there is nothing to snooze.",
+            )
+            .into());
+        }
         if prompt.snoozes >= 2 {
             return Err(UserError::new(
                 "This check-in was snoozed twice already. Answer it with /checkin answer 1-5, or \
@@ -456,21 +483,27 @@ impl Bot {
         let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
         let mut due = now + by;
         // Quiet hours hold a snoozed prompt too.
-        if let Some(q) = schedule.and_then(|s| s.quiet) {
-            let local = due.with_timezone(&zone).time();
-            if q.contains(local) {
-                let s = WeeklySchedule {
-                    weekday: due.with_timezone(&zone).weekday(),
-                    time: local,
-                    zone,
-                    quiet: Some(q),
-                };
-                due = s.next_after(due - Duration::seconds(1));
-            }
+        if let Some(end) = schedule
+            .and_then(|s| s.quiet)
+            .and_then(|q| q.end_after(due, zone))
+        {
+            due = end;
         }
-        self.store
+        if due.timestamp() >= prompt.expires_at {
+            return Err(UserError::new(format!(
+                "This check-in closes on {}, before that; answer it now or let it go with \
+                 /checkin skip.",
+                local_label(instant(prompt.expires_at), zone)
+            ))
+            .into());
+        }
+        if !self
+            .store
             .snooze_prompt(&prompt, &actor.member, due.timestamp(), now.timestamp())
-            .await?;
+            .await?
+        {
+            return Err(UserError::new("This check-in was snoozed twice already.").into());
+        }
         Ok(Reply::private(format!(
             "Snoozed until {}.",
             local_label(due, zone)
@@ -487,7 +520,9 @@ impl Bot {
             )
         });
         let now = self.clock.now();
-        row.next_due_at = next_due(&schedule, now, row.paused_until);
+        row.next_due_at = self
+            .next_prompt(&actor.member.user, &schedule, now, row.paused_until)
+            .await?;
         self.store.save_schedule(&row, now.timestamp()).await?;
         let title = match quiet {
             Some(q) => format!(
@@ -545,13 +580,23 @@ impl Bot {
                 lines.push(line);
             }
         }
-        let open = weeks.last().is_some_and(Option::is_none);
+        // This week still counts as open (not missed) while its prompt can be answered or has
+        // yet to come.
+        let this_week_key = this_week.format("%Y-%m-%d").to_string();
+        let prompt_open = self
+            .store
+            .open_prompt(&actor.member.user, now.timestamp())
+            .await?
+            .is_some_and(|p| p.week == this_week_key);
+        let prompt_coming = self
+            .store
+            .schedule(&actor.member.user)
+            .await?
+            .is_some_and(|s| week_label(instant(s.next_due_at), zone) == this_week_key);
+        let open = weeks.last().is_some_and(Option::is_none) && (prompt_open || prompt_coming);
         let streak = wellbeing::streak(&weeks, open);
         let trend = wellbeing::trend(&weeks);
-        let trend_text = match trend {
-            Trend::NotEnoughData => trend.to_string(),
-            other => other.to_string(),
-        };
+        let trend_text = trend.to_string();
         Ok(Reply::private("Your last 12 weeks (only you see this)")
             .text(format!(
                 "{}   oldest → this week",
@@ -572,7 +617,7 @@ impl Bot {
         );
         let weeks = self
             .store
-            .community_stats(&community_key(actor), &since)
+            .community_stats(&community_key(actor), &since, MIN_ANSWERS_FOR_STATS)
             .await?;
         if weeks.is_empty() {
             return Ok(Reply::private(

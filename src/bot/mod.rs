@@ -198,7 +198,12 @@ impl Bot {
         // Problems with private commands (check-ins, profile, data) and with reactions are
         // answered privately too.
         let private = match &incoming {
-            Incoming::Command { text, .. } => command::resolve(text).is_ok_and(|s| s.private),
+            Incoming::Command { text, .. } => match command::resolve(text) {
+                Ok(spec) => spec.private,
+                // Even when the rest of the line is not understood, a private command's
+                // problems stay private.
+                Err(_) => command::names_private_command(text),
+            },
             Incoming::Reaction { .. } => true,
         };
         let result = match incoming {

@@ -1232,6 +1232,21 @@ fn vocab_option<V: Vocab>(value: Option<String>) -> Result<Option<V>, UserError>
         .map_err(|e| UserError::new(e.to_string()))
 }
 
+/// Whether a line starts with the name of a private command (`/checkin …`, `/mydata`, …),
+/// whatever follows it.
+pub fn names_private_command(line: &str) -> bool {
+    let first = line
+        .trim()
+        .trim_start_matches('/')
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    COMMANDS
+        .iter()
+        .any(|c| c.private && c.name.split(' ').next() == Some(first.as_str()))
+}
+
 /// The names members type first: `help`, `findgroup`, `group`, `review`, ….
 pub fn top_level_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = Vec::new();

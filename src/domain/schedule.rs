@@ -158,6 +158,23 @@ const ACCEPTED_QUIET: &str = "Write quiet hours as a start and an end time joine
      22:00-06:00 or 9pm-7am.";
 
 impl QuietHours {
+    /// When quiet hours that hold `at` (in `zone`) end; `None` when `at` is not quiet.
+    pub fn end_after(&self, at: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
+        let local = at.with_timezone(&zone).naive_local();
+        if !self.contains(local.time()) {
+            return None;
+        }
+        let end_date = if self.start > self.end && local.time() >= self.start {
+            local
+                .date()
+                .succ_opt()
+                .expect("the day after a real instant exists")
+        } else {
+            local.date()
+        };
+        Some(resolve(zone, end_date.and_time(self.end)))
+    }
+
     /// Quiet hours from `start` to `end`, refused when they would cover the whole day or leave
     /// less than 4 hours a day for check-ins.
     pub fn new(start: NaiveTime, end: NaiveTime) -> Result<QuietHours, String> {
@@ -486,6 +503,23 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    #[test]
+    fn quiet_hours_say_when_they_end() {
+        let q = QuietHours::parse("22:00-06:00").unwrap();
+        let zone: Tz = "America/New_York".parse().unwrap();
+        let at = zone
+            .with_ymd_and_hms(2026, 12, 8, 23, 30, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let end = q.end_after(at, zone).unwrap().with_timezone(&zone);
+        assert_eq!(end.to_string(), "2026-12-09 06:00:00 EST");
+        let noon = zone
+            .with_ymd_and_hms(2026, 12, 8, 12, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(q.end_after(noon, zone), None);
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()

@@ -264,7 +264,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO checkin_prompts (platform, user_id, community, due_at, week, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (platform, user_id, due_at) DO UPDATE SET status = 'open' RETURNING id",
+             ON CONFLICT (platform, user_id, due_at) DO UPDATE SET due_at = due_at RETURNING id",
         )
         .bind(p.member.user.platform.code())
         .bind(&p.member.user.id)
@@ -290,8 +290,8 @@ impl Store {
     /// The member's most recent prompt that is still open at `now`.
     pub async fn open_prompt(&self, user: &UserId, now: i64) -> Result<Option<PromptRow>> {
         let row = sqlx::query(
-            "SELECT * FROM checkin_prompts WHERE platform = ? AND user_id = ? AND status = 'open' \
-             AND expires_at > ? ORDER BY due_at DESC LIMIT 1",
+            "SELECT * FROM checkin_prompts WHERE platform = ? AND user_id = ? \
+             AND status IN ('open', 'answered') AND expires_at > ? ORDER BY due_at DESC LIMIT 1",
         )
         .bind(user.platform.code())
         .bind(&user.id)
@@ -331,7 +331,7 @@ impl Store {
     ) -> Result<Option<PromptRow>> {
         let row = sqlx::query(
             "SELECT p.* FROM outbox o JOIN checkin_prompts p ON p.id = o.prompt_id \
-             WHERE o.platform = ? AND o.platform_message_id = ?",
+             WHERE o.platform = ? AND o.platform_message_id = ? ORDER BY o.id DESC LIMIT 1",
         )
         .bind(platform.code())
         .bind(message_id)
@@ -347,7 +347,8 @@ impl Store {
             "INSERT INTO checkin_answers (platform, user_id, community, prompt_id, week, mood, \
                 stress, note, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (prompt_id) DO UPDATE SET mood = excluded.mood, \
-                stress = excluded.stress, note = excluded.note, answered_at = excluded.answered_at",
+                stress = coalesce(excluded.stress, stress), note = coalesce(excluded.note, note), \
+                answered_at = excluded.answered_at",
         )
         .bind(prompt.user.platform.code())
         .bind(&prompt.user.id)
@@ -445,14 +446,27 @@ impl Store {
         Ok(answers)
     }
 
-    /// Per-week counts and averages of a community's answers since `week`.
-    pub async fn community_stats(&self, community: &str, week: &str) -> Result<Vec<WeekStats>> {
+    /// Per-week counts and averages of a community's answers since `week`: one answer per
+    /// member and week (their latest), and a stress average only where at least `min` members
+    /// gave one, so that no figure stands for one person.
+    pub async fn community_stats(
+        &self,
+        community: &str,
+        week: &str,
+        min: i64,
+    ) -> Result<Vec<WeekStats>> {
         let rows = sqlx::query(
-            "SELECT week, count(*) AS answers, avg(mood) AS mood, avg(stress) AS stress \
-             FROM checkin_answers WHERE community = ? AND week >= ? GROUP BY week ORDER BY week",
+            "WITH latest AS (SELECT a.mood, a.stress, a.week FROM checkin_answers AS a \
+                WHERE a.community = ? AND a.week >= ? AND a.id = (SELECT max(b.id) \
+                FROM checkin_answers AS b WHERE b.platform = a.platform \
+                AND b.user_id = a.user_id AND b.week = a.week)) \
+             SELECT week, count(*) AS answers, avg(mood) AS mood, \
+                CASE WHEN count(stress) >= ? THEN avg(stress) END AS stress \
+             FROM latest GROUP BY week ORDER BY week",
         )
         .bind(community)
         .bind(week)
+        .bind(min)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -54,6 +54,8 @@ impl Store {
             // With WAL, NORMAL keeps the database consistent and loses at most the last
             // transactions on power loss, at a fraction of FULL's fsync cost.
             .synchronous(SqliteSynchronous::Normal)
+            // Deleted rows (/forgetme, retention) are overwritten, not left in free pages.
+            .pragma("secure_delete", "on")
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()

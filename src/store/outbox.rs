@@ -30,13 +30,19 @@ pub struct OutboxStatus {
 
 impl Store {
     /// Deliveries whose time has come, oldest first.
-    pub async fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<PendingDelivery>> {
+    pub async fn due_deliveries(
+        &self,
+        now: i64,
+        only: crate::domain::identity::Platform,
+        limit: usize,
+    ) -> Result<Vec<PendingDelivery>> {
         let rows = sqlx::query(
             "SELECT id, idempotency_key, platform, user_id, display_name, kind, prompt_id, \
              due_at, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
-             ORDER BY next_attempt_at, id LIMIT ?",
+             AND platform = ? ORDER BY next_attempt_at, id LIMIT ?",
         )
         .bind(now)
+        .bind(only.code())
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
@@ -108,6 +114,16 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Holds a delivery back until `at` (quiet hours), without counting an attempt.
+    pub async fn defer_delivery(&self, id: i64, at: i64) -> Result<()> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

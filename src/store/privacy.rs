@@ -55,6 +55,20 @@ impl Store {
             }
             out.push(((*table).to_owned(), list));
         }
+        let decided: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM suggestions WHERE decided_by = ? ORDER BY id")
+                .bind(user.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let decided = decided
+            .into_iter()
+            .map(|id| {
+                let mut m = Map::new();
+                m.insert("suggestion_id".into(), Value::from(id));
+                m
+            })
+            .collect();
+        out.push(("suggestions_you_decided".to_owned(), decided));
         Ok(out)
     }
 
@@ -72,6 +86,12 @@ impl Store {
                 .await?
                 .rows_affected();
         }
+        // An admin's decisions on suggestions keep the decision, not who made it.
+        deleted += sqlx::query("UPDATE suggestions SET decided_by = NULL WHERE decided_by = ?")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(deleted)
     }

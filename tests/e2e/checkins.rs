@@ -392,3 +392,102 @@ fn bad_check_in_input_gets_clear_messages_and_changes_nothing() {
         m.last().unwrap()
     );
 }
+
+#[test]
+fn answers_can_be_corrected_while_open_and_a_reaction_keeps_the_stress_given() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n:advance 1h\n/checkin answer 2 stress:4\n\
+         :react 2 4️⃣\n/checkin history\n/checkin snooze\n",
+        &[],
+    );
+    let m = run.messages();
+    assert!(m.iter().any(|x| x.contains("Updated: Good (4).")), "{m:#?}");
+    let history = m.iter().find(|x| x.contains("Your last 12 weeks")).unwrap();
+    assert!(history.contains("Good (4), stress 4"), "{history}");
+    assert!(m.last().unwrap().contains("nothing to snooze"), "{m:#?}");
+}
+
+#[test]
+fn quiet_hours_set_after_this_weeks_prompt_do_not_bring_a_second_one() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n:advance 2h\n/checkin quiet 08:00-12:00\n:advance 3d\n",
+        &[],
+    );
+    let prompts = run
+        .messages()
+        .iter()
+        .filter(|x| x.contains("How are you doing"))
+        .count();
+    assert_eq!(prompts, 1, "{:#?}", run.messages());
+    let quiet = run
+        .messages()
+        .into_iter()
+        .find(|x| x.contains("Quiet hours set"))
+        .unwrap();
+    assert!(
+        quiet.contains("Next check-in: Mon Dec 14, 12:00 ET"),
+        "{quiet}"
+    );
+}
+
+#[test]
+fn a_snoozed_prompt_waits_for_the_end_of_quiet_hours() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n/checkin quiet 22:00-06:00\n:advance 1h\n\
+         :advance 12h\n/checkin snooze 2h\n:advance 12h\n",
+        &[],
+    );
+    let m = run.messages();
+    let snoozed = m.iter().find(|x| x.contains("Snoozed until")).unwrap();
+    assert!(snoozed.contains("Tue Dec 8, 06:00 ET"), "{snoozed}");
+    assert_eq!(
+        m.iter().filter(|x| x.contains("How are you doing")).count(),
+        2,
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn one_busy_member_cannot_make_a_week_count_as_five_answers() {
+    let lab = Lab::new();
+    let mut script = String::from("/checkin start\n");
+    for _ in 0..5 {
+        script.push_str("/checkin now\n/checkin answer 3\n:advance 1m\n");
+    }
+    lab.console_at("solo", MONDAY_8AM, &script, &[]);
+    let stats = lab
+        .run(
+            &[
+                "console", "--as", "root", "--role", "admin", "--clock", MONDAY_8AM,
+            ],
+            "/checkin stats\n",
+        )
+        .message(0);
+    assert!(stats.contains("not enough answers to show"), "{stats}");
+}
+
+#[test]
+fn problems_with_private_commands_stay_private_even_when_not_understood() {
+    let lab = Lab::new();
+    let m = lab
+        .console_at(
+            "alice",
+            MONDAY_8AM,
+            "/checkin struggling\n/checkin answer \"2\n/mydata please\n",
+            &[],
+        )
+        .messages();
+    assert_eq!(m.len(), 3, "{m:#?}");
+    for reply in &m {
+        assert!(reply.starts_with("[private to alice"), "{reply}");
+    }
+}
