@@ -128,7 +128,7 @@ impl Default for Delivery {
 }
 
 fn default_console_rate() -> u32 {
-    100
+    1000
 }
 fn default_discord_rate() -> u32 {
     5

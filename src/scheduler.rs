@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, warn};
@@ -80,11 +81,33 @@ pub struct DispatchReport {
 pub struct Scheduler {
     store: Store,
     settings: Settings,
+    /// When each platform may take its next message (pacing to its rate limit, in real time).
+    pacing: Arc<Mutex<HashMap<Platform, tokio::time::Instant>>>,
 }
 
 impl Scheduler {
     pub fn new(store: Store, settings: Settings) -> Self {
-        Self { store, settings }
+        Self {
+            store,
+            settings,
+            pacing: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Waits until `platform` may take another message, at `settings.sends_per_second`.
+    async fn pace(&self, platform: Platform) {
+        let gap = std::time::Duration::from_secs(1) / self.settings.rate(platform).max(1);
+        let wait_until = {
+            let mut pacing = self
+                .pacing
+                .lock()
+                .expect("the pacing lock is never poisoned");
+            let now = tokio::time::Instant::now();
+            let slot = pacing.get(&platform).copied().unwrap_or(now).max(now);
+            pacing.insert(platform, slot + gap);
+            slot
+        };
+        tokio::time::sleep_until(wait_until).await;
     }
 
     /// Everything due at `now`: writes due check-ins to the outbox, skips stale ones, closes
@@ -201,10 +224,11 @@ impl Scheduler {
                 continue;
             }
             let delivery = Delivery {
-                reply: prompt_for(&d.to, &prompt, zone),
+                reply: prompt_for(&prompt, zone),
                 to: d.to.clone(),
                 idempotency_key: d.idempotency_key.clone(),
             };
+            self.pace(platform).await;
             match sink.deliver(&delivery).await {
                 Ok(message_id) => {
                     self.store

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{Command, UserError};
 use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
-use crate::domain::identity::{Actor, Member};
+use crate::domain::identity::Actor;
 use crate::domain::phi;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
@@ -404,7 +404,14 @@ impl Bot {
         if wellbeing::is_low(mood, &recent) {
             reply = self.support_resources(actor, reply).await?;
         } else {
-            reply = reply.footer("/checkin history shows your last 12 weeks, privately.");
+            reply = reply.footer(if stress.is_none() && note.is_none() {
+                format!(
+                    "Add a stress level or a note if you like: /checkin answer {mood} stress:1-5 \
+                     note:…  ·  /checkin history shows your last 12 weeks."
+                )
+            } else {
+                "/checkin history shows your last 12 weeks, privately.".to_owned()
+            });
         }
         Ok(vec![Outgoing::Reply(reply)])
     }
@@ -750,10 +757,10 @@ impl Bot {
         emoji: &str,
         added: bool,
     ) -> Handled {
-        let Ok(mood) = wellbeing::parse_mood(emoji) else {
-            return Ok(Vec::new());
-        };
-        if !added {
+        // 1️⃣-5️⃣ answer; 💤 (or ⏰) is the prompt's snooze choice. Anything else is not ours.
+        let snooze = wellbeing::is_snooze(emoji);
+        let mood = wellbeing::parse_mood(emoji).ok();
+        if !added || (mood.is_none() && !snooze) {
             return Ok(Vec::new());
         }
         let Some(prompt) = self
@@ -777,13 +784,18 @@ impl Bot {
             ))
             .into());
         }
-        self.answer(actor, &prompt, mood, None, None).await
+        match mood {
+            Some(mood) => self.answer(actor, &prompt, mood, None, None).await,
+            None => {
+                let reply = self.snooze(actor, Duration::hours(4)).await?;
+                Ok(vec![Outgoing::Reply(reply)])
+            }
+        }
     }
 }
 
 /// Who a delivery goes to and what it says (used by the scheduler's dispatcher).
-pub(crate) fn prompt_for(member: &Member, prompt: &PromptRow, zone: Tz) -> Reply {
-    let _ = member;
+pub(crate) fn prompt_for(prompt: &PromptRow, zone: Tz) -> Reply {
     wellbeing::prompt_reply(
         &local_label(instant(prompt.expires_at), zone),
         2 - prompt.snoozes,

@@ -39,6 +39,21 @@ pub struct Settings {
     pub retention: chrono::Duration,
     pub note_key: Option<NoteKey>,
     pub max_attempts: u32,
+    /// Most deliveries per second through the console, Discord and Matrix.
+    pub sends_per_second: [u32; 3],
+}
+
+impl Settings {
+    /// Most deliveries per second through `platform`.
+    pub fn rate(&self, platform: crate::domain::identity::Platform) -> u32 {
+        use crate::domain::identity::Platform;
+        let i = match platform {
+            Platform::Console => 0,
+            Platform::Discord => 1,
+            Platform::Matrix => 2,
+        };
+        self.sends_per_second[i]
+    }
 }
 
 impl Settings {
@@ -61,6 +76,11 @@ impl Settings {
                 .transpose()
                 .map_err(anyhow::Error::msg)?,
             max_attempts: config.delivery.max_attempts,
+            sends_per_second: [
+                config.delivery.console_per_second,
+                config.delivery.discord_per_second,
+                config.delivery.matrix_per_second,
+            ],
         })
     }
 }

@@ -173,6 +173,11 @@ pub fn is_low(mood: u8, recent: &[u8]) -> bool {
     (u32::from(mood) + 2) * count <= sum
 }
 
+/// Whether a reaction is the prompt's snooze choice (💤 or ⏰).
+pub fn is_snooze(emoji: &str) -> bool {
+    matches!(emoji.trim_end_matches('\u{fe0f}'), "💤" | "⏰")
+}
+
 /// The Monday (YYYY-MM-DD) of the week that contains `date`.
 pub fn week_of(date: chrono::NaiveDate) -> chrono::NaiveDate {
     use chrono::Datelike;
@@ -190,7 +195,7 @@ pub fn prompt_reply(expires: &str, snoozes_left: i64) -> crate::domain::reply::R
         .join("  ·  ");
     let mut footer = format!("Open until {expires}.");
     if snoozes_left > 0 {
-        footer.push_str(" Not now? /checkin snooze 4h");
+        footer.push_str(" Not now? React 💤 or /checkin snooze 4h.");
     }
     footer.push_str("  ·  /checkin skip  ·  /checkin stop");
     Reply::private("How are you doing this week?")

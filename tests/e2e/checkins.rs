@@ -491,3 +491,43 @@ fn problems_with_private_commands_stay_private_even_when_not_understood() {
         assert!(reply.starts_with("[private to alice"), "{reply}");
     }
 }
+
+#[test]
+fn reacting_with_the_snooze_choice_brings_the_prompt_back_four_hours_later() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n:advance 1h\n:react 2 💤\n:advance 4h\n",
+        &[],
+    );
+    let m = run.messages();
+    assert!(
+        m.iter()
+            .any(|x| x.contains("Snoozed until Mon Dec 7, 13:00 ET")),
+        "{m:#?}"
+    );
+    assert_eq!(
+        m.iter().filter(|x| x.contains("How are you doing")).count(),
+        2,
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn status_shows_what_the_outbox_holds() {
+    let lab = Lab::new();
+    lab.console_at("alice", MONDAY_8AM, "/checkin start\n/checkin now\n", &[]);
+    let run = lab.run(&["status"], "");
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("deliveries sent:    1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("failed for good:    none"),
+        "{}",
+        run.stdout
+    );
+}

@@ -338,3 +338,67 @@ async fn failed_deliveries_are_retried_with_backoff_and_permanent_failures_stop(
     assert_eq!(status.failed[0].2, "DMs closed");
     assert_eq!(status.sent, 1);
 }
+
+#[tokio::test]
+async fn answers_past_the_retention_period_are_deleted() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let world = World::new(start).await;
+    world.say("a", "/checkin start Monday 09:00 Eastern").await;
+    world.say("a", "/checkin now").await;
+    let mut sink = Recorder::default();
+    world
+        .run_until(start + Duration::minutes(1), &mut sink)
+        .await;
+    assert!(
+        world
+            .say("a", "/checkin answer 4")
+            .await
+            .contains("Recorded")
+    );
+    world.say("a", "/checkin stop").await;
+    let history = world.say("a", "/checkin history").await;
+    assert!(history.contains("Good (4)"), "{history}");
+    let later = start + Duration::days(366);
+    world.clock.set(later);
+    let report = world.scheduler.tick(later).await.unwrap();
+    assert_eq!(report.deleted_answers, 1);
+    let data = world.say("a", "/mydata").await;
+    assert!(data.contains("\"checkin_answers\": []"), "{data}");
+}
+
+#[tokio::test]
+async fn deliveries_are_paced_to_the_platforms_rate() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).await.unwrap();
+    let mut settings = Settings::default();
+    settings.sends_per_second = [20, 5, 10];
+    let clock = Clock::manual(start);
+    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    for i in 0..6 {
+        bot.handle(Incoming::Command {
+            actor: actor(&format!("m{i}")),
+            text: "/checkin start".into(),
+        })
+        .await;
+        bot.handle(Incoming::Command {
+            actor: actor(&format!("m{i}")),
+            text: "/checkin now".into(),
+        })
+        .await;
+    }
+    let scheduler = Scheduler::new(store, settings);
+    let mut sink = Recorder::default();
+    let began = std::time::Instant::now();
+    let report = scheduler
+        .dispatch(start, Platform::Console, &mut sink, 100)
+        .await
+        .unwrap();
+    assert_eq!(report.sent, 6);
+    // Six messages at 20 a second take at least five gaps of 50 ms (a lower bound only).
+    assert!(
+        began.elapsed() >= std::time::Duration::from_millis(250),
+        "{:?}",
+        began.elapsed()
+    );
+}
