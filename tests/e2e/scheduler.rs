@@ -371,8 +371,10 @@ async fn deliveries_are_paced_to_the_platforms_rate() {
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("db")).await.unwrap();
-    let mut settings = Settings::default();
-    settings.sends_per_second = [20, 5, 10];
+    let settings = Settings {
+        sends_per_second: [20, 5, 10],
+        ..Settings::default()
+    };
     let clock = Clock::manual(start);
     let bot = Bot::with(store.clone(), settings.clone(), clock);
     for i in 0..6 {
