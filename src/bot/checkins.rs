@@ -68,10 +68,10 @@ pub(crate) fn schedule_of(row: &ScheduleRow) -> Option<WeeklySchedule> {
     })
 }
 
-/// The next prompt after `after`, honouring a pause.
+/// The next prompt after `after`, honouring a pause (the rule is the domain's).
 pub(crate) fn next_due(s: &WeeklySchedule, after: DateTime<Utc>, paused_until: Option<i64>) -> i64 {
-    let from = paused_until.map_or(after, |p| after.max(instant(p)));
-    s.next_after(from).timestamp()
+    s.next_after_pause(after, paused_until.map(instant))
+        .timestamp()
 }
 
 fn community_key(actor: &Actor) -> String {

@@ -1112,7 +1112,26 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
         }
         "checkin start" => {
             let (mut day, mut time, mut zone) = (None, None, None);
-            for word in inv.arg.as_deref().unwrap_or_default().split_whitespace() {
+            let words: Vec<&str> = inv
+                .arg
+                .as_deref()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            let mut i = 0;
+            while i < words.len() {
+                let word = words[i];
+                // "Monday at 9am on Eastern time": little words carry no setting.
+                if ["at", "on", "every", "in", "@", "time"].contains(&word.to_lowercase().as_str())
+                {
+                    i += 1;
+                    continue;
+                }
+                // Zones may take two or three words ("Puerto Rico", "Eastern Time"); longest wins.
+                let joined = |n: usize| words.get(i..i + n).map(|w| w.join(" "));
+                let multi_zone = [3, 2].into_iter().find_map(|n| {
+                    joined(n).and_then(|text| schedule::parse_zone(&text).ok().map(|z| (z, n)))
+                });
                 if let Ok(d) = schedule::parse_weekday(word) {
                     if day.replace(d).is_some() {
                         return Err(UserError::new("Give one day, like Tuesday."));
@@ -1121,10 +1140,14 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
                     if time.replace(t).is_some() {
                         return Err(UserError::new("Give one time, like 7pm or 19:00."));
                     }
-                } else if let Ok(z) = schedule::parse_zone(word) {
-                    if zone.replace(z).is_some() {
+                } else if let Some(z) =
+                    multi_zone.or_else(|| schedule::parse_zone(word).ok().map(|z| (z, 1)))
+                {
+                    if zone.replace(z.0).is_some() {
                         return Err(UserError::new("Give one time zone, like Eastern."));
                     }
+                    i += z.1;
+                    continue;
                 } else {
                     return Err(UserError::new(format!(
                         "\"{word}\" is not a day, a time or a time zone I know. Days: Monday … \
@@ -1133,6 +1156,7 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
                          Example: /checkin start Tuesday 7pm Central"
                     )));
                 }
+                i += 1;
             }
             Command::CheckinStart { day, time, zone }
         }
@@ -1462,6 +1486,30 @@ mod tests {
         assert!(err("/findgroup burnout page:0").contains("not a page number"));
         assert!(err("/review approve abc").contains("not a suggestion id"));
         assert!(err("/review reject 3").contains("reason"));
+    }
+
+    #[test]
+    fn checkin_start_reads_days_times_and_zones_in_any_order_with_little_words() {
+        let Command::CheckinStart { day, time, zone } =
+            parse("/checkin start Monday at 9am Eastern Time").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(day, Some(Weekday::Mon));
+        assert_eq!(time, NaiveTime::from_hms_opt(9, 0, 0));
+        assert_eq!(zone, Some(chrono_tz::America::New_York));
+        let Command::CheckinStart { zone, .. } =
+            parse("/checkin start 7pm Puerto Rico fri").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(zone, Some(chrono_tz::America::Puerto_Rico));
+        assert!(
+            parse("/checkin start Monday Tuesday")
+                .unwrap_err()
+                .0
+                .contains("one day")
+        );
     }
 
     #[test]

@@ -70,6 +70,17 @@ impl WeeklySchedule {
         }
     }
 
+    /// The first occurrence after `after` that is not before `paused_until` (a pause holds
+    /// every occurrence until it ends; skipping one is `next_after` of the skipped one).
+    pub fn next_after_pause(
+        &self,
+        after: DateTime<Utc>,
+        paused_until: Option<DateTime<Utc>>,
+    ) -> DateTime<Utc> {
+        let from = paused_until.map_or(after, |p| after.max(p));
+        self.next_after(from)
+    }
+
     /// When the occurrence for the local `date` fires, gap, overlap and quiet hours applied.
     fn fires_for(&self, date: NaiveDate) -> DateTime<Utc> {
         let at = resolve(self.zone, date.and_time(self.time));
