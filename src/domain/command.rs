@@ -1211,27 +1211,8 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
         "checkin history" => Command::CheckinHistory,
         "checkin stats" => Command::CheckinStats,
         "profile" => {
-            let none = |s: &str| s.eq_ignore_ascii_case("none");
-            let specialty = option("specialty")
-                .map(|s| {
-                    if none(&s) {
-                        Ok(None)
-                    } else {
-                        Specialty::parse(&s).map(Some)
-                    }
-                })
-                .transpose()
-                .map_err(|e| UserError::new(format!("{e} Or none to remove it.")))?;
-            let state = option("state")
-                .map(|s| {
-                    if none(&s) {
-                        Ok(None)
-                    } else {
-                        State::parse(&s).map(Some)
-                    }
-                })
-                .transpose()
-                .map_err(|e| UserError::new(format!("{e} Or none to remove it.")))?;
+            let specialty = clearable::<Specialty>(option("specialty"))?;
+            let state = clearable::<State>(option("state"))?;
             Command::Profile { specialty, state }
         }
         "mydata" => Command::MyData,
@@ -1247,6 +1228,20 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
         },
         other => unreachable!("command {other} is in COMMANDS but not typed here"),
     })
+}
+
+/// A vocabulary value that `none` clears: `None` not given, `Some(None)` cleared.
+fn clearable<V: Vocab>(value: Option<String>) -> Result<Option<Option<V>>, UserError> {
+    value
+        .map(|s| {
+            if s.eq_ignore_ascii_case("none") {
+                Ok(None)
+            } else {
+                V::parse(&s).map(Some)
+            }
+        })
+        .transpose()
+        .map_err(|e| UserError::new(format!("{e} Or none to remove it.")))
 }
 
 fn vocab_option<V: Vocab>(value: Option<String>) -> Result<Option<V>, UserError> {
