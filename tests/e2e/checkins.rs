@@ -531,3 +531,38 @@ fn status_shows_what_the_outbox_holds() {
         run.stdout
     );
 }
+
+#[test]
+fn profile_values_can_be_set_shown_and_cleared() {
+    let lab = Lab::new();
+    let m = lab
+        .console_at(
+            "alice",
+            MONDAY_8AM,
+            "/profile specialty:med tech state:Ohio\n/profile state:none\n/profile specialty:alchemy\n\
+             /profile\n/checkin\n",
+            &[],
+        )
+        .messages();
+    assert!(
+        m[0].contains("Specialty: mls") && m[0].contains("State: OH"),
+        "{}",
+        m[0]
+    );
+    assert!(
+        m[1].contains("Specialty: mls") && m[1].contains("State: not given"),
+        "{}",
+        m[1]
+    );
+    assert!(
+        m[2].contains("\"alchemy\" is not a specialty") && m[2].contains("none"),
+        "{}",
+        m[2]
+    );
+    assert!(m[3].contains("Specialty: mls"), "{}", m[3]);
+    assert!(m[4].contains("You are not opted in"), "{}", m[4]);
+    assert!(
+        m.iter().all(|x| x.starts_with("[private to alice")),
+        "{m:#?}"
+    );
+}
