@@ -271,7 +271,9 @@ impl Config {
         if !(1..=50).contains(&d.max_attempts) {
             anyhow::bail!("delivery.max_attempts: use 1 to 50");
         }
-        if !valid_log_filter(&self.log.level) {
+        if !valid_log_filter(&self.log.level)
+            || tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err()
+        {
             anyhow::bail!(
                 "log.level: \"{}\" is not a log filter; use error, warn, info, debug or trace",
                 self.log.level

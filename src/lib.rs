@@ -3,16 +3,23 @@
 //!
 //! # Layout
 //!
-//! * [`domain`]: the platform-free core. Commands and their help ([`domain::command`]), the
-//!   directory's rules ([`domain::directory`], [`domain::vocab`], [`domain::search`]), the reply
-//!   model ([`domain::reply`]) and the [`bot::Bot`] that ties them together.
+//! * [`domain`]: the platform-free core, pure rules and data: commands and their help
+//!   ([`domain::command`]), the directory ([`domain::directory`], [`domain::vocab`],
+//!   [`domain::search_index`]), check-ins ([`domain::schedule`], [`domain::wellbeing`],
+//!   [`domain::phi`]), meetup building blocks ([`domain::meetup_time`], [`domain::roster`],
+//!   [`domain::ics`], [`domain::mentions`]) and the reply model ([`domain::reply`]).
+//! * [`bot`]: the application layer: the [`bot::Bot`] takes [`bot::Incoming`] events, applies
+//!   the domain's rules through the store and answers with [`domain::reply::Outgoing`].
+//! * [`scheduler`]: due check-ins into the outbox, and the outbox out through adapters;
+//!   [`clock`]: time that tests can drive.
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
-//! * [`adapters`]: platforms. Each turns platform events into [`bot::Incoming`] and
-//!   renders [`domain::reply::Outgoing`]. Today: the [`adapters::console`].
-//! * [`config`]: typed configuration; [`app`]: wiring (store, seeding, adapters).
+//! * [`adapters`]: platforms. Today: the [`adapters::console`].
+//! * [`config`]: typed configuration; [`app`]: wiring (store, seeding); [`notes`]: encryption
+//!   of check-in notes.
 //!
-//! The arrows point one way: adapters → domain → store. The domain never names a platform
-//! crate or SQL (checked by `tests/architecture.rs`).
+//! The arrows point one way: adapters → bot → domain and store. The domain names no platform,
+//! store or SQL; the bot and scheduler name no platform and write no SQL (checked by
+//! `tests/e2e/architecture.rs`).
 
 pub mod adapters;
 pub mod app;

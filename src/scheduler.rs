@@ -213,12 +213,15 @@ impl Scheduler {
                     s
                 }
             };
-            let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
+            let Some(schedule) = schedule else {
+                // Opted out (or forgotten) since this was written: nothing more to send.
+                self.store.mark_skipped(d.id, "check-ins stopped").await?;
+                report.dropped += 1;
+                continue;
+            };
+            let zone = schedule.zone;
             // Nothing arrives inside quiet hours, whatever made it late (retries, downtime).
-            if let Some(end) = schedule
-                .and_then(|s| s.quiet)
-                .and_then(|q| q.end_after(now, zone))
-            {
+            if let Some(end) = schedule.quiet.and_then(|q| q.end_after(now, zone)) {
                 self.store.defer_delivery(d.id, end.timestamp()).await?;
                 report.deferred += 1;
                 continue;

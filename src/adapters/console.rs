@@ -47,6 +47,15 @@ pub struct ConsoleUser {
 struct Printer<W: Write> {
     out: W,
     next_post: u64,
+    /// Unique to this console run: message numbers restart with every run, so the ids the
+    /// bot stores (and reactions look up) are `SESSION:N`.
+    session: String,
+}
+
+impl<W: Write> Printer<W> {
+    fn message_id(&self, number: u64) -> String {
+        format!("{}:{number}", self.session)
+    }
 }
 
 impl<W: Write> Printer<W> {
@@ -75,7 +84,7 @@ impl<W: Write> Printer<W> {
 impl<W: Write> Deliver for Printer<W> {
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
         self.print(Some(&delivery.to.display_name), &delivery.reply)
-            .map(|n| n.to_string())
+            .map(|n| self.message_id(n))
             .map_err(|e| DeliveryError::Transient(e.to_string()))
     }
 }
@@ -93,7 +102,11 @@ impl<W: Write> Console<W> {
         Self {
             bot,
             scheduler,
-            printer: Printer { out, next_post: 1 },
+            printer: Printer {
+                out,
+                next_post: 1,
+                session: session_id(),
+            },
             user,
         }
     }
@@ -252,7 +265,7 @@ impl<W: Write> Console<W> {
                             .note(&format!("{} {did} {emoji} on #{n}", self.user.name))?;
                         let incoming = Incoming::Reaction {
                             actor: self.actor(),
-                            post: n.to_string(),
+                            post: self.printer.message_id(n),
                             emoji: (*emoji).to_owned(),
                             added,
                         };
@@ -316,6 +329,14 @@ impl<W: Write> Console<W> {
         }
         Ok(())
     }
+}
+
+/// An id for this console run.
+fn session_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}.{}", std::process::id())
 }
 
 fn valid_name(name: &str) -> bool {

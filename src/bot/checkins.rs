@@ -157,8 +157,13 @@ impl Bot {
                 .unwrap_or(self.settings.default_zone),
             quiet: old.and_then(|o| o.quiet),
         };
+        // A pause in force survives a change of day or time.
+        let paused_until = existing
+            .as_ref()
+            .and_then(|e| e.paused_until)
+            .filter(|p| *p > now.timestamp());
         let next = self
-            .next_prompt(&actor.member.user, &schedule, now, None)
+            .next_prompt(&actor.member.user, &schedule, now, paused_until)
             .await?;
         let row = ScheduleRow {
             member: actor.member.clone(),
@@ -172,7 +177,7 @@ impl Bot {
                     q.end.format("%H:%M").to_string(),
                 )
             }),
-            paused_until: None,
+            paused_until,
             next_due_at: next,
         };
         self.store.save_schedule(&row, now.timestamp()).await?;
@@ -202,6 +207,9 @@ impl Bot {
     }
 
     async fn stop(&self, actor: &Actor) -> Result<Reply, Failure> {
+        self.store
+            .cancel_pending_checkins(&actor.member.user)
+            .await?;
         if !self.store.delete_schedule(&actor.member.user).await? {
             return Err(UserError::new(
                 "You are not opted in to check-ins, so there is nothing to stop.",
@@ -222,6 +230,9 @@ impl Bot {
         let now = self.clock.now();
         let until = now + Duration::weeks(i64::from(weeks));
         row.paused_until = Some(until.timestamp());
+        self.store
+            .cancel_pending_checkins(&actor.member.user)
+            .await?;
         row.next_due_at = self
             .next_prompt(&actor.member.user, &schedule, now, row.paused_until)
             .await?;
@@ -296,7 +307,7 @@ impl Bot {
         let now = self.clock.now();
         let prompt = NewPrompt {
             member: actor.member.clone(),
-            community: row.community,
+            community: row.community.clone(),
             due_at: now.timestamp(),
             week: week_label(now, schedule.zone),
             expires_at: (now + self.settings.prompt_expiry).timestamp(),
@@ -304,6 +315,12 @@ impl Bot {
         self.store
             .create_prompt_now(&prompt, now.timestamp())
             .await?;
+        // This week's scheduled prompt is the one just sent: the next comes next week.
+        if week_label(instant(row.next_due_at), schedule.zone) == prompt.week {
+            let mut row = row;
+            row.next_due_at = next_due(&schedule, instant(row.next_due_at), row.paused_until);
+            self.store.save_schedule(&row, now.timestamp()).await?;
+        }
         Ok(Reply::private("Your check-in is on its way, privately."))
     }
 
@@ -622,14 +639,26 @@ impl Bot {
             now - Duration::weeks(HISTORY_WEEKS - 1),
             self.settings.default_zone,
         );
-        let weeks = self
+        // A week shows only once every prompt of it has closed: an open week's figures would
+        // change with one more answer (or a correction) and give that answer away.
+        let closed_before = (now - self.settings.prompt_expiry - Duration::days(8))
+            .with_timezone(&self.settings.default_zone)
+            .date_naive();
+        let weeks: Vec<_> = self
             .store
             .community_stats(&community_key(actor), &since, MIN_ANSWERS_FOR_STATS)
-            .await?;
+            .await?
+            .into_iter()
+            .filter(|w| {
+                chrono::NaiveDate::parse_from_str(&w.week, "%Y-%m-%d")
+                    .is_ok_and(|d| d <= closed_before)
+            })
+            .collect();
         if weeks.is_empty() {
             return Ok(Reply::private(
-                "No check-in answers in this community in the last 12 weeks.",
-            ));
+                "No closed check-in weeks with answers in this community in the last 12 weeks.",
+            )
+            .text("A week shows here once its check-ins have closed."));
         }
         let lines = weeks
             .iter()

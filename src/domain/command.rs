@@ -1261,6 +1261,14 @@ pub fn names_private_command(line: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_lowercase();
+    // A typo of one ("/chekin answer 2") counts too: its error must not be public either.
+    let first = if top_level_names().contains(&first.as_str()) {
+        first
+    } else {
+        nearest(&first, top_level_names().into_iter())
+            .unwrap_or_default()
+            .to_owned()
+    };
     COMMANDS
         .iter()
         .any(|c| c.private && c.name.split(' ').next() == Some(first.as_str()))

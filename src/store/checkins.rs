@@ -222,8 +222,11 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO checkin_prompts (platform, user_id, community, due_at, week, expires_at) \
-             SELECT platform, user_id, community, due_at, week, expires_at FROM temp.due_plan \
-             WHERE due_at IS NOT NULL ORDER BY platform, user_id \
+             SELECT platform, user_id, community, due_at, week, expires_at FROM temp.due_plan AS d \
+             WHERE due_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM checkin_prompts AS p \
+                WHERE p.platform = d.platform AND p.user_id = d.user_id AND p.week = d.week \
+                AND p.due_at != d.due_at) \
+             ORDER BY platform, user_id \
              ON CONFLICT (platform, user_id, due_at) DO NOTHING",
         )
         .execute(&mut *tx)
@@ -260,7 +263,7 @@ impl Store {
 
     /// Creates one prompt due now and its delivery (`/checkin now`). Returns the prompt id.
     pub async fn create_prompt_now(&self, p: &NewPrompt, now: i64) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO checkin_prompts (platform, user_id, community, due_at, week, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?) \
@@ -285,6 +288,30 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Stops everything waiting for the member: pending deliveries are skipped and open
+    /// prompts closed (`/checkin stop`, `/checkin pause`).
+    pub async fn cancel_pending_checkins(&self, user: &UserId) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'skipped', last_error = 'check-ins stopped or paused' \
+             WHERE platform = ? AND user_id = ? AND status = 'pending' AND kind = 'checkin_prompt'",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE checkin_prompts SET status = 'expired' \
+             WHERE platform = ? AND user_id = ? AND status = 'open'",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The member's most recent prompt that is still open at `now`.
@@ -342,7 +369,7 @@ impl Store {
 
     /// Records (or replaces) the answer to a prompt and closes the prompt, together.
     pub async fn record_answer(&self, prompt: &PromptRow, answer: &AnswerRow) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO checkin_answers (platform, user_id, community, prompt_id, week, mood, \
                 stress, note, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
@@ -386,7 +413,7 @@ impl Store {
         due_at: i64,
         now: i64,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let updated = sqlx::query(
             "UPDATE checkin_prompts SET snoozes = snoozes + 1, \
              expires_at = max(expires_at, ?) WHERE id = ? AND snoozes < 2",
@@ -431,7 +458,15 @@ impl Store {
 
     /// Deletes answers older than `before` (retention); returns how many.
     pub async fn delete_answers_before(&self, before: i64) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let old: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM checkin_answers WHERE answered_at < ?")
+                .bind(before)
+                .fetch_one(&self.pool)
+                .await?;
+        if old == 0 {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let answers = sqlx::query("DELETE FROM checkin_answers WHERE answered_at < ?")
             .bind(before)
             .execute(&mut *tx)
@@ -443,6 +478,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.scrub_wal().await?;
         Ok(answers)
     }
 

@@ -74,7 +74,7 @@ impl Store {
 
     /// Adds a new entry. `Ok(false)`: an entry with that key exists; nothing changed.
     pub async fn add_group(&self, entry: &Entry) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if key_exists(&mut tx, &entry.key).await? {
             return Ok(false);
         }
@@ -87,7 +87,7 @@ impl Store {
     /// Replaces an entry, found by `key` (the entry may carry a new key).
     /// `Ok(false)`: no entry has `key`, or the new key is taken; nothing changed.
     pub async fn replace_group(&self, key: &str, entry: &Entry) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM groups WHERE key = ?")
             .bind(key)
             .fetch_optional(&mut *tx)
@@ -104,7 +104,7 @@ impl Store {
 
     /// Removes an entry. `Ok(false)`: there was none with that key.
     pub async fn remove_group(&self, key: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let removed = sqlx::query("DELETE FROM groups WHERE key = ?")
             .bind(key)
             .execute(&mut *tx)
@@ -122,7 +122,7 @@ impl Store {
     /// Adds or updates every entry, matched by key, in one transaction: all or nothing.
     pub async fn import_groups(&self, entries: &[Entry]) -> Result<ImportOutcome> {
         let mut outcome = ImportOutcome::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let rows = sqlx::query(
             "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
              facilitation, schedule, url, contact, description, tags, source, verified, \

@@ -137,12 +137,13 @@ impl Store {
         Ok(())
     }
 
-    /// Gives up on deliveries that were due before `before` and never sent (after downtime:
-    /// no burst of stale prompts). Returns how many.
+    /// Gives up on deliveries that should have gone out before `before` and did not (after
+    /// downtime: no burst of stale prompts). Deferrals (quiet hours) and retries move
+    /// `next_attempt_at`, so they are not stale. Returns how many.
     pub async fn skip_stale_deliveries(&self, before: i64) -> Result<u64> {
         Ok(sqlx::query(
             "UPDATE outbox SET status = 'skipped', last_error = 'stale after downtime' \
-             WHERE status = 'pending' AND due_at < ?",
+             WHERE status = 'pending' AND next_attempt_at < ?",
         )
         .bind(before)
         .execute(&self.pool)

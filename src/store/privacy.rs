@@ -75,7 +75,7 @@ impl Store {
     /// Deletes every row about the member, in every table, in one transaction.
     /// Returns how many rows went.
     pub async fn forget_member(&self, user: &UserId) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut deleted = 0;
         for (table, platform_col, user_col) in MEMBER_TABLES {
             let sql = format!("DELETE FROM {table} WHERE {platform_col} = ? AND {user_col} = ?");
@@ -93,7 +93,17 @@ impl Store {
             .await?
             .rows_affected();
         tx.commit().await?;
+        self.scrub_wal().await?;
         Ok(deleted)
+    }
+
+    /// Copies the write-ahead log into the database and empties it, so deleted rows (already
+    /// overwritten in the database by `secure_delete`) do not linger in the `-wal` file.
+    pub async fn scrub_wal(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Columns of a table (tests use it to find every table that could hold member rows).

@@ -85,7 +85,7 @@ impl Store {
     /// Creates the entry and marks the suggestion approved, together.
     /// `Ok(false)`: the suggestion is no longer pending or the key is taken; nothing changed.
     pub async fn approve_suggestion(&self, id: i64, entry: &Entry, admin: &UserId) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let updated = sqlx::query(
             "UPDATE suggestions SET status = 'approved', group_key = ?, decided_by = ?, \
              decided_at = ? WHERE id = ? AND status = 'pending'",

@@ -1,5 +1,7 @@
 //! Check-ins end to end through the console binary with the simulated clock.
 
+use labcircle::domain::identity::{Platform, UserId};
+
 use crate::support::Lab;
 
 /// 08:00 in New York on a Monday.
@@ -207,13 +209,33 @@ fn notes_are_stored_encrypted_with_a_key_and_not_at_all_without() {
 fn forgetme_leaves_no_row_about_the_member_in_any_table() {
     let lab = Lab::new();
     let key = [("LABCIRCLE_NOTE_KEY", KEY)];
+    let who = "alice-zq7x";
     lab.console_at(
-        "alice",
+        "bob",
+        MONDAY_8AM,
+        "/suggestgroup name:B url:https://example.org description:C\n",
+        &key,
+    );
+    lab.console_at(
+        who,
         MONDAY_8AM,
         "/profile specialty:mls state:TX\n/checkin start\n/checkin quiet 22:00-06:00\n\
          /checkin now\n/checkin answer 4 note:fine\n/checkin snooze\n\
          /suggestgroup name:X url:https://example.org description:Y\n:advance 8d\n",
         &key,
+    );
+    // alice is also an admin who decided bob's suggestion.
+    let decided = lab.run_env(
+        &[
+            "console", "--as", who, "--role", "admin", "--clock", MONDAY_8AM,
+        ],
+        b"/review reject 1 reason:duplicate\n",
+        &key,
+    );
+    assert!(
+        decided.message(0).contains("Turned down #1"),
+        "{}",
+        decided.stdout
     );
     lab.console_at(
         "bob",
@@ -221,62 +243,89 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
         "/checkin start\n/profile state:OH\n",
         &key,
     );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let alice = UserId::new(Platform::Console, who);
+    let bob = UserId::new(Platform::Console, "bob");
+    let tables_about = |user: &UserId| {
+        let user = user.clone();
+        let db = lab.database();
+        rt.block_on(async move {
+            let store = labcircle::store::Store::open(&db).await.unwrap();
+            let mut counts = Vec::new();
+            for table in store.table_names().await.unwrap() {
+                let columns = store.table_columns(&table).await.unwrap();
+                if columns.iter().any(|c| c == "user_id") {
+                    counts.push((
+                        table.clone(),
+                        store.count_member_rows(&table, &user).await.unwrap(),
+                    ));
+                }
+                // Any column naming a member must be one forget_member knows.
+                for c in &columns {
+                    assert!(
+                        c == "user_id"
+                            || c == "decided_by"
+                            || !(c.contains("user") || c.contains("member") || c.contains("by")),
+                        "{table}.{c} may name a member; teach forget_member about it"
+                    );
+                }
+            }
+            let decided: i64 = {
+                let rows = store.member_rows(&user).await.unwrap();
+                rows.iter()
+                    .find(|(t, _)| t == "suggestions_you_decided")
+                    .map_or(0, |(_, r)| r.len() as i64)
+            };
+            store.close().await;
+            (counts, decided)
+        })
+    };
+    let (before, decided_before) = tables_about(&alice);
+    for table in [
+        "member_profiles",
+        "checkin_schedules",
+        "checkin_prompts",
+        "checkin_answers",
+        "outbox",
+        "suggestions",
+    ] {
+        let n = before
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or(0, |(_, n)| *n);
+        assert!(n > 0, "alice had rows in {table} before: {before:?}");
+    }
+    assert_eq!(decided_before, 1);
+
     let unconfirmed = lab
-        .console_at("alice", MONDAY_8AM, "/forgetme\n", &key)
+        .console_at(who, MONDAY_8AM, "/forgetme\n", &key)
         .message(0);
     assert!(unconfirmed.contains("/forgetme confirm"), "{unconfirmed}");
     let done = lab
-        .console_at("alice", MONDAY_8AM, "/forgetme confirm\n", &key)
+        .console_at(who, MONDAY_8AM, "/forgetme confirm\n", &key)
         .message(0);
     assert!(done.contains("records about you deleted"), "{done}");
 
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let store = labcircle::store::Store::open(&lab.database())
-            .await
-            .unwrap();
-        let alice = labcircle::domain::identity::UserId::new(
-            labcircle::domain::identity::Platform::Console,
-            "alice",
-        );
-        let bob = labcircle::domain::identity::UserId::new(
-            labcircle::domain::identity::Platform::Console,
-            "bob",
-        );
-        let mut checked = 0;
-        for table in store.table_names().await.unwrap() {
-            let columns = store.table_columns(&table).await.unwrap();
-            // Any table that can name a member must have nothing about alice left.
-            if columns.iter().any(|c| c == "user_id") {
-                assert_eq!(
-                    store.count_member_rows(&table, &alice).await.unwrap(),
-                    0,
-                    "{table}"
-                );
-                checked += 1;
-            }
-            assert!(
-                !columns.iter().any(|c| c.contains("user") && c != "user_id"),
-                "{table} holds members in a column forget_member does not know"
-            );
+    let (after, decided_after) = tables_about(&alice);
+    assert!(after.len() >= 6, "{after:?}");
+    for (table, n) in &after {
+        assert_eq!(*n, 0, "{table} still has rows about alice");
+    }
+    assert_eq!(decided_after, 0, "her decision no longer names her");
+    // Bob is untouched.
+    let (bob_rows, _) = tables_about(&bob);
+    let bob_count = |t: &str| bob_rows.iter().find(|(x, _)| x == t).map_or(0, |(_, n)| *n);
+    assert_eq!(bob_count("checkin_schedules"), 1);
+    assert_eq!(bob_count("member_profiles"), 1);
+    assert_eq!(bob_count("suggestions"), 1);
+    // Nor is her name left in the database files.
+    for file in ["labcircle.db", "labcircle.db-wal"] {
+        if let Ok(bytes) = std::fs::read(lab.database().with_file_name(file)) {
+            let found = bytes.windows(who.len()).any(|w| w == who.as_bytes());
+            assert!(!found, "{who} is still in {file}");
         }
-        assert!(checked >= 5, "checked {checked} tables");
-        // Bob is untouched.
-        assert_eq!(
-            store
-                .count_member_rows("checkin_schedules", &bob)
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store
-                .count_member_rows("member_profiles", &bob)
-                .await
-                .unwrap(),
-            1
-        );
-    });
+    }
 }
 
 #[test]
@@ -305,7 +354,7 @@ fn admins_see_only_weekly_counts_and_averages_and_only_from_five_answers() {
             "--role",
             "admin",
             "--clock",
-            "2026-12-15T08:00:00-05:00",
+            "2026-12-28T08:00:00-05:00",
         ],
         "/checkin stats\n",
     );
@@ -318,6 +367,24 @@ fn admins_see_only_weekly_counts_and_averages_and_only_from_five_answers() {
     assert!(
         stats.contains("Week of 2026-12-14: not enough answers to show without identifying anyone"),
         "{stats}"
+    );
+    // While the week is open, its figures are not shown at all.
+    let early = lab.run(
+        &[
+            "console",
+            "--as",
+            "root",
+            "--role",
+            "admin",
+            "--clock",
+            "2026-12-08T08:00:00-05:00",
+        ],
+        "/checkin stats\n",
+    );
+    assert!(
+        early.message(0).contains("once its check-ins have closed"),
+        "{}",
+        early.stdout
     );
     let refused = lab
         .console_at("m0", MONDAY_8AM, "/checkin stats\n", &[])
@@ -467,7 +534,13 @@ fn one_busy_member_cannot_make_a_week_count_as_five_answers() {
     let stats = lab
         .run(
             &[
-                "console", "--as", "root", "--role", "admin", "--clock", MONDAY_8AM,
+                "console",
+                "--as",
+                "root",
+                "--role",
+                "admin",
+                "--clock",
+                "2026-12-28T08:00:00-05:00",
             ],
             "/checkin stats\n",
         )
@@ -564,5 +637,67 @@ fn profile_values_can_be_set_shown_and_cleared() {
     assert!(
         m.iter().all(|x| x.starts_with("[private to alice")),
         "{m:#?}"
+    );
+}
+
+#[test]
+fn checkin_now_takes_the_place_of_this_weeks_scheduled_prompt() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n/checkin now\n/checkin answer 4\n:advance 3h\n\
+         /checkin settings\n",
+        &[],
+    );
+    let m = run.messages();
+    assert_eq!(
+        m.iter().filter(|x| x.contains("How are you doing")).count(),
+        1,
+        "{m:#?}"
+    );
+    assert!(
+        m.last()
+            .unwrap()
+            .contains("Next check-in: Mon Dec 14, 09:00 ET"),
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn nothing_arrives_after_stop_not_even_a_snoozed_prompt() {
+    let lab = Lab::new();
+    let run = lab.console_at(
+        "alice",
+        MONDAY_8AM,
+        "/checkin start Monday 9am Eastern\n:advance 1h\n/checkin snooze 2h\n/checkin stop\n\
+         :advance 8d\n",
+        &[],
+    );
+    let m = run.messages();
+    assert_eq!(
+        m.iter().filter(|x| x.contains("How are you doing")).count(),
+        1,
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn a_pause_survives_changing_the_time() {
+    let lab = Lab::new();
+    let m = lab
+        .console_at(
+            "alice",
+            MONDAY_8AM,
+            "/checkin start Monday 9am Eastern\n/checkin pause 3\n/checkin start Tuesday 7pm\n\
+             /checkin settings\n",
+            &[],
+        )
+        .messages();
+    let settings = m.last().unwrap();
+    assert!(settings.contains("Paused until"), "{settings}");
+    assert!(
+        settings.contains("Next check-in: Tue Dec 29, 19:00 ET"),
+        "{settings}"
     );
 }
