@@ -20,20 +20,70 @@ use tracing::{debug, warn};
 
 use crate::bot::{Settings, instant, next_due, prompt_for, schedule_of, week_label};
 use crate::domain::identity::{Member, Platform};
+use crate::domain::meetup;
 use crate::domain::reply::Reply;
+use crate::domain::roster::{Counts, Status};
 use crate::domain::schedule::WeeklySchedule;
-use crate::store::{NewPrompt, Store, StoreError};
+use crate::store::{NewPrompt, PendingDelivery, Store, StoreError};
+
+/// RSVPs within this long of each other become one edit of an announcement (rate limits).
+pub const EDIT_COALESCE: Duration = Duration::seconds(5);
 
 /// Schedules read per pass of the enqueue loop.
 const DUE_BATCH: usize = 50_000;
 
-/// A message for one member, ready to send.
+/// Where a delivery goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Privately to a member (a DM).
+    Member(Member),
+    /// A new post in a community's announcement channel (`platform:id`).
+    Channel { community: String },
+    /// An edit of a post the bot made.
+    Edit {
+        community: String,
+        message_id: String,
+    },
+}
+
+/// A message ready to send.
 #[derive(Debug, Clone)]
 pub struct Delivery {
-    pub to: Member,
+    pub target: Target,
     pub reply: Reply,
+    /// Reactions the bot adds to its new post (meetup RSVPs).
+    pub reactions: Vec<&'static str>,
     /// Stable across retries: adapters pass it to the platform so a retry cannot post twice.
     pub idempotency_key: String,
+}
+
+impl Delivery {
+    /// The member it goes to, for private deliveries.
+    pub fn member(&self) -> Option<&Member> {
+        match &self.target {
+            Target::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// What to do with one pending delivery.
+enum Planned {
+    Send(Delivery),
+    Drop(&'static str),
+    Defer(DateTime<Utc>),
+}
+
+/// Counts for an announcement from the stored RSVPs.
+pub(crate) fn counts_of(rsvps: &[(Member, Status)], capacity: Option<u32>) -> Counts {
+    let n = |s: Status| rsvps.iter().filter(|(_, x)| *x == s).count();
+    Counts {
+        going: n(Status::Going),
+        maybe: n(Status::Maybe),
+        cant: n(Status::CantGo),
+        waitlist: n(Status::Waitlisted),
+        capacity,
+    }
 }
 
 /// Why a delivery failed.
@@ -154,6 +204,10 @@ impl Scheduler {
                 break;
             }
         }
+        self.store.queue_meetup_reminders(now.timestamp()).await?;
+        self.store
+            .queue_count_edits((now - EDIT_COALESCE).timestamp(), now.timestamp())
+            .await?;
         report.expired_prompts = self.store.expire_prompts(now.timestamp()).await?;
         report.deleted_answers = self
             .store
@@ -185,51 +239,30 @@ impl Scheduler {
             .await?;
         let mut schedules: HashMap<String, Option<WeeklySchedule>> = HashMap::new();
         for d in due {
-            let Some(prompt_id) = d.prompt_id else {
-                self.store.mark_failed(d.id, "nothing to deliver").await?;
-                report.failed += 1;
-                continue;
+            let planned = match d.kind.as_str() {
+                "checkin_prompt" => self.checkin_delivery(&d, now, &mut schedules).await?,
+                "meetup_notice" => Planned::Send(Delivery {
+                    target: Target::Member(d.to.clone()),
+                    reply: Reply::private(d.body.clone().unwrap_or_default()),
+                    reactions: Vec::new(),
+                    idempotency_key: d.idempotency_key.clone(),
+                }),
+                "meetup_reminder" => self.reminder_delivery(&d, now).await?,
+                "meetup_announcement" | "meetup_edit" => self.post_delivery(&d).await?,
+                _ => Planned::Drop("nothing to deliver"),
             };
-            let prompt = self.store.prompt(prompt_id).await?;
-            let Some(prompt) =
-                prompt.filter(|p| p.status == "open" && p.expires_at > now.timestamp())
-            else {
-                self.store
-                    .mark_skipped(d.id, "prompt answered or closed")
-                    .await?;
-                report.dropped += 1;
-                continue;
-            };
-            let schedule = match schedules.get(&d.to.user.id) {
-                Some(s) => *s,
-                None => {
-                    let s = self
-                        .store
-                        .schedule(&d.to.user)
-                        .await?
-                        .as_ref()
-                        .and_then(schedule_of);
-                    schedules.insert(d.to.user.id.clone(), s);
-                    s
+            let delivery = match planned {
+                Planned::Send(delivery) => delivery,
+                Planned::Drop(why) => {
+                    self.store.mark_skipped(d.id, why).await?;
+                    report.dropped += 1;
+                    continue;
                 }
-            };
-            let Some(schedule) = schedule else {
-                // Opted out (or forgotten) since this was written: nothing more to send.
-                self.store.mark_skipped(d.id, "check-ins stopped").await?;
-                report.dropped += 1;
-                continue;
-            };
-            let zone = schedule.zone;
-            // Nothing arrives inside quiet hours, whatever made it late (retries, downtime).
-            if let Some(end) = schedule.quiet.and_then(|q| q.end_after(now, zone)) {
-                self.store.defer_delivery(d.id, end.timestamp()).await?;
-                report.deferred += 1;
-                continue;
-            }
-            let delivery = Delivery {
-                reply: prompt_for(&prompt, zone),
-                to: d.to.clone(),
-                idempotency_key: d.idempotency_key.clone(),
+                Planned::Defer(until) => {
+                    self.store.defer_delivery(d.id, until.timestamp()).await?;
+                    report.deferred += 1;
+                    continue;
+                }
             };
             self.pace(platform).await;
             match sink.deliver(&delivery).await {
@@ -237,6 +270,13 @@ impl Scheduler {
                     self.store
                         .mark_sent(d.id, &message_id, now.timestamp())
                         .await?;
+                    if d.kind == "meetup_announcement"
+                        && let (Some(meetup), Some(community)) = (d.meetup_id, &d.community)
+                    {
+                        self.store
+                            .record_meetup_post(meetup, community, &message_id)
+                            .await?;
+                    }
                     report.sent += 1;
                 }
                 Err(DeliveryError::Transient(why))
@@ -260,10 +300,117 @@ impl Scheduler {
         Ok(report)
     }
 
+    async fn checkin_delivery(
+        &self,
+        d: &PendingDelivery,
+        now: DateTime<Utc>,
+        schedules: &mut HashMap<String, Option<WeeklySchedule>>,
+    ) -> Result<Planned, StoreError> {
+        let Some(prompt_id) = d.prompt_id else {
+            return Ok(Planned::Drop("nothing to deliver"));
+        };
+        let prompt = self.store.prompt(prompt_id).await?;
+        let Some(prompt) = prompt.filter(|p| p.status == "open" && p.expires_at > now.timestamp())
+        else {
+            return Ok(Planned::Drop("prompt answered or closed"));
+        };
+        let schedule = match schedules.get(&d.to.user.id) {
+            Some(s) => *s,
+            None => {
+                let s = self
+                    .store
+                    .schedule(&d.to.user)
+                    .await?
+                    .as_ref()
+                    .and_then(schedule_of);
+                schedules.insert(d.to.user.id.clone(), s);
+                s
+            }
+        };
+        // Opted out (or forgotten) since this was written: nothing more to send.
+        let Some(schedule) = schedule else {
+            return Ok(Planned::Drop("check-ins stopped"));
+        };
+        // Nothing arrives inside quiet hours, whatever made it late (retries, downtime).
+        if let Some(end) = schedule.quiet.and_then(|q| q.end_after(now, schedule.zone)) {
+            return Ok(Planned::Defer(end));
+        }
+        Ok(Planned::Send(Delivery {
+            target: Target::Member(d.to.clone()),
+            reply: prompt_for(&prompt, schedule.zone),
+            reactions: Vec::new(),
+            idempotency_key: d.idempotency_key.clone(),
+        }))
+    }
+
+    async fn reminder_delivery(
+        &self,
+        d: &PendingDelivery,
+        now: DateTime<Utc>,
+    ) -> Result<Planned, StoreError> {
+        let Some(meetup) = (match d.meetup_id {
+            Some(id) => self.store.meetup(id).await?,
+            None => None,
+        }) else {
+            return Ok(Planned::Drop("no such meetup"));
+        };
+        if meetup.cancelled || meetup.starts_at <= now.timestamp() {
+            return Ok(Planned::Drop("meetup cancelled or started"));
+        }
+        // Members who left the meetup since the reminder was queued get none.
+        match self.store.rsvp_of(meetup.id, &d.to.user).await? {
+            Some(Status::Going | Status::Maybe) => {}
+            _ => return Ok(Planned::Drop("no longer going")),
+        }
+        Ok(Planned::Send(Delivery {
+            target: Target::Member(d.to.clone()),
+            reply: meetup::reminder(&meetup, d.body.as_deref().unwrap_or("24h")),
+            reactions: Vec::new(),
+            idempotency_key: d.idempotency_key.clone(),
+        }))
+    }
+
+    async fn post_delivery(&self, d: &PendingDelivery) -> Result<Planned, StoreError> {
+        let (Some(id), Some(community)) = (d.meetup_id, d.community.clone()) else {
+            return Ok(Planned::Drop("nothing to post"));
+        };
+        let Some(meetup) = self.store.meetup(id).await? else {
+            return Ok(Planned::Drop("no such meetup"));
+        };
+        let counts = counts_of(&self.store.rsvps(id).await?, meetup.capacity);
+        let reply = meetup::announcement(&meetup, &counts);
+        let (target, reactions) = match &d.edit_of {
+            Some(message_id) => (
+                Target::Edit {
+                    community,
+                    message_id: message_id.clone(),
+                },
+                Vec::new(),
+            ),
+            None => (
+                Target::Channel { community },
+                meetup::RSVP_EMOJI.iter().map(|(e, _)| *e).collect(),
+            ),
+        };
+        Ok(Planned::Send(Delivery {
+            target,
+            reply,
+            reactions,
+            idempotency_key: d.idempotency_key.clone(),
+        }))
+    }
+
     /// The earliest time something may become due (a schedule or a delivery).
-    pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+    pub async fn next_wakeup(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let a = self.store.next_schedule_due().await?;
         let b = self.store.next_delivery_due().await?;
-        Ok([a, b].into_iter().flatten().min().map(instant))
+        let c = self
+            .store
+            .next_meetup_work(now.timestamp(), EDIT_COALESCE.num_seconds())
+            .await?;
+        Ok([a, b, c].into_iter().flatten().min().map(instant))
     }
 }

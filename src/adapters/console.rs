@@ -29,7 +29,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use crate::bot::{Bot, Incoming};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
-use crate::scheduler::{Deliver, Delivery, DeliveryError, Scheduler};
+use crate::scheduler::{Deliver, Delivery, DeliveryError, Scheduler, Target};
 
 /// Longest the console waits before looking at the schedule again, on the system clock.
 const IDLE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
@@ -81,10 +81,42 @@ impl<W: Write> Printer<W> {
     }
 }
 
+impl<W: Write> Printer<W> {
+    fn show(&mut self, delivery: &Delivery) -> anyhow::Result<String> {
+        match &delivery.target {
+            Target::Member(member) => {
+                let n = self.print(Some(&member.display_name), &delivery.reply)?;
+                Ok(self.message_id(n))
+            }
+            Target::Channel { .. } => {
+                let n = self.print(None, &delivery.reply)?;
+                if !delivery.reactions.is_empty() {
+                    self.note(&format!(
+                        "labcircle reacted {} on #{n}",
+                        delivery.reactions.join(" ")
+                    ))?;
+                }
+                Ok(self.message_id(n))
+            }
+            Target::Edit { message_id, .. } => {
+                let shown = message_id
+                    .strip_prefix(&format!("{}:", self.session))
+                    .map_or("an earlier message".to_owned(), |n| format!("#{n}"));
+                writeln!(
+                    self.out,
+                    "[{shown} edited] {}\n",
+                    delivery.reply.to_plain_text()
+                )
+                .context("cannot write to standard output")?;
+                Ok(message_id.clone())
+            }
+        }
+    }
+}
+
 impl<W: Write> Deliver for Printer<W> {
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
-        self.print(Some(&delivery.to.display_name), &delivery.reply)
-            .map(|n| self.message_id(n))
+        self.show(delivery)
             .map_err(|e| DeliveryError::Transient(e.to_string()))
     }
 }
@@ -166,14 +198,16 @@ impl<W: Write> Console<W> {
     /// How long to wait for input before looking at the schedule again.
     async fn idle_wait(&self) -> anyhow::Result<std::time::Duration> {
         let now = self.bot.clock().now();
-        Ok(match self.scheduler.next_wakeup().await? {
-            Some(at) if at > now => (at - now)
-                .to_std()
-                .unwrap_or(IDLE_RECHECK)
-                .min(IDLE_RECHECK),
-            Some(_) => std::time::Duration::ZERO,
-            None => IDLE_RECHECK,
-        })
+        Ok(
+            match self.scheduler.next_wakeup(self.bot.clock().now()).await? {
+                Some(at) if at > now => (at - now)
+                    .to_std()
+                    .unwrap_or(IDLE_RECHECK)
+                    .min(IDLE_RECHECK),
+                Some(_) => std::time::Duration::ZERO,
+                None => IDLE_RECHECK,
+            },
+        )
     }
 
     /// Runs the scheduler and sends what is due, at the clock's current time.
@@ -200,7 +234,7 @@ impl<W: Write> Console<W> {
         // Bounded: each pass moves the clock forward or ends.
         for _ in 0..1_000_000 {
             let now = clock.now();
-            match self.scheduler.next_wakeup().await? {
+            match self.scheduler.next_wakeup(self.bot.clock().now()).await? {
                 Some(at) if at > now && at <= target => {
                     clock.set(at);
                     self.pump().await?;
@@ -282,7 +316,15 @@ impl<W: Write> Console<W> {
                          move time with :advance.",
                     )?;
                 } else {
-                    match crate::domain::schedule::parse_duration(amount) {
+                    // Seconds too, for watching announcement edits coalesce.
+                    let seconds = amount
+                        .strip_suffix('s')
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .filter(|n| (1..=3600).contains(n))
+                        .map(chrono::Duration::seconds);
+                    match seconds
+                        .map_or_else(|| crate::domain::schedule::parse_duration(amount), Ok)
+                    {
                         Ok(by) => {
                             let target = self.bot.clock().now() + by;
                             self.advance_to(target).await?;

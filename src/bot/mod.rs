@@ -7,6 +7,7 @@
 //! module is the only one that knows both.
 
 mod checkins;
+mod meetups;
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -228,13 +229,21 @@ impl Bot {
         };
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
-            // No feature reacts to reactions yet (meetup RSVPs will); they change nothing.
+            // A reaction on a meetup announcement is an RSVP; on a check-in prompt, an answer.
             Incoming::Reaction {
                 actor,
                 post,
                 emoji,
                 added,
-            } => self.reaction(&actor, &post, &emoji, added).await,
+            } => match self
+                .store
+                .meetup_for_post(actor.member.user.platform.code(), &post)
+                .await
+            {
+                Ok(Some(meetup)) => self.meetup_reaction(&actor, meetup, &emoji, added).await,
+                Ok(None) => self.reaction(&actor, &post, &emoji, added).await,
+                Err(e) => Err(e.into()),
+            },
         };
         match result {
             Ok(out) => out,
@@ -303,6 +312,16 @@ impl Bot {
             Command::ReviewList => self.review_list().await?,
             Command::ReviewApprove { id, draft } => return self.approve(actor, id, draft).await,
             Command::ReviewReject { id, reason } => return self.reject(actor, id, &reason).await,
+            meetup @ (Command::MeetupCreate(_)
+            | Command::MeetupList(_)
+            | Command::MeetupShow(_)
+            | Command::MeetupEdit(..)
+            | Command::MeetupCancel(..)
+            | Command::MeetupIcs(_)
+            | Command::MeetupShare(_)
+            | Command::MeetupReminders(_)
+            | Command::MeetupSubscribe(_)
+            | Command::MeetupUnsubscribe(_)) => return self.meetup_command(actor, meetup).await,
             checkin => return self.checkin(actor, checkin).await,
         };
         Ok(vec![Outgoing::Reply(reply)])

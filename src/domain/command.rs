@@ -248,6 +248,42 @@ const SUGGEST_FIELDS: &[OptSpec] = &[
     field_opt!("note", [], "anything the reviewers should know"),
 ];
 
+/// The fields of a meetup, for create and edit.
+const MEETUP_FIELDS: &[OptSpec] = &[
+    field_opt!("title", [], "what it is"),
+    field_opt!(
+        "when",
+        [],
+        "2026-12-05 18:30, Dec 5 6:30pm, tomorrow 18:30, next Tuesday 7pm"
+    ),
+    OptSpec {
+        name: "tz",
+        aliases: &["timezone"],
+        help: "time zone: Eastern, Central, … or America/Chicago (default: the community's)",
+        kind: OptKind::Word(|s| schedule::parse_zone(s).is_ok()),
+    },
+    field_opt!("where", ["place", "location"], "where it is (or online)"),
+    OptSpec {
+        name: "state",
+        aliases: &[],
+        help: "a US state, for /meetup list and subscribers",
+        kind: OptKind::Word(|s| is::<State>(s) || s.eq_ignore_ascii_case("none")),
+    },
+    OptSpec {
+        name: "capacity",
+        aliases: &[],
+        help: "most places (none: no limit)",
+        kind: OptKind::Word(|_| true),
+    },
+    OptSpec {
+        name: "link",
+        aliases: &["url"],
+        help: "a web link (http or https)",
+        kind: OptKind::Word(|_| true),
+    },
+    field_opt!("description", [], "a few words about it"),
+];
+
 const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
 
 /// Every command the bot understands, in the order `/help` lists them.
@@ -637,6 +673,164 @@ pub static COMMANDS: &[CommandSpec] = &[
         options: &[],
         examples: &["/forgetme", "/forgetme confirm"],
     },
+    CommandSpec {
+        name: "meetup create",
+        private: false,
+        summary: "Announce a meetup (organizers)",
+        details: "Posts an announcement members RSVP to with reactions: ✅ going, 🤔 maybe, ❌ \
+                  can't go. when: takes 2026-12-05 18:30, Dec 5 6:30pm, tomorrow 18:30 or next \
+                  Tuesday 7pm, in tz: or the community's zone. Going members (and maybe, unless \
+                  they opt out) are reminded 24 hours and 1 hour before.",
+        role: Role::Organizer,
+        arg: None,
+        options: MEETUP_FIELDS,
+        examples: &[
+            "/meetup create title:Histo night out when:Dec 5 6:30pm where:Brewpub on 5th state:OH capacity:12",
+        ],
+    },
+    CommandSpec {
+        name: "meetup list",
+        private: false,
+        summary: "Upcoming meetups, optionally in one state",
+        details: "The next meetups, soonest first.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "STATE",
+            help: "a US state",
+            required: false,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/meetup list", "/meetup list OH"],
+    },
+    CommandSpec {
+        name: "meetup show",
+        private: false,
+        summary: "One meetup: details and counts",
+        details: "Who answered is shown only to the organizer, privately.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the meetup's number",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/meetup show 3"],
+    },
+    CommandSpec {
+        name: "meetup edit",
+        private: false,
+        summary: "Change a meetup (its organizer, or admins)",
+        details: "Give only what changes. Everyone who answered, and the waitlist, is told what \
+                  changed. capacity:none removes the limit.",
+        role: Role::Organizer,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the meetup's number",
+            required: true,
+            rest: false,
+        }),
+        options: MEETUP_FIELDS,
+        examples: &["/meetup edit 3 when:Dec 5 7pm"],
+    },
+    CommandSpec {
+        name: "meetup cancel",
+        private: false,
+        summary: "Cancel a meetup (its organizer, or admins)",
+        details: "Everyone who answered is told, with your reason; no reminders go out.",
+        role: Role::Organizer,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the meetup's number",
+            required: true,
+            rest: false,
+        }),
+        options: &[OptSpec {
+            name: "reason",
+            aliases: &[],
+            help: "why (everyone is told)",
+            kind: OptKind::Text,
+        }],
+        examples: &["/meetup cancel 3 reason:snowstorm"],
+    },
+    CommandSpec {
+        name: "meetup ics",
+        private: false,
+        summary: "A calendar file for a meetup",
+        details: "An iCalendar (.ics) file: import it into any calendar. Edits raise its \
+                  sequence; after a cancel it says so.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the meetup's number",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/meetup ics 3"],
+    },
+    CommandSpec {
+        name: "meetup share",
+        private: false,
+        summary: "Announce a meetup here too (organizers)",
+        details: "Posts the announcement in this community as well; RSVPs from every community \
+                  count toward one roster and one capacity.",
+        role: Role::Organizer,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the meetup's number",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/meetup share 3"],
+    },
+    CommandSpec {
+        name: "meetup reminders",
+        private: true,
+        summary: "Reminders for meetups you marked maybe: on or off",
+        details: "Going members are always reminded; this is about maybe.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "on|off",
+            help: "on or off",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/meetup reminders off"],
+    },
+    CommandSpec {
+        name: "meetup subscribe",
+        private: true,
+        summary: "Hear privately about new meetups in a state",
+        details: "You get a private message when a meetup is created in that state.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "STATE",
+            help: "a US state",
+            required: true,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/meetup subscribe OH"],
+    },
+    CommandSpec {
+        name: "meetup unsubscribe",
+        private: true,
+        summary: "Stop hearing about new meetups (in one state, or all)",
+        details: "Without a state, ends every subscription.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "STATE",
+            help: "a US state",
+            required: false,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/meetup unsubscribe", "/meetup unsubscribe OH"],
+    },
 ];
 
 /// Commands with subcommands, and the subcommand used when none is given.
@@ -644,6 +838,7 @@ const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[
     ("group", None),
     ("review", Some("list")),
     ("checkin", Some("settings")),
+    ("meetup", Some("list")),
 ];
 
 /// Looks a command up by its full name (`"group add"`).
@@ -705,6 +900,30 @@ pub enum Command {
     ForgetMe {
         confirmed: bool,
     },
+    MeetupCreate(MeetupDraft),
+    MeetupList(Option<State>),
+    MeetupShow(i64),
+    MeetupEdit(i64, MeetupDraft),
+    MeetupCancel(i64, Option<String>),
+    MeetupIcs(i64),
+    MeetupShare(i64),
+    MeetupReminders(bool),
+    MeetupSubscribe(State),
+    MeetupUnsubscribe(Option<State>),
+}
+
+/// The fields given to `/meetup create` or `/meetup edit` (`None`: not given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetupDraft {
+    pub title: Option<String>,
+    /// As typed; read in the meetup's zone when handled (it needs "now").
+    pub when: Option<String>,
+    pub zone: Option<Tz>,
+    pub location: Option<String>,
+    pub state: Option<Option<State>>,
+    pub capacity: Option<Option<u32>>,
+    pub link: Option<Option<String>>,
+    pub description: Option<Option<String>>,
 }
 
 impl Command {
@@ -736,6 +955,16 @@ impl Command {
             Command::Profile { .. } => "profile",
             Command::MyData => "mydata",
             Command::ForgetMe { .. } => "forgetme",
+            Command::MeetupCreate(_) => "meetup create",
+            Command::MeetupList(_) => "meetup list",
+            Command::MeetupShow(_) => "meetup show",
+            Command::MeetupEdit(..) => "meetup edit",
+            Command::MeetupCancel(..) => "meetup cancel",
+            Command::MeetupIcs(_) => "meetup ics",
+            Command::MeetupShare(_) => "meetup share",
+            Command::MeetupReminders(_) => "meetup reminders",
+            Command::MeetupSubscribe(_) => "meetup subscribe",
+            Command::MeetupUnsubscribe(_) => "meetup unsubscribe",
         };
         spec(name).expect("every Command variant names a spec in COMMANDS")
     }
@@ -1226,7 +1455,148 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
                 )));
             }
         },
+        "meetup create" | "meetup edit" => {
+            let draft = meetup_draft(&inv)?;
+            if inv.spec.name == "meetup create" {
+                let missing: Vec<&str> = [
+                    ("title", draft.title.is_none()),
+                    ("when", draft.when.is_none()),
+                    ("where", draft.location.is_none()),
+                ]
+                .into_iter()
+                .filter(|(_, m)| *m)
+                .map(|(n, _)| n)
+                .collect();
+                if !missing.is_empty() {
+                    return Err(UserError::new(format!(
+                        "A meetup needs {}. Example: {}",
+                        missing
+                            .iter()
+                            .map(|m| format!("{m}:"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        inv.spec.examples[0]
+                    )));
+                }
+                Command::MeetupCreate(draft)
+            } else {
+                let id = meetup_id(inv.arg.as_deref())?;
+                if draft == MeetupDraft::default() {
+                    return Err(UserError::new(format!(
+                        "/meetup edit {id} needs at least one change, like when:Dec 5 7pm."
+                    )));
+                }
+                Command::MeetupEdit(id, draft)
+            }
+        }
+        "meetup list" => Command::MeetupList(
+            inv.arg
+                .as_deref()
+                .map(State::parse)
+                .transpose()
+                .map_err(|e| UserError::new(e.to_string()))?,
+        ),
+        "meetup show" => Command::MeetupShow(meetup_id(inv.arg.as_deref())?),
+        "meetup cancel" => {
+            let reason = option("reason").filter(|r| !r.is_empty());
+            if reason.as_ref().is_some_and(|r| r.chars().count() > 300) {
+                return Err(UserError::new("reason: can be at most 300 characters."));
+            }
+            Command::MeetupCancel(meetup_id(inv.arg.as_deref())?, reason)
+        }
+        "meetup ics" => Command::MeetupIcs(meetup_id(inv.arg.as_deref())?),
+        "meetup share" => Command::MeetupShare(meetup_id(inv.arg.as_deref())?),
+        "meetup reminders" => match inv.arg.as_deref().map(str::to_lowercase).as_deref() {
+            Some("on") => Command::MeetupReminders(true),
+            Some("off") => Command::MeetupReminders(false),
+            _ => return Err(UserError::new("Say on or off: /meetup reminders off")),
+        },
+        "meetup subscribe" => Command::MeetupSubscribe(
+            State::parse(inv.arg.as_deref().unwrap_or_default())
+                .map_err(|e| UserError::new(e.to_string()))?,
+        ),
+        "meetup unsubscribe" => Command::MeetupUnsubscribe(
+            inv.arg
+                .as_deref()
+                .map(State::parse)
+                .transpose()
+                .map_err(|e| UserError::new(e.to_string()))?,
+        ),
         other => unreachable!("command {other} is in COMMANDS but not typed here"),
+    })
+}
+
+fn meetup_id(text: Option<&str>) -> Result<i64, UserError> {
+    let text = text.unwrap_or_default();
+    text.trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "\"{text}\" is not a meetup number; /meetup list shows them (like 3 for #3)."
+            ))
+        })
+}
+
+fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
+    let option = |name: &str| {
+        inv.options
+            .iter()
+            .find(|(o, _)| o.name == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let text = |name: &str, max: usize| -> Result<Option<String>, UserError> {
+        match option(name) {
+            None => Ok(None),
+            Some(v) if v.is_empty() => Err(UserError::new(format!("{name}: is empty."))),
+            Some(v) if v.chars().count() > max => Err(UserError::new(format!(
+                "{name}: is {} characters long; at most {max} are accepted.",
+                v.chars().count()
+            ))),
+            Some(v) => Ok(Some(v)),
+        }
+    };
+    let none = |v: &str| v.eq_ignore_ascii_case("none");
+    Ok(MeetupDraft {
+        title: text("title", 120)?,
+        when: text("when", 60)?,
+        zone: option("tz")
+            .map(|z| schedule::parse_zone(&z))
+            .transpose()
+            .map_err(UserError::new)?,
+        location: text("where", 200)?,
+        state: clearable::<State>(option("state"))?,
+        capacity: option("capacity")
+            .map(|c| {
+                if none(&c) {
+                    Ok(None)
+                } else {
+                    c.parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=10_000).contains(n))
+                        .map(Some)
+                        .ok_or_else(|| {
+                            UserError::new(format!(
+                                "capacity:{c} is not a number of places; use a whole number from \
+                                 1 to 10000, or none for no limit."
+                            ))
+                        })
+                }
+            })
+            .transpose()?,
+        link: option("link")
+            .map(|l| {
+                if none(&l) {
+                    Ok(None)
+                } else {
+                    super::directory::check_url(&l)
+                        .map(Some)
+                        .map_err(|e| UserError::new(format!("link: {e}.")))
+                }
+            })
+            .transpose()?,
+        description: text("description", 1000)?.map(|d| if none(&d) { None } else { Some(d) }),
     })
 }
 

@@ -10,6 +10,7 @@ pub mod directory_file;
 pub mod help;
 pub mod ics;
 pub mod identity;
+pub mod meetup;
 pub mod meetup_time;
 pub mod mentions;
 pub mod phi;

@@ -46,6 +46,11 @@ pub enum Block {
     Fields(Vec<(String, String)>),
     /// Bullet points.
     Bullets(Vec<String>),
+    /// A file to attach (a calendar file); adapters without attachments show its text.
+    File {
+        name: String,
+        content: String,
+    },
 }
 
 /// A message from the bot.
@@ -140,6 +145,7 @@ impl Reply {
                     .map(|(k, v)| format!("{k}: {v}"))
                     .collect::<Vec<_>>()
                     .join("\n"),
+                Block::File { name, content } => format!("--- {name} ---\n{}", content.trim_end()),
                 Block::Bullets(items) => items
                     .iter()
                     .map(|i| format!("- {i}"))

@@ -3,6 +3,7 @@
 
 mod checkins;
 mod directory;
+mod meetups;
 mod outbox;
 mod privacy;
 mod suggestions;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{
 
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
 pub use directory::ImportOutcome;
+pub use meetups::{MeetupRow, Notice, RosterOutcome};
 pub use outbox::{OutboxStatus, PendingDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use suggestions::{Suggestion, SuggestionStatus};

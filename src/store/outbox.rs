@@ -14,6 +14,13 @@ pub struct PendingDelivery {
     pub to: Member,
     pub kind: String,
     pub prompt_id: Option<i64>,
+    pub meetup_id: Option<i64>,
+    /// For announcements and edits: the community (`platform:id`) to post in.
+    pub community: Option<String>,
+    /// For edits: the message to edit.
+    pub edit_of: Option<String>,
+    /// For notices and reminders: the text, or which reminder.
+    pub body: Option<String>,
     pub due_at: i64,
     pub attempts: i64,
 }
@@ -38,7 +45,7 @@ impl Store {
     ) -> Result<Vec<PendingDelivery>> {
         let rows = sqlx::query(
             "SELECT id, idempotency_key, platform, user_id, display_name, kind, prompt_id, \
-             due_at, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
+             meetup_id, community, edit_of, body, due_at, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
              AND platform = ? ORDER BY next_attempt_at, id LIMIT ?",
         )
         .bind(now)
@@ -60,6 +67,10 @@ impl Store {
                     },
                     kind: r.try_get("kind")?,
                     prompt_id: r.try_get("prompt_id")?,
+                    meetup_id: r.try_get("meetup_id")?,
+                    community: r.try_get("community")?,
+                    edit_of: r.try_get("edit_of")?,
+                    body: r.try_get("body")?,
                     due_at: r.try_get("due_at")?,
                     attempts: r.try_get("attempts")?,
                 })

@@ -16,6 +16,9 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("outbox", "platform", "user_id"),
     ("checkin_prompts", "platform", "user_id"),
     ("suggestions", "platform", "user_id"),
+    ("rsvps", "platform", "user_id"),
+    ("meetup_reminder_optouts", "platform", "user_id"),
+    ("meetup_subscriptions", "platform", "user_id"),
 ];
 
 impl Store {
@@ -86,6 +89,16 @@ impl Store {
                 .await?
                 .rows_affected();
         }
+        // Meetups the member organised stay for those who RSVP'd, without naming them.
+        deleted += sqlx::query(
+            "UPDATE meetups SET organizer_id = '', organizer_name = 'a former member' \
+             WHERE organizer_platform = ? AND organizer_id = ?",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         // An admin's decisions on suggestions keep the decision, not who made it.
         deleted += sqlx::query("UPDATE suggestions SET decided_by = NULL WHERE decided_by = ?")
             .bind(user.to_string())

@@ -9,5 +9,6 @@ mod cli;
 mod directory_admin;
 mod findgroup;
 mod import_export;
+mod meetups;
 mod moderation;
 mod scheduler;

@@ -27,7 +27,7 @@ impl Deliver for Recorder {
             return Err(e);
         }
         self.sent.push((
-            d.to.user.id.clone(),
+            d.member().map(|m| m.user.id.clone()).unwrap_or_default(),
             d.idempotency_key.clone(),
             self.now.unwrap_or_default(),
         ));
@@ -92,7 +92,11 @@ impl World {
     /// Runs every due time up to `until`, delivering through `sink`.
     async fn run_until(&self, until: DateTime<Utc>, sink: &mut Recorder) {
         loop {
-            let next = self.scheduler.next_wakeup().await.expect("wakeup");
+            let next = self
+                .scheduler
+                .next_wakeup(self.clock.now())
+                .await
+                .expect("wakeup");
             match next {
                 Some(at) if at <= until => {
                     self.clock.set(at);
@@ -104,7 +108,7 @@ impl World {
                         .await
                         .expect("dispatch");
                     if self.clock.now() == now
-                        && self.scheduler.next_wakeup().await.unwrap() == Some(now)
+                        && self.scheduler.next_wakeup(self.clock.now()).await.unwrap() == Some(now)
                     {
                         panic!("no progress at {now}");
                     }
@@ -398,5 +402,108 @@ async fn deliveries_are_paced_to_the_platforms_rate() {
         began.elapsed() >= std::time::Duration::from_millis(250),
         "{:?}",
         began.elapsed()
+    );
+}
+
+/// Records posts and edits too.
+#[derive(Default)]
+struct Board {
+    posts: Vec<String>,
+    edits: Vec<String>,
+    next: u32,
+}
+
+impl Deliver for Board {
+    async fn deliver(&mut self, d: &Delivery) -> Result<String, DeliveryError> {
+        self.next += 1;
+        match &d.target {
+            labcircle::scheduler::Target::Edit { message_id, .. } => {
+                self.edits.push(d.reply.to_plain_text());
+                Ok(message_id.clone())
+            }
+            labcircle::scheduler::Target::Channel { .. } => {
+                self.posts.push(d.reply.to_plain_text());
+                Ok(format!("post{}", self.next))
+            }
+            labcircle::scheduler::Target::Member(_) => Ok(format!("dm{}", self.next)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_concurrent_rsvps_give_exact_counts_and_one_edit() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let world = World::new(start).await;
+    let organizer = Actor {
+        role: Role::Organizer,
+        ..actor("olga")
+    };
+    let created = world
+        .bot
+        .handle(Incoming::Command {
+            actor: organizer,
+            text: "/meetup create title:Big one when:Dec 20 6pm where:Hall capacity:300".into(),
+        })
+        .await;
+    assert_eq!(created.len(), 1);
+    let mut board = Board::default();
+    world.scheduler.tick(start).await.unwrap();
+    world
+        .scheduler
+        .dispatch(start, Platform::Console, &mut board, 10)
+        .await
+        .unwrap();
+    assert_eq!(board.posts.len(), 1);
+    let post = "post1".to_owned();
+
+    // 1,000 events at once: 500 going, 300 maybe, 200 of the going switch to can't go.
+    let mut tasks = Vec::new();
+    for i in 0..1000 {
+        let bot = world.bot.clone();
+        let post = post.clone();
+        tasks.push(tokio::spawn(async move {
+            let (who, emoji) = match i {
+                0..500 => (format!("g{i}"), "✅"),
+                500..800 => (format!("m{i}"), "🤔"),
+                _ => (format!("g{}", i - 800), "❌"),
+            };
+            bot.handle(Incoming::Reaction {
+                actor: actor(&who),
+                post,
+                emoji: emoji.into(),
+                added: true,
+            })
+            .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let counts = world.bot.store().rsvps(1).await.unwrap();
+    let n = |s: &str| {
+        counts
+            .iter()
+            .filter(|(_, st)| format!("{st:?}") == s)
+            .count()
+    };
+    // g0..g199 ended on "can't go" or "going" depending on order; every member has one RSVP.
+    assert_eq!(counts.len(), 800);
+    assert_eq!(n("Maybe"), 300);
+    assert_eq!(n("Going") + n("Waitlisted") + n("CantGo"), 500);
+    assert!(n("Going") <= 300);
+    // One edit for the whole burst, after the coalescing window.
+    let later = start + Duration::seconds(6);
+    world.scheduler.tick(later).await.unwrap();
+    world
+        .scheduler
+        .dispatch(later, Platform::Console, &mut board, 1000)
+        .await
+        .unwrap();
+    assert_eq!(board.edits.len(), 1, "{:?}", board.edits);
+    let going = n("Going");
+    assert!(
+        board.edits[0].contains(&format!("{going} / 300 going · 300 maybe")),
+        "{}",
+        board.edits[0]
     );
 }

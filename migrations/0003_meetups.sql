@@ -1,0 +1,80 @@
+-- Meetups: announcements, RSVPs by reaction, waitlists, reminders, subscriptions.
+
+CREATE TABLE meetups (
+    id              INTEGER PRIMARY KEY,
+    community       TEXT NOT NULL,            -- platform:id where it was created
+    organizer_platform TEXT NOT NULL,
+    organizer_id    TEXT NOT NULL,
+    organizer_name  TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    starts_at       INTEGER NOT NULL,         -- UTC seconds
+    ends_at         INTEGER NOT NULL,
+    timezone        TEXT NOT NULL,            -- IANA; how times are shown
+    location        TEXT NOT NULL,
+    state           TEXT,                     -- two-letter code, for /meetup list STATE
+    capacity        INTEGER,                  -- NULL: no limit
+    link            TEXT,
+    description     TEXT,
+    status          TEXT NOT NULL DEFAULT 'scheduled', -- scheduled | cancelled
+    cancel_reason   TEXT,
+    sequence        INTEGER NOT NULL DEFAULT 0,-- raised on every edit (iCalendar SEQUENCE)
+    counts_changed_at INTEGER,                -- RSVPs changed since the last announcement edit
+    reminded_24h    INTEGER NOT NULL DEFAULT 0,
+    reminded_1h     INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX meetups_upcoming ON meetups (status, starts_at);
+CREATE INDEX meetups_changed ON meetups (counts_changed_at) WHERE counts_changed_at IS NOT NULL;
+CREATE INDEX meetups_organizer ON meetups (organizer_platform, organizer_id);
+
+-- Where a meetup was announced (one roster, possibly several communities).
+CREATE TABLE meetup_posts (
+    meetup_id  INTEGER NOT NULL REFERENCES meetups (id) ON DELETE CASCADE,
+    platform   TEXT NOT NULL,
+    community  TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (platform, message_id)
+) STRICT;
+
+CREATE INDEX meetup_posts_meetup ON meetup_posts (meetup_id);
+
+-- One RSVP per member and meetup. `position` keeps arrival order for going and the waitlist.
+CREATE TABLE rsvps (
+    meetup_id    INTEGER NOT NULL REFERENCES meetups (id) ON DELETE CASCADE,
+    platform     TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    status       TEXT NOT NULL,               -- going | maybe | cant | waitlist
+    position     INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (meetup_id, platform, user_id)
+) STRICT;
+
+CREATE INDEX rsvps_member ON rsvps (platform, user_id);
+
+-- Members who do not want reminders for meetups they marked "maybe".
+CREATE TABLE meetup_reminder_optouts (
+    platform TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    PRIMARY KEY (platform, user_id)
+) STRICT;
+
+-- Members who hear privately about new meetups in a state.
+CREATE TABLE meetup_subscriptions (
+    platform     TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    PRIMARY KEY (platform, user_id, state)
+) STRICT;
+
+-- The outbox carries meetup messages too: announcements posted in a community, edits of them,
+-- reminders and notices to members.
+ALTER TABLE outbox ADD COLUMN community TEXT;     -- for posts and edits: platform:id
+ALTER TABLE outbox ADD COLUMN edit_of TEXT;       -- for edits: the message to edit
+ALTER TABLE outbox ADD COLUMN meetup_id INTEGER REFERENCES meetups (id) ON DELETE CASCADE;
+ALTER TABLE outbox ADD COLUMN body TEXT;          -- for notices: the text (never check-in data)
+
+CREATE INDEX outbox_meetup ON outbox (meetup_id) WHERE meetup_id IS NOT NULL;

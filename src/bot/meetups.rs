@@ -1,0 +1,478 @@
+//! Meetups: create, list, show, edit, cancel, share, calendar files, subscriptions, and RSVPs
+//! from reactions on announcements.
+
+use chrono::Duration;
+
+use super::{Bot, Failure, Handled};
+use crate::domain::command::{Command, MeetupDraft, UserError};
+use crate::domain::ics::{IcsEvent, calendar_stamped};
+use crate::domain::identity::{Actor, Member, Role};
+use crate::domain::meetup::{self, Meetup};
+use crate::domain::meetup_time::{describe, parse_when};
+use crate::domain::mentions::neutralize;
+use crate::domain::reply::{Block, Outgoing, Reply};
+use crate::domain::roster::{Change, Status};
+use crate::domain::vocab::{State, Vocab};
+use crate::scheduler::counts_of;
+use crate::store::Notice;
+
+/// How long a meetup lasts when nobody says (for calendar files).
+const DEFAULT_LENGTH: Duration = Duration::hours(2);
+
+fn community_key(actor: &Actor) -> String {
+    format!("{}:{}", actor.community.platform.code(), actor.community.id)
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Going => "going",
+        Status::Waitlisted => "waitlist",
+        Status::Maybe => "maybe",
+        Status::CantGo => "can't go",
+    }
+}
+
+impl Bot {
+    pub(super) async fn meetup_command(&self, actor: &Actor, command: Command) -> Handled {
+        let reply = match command {
+            Command::MeetupCreate(draft) => self.create_meetup(actor, draft).await?,
+            Command::MeetupList(state) => self.list_meetups(state).await?,
+            Command::MeetupShow(id) => self.show_meetup(actor, id).await?,
+            Command::MeetupEdit(id, draft) => self.edit_meetup(actor, id, draft).await?,
+            Command::MeetupCancel(id, reason) => self.cancel_meetup(actor, id, reason).await?,
+            Command::MeetupIcs(id) => self.meetup_ics(id).await?,
+            Command::MeetupShare(id) => {
+                let m = self.meetup_for(actor, id, true).await?;
+                if !self
+                    .store
+                    .share_meetup(m.id, &community_key(actor), self.now())
+                    .await?
+                {
+                    return Err(
+                        UserError::new(format!("Meetup #{id} is announced here already.")).into(),
+                    );
+                }
+                Reply::channel(format!(
+                    "Meetup #{id} will be announced here too; RSVPs count toward one roster."
+                ))
+            }
+            Command::MeetupReminders(on) => {
+                self.store
+                    .set_reminder_optout(&actor.member.user, !on)
+                    .await?;
+                Reply::private(if on {
+                    "You will be reminded of meetups you marked maybe."
+                } else {
+                    "No reminders for meetups you marked maybe (going still gets them)."
+                })
+            }
+            Command::MeetupSubscribe(state) => {
+                let added = self.store.subscribe(&actor.member, state.code()).await?;
+                Reply::private(if added {
+                    format!(
+                        "You'll hear privately about new meetups in {}.",
+                        state.label()
+                    )
+                } else {
+                    format!("You already hear about new meetups in {}.", state.label())
+                })
+            }
+            Command::MeetupUnsubscribe(state) => {
+                let n = self
+                    .store
+                    .unsubscribe(&actor.member.user, state.map(|s| s.code()))
+                    .await?;
+                Reply::private(match (n, state) {
+                    (0, _) => "You had no such subscription.".to_owned(),
+                    (_, Some(s)) => format!("No more news of meetups in {}.", s.label()),
+                    (_, None) => "All your meetup subscriptions ended.".to_owned(),
+                })
+            }
+            other => unreachable!("{other:?} is not a meetup command"),
+        };
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
+    /// A meetup by id; with `manage`, only for its organizer or an admin.
+    async fn meetup_for(&self, actor: &Actor, id: i64, manage: bool) -> Result<Meetup, Failure> {
+        let m = self.store.meetup(id).await?.ok_or_else(|| {
+            UserError::new(format!(
+                "There is no meetup #{id}. /meetup list shows the upcoming ones."
+            ))
+        })?;
+        if manage && m.organizer.user != actor.member.user && !actor.role.allows(Role::Admin) {
+            return Err(UserError::new(format!(
+                "Meetup #{id} is {}'s; only its organizer or an admin can change it. Nothing \
+                 was changed.",
+                neutralize(&m.organizer.display_name)
+            ))
+            .into());
+        }
+        Ok(m)
+    }
+
+    async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {
+        let zone = draft.zone.unwrap_or(self.settings.default_zone);
+        let when = draft.when.as_deref().unwrap_or_default();
+        let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::new)?;
+        let m = Meetup {
+            id: 0,
+            community: community_key(actor),
+            organizer: actor.member.clone(),
+            title: draft.title.unwrap_or_default(),
+            starts_at: starts.timestamp(),
+            ends_at: (starts + DEFAULT_LENGTH).timestamp(),
+            timezone: zone.name().to_owned(),
+            location: draft.location.unwrap_or_default(),
+            state: draft.state.flatten().map(|s| s.code().to_owned()),
+            capacity: draft.capacity.flatten(),
+            link: draft.link.flatten(),
+            description: draft.description.flatten(),
+            cancelled: false,
+            cancel_reason: None,
+            sequence: 0,
+        };
+        let mut notices = Vec::new();
+        if let Some(state) = &m.state {
+            for member in self.store.subscribers(state).await? {
+                if member.user == actor.member.user {
+                    continue;
+                }
+                notices.push(Notice {
+                    key: format!(
+                        "new:{{id}}:{}:{}",
+                        member.user.platform.code(),
+                        member.user.id
+                    ),
+                    text: format!(
+                        "New meetup in {state}: {} · {} · {}. /meetup show {{id}}",
+                        neutralize(&m.title),
+                        m.when(),
+                        neutralize(&m.location)
+                    ),
+                    to: member,
+                });
+            }
+        }
+        let id = self.store.create_meetup(&m, &notices, self.now()).await?;
+        // The notices' texts name the meetup by number once it has one.
+        let _ = id;
+        Ok(Reply::channel(format!(
+            "Meetup #{id} is created: {}, {}.",
+            neutralize(&m.title),
+            m.when()
+        ))
+        .footer(format!(
+            "The announcement follows. /meetup edit {id} · /meetup cancel {id}"
+        )))
+    }
+
+    async fn list_meetups(&self, state: Option<State>) -> Result<Reply, Failure> {
+        let mut items = Vec::new();
+        for m in self
+            .store
+            .upcoming_meetups(self.now(), state.map(|s| s.code()))
+            .await?
+        {
+            let counts = counts_of(&self.store.rsvps(m.id).await?, m.capacity);
+            items.push((m, counts));
+        }
+        Ok(meetup::list(&items, state.map(|s| s.code())))
+    }
+
+    async fn show_meetup(&self, actor: &Actor, id: i64) -> Result<Reply, Failure> {
+        let m = self.meetup_for(actor, id, false).await?;
+        let rsvps = self.store.rsvps(id).await?;
+        let counts = counts_of(&rsvps, m.capacity);
+        if m.organizer.user == actor.member.user {
+            let names: Vec<(Member, &'static str)> = rsvps
+                .into_iter()
+                .map(|(member, s)| (member, status_word(s)))
+                .collect();
+            let mut reply = meetup::details(&m, &counts, Some(&names));
+            reply.visibility = crate::domain::reply::Visibility::Private;
+            return Ok(reply);
+        }
+        Ok(meetup::details(&m, &counts, None))
+    }
+
+    async fn edit_meetup(
+        &self,
+        actor: &Actor,
+        id: i64,
+        draft: MeetupDraft,
+    ) -> Result<Reply, Failure> {
+        let before = self.meetup_for(actor, id, true).await?;
+        if before.cancelled {
+            return Err(UserError::new(format!(
+                "Meetup #{id} is cancelled; it cannot be changed."
+            ))
+            .into());
+        }
+        let mut after = before.clone();
+        let zone = draft.zone.unwrap_or_else(|| before.zone());
+        after.timezone = zone.name().to_owned();
+        let mut changes: Vec<String> = Vec::new();
+        if let Some(when) = &draft.when {
+            let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::new)?;
+            after.starts_at = starts.timestamp();
+            after.ends_at = (starts + DEFAULT_LENGTH).timestamp();
+        }
+        if after.starts_at != before.starts_at
+            || draft.zone.is_some() && after.timezone != before.timezone
+        {
+            changes.push(format!(
+                "moved from {} to {}",
+                describe(before.starts(), before.zone()),
+                describe(after.starts(), after.zone())
+            ));
+        }
+        if let Some(t) = draft.title {
+            changes.push(format!("now called {}", neutralize(&t)));
+            after.title = t;
+        }
+        if let Some(l) = draft.location {
+            changes.push(format!("now at {}", neutralize(&l)));
+            after.location = l;
+        }
+        if let Some(s) = draft.state {
+            after.state = s.map(|s| s.code().to_owned());
+        }
+        if let Some(l) = draft.link {
+            after.link = l;
+        }
+        if let Some(d) = draft.description {
+            after.description = d;
+        }
+        let capacity_changed = draft.capacity.is_some_and(|c| c != before.capacity);
+        if let Some(c) = draft.capacity {
+            after.capacity = c;
+            if capacity_changed {
+                changes.push(match c {
+                    Some(n) => format!("places: {n}"),
+                    None => "no limit on places".to_owned(),
+                });
+            }
+        }
+        if after == before {
+            return Ok(Reply::channel(format!(
+                "Nothing to change: meetup #{id} already has those values."
+            )));
+        }
+        let now = self.now();
+        let mut promoted = Vec::new();
+        if capacity_changed {
+            let capacity = after.capacity;
+            if let Some(outcome) = self
+                .store
+                .with_roster(id, now, |_, roster, _| roster.set_capacity(capacity))
+                .await?
+            {
+                promoted = outcome.result;
+            }
+        }
+        let summary = if changes.is_empty() {
+            "details updated".to_owned()
+        } else {
+            changes.join("; ")
+        };
+        let mut notices = Vec::new();
+        for (member, _) in self.store.rsvps(id).await? {
+            notices.push(Notice {
+                key: format!(
+                    "edit:{id}:{}:{}:{}",
+                    before.sequence + 1,
+                    member.user.platform.code(),
+                    member.user.id
+                ),
+                text: format!(
+                    "Meetup #{id} \"{}\" changed: {summary}.",
+                    neutralize(&after.title)
+                ),
+                to: member,
+            });
+        }
+        let roster = self.store.rsvps(id).await?;
+        for change in promoted {
+            let Change::Promoted(user) = change else {
+                continue;
+            };
+            if let Some((member, _)) = roster.iter().find(|(m, _)| m.user == user) {
+                notices.push(Notice {
+                    key: format!("promoted:{id}:{}:{}", user.platform.code(), user.id),
+                    text: format!(
+                        "A place opened up: you're going to meetup #{id} \"{}\", {}.",
+                        neutralize(&after.title),
+                        after.when()
+                    ),
+                    to: member.clone(),
+                });
+            }
+        }
+        self.store.save_meetup(&after, &notices, now).await?;
+        Ok(Reply::channel(format!("Meetup #{id} updated: {summary}."))
+            .footer("Everyone who answered is told; the announcement is updated."))
+    }
+
+    async fn cancel_meetup(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: Option<String>,
+    ) -> Result<Reply, Failure> {
+        let mut m = self.meetup_for(actor, id, true).await?;
+        if m.cancelled {
+            return Err(UserError::new(format!("Meetup #{id} is cancelled already.")).into());
+        }
+        m.cancelled = true;
+        m.cancel_reason = reason.clone();
+        let why = reason
+            .as_deref()
+            .map(|r| format!(" Reason: {}", neutralize(r)))
+            .unwrap_or_default();
+        let notices: Vec<Notice> = self
+            .store
+            .rsvps(id)
+            .await?
+            .into_iter()
+            .map(|(member, _)| Notice {
+                key: format!(
+                    "cancel:{id}:{}:{}",
+                    member.user.platform.code(),
+                    member.user.id
+                ),
+                text: format!(
+                    "Meetup #{id} \"{}\" on {} is cancelled.{why}",
+                    neutralize(&m.title),
+                    m.when()
+                ),
+                to: member,
+            })
+            .collect();
+        self.store.save_meetup(&m, &notices, self.now()).await?;
+        Ok(Reply::channel(format!(
+            "Meetup #{id} is cancelled; everyone who answered is told."
+        )))
+    }
+
+    async fn meetup_ics(&self, id: i64) -> Result<Reply, Failure> {
+        let m = self.store.meetup(id).await?.ok_or_else(|| {
+            UserError::new(format!(
+                "There is no meetup #{id}. /meetup list shows the upcoming ones."
+            ))
+        })?;
+        let uid = format!("meetup-{id}@labcircle");
+        let event = IcsEvent {
+            uid: &uid,
+            sequence: u32::try_from(m.sequence).unwrap_or(0),
+            title: &m.title,
+            description: m.description.as_deref(),
+            location: Some(&m.location),
+            url: m.link.as_deref(),
+            start: m.starts(),
+            end: m.ends(),
+            zone: m.zone(),
+            cancelled: m.cancelled,
+            rrule: None,
+            exdates: &[],
+        };
+        Ok(
+            Reply::channel(format!("Calendar file for meetup #{id}")).block(Block::File {
+                name: format!("meetup-{id}.ics"),
+                content: calendar_stamped(&event, self.clock.now()),
+            }),
+        )
+    }
+
+    /// A reaction on an announcement: an RSVP (or taking one back).
+    pub(super) async fn meetup_reaction(
+        &self,
+        actor: &Actor,
+        meetup_id: i64,
+        emoji: &str,
+        added: bool,
+    ) -> Handled {
+        let Some(rsvp) = meetup::rsvp_of(emoji) else {
+            return Ok(Vec::new());
+        };
+        let now = self.now();
+        let me = actor.member.user.clone();
+        let name = actor.member.display_name.clone();
+        let outcome = self
+            .store
+            .with_roster(meetup_id, now, |m, roster, names| {
+                if m.cancelled || m.starts_at <= now {
+                    return Err(m.cancelled);
+                }
+                names.insert(me.clone(), name);
+                Ok(if added {
+                    roster.set(me.clone(), rsvp)
+                } else {
+                    roster.remove(&me, rsvp)
+                })
+            })
+            .await?;
+        let Some(outcome) = outcome else {
+            return Ok(Vec::new());
+        };
+        let m = &outcome.meetup;
+        let changes = match outcome.result {
+            Ok(changes) => changes,
+            Err(cancelled) => {
+                if !added {
+                    return Ok(Vec::new());
+                }
+                let what = if cancelled {
+                    "is cancelled"
+                } else {
+                    "has already started"
+                };
+                return Err(UserError::new(format!(
+                    "Meetup #{} \"{}\" {what}; your reaction was not counted.",
+                    m.id,
+                    neutralize(&m.title)
+                ))
+                .into());
+            }
+        };
+        let mut out = Vec::new();
+        for change in changes {
+            match change {
+                Change::Waitlisted(user) if user == actor.member.user => {
+                    out.push(Outgoing::Reply(Reply::private(format!(
+                        "Meetup #{} \"{}\" is full, so you're on the waitlist. You'll hear \
+                         privately if a place opens up.",
+                        m.id,
+                        neutralize(&m.title)
+                    ))));
+                }
+                Change::Promoted(user) => {
+                    let member = outcome
+                        .changed
+                        .iter()
+                        .find(|(mm, _)| mm.user == user)
+                        .map(|(mm, _)| mm.clone())
+                        .unwrap_or(Member {
+                            display_name: user.id.clone(),
+                            user,
+                        });
+                    out.push(Outgoing::Direct {
+                        to: member,
+                        reply: Reply::private(format!(
+                            "A place opened up: you're going to meetup #{} \"{}\", {}.",
+                            m.id,
+                            neutralize(&m.title),
+                            m.when()
+                        )),
+                    });
+                }
+                Change::Waitlisted(_) => {}
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,666 @@
+//! Meetups, their announcements, RSVPs, reminders and subscriptions.
+
+use std::collections::HashMap;
+
+use sqlx::{Row, SqliteConnection};
+
+use super::checkins::platform;
+use super::{Result, Store, StoreError};
+use crate::domain::identity::{Member, UserId};
+use crate::domain::roster::{Roster, Status};
+
+/// A meetup, as stored (the domain's type).
+pub use crate::domain::meetup::Meetup as MeetupRow;
+
+/// A private message to queue for a member.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub to: Member,
+    pub text: String,
+    /// Makes the notice idempotent (e.g. `edit:12:3:alice`).
+    pub key: String,
+}
+
+/// What one RSVP did, for the bot to tell people.
+#[derive(Debug, Clone)]
+pub struct RosterOutcome<R> {
+    pub meetup: MeetupRow,
+    pub result: R,
+    /// Members whose status changed, with the new status (`None`: no RSVP any more).
+    pub changed: Vec<(Member, Option<Status>)>,
+}
+
+fn status_code(s: Status) -> &'static str {
+    match s {
+        Status::Going => "going",
+        Status::Waitlisted => "waitlist",
+        Status::Maybe => "maybe",
+        Status::CantGo => "cant",
+    }
+}
+
+fn meetup_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MeetupRow> {
+    let capacity: Option<i64> = r.try_get("capacity")?;
+    Ok(MeetupRow {
+        id: r.try_get("id")?,
+        community: r.try_get("community")?,
+        organizer: Member {
+            user: UserId::new(
+                platform(&r.try_get::<String, _>("organizer_platform")?)?,
+                r.try_get::<String, _>("organizer_id")?,
+            ),
+            display_name: r.try_get("organizer_name")?,
+        },
+        title: r.try_get("title")?,
+        starts_at: r.try_get("starts_at")?,
+        ends_at: r.try_get("ends_at")?,
+        timezone: r.try_get("timezone")?,
+        location: r.try_get("location")?,
+        state: r.try_get("state")?,
+        capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+        link: r.try_get("link")?,
+        description: r.try_get("description")?,
+        cancelled: r.try_get::<String, _>("status")? == "cancelled",
+        cancel_reason: r.try_get("cancel_reason")?,
+        sequence: r.try_get("sequence")?,
+    })
+}
+
+async fn meetup_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<MeetupRow>> {
+    let row = sqlx::query("SELECT * FROM meetups WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(meetup_from_row).transpose()
+}
+
+async fn queue_notices(conn: &mut SqliteConnection, notices: &[Notice], now: i64) -> Result<()> {
+    for n in notices {
+        sqlx::query(
+            "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, body, \
+             due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'meetup_notice', ?, ?, ?, ?) \
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(&n.key)
+        .bind(n.to.user.platform.code())
+        .bind(&n.to.user.id)
+        .bind(&n.to.display_name)
+        .bind(&n.text)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues an announcement post (or an edit of one) in a community.
+async fn queue_post(
+    conn: &mut SqliteConnection,
+    meetup_id: i64,
+    community: &str,
+    edit_of: Option<&str>,
+    key: &str,
+    now: i64,
+) -> Result<()> {
+    let platform_code = community.split(':').next().unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, meetup_id, \
+         community, edit_of, due_at, next_attempt_at, created_at) \
+         VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(platform_code)
+    .bind(if edit_of.is_some() {
+        "meetup_edit"
+    } else {
+        "meetup_announcement"
+    })
+    .bind(meetup_id)
+    .bind(community)
+    .bind(edit_of)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Creates a meetup, queues its announcement in `community` and notices to subscribers.
+    pub async fn create_meetup(&self, m: &MeetupRow, notices: &[Notice], now: i64) -> Result<i64> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO meetups (community, organizer_platform, organizer_id, organizer_name, \
+             title, starts_at, ends_at, timezone, location, state, capacity, link, description, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             RETURNING id",
+        )
+        .bind(&m.community)
+        .bind(m.organizer.user.platform.code())
+        .bind(&m.organizer.user.id)
+        .bind(&m.organizer.display_name)
+        .bind(&m.title)
+        .bind(m.starts_at)
+        .bind(m.ends_at)
+        .bind(&m.timezone)
+        .bind(&m.location)
+        .bind(&m.state)
+        .bind(m.capacity.map(i64::from))
+        .bind(&m.link)
+        .bind(&m.description)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        queue_post(
+            &mut tx,
+            id,
+            &m.community,
+            None,
+            &format!("announce:{id}:{}", m.community),
+            now,
+        )
+        .await?;
+        let notices: Vec<Notice> = notices
+            .iter()
+            .map(|n| Notice {
+                key: n.key.replace("{id}", &id.to_string()),
+                ..n.clone()
+            })
+            .collect();
+        queue_notices(&mut tx, &notices, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One meetup.
+    pub async fn meetup(&self, id: i64) -> Result<Option<MeetupRow>> {
+        let mut conn = self.pool.acquire().await?;
+        meetup_in(&mut conn, id).await
+    }
+
+    /// Meetups that have not started, soonest first, optionally in one state.
+    pub async fn upcoming_meetups(&self, now: i64, state: Option<&str>) -> Result<Vec<MeetupRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM meetups WHERE status = 'scheduled' AND starts_at > ? \
+             AND (? IS NULL OR state = ?) ORDER BY starts_at LIMIT 25",
+        )
+        .bind(now)
+        .bind(state)
+        .bind(state)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(meetup_from_row).collect()
+    }
+
+    /// Saves an edited (or cancelled) meetup, raises its sequence, queues notices and an edit
+    /// of every announcement.
+    pub async fn save_meetup(&self, m: &MeetupRow, notices: &[Notice], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE meetups SET title = ?, starts_at = ?, ends_at = ?, timezone = ?, \
+             location = ?, state = ?, capacity = ?, link = ?, description = ?, status = ?, \
+             cancel_reason = ?, sequence = sequence + 1, counts_changed_at = ?, \
+             reminded_24h = CASE WHEN starts_at = ? THEN reminded_24h ELSE 0 END, \
+             reminded_1h = CASE WHEN starts_at = ? THEN reminded_1h ELSE 0 END, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(&m.title)
+        .bind(m.starts_at)
+        .bind(m.ends_at)
+        .bind(&m.timezone)
+        .bind(&m.location)
+        .bind(&m.state)
+        .bind(m.capacity.map(i64::from))
+        .bind(&m.link)
+        .bind(&m.description)
+        .bind(if m.cancelled {
+            "cancelled"
+        } else {
+            "scheduled"
+        })
+        .bind(&m.cancel_reason)
+        .bind(now)
+        .bind(m.starts_at)
+        .bind(m.starts_at)
+        .bind(now)
+        .bind(m.id)
+        .execute(&mut *tx)
+        .await?;
+        if m.cancelled {
+            // Nothing more goes out for a cancelled meetup but the notices below.
+            sqlx::query(
+                "UPDATE outbox SET status = 'skipped', last_error = 'meetup cancelled' \
+                 WHERE meetup_id = ? AND status = 'pending' AND kind = 'meetup_reminder'",
+            )
+            .bind(m.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        queue_notices(&mut tx, notices, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everyone with an RSVP, in list order.
+    pub async fn rsvps(&self, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
+        let mut conn = self.pool.acquire().await?;
+        rsvps_in(&mut conn, meetup_id).await
+    }
+
+    /// Loads the roster, lets `apply` change it, and stores what changed, in one write
+    /// transaction (so concurrent RSVPs on one meetup are applied one after the other).
+    /// `None`: no such meetup.
+    pub async fn with_roster<R>(
+        &self,
+        meetup_id: i64,
+        now: i64,
+        apply: impl FnOnce(&MeetupRow, &mut Roster<UserId>, &mut HashMap<UserId, String>) -> R,
+    ) -> Result<Option<RosterOutcome<R>>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(meetup) = meetup_in(&mut tx, meetup_id).await? else {
+            return Ok(None);
+        };
+        let current = rsvps_in(&mut tx, meetup_id).await?;
+        let mut names: HashMap<UserId, String> = HashMap::new();
+        let mut lists: [Vec<UserId>; 4] = Default::default();
+        let mut before: HashMap<UserId, Status> = HashMap::new();
+        for (member, status) in current {
+            let i = match status {
+                Status::Going => 0,
+                Status::Maybe => 1,
+                Status::CantGo => 2,
+                Status::Waitlisted => 3,
+            };
+            lists[i].push(member.user.clone());
+            before.insert(member.user.clone(), status);
+            names.insert(member.user, member.display_name);
+        }
+        let [going, maybe, cant, waitlist] = lists;
+        let mut roster = Roster::from_parts(meetup.capacity, going, maybe, cant, waitlist);
+        let result = apply(&meetup, &mut roster, &mut names);
+        let mut changed = Vec::new();
+        let mut position: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = ?")
+                .bind(meetup_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let mut after: Vec<(UserId, Status)> = Vec::new();
+        for (list, status) in [
+            (roster.going(), Status::Going),
+            (roster.waitlist(), Status::Waitlisted),
+            (roster.maybe(), Status::Maybe),
+            (roster.cant(), Status::CantGo),
+        ] {
+            after.extend(list.iter().map(|m| (m.clone(), status)));
+        }
+        for (user, status) in &after {
+            if before.get(user) == Some(status) {
+                continue;
+            }
+            position += 1;
+            let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
+            sqlx::query(
+                "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+                 updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meetup_id, platform, user_id) \
+                 DO UPDATE SET status = excluded.status, position = excluded.position, \
+                 display_name = excluded.display_name, updated_at = excluded.updated_at",
+            )
+            .bind(meetup_id)
+            .bind(user.platform.code())
+            .bind(&user.id)
+            .bind(&name)
+            .bind(status_code(*status))
+            .bind(position)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            changed.push((
+                Member {
+                    user: user.clone(),
+                    display_name: name,
+                },
+                Some(*status),
+            ));
+        }
+        for user in before.keys() {
+            if !after.iter().any(|(u, _)| u == user) {
+                sqlx::query(
+                    "DELETE FROM rsvps WHERE meetup_id = ? AND platform = ? AND user_id = ?",
+                )
+                .bind(meetup_id)
+                .bind(user.platform.code())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?;
+                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
+                changed.push((
+                    Member {
+                        user: user.clone(),
+                        display_name: name,
+                    },
+                    None,
+                ));
+            }
+        }
+        if !changed.is_empty() {
+            sqlx::query(
+                "UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, ?) WHERE id = ?",
+            )
+            .bind(now)
+            .bind(meetup_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(RosterOutcome {
+            meetup,
+            result,
+            changed,
+        }))
+    }
+
+    /// The meetup an announcement message belongs to.
+    pub async fn meetup_for_post(
+        &self,
+        platform_code: &str,
+        message_id: &str,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT meetup_id FROM meetup_posts WHERE platform = ? AND message_id = ?",
+        )
+        .bind(platform_code)
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Where a meetup is announced: (community, message id).
+    pub async fn meetup_posts(&self, meetup_id: i64) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT community, message_id FROM meetup_posts WHERE meetup_id = ? ORDER BY rowid",
+        )
+        .bind(meetup_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("community")?, r.try_get("message_id")?)))
+            .collect()
+    }
+
+    /// Records an announcement the platform acknowledged.
+    pub async fn record_meetup_post(
+        &self,
+        meetup_id: i64,
+        community: &str,
+        message_id: &str,
+    ) -> Result<()> {
+        let platform_code = community.split(':').next().unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(meetup_id)
+        .bind(platform_code)
+        .bind(community)
+        .bind(message_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Queues an announcement of an existing meetup in another community (`/meetup share`).
+    pub async fn share_meetup(&self, meetup_id: i64, community: &str, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let already: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM meetup_posts WHERE meetup_id = ? AND community = ?",
+        )
+        .bind(meetup_id)
+        .bind(community)
+        .fetch_one(&mut *tx)
+        .await?;
+        if already > 0 {
+            return Ok(false);
+        }
+        queue_post(
+            &mut tx,
+            meetup_id,
+            community,
+            None,
+            &format!("announce:{meetup_id}:{community}"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// For every meetup whose RSVPs changed at or before `before`: one edit of each of its
+    /// announcements (a burst of reactions becomes one edit). Returns how many were queued.
+    pub async fn queue_count_edits(&self, before: i64, now: i64) -> Result<usize> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let rows = sqlx::query(
+            "SELECT m.id, p.community, p.message_id, m.counts_changed_at FROM meetups AS m \
+             JOIN meetup_posts AS p ON p.meetup_id = m.id \
+             WHERE m.counts_changed_at IS NOT NULL AND m.counts_changed_at <= ?",
+        )
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let community: String = r.try_get("community")?;
+            let message: String = r.try_get("message_id")?;
+            let at: i64 = r.try_get("counts_changed_at")?;
+            queue_post(
+                &mut tx,
+                id,
+                &community,
+                Some(&message),
+                &format!("edit:{id}:{message}:{at}"),
+                now,
+            )
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE meetups SET counts_changed_at = NULL \
+             WHERE counts_changed_at IS NOT NULL AND counts_changed_at <= ? \
+             AND id IN (SELECT meetup_id FROM meetup_posts)",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    /// Queues the 24-hour and 1-hour reminders that are due, to members going (and maybe,
+    /// unless they opted out), once per meetup and reminder. A 24-hour reminder that comes due
+    /// less than an hour before the start is skipped. Returns how many were queued.
+    pub async fn queue_meetup_reminders(&self, now: i64) -> Result<usize> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut queued = 0;
+        for (flag, lead, label) in [
+            ("reminded_24h", 86_400, "24h"),
+            ("reminded_1h", 3_600, "1h"),
+        ] {
+            // Column names come from the constant list above.
+            let sql = format!(
+                "SELECT id, starts_at FROM meetups WHERE status = 'scheduled' AND {flag} = 0 \
+                 AND starts_at > ? AND starts_at - {lead} <= ?"
+            );
+            let due = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(now)
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
+            for r in &due {
+                let id: i64 = r.try_get("id")?;
+                let starts: i64 = r.try_get("starts_at")?;
+                let skip = label == "24h" && starts - now < 3_600;
+                if !skip {
+                    queued += sqlx::query(
+                        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, \
+                         kind, meetup_id, body, due_at, next_attempt_at, created_at) \
+                         SELECT 'reminder:' || ? || ':' || ? || ':' || r.platform || ':' || r.user_id, \
+                         r.platform, r.user_id, r.display_name, 'meetup_reminder', ?, ?, ?, ?, ? \
+                         FROM rsvps AS r WHERE r.meetup_id = ? AND (r.status = 'going' OR \
+                         (r.status = 'maybe' AND NOT EXISTS (SELECT 1 FROM meetup_reminder_optouts AS o \
+                         WHERE o.platform = r.platform AND o.user_id = r.user_id))) \
+                         ON CONFLICT (idempotency_key) DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(label)
+                    .bind(id)
+                    .bind(label)
+                    .bind(now)
+                    .bind(now)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as usize;
+                }
+                let sql = format!("UPDATE meetups SET {flag} = 1 WHERE id = ?");
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// The earliest time meetup work falls due: a reminder, or an edit of counts after
+    /// `coalesce` seconds.
+    pub async fn next_meetup_work(&self, now: i64, coalesce: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(t) FROM (\
+             SELECT min(starts_at - 86400) AS t FROM meetups WHERE status = 'scheduled' \
+                AND reminded_24h = 0 AND starts_at > ? \
+             UNION ALL SELECT min(starts_at - 3600) FROM meetups WHERE status = 'scheduled' \
+                AND reminded_1h = 0 AND starts_at > ? \
+             UNION ALL SELECT min(counts_changed_at) + ? FROM meetups \
+                WHERE counts_changed_at IS NOT NULL \
+                AND id IN (SELECT meetup_id FROM meetup_posts))",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(coalesce)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The member's RSVP on a meetup.
+    pub async fn rsvp_of(&self, meetup_id: i64, user: &UserId) -> Result<Option<Status>> {
+        Ok(self
+            .rsvps(meetup_id)
+            .await?
+            .into_iter()
+            .find(|(m, _)| &m.user == user)
+            .map(|(_, s)| s))
+    }
+
+    /// Turns reminders for "maybe" meetups off (`true`) or on.
+    pub async fn set_reminder_optout(&self, user: &UserId, off: bool) -> Result<()> {
+        let sql = if off {
+            "INSERT INTO meetup_reminder_optouts (platform, user_id) VALUES (?, ?) \
+             ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM meetup_reminder_optouts WHERE platform = ? AND user_id = ?"
+        };
+        sqlx::query(sql)
+            .bind(user.platform.code())
+            .bind(&user.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Subscribes a member to new meetups in a state. `Ok(false)`: already subscribed.
+    pub async fn subscribe(&self, member: &Member, state: &str) -> Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO meetup_subscriptions (platform, user_id, display_name, state) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(member.user.platform.code())
+        .bind(&member.user.id)
+        .bind(&member.display_name)
+        .bind(state)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// Unsubscribes from one state, or all (`None`). Returns how many subscriptions ended.
+    pub async fn unsubscribe(&self, user: &UserId, state: Option<&str>) -> Result<u64> {
+        Ok(sqlx::query(
+            "DELETE FROM meetup_subscriptions WHERE platform = ? AND user_id = ? \
+             AND (? IS NULL OR state = ?)",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(state)
+        .bind(state)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Members subscribed to a state.
+    pub async fn subscribers(&self, state: &str) -> Result<Vec<Member>> {
+        let rows = sqlx::query(
+            "SELECT platform, user_id, display_name FROM meetup_subscriptions WHERE state = ?",
+        )
+        .bind(state)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Member {
+                    user: UserId::new(
+                        platform(&r.try_get::<String, _>("platform")?)?,
+                        r.try_get::<String, _>("user_id")?,
+                    ),
+                    display_name: r.try_get("display_name")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
+    let rows = sqlx::query(
+        "SELECT platform, user_id, display_name, status FROM rsvps WHERE meetup_id = ? \
+         ORDER BY position",
+    )
+    .bind(meetup_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status = match r.try_get::<String, _>("status")?.as_str() {
+                "going" => Status::Going,
+                "waitlist" => Status::Waitlisted,
+                "maybe" => Status::Maybe,
+                "cant" => Status::CantGo,
+                other => return Err(StoreError::Corrupt(format!("unknown RSVP status {other}"))),
+            };
+            Ok((
+                Member {
+                    user: UserId::new(
+                        platform(&r.try_get::<String, _>("platform")?)?,
+                        r.try_get::<String, _>("user_id")?,
+                    ),
+                    display_name: r.try_get("display_name")?,
+                },
+                status,
+            ))
+        })
+        .collect()
+}
