@@ -399,6 +399,7 @@ impl Bot {
         let Some(rsvp) = meetup::rsvp_of(emoji) else {
             return Ok(Vec::new());
         };
+        let _turn = self.rsvp_turn.lock().await;
         let now = self.now();
         let me = actor.member.user.clone();
         let name = actor.member.display_name.clone();

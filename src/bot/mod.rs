@@ -137,6 +137,9 @@ pub struct Bot {
     settings: Arc<Settings>,
     clock: Clock,
     index: Arc<RwLock<Option<BuiltIndex>>>,
+    /// RSVPs in this process take turns here rather than racing for SQLite's write lock
+    /// (which retries by sleeping and, under a burst, gives up).
+    rsvp_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Bot {
@@ -152,6 +155,7 @@ impl Bot {
             settings: Arc::new(settings),
             clock,
             index: Arc::new(RwLock::new(None)),
+            rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

@@ -59,7 +59,9 @@ impl Store {
             // Deleted rows (/forgetme, retention) are overwritten, not left in free pages.
             .pragma("secure_delete", "on")
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            // Another process (an import, a second adapter) may hold the write lock for a
+            // scheduler batch; wait for it rather than fail.
+            .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
