@@ -264,7 +264,7 @@ impl Store {
         let Some(meetup) = meetup_in(&mut tx, meetup_id).await? else {
             return Ok(None);
         };
-        let current = rsvps_in(&mut tx, meetup_id).await?;
+        let (current, mut position) = rsvps_with_positions(&mut tx, meetup_id).await?;
         let mut names: HashMap<UserId, String> = HashMap::new();
         let mut lists: [Vec<UserId>; 4] = Default::default();
         let mut before: HashMap<UserId, Status> = HashMap::new();
@@ -283,11 +283,6 @@ impl Store {
         let mut roster = Roster::from_parts(meetup.capacity, going, maybe, cant, waitlist);
         let result = apply(&meetup, &mut roster, &mut names);
         let mut changed = Vec::new();
-        let mut position: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = ?")
-                .bind(meetup_id)
-                .fetch_one(&mut *tx)
-                .await?;
         let mut after: Vec<(UserId, Status)> = Vec::new();
         for (list, status) in [
             (roster.going(), Status::Going),
@@ -635,32 +630,37 @@ impl Store {
 }
 
 async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
-    let rows = sqlx::query(
-        "SELECT platform, user_id, display_name, status FROM rsvps WHERE meetup_id = ? \
-         ORDER BY position",
+    Ok(rsvps_with_positions(conn, meetup_id).await?.0)
+}
+
+/// The roster in list order, and the highest position used. One JSON row crosses from SQLite
+/// (sqlx hands rows over one at a time, which dominated an RSVP's cost).
+async fn rsvps_with_positions(
+    conn: &mut SqliteConnection,
+    meetup_id: i64,
+) -> Result<(Vec<(Member, Status)>, i64)> {
+    let json: String = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(platform, user_id, display_name, status, position)) \
+         FROM (SELECT * FROM rsvps WHERE meetup_id = ? ORDER BY position)",
     )
     .bind(meetup_id)
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let status = match r.try_get::<String, _>("status")?.as_str() {
-                "going" => Status::Going,
-                "waitlist" => Status::Waitlisted,
-                "maybe" => Status::Maybe,
-                "cant" => Status::CantGo,
-                other => return Err(StoreError::Corrupt(format!("unknown RSVP status {other}"))),
-            };
-            Ok((
-                Member {
-                    user: UserId::new(
-                        platform(&r.try_get::<String, _>("platform")?)?,
-                        r.try_get::<String, _>("user_id")?,
-                    ),
-                    display_name: r.try_get("display_name")?,
-                },
-                status,
-            ))
-        })
-        .collect()
+    let rows: Vec<(String, String, String, String, i64)> =
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut max_position = 0;
+    let mut out = Vec::with_capacity(rows.len());
+    for (platform_code, user_id, display_name, status, position) in rows {
+        max_position = max_position.max(position);
+        let status = match status.as_str() {
+            "going" => Status::Going,
+            "waitlist" => Status::Waitlisted,
+            "maybe" => Status::Maybe,
+            "cant" => Status::CantGo,
+            other => return Err(StoreError::Corrupt(format!("unknown RSVP status {other}"))),
+        };
+        let user = UserId::new(platform(&platform_code)?, user_id);
+        out.push((Member { user, display_name }, status));
+    }
+    Ok((out, max_position))
 }
