@@ -20,6 +20,7 @@
 //! With a simulated clock (`--clock`), time moves only with `:advance`, which runs everything
 //! that falls due on the way, in order.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
@@ -127,6 +128,10 @@ pub struct Console<W: Write> {
     scheduler: Scheduler,
     printer: Printer<W>,
     user: ConsoleUser,
+    /// Reactions on each message, as a platform would keep them (by message id).
+    reactions: HashMap<String, Vec<(Member, String)>>,
+    /// Simulated downtime (`:offline`): reactions are kept but the bot does not see them.
+    offline: bool,
 }
 
 impl<W: Write> Console<W> {
@@ -134,6 +139,8 @@ impl<W: Write> Console<W> {
         Self {
             bot,
             scheduler,
+            reactions: HashMap::new(),
+            offline: false,
             printer: Printer {
                 out,
                 next_post: 1,
@@ -184,6 +191,11 @@ impl<W: Write> Console<W> {
                 }
                 continue;
             }
+            if self.offline {
+                self.printer
+                    .note("The bot is offline; :online brings it back.")?;
+                continue;
+            }
             let incoming = Incoming::Command {
                 actor: self.actor(),
                 text: line,
@@ -210,8 +222,12 @@ impl<W: Write> Console<W> {
         )
     }
 
-    /// Runs the scheduler and sends what is due, at the clock's current time.
+    /// Runs the scheduler and sends what is due, at the clock's current time (not while the
+    /// bot is simulated offline).
     async fn pump(&mut self) -> anyhow::Result<()> {
+        if self.offline {
+            return Ok(());
+        }
         let now = self.bot.clock().now();
         self.scheduler.tick(now).await?;
         loop {
@@ -232,6 +248,11 @@ impl<W: Write> Console<W> {
     async fn advance_to(&mut self, target: DateTime<Utc>) -> anyhow::Result<()> {
         let clock = self.bot.clock().clone();
         // Bounded: each pass moves the clock forward or ends.
+        if self.offline {
+            // Down: time passes, nothing runs.
+            clock.set(target);
+            return Ok(());
+        }
         for _ in 0..1_000_000 {
             let now = clock.now();
             match self.scheduler.next_wakeup(self.bot.clock().now()).await? {
@@ -297,6 +318,20 @@ impl<W: Write> Console<W> {
                         let did = if added { "reacted" } else { "took back" };
                         self.printer
                             .note(&format!("{} {did} {emoji} on #{n}", self.user.name))?;
+                        let message = self.printer.message_id(n);
+                        let me = self.actor().member;
+                        let on_message = self.reactions.entry(message).or_default();
+                        let this = (me, (*emoji).to_owned());
+                        on_message.retain(|r| r != &this);
+                        if added {
+                            on_message.push(this);
+                        }
+                        if self.offline {
+                            self.printer.note(
+                                "the bot is offline; it will see this reaction when it comes back",
+                            )?;
+                            return Ok(true);
+                        }
                         let incoming = Incoming::Reaction {
                             actor: self.actor(),
                             post: self.printer.message_id(n),
@@ -335,6 +370,31 @@ impl<W: Write> Console<W> {
                     }
                 }
             }
+            ["offline"] => {
+                self.offline = true;
+                self.printer.note(
+                    "the bot is offline: reactions are kept as a platform keeps them, and \
+                     nothing else happens until :online",
+                )?;
+            }
+            ["online"] if self.offline => {
+                self.offline = false;
+                self.printer.note("the bot is back online")?;
+                // As an adapter does on reconnecting: list the reactions on every active
+                // announcement and let the bot reconcile its RSVPs with them.
+                for (_, message) in self.bot.active_announcements(Platform::Console).await? {
+                    let reactions = self.reactions.get(&message).cloned().unwrap_or_default();
+                    let incoming = Incoming::ReactionsPresent {
+                        post: message,
+                        platform: Platform::Console,
+                        reactions,
+                    };
+                    let outgoing = self.bot.handle(incoming).await;
+                    self.print_all(outgoing)?;
+                }
+                self.pump().await?;
+            }
+            ["online"] => self.printer.note("the bot is online already")?,
             ["time"] => {
                 let now = self.bot.clock().now();
                 self.printer

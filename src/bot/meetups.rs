@@ -388,6 +388,74 @@ impl Bot {
         )
     }
 
+    /// Makes the roster match the reactions present on an announcement (after downtime).
+    pub(super) async fn reconcile_meetup(
+        &self,
+        meetup_id: i64,
+        reactions: Vec<(Member, String)>,
+    ) -> Handled {
+        let present: Vec<(Member, crate::domain::roster::Rsvp)> = reactions
+            .into_iter()
+            .filter_map(|(m, e)| meetup::rsvp_of(&e).map(|r| (m, r)))
+            .collect();
+        let _turn = self.rsvp_turn.lock().await;
+        let now = self.now();
+        let outcome = self
+            .store
+            .with_roster(meetup_id, now, |m, roster, names| {
+                if m.cancelled || m.starts_at <= now {
+                    return Vec::new();
+                }
+                for (member, _) in &present {
+                    names.insert(member.user.clone(), member.display_name.clone());
+                }
+                let ids: Vec<_> = present.iter().map(|(m, r)| (m.user.clone(), *r)).collect();
+                roster.reconcile(&ids)
+            })
+            .await?;
+        let Some(outcome) = outcome else {
+            return Ok(Vec::new());
+        };
+        let m = &outcome.meetup;
+        let mut out = Vec::new();
+        for change in outcome.result {
+            let (user, text) = match change {
+                Change::Waitlisted(user) => (
+                    user,
+                    format!(
+                        "Meetup #{} \"{}\" is full, so you're on the waitlist. You'll hear \
+                         privately if a place opens up.",
+                        m.id,
+                        neutralize(&m.title)
+                    ),
+                ),
+                Change::Promoted(user) => (
+                    user,
+                    format!(
+                        "A place opened up: you're going to meetup #{} \"{}\", {}.",
+                        m.id,
+                        neutralize(&m.title),
+                        m.when()
+                    ),
+                ),
+            };
+            let to = outcome
+                .changed
+                .iter()
+                .find(|(mm, _)| mm.user == user)
+                .map(|(mm, _)| mm.clone())
+                .unwrap_or(Member {
+                    display_name: user.id.clone(),
+                    user,
+                });
+            out.push(Outgoing::Direct {
+                to,
+                reply: Reply::private(text),
+            });
+        }
+        Ok(out)
+    }
+
     /// A reaction on an announcement: an RSVP (or taking one back).
     pub(super) async fn meetup_reaction(
         &self,

@@ -110,6 +110,13 @@ struct BuiltIndex {
 pub enum Incoming {
     /// A command line (`/findgroup …`, `!findgroup …`, a console line).
     Command { actor: Actor, text: String },
+    /// The reactions present on one of the bot's announcements, as the platform lists them
+    /// when the adapter (re)connects: RSVPs made while the bot was away are not lost.
+    ReactionsPresent {
+        post: String,
+        platform: crate::domain::identity::Platform,
+        reactions: Vec<(crate::domain::identity::Member, String)>,
+    },
     /// A reaction added to or removed from one of the bot's posts.
     Reaction {
         actor: Actor,
@@ -157,6 +164,18 @@ impl Bot {
             index: Arc::new(RwLock::new(None)),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// Announcements of meetups that have not started, on `platform`: (community, message id).
+    /// Adapters list their reactions on (re)connect and report them as
+    /// [`Incoming::ReactionsPresent`].
+    pub async fn active_announcements(
+        &self,
+        platform: crate::domain::identity::Platform,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.store
+            .active_announcements(platform.code(), self.clock.now().timestamp())
+            .await
     }
 
     /// The bot's settings.
@@ -229,10 +248,19 @@ impl Bot {
                 // problems stay private.
                 Err(_) => command::names_private_command(text),
             },
-            Incoming::Reaction { .. } => true,
+            Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
+            Incoming::ReactionsPresent {
+                post,
+                platform,
+                reactions,
+            } => match self.store.meetup_for_post(platform.code(), &post).await {
+                Ok(Some(meetup)) => self.reconcile_meetup(meetup, reactions).await,
+                Ok(None) => Ok(Vec::new()),
+                Err(e) => Err(e.into()),
+            },
             // A reaction on a meetup announcement is an RSVP; on a check-in prompt, an answer.
             Incoming::Reaction {
                 actor,

@@ -48,6 +48,14 @@ pub const CONSOLE_CONTROLS: &[(&str, &str)] = &[
         "move a simulated clock (console --clock) forward, e.g. 2h or 7d, running what falls due",
     ),
     (":time", "show the console's current time"),
+    (
+        ":offline",
+        "simulate the bot being down: reactions are kept, nothing else happens",
+    ),
+    (
+        ":online",
+        "bring it back: it reconciles RSVPs with the reactions and catches up",
+    ),
     (":quit", "leave the console (end of input works too)"),
 ];
 

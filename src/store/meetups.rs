@@ -373,6 +373,26 @@ impl Store {
         .await?)
     }
 
+    /// Announcements of scheduled meetups that have not started, on one platform.
+    pub async fn active_announcements(
+        &self,
+        platform_code: &str,
+        now: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT p.community, p.message_id FROM meetup_posts AS p JOIN meetups AS m \
+             ON m.id = p.meetup_id WHERE p.platform = ? AND m.status = 'scheduled' \
+             AND m.starts_at > ? ORDER BY m.starts_at",
+        )
+        .bind(platform_code)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("community")?, r.try_get("message_id")?)))
+            .collect()
+    }
+
     /// Where a meetup is announced: (community, message id).
     pub async fn meetup_posts(&self, meetup_id: i64) -> Result<Vec<(String, String)>> {
         let rows = sqlx::query(

@@ -314,3 +314,38 @@ fn subscribers_hear_privately_about_new_meetups_in_their_state() {
         news[0]
     );
 }
+
+#[test]
+fn reactions_made_while_the_bot_was_offline_are_counted_when_it_comes_back() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Coffee when:Dec 9 18:00 where:Cafe capacity:1\n\
+         :as bob\n:react 2 ✅\n:offline\n:as carol\n:react 2 ✅\n:as bob\n:unreact 2 ✅\n\
+         :react 2 ❌\n:as dan\n:react 2 🤔\n/meetup show 1\n:advance 10m\n:online\n:advance 10s\n\
+         :as olga organizer\n/meetup show 1\n",
+    );
+    assert!(
+        m.iter()
+            .any(|x| x.contains("the bot is offline; it will see this reaction")),
+        "{m:#?}"
+    );
+    assert!(
+        m.iter()
+            .any(|x| x.contains("The bot is offline; :online brings it back.")),
+        "{m:#?}"
+    );
+    // Back online: bob's place went to carol; dan is maybe.
+    let show = m.last().unwrap();
+    assert!(
+        show.contains("carol (going)") && show.contains("dan (maybe)"),
+        "{show}"
+    );
+    assert!(show.contains("bob (can't go)"), "{show}");
+    let edit = m
+        .iter()
+        .rev()
+        .find(|x| x.starts_with("[#2 edited]"))
+        .unwrap();
+    assert!(edit.contains("1 / 1 going · 1 maybe"), "{edit}");
+}
