@@ -1,7 +1,22 @@
 -- Meetups: announcements, RSVPs by reaction, waitlists, reminders, subscriptions.
 
+-- A recurring meetup: occurrences are created (and announced) a few days ahead, each a meetup
+-- of its own with its own announcement, RSVPs and reminders.
+CREATE TABLE meetup_series (
+    id             INTEGER PRIMARY KEY,
+    repeat         TEXT NOT NULL,             -- weekly | biweekly | monthly
+    until          TEXT,                      -- last local date (YYYY-MM-DD), or NULL: no end
+    first_local    TEXT NOT NULL,             -- first occurrence, local wall time YYYY-MM-DDTHH:MM
+    next_index     INTEGER NOT NULL DEFAULT 1,-- occurrence number not yet created (0 = first)
+    next_starts_at INTEGER,                   -- its start (UTC), NULL when the series is over
+    cancelled      INTEGER NOT NULL DEFAULT 0,
+    template       INTEGER,                   -- the first occurrence, whose details are copied
+    created_at     INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE meetups (
     id              INTEGER PRIMARY KEY,
+    series_id       INTEGER REFERENCES meetup_series (id),
     community       TEXT NOT NULL,            -- platform:id where it was created
     organizer_platform TEXT NOT NULL,
     organizer_id    TEXT NOT NULL,
@@ -26,6 +41,7 @@ CREATE TABLE meetups (
 ) STRICT;
 
 CREATE INDEX meetups_upcoming ON meetups (status, starts_at);
+CREATE UNIQUE INDEX meetups_occurrence ON meetups (series_id, starts_at) WHERE series_id IS NOT NULL;
 CREATE INDEX meetups_changed ON meetups (counts_changed_at) WHERE counts_changed_at IS NOT NULL;
 CREATE INDEX meetups_organizer ON meetups (organizer_platform, organizer_id);
 

@@ -28,6 +28,8 @@ pub struct Config {
     #[serde(default)]
     pub delivery: Delivery,
     #[serde(default)]
+    pub meetups: Meetups,
+    #[serde(default)]
     pub log: Log,
 }
 
@@ -98,6 +100,27 @@ fn default_grace() -> u32 {
 }
 fn default_retention() -> u32 {
     365
+}
+
+/// Meetups.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Meetups {
+    /// How many days before it starts each occurrence of a recurring meetup is announced.
+    #[serde(default = "default_announce_days")]
+    pub announce_days_ahead: u32,
+}
+
+impl Default for Meetups {
+    fn default() -> Self {
+        Self {
+            announce_days_ahead: default_announce_days(),
+        }
+    }
+}
+
+fn default_announce_days() -> u32 {
+    7
 }
 
 /// Sending through the outbox.
@@ -257,6 +280,9 @@ impl Config {
         if let Some(key) = &c.note_key {
             crate::notes::NoteKey::from_base64(key)
                 .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
+        }
+        if !(1..=60).contains(&self.meetups.announce_days_ahead) {
+            anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }
         let d = &self.delivery;
         for (name, rate) in [

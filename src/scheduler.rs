@@ -24,6 +24,7 @@ use crate::domain::meetup;
 use crate::domain::reply::Reply;
 use crate::domain::roster::{Counts, Status};
 use crate::domain::schedule::WeeklySchedule;
+use crate::domain::series::{Repeat, occurrence, within};
 use crate::store::{NewPrompt, PendingDelivery, Store, StoreError};
 
 /// RSVPs within this long of each other become one edit of an announcement (rate limits).
@@ -204,6 +205,7 @@ impl Scheduler {
                 break;
             }
         }
+        self.create_due_occurrences(now).await?;
         self.store.queue_meetup_reminders(now.timestamp()).await?;
         self.store
             .queue_count_edits((now - EDIT_COALESCE).timestamp(), now.timestamp())
@@ -298,6 +300,46 @@ impl Scheduler {
             }
         }
         Ok(report)
+    }
+
+    /// Creates (and announces) the next occurrence of every series that starts within
+    /// `announce_ahead`, as many as fall in that window.
+    async fn create_due_occurrences(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let horizon = (now + self.settings.announce_ahead).timestamp();
+        for _ in 0..100 {
+            let due = self.store.due_series(horizon).await?;
+            if due.is_empty() {
+                break;
+            }
+            for s in due {
+                let (Ok(repeat), Ok(first), Some(template), Some(starts)) = (
+                    Repeat::parse(&s.repeat),
+                    chrono::NaiveDateTime::parse_from_str(&s.first_local, "%Y-%m-%dT%H:%M"),
+                    s.template,
+                    s.next_starts_at,
+                ) else {
+                    self.store.cancel_series(s.id).await?;
+                    continue;
+                };
+                let Some(model) = self.store.meetup(template).await? else {
+                    self.store.cancel_series(s.id).await?;
+                    continue;
+                };
+                let zone = model.zone();
+                let until = s
+                    .until
+                    .as_deref()
+                    .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok());
+                let index = u32::try_from(s.next_index + 1).unwrap_or(u32::MAX);
+                let next = occurrence(repeat, first, index, zone);
+                let next = within(next, until, zone).then_some(next.timestamp());
+                let length = model.ends_at - model.starts_at;
+                self.store
+                    .create_occurrence(&s, starts, starts + length, next, now.timestamp())
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn checkin_delivery(
@@ -411,6 +453,10 @@ impl Scheduler {
             .store
             .next_meetup_work(now.timestamp(), EDIT_COALESCE.num_seconds())
             .await?;
-        Ok([a, b, c].into_iter().flatten().min().map(instant))
+        let d = self
+            .store
+            .next_series_due(self.settings.announce_ahead.num_seconds())
+            .await?;
+        Ok([a, b, c, d].into_iter().flatten().min().map(instant))
     }
 }

@@ -12,9 +12,10 @@ use crate::domain::meetup_time::{describe, parse_when};
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Outgoing, Reply};
 use crate::domain::roster::{Change, Status};
+use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 use crate::scheduler::counts_of;
-use crate::store::Notice;
+use crate::store::{NewSeries, Notice};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
@@ -39,7 +40,11 @@ impl Bot {
             Command::MeetupList(state) => self.list_meetups(state).await?,
             Command::MeetupShow(id) => self.show_meetup(actor, id).await?,
             Command::MeetupEdit(id, draft) => self.edit_meetup(actor, id, draft).await?,
-            Command::MeetupCancel(id, reason) => self.cancel_meetup(actor, id, reason).await?,
+            Command::MeetupCancel {
+                id,
+                reason,
+                whole_series,
+            } => self.cancel_meetup(actor, id, reason, whole_series).await?,
             Command::MeetupIcs(id) => self.meetup_ics(id).await?,
             Command::MeetupShare(id) => {
                 let m = self.meetup_for(actor, id, true).await?;
@@ -121,6 +126,7 @@ impl Bot {
         let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::new)?;
         let m = Meetup {
             id: 0,
+            series_id: None,
             community: community_key(actor),
             organizer: actor.member.clone(),
             title: draft.title.unwrap_or_default(),
@@ -158,9 +164,48 @@ impl Bot {
                 });
             }
         }
-        let id = self.store.create_meetup(&m, &notices, self.now()).await?;
-        // The notices' texts name the meetup by number once it has one.
-        let _ = id;
+        let series = match draft.repeat {
+            None => None,
+            Some(repeat) => {
+                let first = starts.with_timezone(&zone).naive_local();
+                if let Some(until) = draft.until
+                    && until < first.date()
+                {
+                    return Err(UserError::new(format!(
+                        "until:{until} is before the first meetup ({}).",
+                        m.when()
+                    ))
+                    .into());
+                }
+                let next = occurrence(repeat, first, 1, zone);
+                Some(NewSeries {
+                    repeat: repeat.code().to_owned(),
+                    until: draft.until.map(|u| u.format("%Y-%m-%d").to_string()),
+                    first_local: first.format("%Y-%m-%dT%H:%M").to_string(),
+                    next_starts_at: within(next, draft.until, zone).then_some(next.timestamp()),
+                })
+            }
+        };
+        let id = self
+            .store
+            .create_meetup(&m, series.as_ref(), &notices, self.now())
+            .await?;
+        if let Some(repeat) = draft.repeat {
+            let until = draft
+                .until
+                .map(|u| format!(" until {u}"))
+                .unwrap_or_default();
+            return Ok(Reply::channel(format!(
+                "Meetup #{id} is created: {}, {}, repeating {repeat}{until}.",
+                neutralize(&m.title),
+                m.when()
+            ))
+            .footer(format!(
+                "Each occurrence is announced {} days ahead. /meetup cancel {id} series:all ends \
+                 the series.",
+                self.settings.announce_ahead.num_days()
+            )));
+        }
         Ok(Reply::channel(format!(
             "Meetup #{id} is created: {}, {}.",
             neutralize(&m.title),
@@ -323,11 +368,48 @@ impl Bot {
         actor: &Actor,
         id: i64,
         reason: Option<String>,
+        whole_series: bool,
     ) -> Result<Reply, Failure> {
-        let mut m = self.meetup_for(actor, id, true).await?;
-        if m.cancelled {
+        let first = self.meetup_for(actor, id, true).await?;
+        if whole_series {
+            let Some(series) = first.series_id else {
+                return Err(UserError::new(format!(
+                    "Meetup #{id} is not part of a series; /meetup cancel {id} cancels it."
+                ))
+                .into());
+            };
+            self.store.cancel_series(series).await?;
+            let mut cancelled = Vec::new();
+            for m in self.store.series_occurrences(series).await? {
+                if !m.cancelled && m.starts_at >= first.starts_at && m.starts_at > self.now() {
+                    cancelled.push(format!("#{}", m.id));
+                    self.cancel_one(m, reason.clone()).await?;
+                }
+            }
+            let which = if cancelled.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} cancelled and everyone who answered told",
+                    cancelled.join(", ")
+                )
+            };
+            return Ok(Reply::channel(format!(
+                "The series is cancelled: no more occurrences{which}."
+            )));
+        }
+        if first.cancelled {
             return Err(UserError::new(format!("Meetup #{id} is cancelled already.")).into());
         }
+        self.cancel_one(first, reason).await?;
+        Ok(Reply::channel(format!(
+            "Meetup #{id} is cancelled; everyone who answered is told."
+        )))
+    }
+
+    /// Cancels one meetup and queues a notice to everyone who answered.
+    async fn cancel_one(&self, mut m: Meetup, reason: Option<String>) -> Result<(), Failure> {
+        let id = m.id;
         m.cancelled = true;
         m.cancel_reason = reason.clone();
         let why = reason
@@ -354,9 +436,7 @@ impl Bot {
             })
             .collect();
         self.store.save_meetup(&m, &notices, self.now()).await?;
-        Ok(Reply::channel(format!(
-            "Meetup #{id} is cancelled; everyone who answered is told."
-        )))
+        Ok(())
     }
 
     async fn meetup_ics(&self, id: i64) -> Result<Reply, Failure> {
@@ -365,20 +445,50 @@ impl Bot {
                 "There is no meetup #{id}. /meetup list shows the upcoming ones."
             ))
         })?;
-        let uid = format!("meetup-{id}@labcircle");
+        // A series' file describes the whole series: its rule and its cancelled occurrences.
+        let series = match m.series_id {
+            Some(s) => self.store.series(s).await?,
+            None => None,
+        };
+        let (uid, first, rrule, exdates, cancelled) = match &series {
+            Some(s) => {
+                let occurrences = self.store.series_occurrences(s.id).await?;
+                let first = occurrences.first().cloned().unwrap_or_else(|| m.clone());
+                let repeat = Repeat::parse(&s.repeat).map_err(UserError::new)?;
+                let until = s
+                    .until
+                    .as_deref()
+                    .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
+                    .map(|u| until_instant(u, m.zone()));
+                let exdates: Vec<_> = occurrences
+                    .iter()
+                    .filter(|o| o.cancelled)
+                    .map(Meetup::starts)
+                    .collect();
+                let uid = format!("series-{}@labcircle", s.id);
+                (uid, first, Some(repeat.rrule(until)), exdates, s.cancelled)
+            }
+            None => (
+                format!("meetup-{id}@labcircle"),
+                m.clone(),
+                None,
+                Vec::new(),
+                m.cancelled,
+            ),
+        };
         let event = IcsEvent {
             uid: &uid,
-            sequence: u32::try_from(m.sequence).unwrap_or(0),
-            title: &m.title,
-            description: m.description.as_deref(),
-            location: Some(&m.location),
-            url: m.link.as_deref(),
-            start: m.starts(),
-            end: m.ends(),
-            zone: m.zone(),
-            cancelled: m.cancelled,
-            rrule: None,
-            exdates: &[],
+            sequence: u32::try_from(first.sequence.max(m.sequence)).unwrap_or(0),
+            title: &first.title,
+            description: first.description.as_deref(),
+            location: Some(&first.location),
+            url: first.link.as_deref(),
+            start: first.starts(),
+            end: first.ends(),
+            zone: first.zone(),
+            cancelled,
+            rrule: rrule.as_deref(),
+            exdates: &exdates,
         };
         Ok(
             Reply::channel(format!("Calendar file for meetup #{id}")).block(Block::File {

@@ -42,6 +42,8 @@ pub struct Settings {
     pub max_attempts: u32,
     /// Most deliveries per second through the console, Discord and Matrix.
     pub sends_per_second: [u32; 3],
+    /// How long before it starts each occurrence of a series is announced.
+    pub announce_ahead: chrono::Duration,
 }
 
 impl Settings {
@@ -77,6 +79,7 @@ impl Settings {
                 .transpose()
                 .map_err(anyhow::Error::msg)?,
             max_attempts: config.delivery.max_attempts,
+            announce_ahead: chrono::Duration::days(i64::from(config.meetups.announce_days_ahead)),
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,
@@ -348,7 +351,7 @@ impl Bot {
             | Command::MeetupList(_)
             | Command::MeetupShow(_)
             | Command::MeetupEdit(..)
-            | Command::MeetupCancel(..)
+            | Command::MeetupCancel { .. }
             | Command::MeetupIcs(_)
             | Command::MeetupShare(_)
             | Command::MeetupReminders(_)

@@ -282,6 +282,18 @@ const MEETUP_FIELDS: &[OptSpec] = &[
         kind: OptKind::Word(|_| true),
     },
     field_opt!("description", [], "a few words about it"),
+    OptSpec {
+        name: "repeat",
+        aliases: &[],
+        help: "weekly, biweekly or monthly: a series, each occurrence announced a week ahead",
+        kind: OptKind::Word(|s| super::series::Repeat::parse(s).is_ok()),
+    },
+    OptSpec {
+        name: "until",
+        aliases: &[],
+        help: "last date of a series, YYYY-MM-DD",
+        kind: OptKind::Word(|_| true),
+    },
 ];
 
 const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
@@ -746,12 +758,22 @@ pub static COMMANDS: &[CommandSpec] = &[
             required: true,
             rest: false,
         }),
-        options: &[OptSpec {
-            name: "reason",
-            aliases: &[],
-            help: "why (everyone is told)",
-            kind: OptKind::Text,
-        }],
+        options: &[
+            OptSpec {
+                name: "series",
+                aliases: &[],
+                help: "all: cancel every later occurrence of a recurring meetup too",
+                kind: OptKind::Word(|s| {
+                    s.eq_ignore_ascii_case("all") || s.eq_ignore_ascii_case("this")
+                }),
+            },
+            OptSpec {
+                name: "reason",
+                aliases: &[],
+                help: "why (everyone is told)",
+                kind: OptKind::Text,
+            },
+        ],
         examples: &["/meetup cancel 3 reason:snowstorm"],
     },
     CommandSpec {
@@ -904,7 +926,11 @@ pub enum Command {
     MeetupList(Option<State>),
     MeetupShow(i64),
     MeetupEdit(i64, MeetupDraft),
-    MeetupCancel(i64, Option<String>),
+    MeetupCancel {
+        id: i64,
+        reason: Option<String>,
+        whole_series: bool,
+    },
     MeetupIcs(i64),
     MeetupShare(i64),
     MeetupReminders(bool),
@@ -924,6 +950,9 @@ pub struct MeetupDraft {
     pub capacity: Option<Option<u32>>,
     pub link: Option<Option<String>>,
     pub description: Option<Option<String>>,
+    /// Only when creating: a recurring series.
+    pub repeat: Option<super::series::Repeat>,
+    pub until: Option<chrono::NaiveDate>,
 }
 
 impl Command {
@@ -959,7 +988,7 @@ impl Command {
             Command::MeetupList(_) => "meetup list",
             Command::MeetupShow(_) => "meetup show",
             Command::MeetupEdit(..) => "meetup edit",
-            Command::MeetupCancel(..) => "meetup cancel",
+            Command::MeetupCancel { .. } => "meetup cancel",
             Command::MeetupIcs(_) => "meetup ics",
             Command::MeetupShare(_) => "meetup share",
             Command::MeetupReminders(_) => "meetup reminders",
@@ -1478,8 +1507,19 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
                         inv.spec.examples[0]
                     )));
                 }
+                if draft.until.is_some() && draft.repeat.is_none() {
+                    return Err(UserError::new(
+                        "until: ends a series; give repeat:weekly, biweekly or monthly too.",
+                    ));
+                }
                 Command::MeetupCreate(draft)
             } else {
+                if draft.repeat.is_some() || draft.until.is_some() {
+                    return Err(UserError::new(
+                        "repeat: and until: are set when a series is created; /meetup cancel ID \
+                         series:all ends one.",
+                    ));
+                }
                 let id = meetup_id(inv.arg.as_deref())?;
                 if draft == MeetupDraft::default() {
                     return Err(UserError::new(format!(
@@ -1502,7 +1542,21 @@ pub fn typed(inv: Invocation) -> Result<Command, UserError> {
             if reason.as_ref().is_some_and(|r| r.chars().count() > 300) {
                 return Err(UserError::new("reason: can be at most 300 characters."));
             }
-            Command::MeetupCancel(meetup_id(inv.arg.as_deref())?, reason)
+            let whole_series = match option("series").map(|s| s.to_lowercase()).as_deref() {
+                None | Some("this") => false,
+                Some("all") => true,
+                Some(other) => {
+                    return Err(UserError::new(format!(
+                        "series:{other} is not a choice; series:all cancels every later \
+                         occurrence, leaving it out cancels only this one."
+                    )));
+                }
+            };
+            Command::MeetupCancel {
+                id: meetup_id(inv.arg.as_deref())?,
+                reason,
+                whole_series,
+            }
         }
         "meetup ics" => Command::MeetupIcs(meetup_id(inv.arg.as_deref())?),
         "meetup share" => Command::MeetupShare(meetup_id(inv.arg.as_deref())?),
@@ -1597,6 +1651,17 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
             })
             .transpose()?,
         description: text("description", 1000)?.map(|d| if none(&d) { None } else { Some(d) }),
+        repeat: option("repeat")
+            .map(|r| super::series::Repeat::parse(&r))
+            .transpose()
+            .map_err(UserError::new)?,
+        until: option("until")
+            .map(|u| {
+                chrono::NaiveDate::parse_from_str(&u, "%Y-%m-%d").map_err(|_| {
+                    UserError::new(format!("until:{u} is not a date; write it as YYYY-MM-DD."))
+                })
+            })
+            .transpose()?,
     })
 }
 

@@ -4,26 +4,46 @@
 //! higher `SEQUENCE`; cancelling one means the same with `STATUS:CANCELLED`, so calendars that
 //! imported it replace or cancel their copy instead of adding a second event.
 //!
-//! # Times are written in UTC
+//! # Times: UTC for single meetups, local with `TZID` for series
 //!
-//! `DTSTART`, `DTEND` and `EXDATE` are UTC date-times (`20250304T230000Z`), not local times with a
-//! `TZID`. RFC 5545 requires a `VTIMEZONE` component for every `TZID` used, and `icalendar`
-//! (0.17) cannot build one (its own docs list `VTIMEZONE` as not yet supported). UTC is valid
-//! without one and unambiguous, and every calendar shows it in the reader's own zone. The
-//! meetup's zone goes in the calendar's `X-WR-TIMEZONE`, a widely read hint for display only.
+//! A single meetup's `DTSTART` and `DTEND` are UTC date-times (`20250304T230000Z`): valid without
+//! any time zone definition, unambiguous, and every calendar shows them in the reader's own zone.
 //!
-//! The cost is for repeating meetups: an `RRULE` expands from a UTC `DTSTART` in UTC, so "every
-//! Tuesday at 18:00 Chicago" written as `FREQ=WEEKLY` keeps 23:00Z all year and shows an hour off
-//! once daylight saving time changes, and `BYDAY` names UTC weekdays (18:00 Pacific on a Tuesday
-//! is Wednesday in UTC). Callers that need a wall-clock series across a DST change should send
-//! each occurrence as its own event, or the rule must be written for UTC.
+//! A repeating meetup (one with an `RRULE`) is written in the meetup's own zone instead:
+//! `DTSTART;TZID=America/New_York:20261022T183000`, and `DTEND` and `EXDATE` likewise. An `RRULE`
+//! expands in the zone of its `DTSTART`, so "every Thursday at 18:30 New York" stays at 18:30
+//! local across daylight saving time changes, and `BYDAY` names local weekdays. (From UTC it
+//! would keep the UTC time all year and show an hour off after the change.) RFC 5545 requires a
+//! `VTIMEZONE` for every `TZID`, and `icalendar` (0.17) cannot build one, so [`vtimezone`] writes
+//! it from `chrono-tz` data; it goes before the `VEVENT`. It covers the series from a year before
+//! its start to a year after its `UNTIL` (or, without `UNTIL`, to three years after its start:
+//! later occurrences of a longer series may be shown at the offset of the last transition).
+//!
+//! Either way the meetup's zone also goes in the calendar's `X-WR-TIMEZONE`, a widely read hint
+//! for display.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use icalendar::{
+    Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventLike, EventStatus, Property,
+};
 
 /// The `PRODID` of every file: who wrote it.
 const PRODID: &str = "-//labcircle//meetups//EN";
+
+/// The iCalendar form of a date-time without zone or `Z`: `20261022T183000`.
+const LOCAL_FORMAT: &str = "%Y%m%dT%H%M%S";
+
+/// How far [`vtimezone`] looks for transitions at most, from a year before `from`: chrono-tz has
+/// no daylight saving time rules past 2099 anyway, and a far-off `UNTIL` must not cost a scan of
+/// millennia.
+const MAX_SPAN_YEARS: u32 = 100;
+
+/// The step of the transition scan, in hours; each step with a change is bisected to the
+/// second. Offsets never change twice within six hours.
+const SCAN_STEP_HOURS: i64 = 6;
 
 /// One meetup, as it goes in a calendar file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +65,14 @@ pub struct IcsEvent<'a> {
     pub start: DateTime<Utc>,
     /// When it ends.
     pub end: DateTime<Utc>,
-    /// The zone the meetup was planned in; written as the `X-WR-TIMEZONE` display hint (times
-    /// themselves are UTC, see the module documentation).
+    /// The zone the meetup was planned in: the `X-WR-TIMEZONE` display hint, and for a series
+    /// (`rrule` set) the `TZID` of its times (see the module documentation).
     pub zone: Tz,
     /// Whether the meetup is cancelled (`STATUS:CANCELLED`, else `CONFIRMED`).
     pub cancelled: bool,
     /// A recurrence rule's value, e.g. `FREQ=WEEKLY;COUNT=4` (a leading `RRULE:` is accepted).
-    /// It is the caller's to make valid, and it expands from the UTC start (see the module
-    /// documentation).
+    /// It is the caller's to make valid; it expands from the start's local time in `zone`, and
+    /// its `UNTIL`, if any, should be UTC (`UNTIL=20261231T235959Z`) as RFC 5545 requires.
     pub rrule: Option<&'a str>,
     /// Occurrences of the rule that do not happen, by their start.
     pub exdates: &'a [DateTime<Utc>],
@@ -68,15 +88,40 @@ pub fn calendar(event: &IcsEvent<'_>) -> String {
 /// Text values are escaped by `icalendar` (`\,`, `\;`, `\n`, `\\`); line breaks of any kind
 /// become `\n`, and other control characters, which RFC 5545 does not allow, are dropped, so no
 /// value can start a line of its own.
+///
+/// A series (`rrule` set) gets local times with `TZID` and a `VTIMEZONE` (see [`vtimezone`]);
+/// a single meetup gets UTC times.
 pub fn calendar_stamped(event: &IcsEvent<'_>, stamp: DateTime<Utc>) -> String {
+    let rrule = event.rrule.map(|rrule| {
+        let rrule = one_line(rrule);
+        let trimmed = rrule.trim();
+        match trimmed.get(..6) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("RRULE:") => trimmed[6..].to_owned(),
+            _ => trimmed.to_owned(),
+        }
+    });
+    // UTC for a single meetup; local time in its zone for a series, so the rule keeps the
+    // wall-clock time across daylight saving time changes.
+    let time = |at: DateTime<Utc>| -> DatePerhapsTime {
+        if rrule.is_some() {
+            CalendarDateTime::WithTimezone {
+                date_time: at.with_timezone(&event.zone).naive_local(),
+                tzid: event.zone.name().to_owned(),
+            }
+            .into()
+        } else {
+            at.into()
+        }
+    };
+
     let mut vevent = Event::new();
     vevent
         .uid(&one_line(event.uid))
         .sequence(event.sequence)
         .timestamp(stamp)
         .summary(&text(event.title))
-        .starts(event.start)
-        .ends(event.end)
+        .starts(time(event.start))
+        .ends(time(event.end))
         .status(if event.cancelled {
             EventStatus::Cancelled
         } else {
@@ -91,17 +136,11 @@ pub fn calendar_stamped(event: &IcsEvent<'_>, stamp: DateTime<Utc>) -> String {
     if let Some(url) = event.url {
         vevent.url(&one_line(url));
     }
-    if let Some(rrule) = event.rrule {
-        let rrule = one_line(rrule);
-        let rrule = rrule.trim();
-        let rrule = match rrule.get(..6) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("RRULE:") => &rrule[6..],
-            _ => rrule,
-        };
+    if let Some(rrule) = &rrule {
         vevent.add_property("RRULE", rrule);
     }
     for &exdate in event.exdates {
-        vevent.exdate(exdate);
+        vevent.exdate(time(exdate));
     }
 
     let mut calendar = Calendar::empty();
@@ -112,7 +151,246 @@ pub fn calendar_stamped(event: &IcsEvent<'_>, stamp: DateTime<Utc>) -> String {
         .append_property(Property::new("METHOD", "PUBLISH"))
         .append_property(Property::new("X-WR-TIMEZONE", event.zone.name()))
         .push(vevent.done());
-    calendar.to_string()
+    let mut ics = calendar.to_string();
+
+    if let Some(rrule) = &rrule {
+        // EXDATEs are occurrences, so none is before the start; without UNTIL they may be
+        // after the default end.
+        let to = rrule_until(rrule)
+            .or_else(|| event.start.checked_add_months(Months::new(24)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let to = event
+            .exdates
+            .iter()
+            .fold(to.max(event.end), |to, &at| to.max(at));
+        // `icalendar` cannot hold a VTIMEZONE, so it goes in as text, before the VEVENT. The
+        // marker is always there: components start on a line of their own, and no value can
+        // contain a line break.
+        if let Some(at) = ics.find("\r\nBEGIN:VEVENT\r\n") {
+            ics.insert_str(at + 2, &vtimezone(event.zone, event.start, to));
+        }
+    }
+    ics
+}
+
+/// The `VTIMEZONE` component for `zone`, from `BEGIN:VTIMEZONE` to `END:VTIMEZONE\r\n`, with
+/// lines ending in CRLF.
+///
+/// It has one `STANDARD` or `DAYLIGHT` sub-component per kind of UTC offset change (same kind,
+/// offsets and name), with the change's first onset as `DTSTART` and each later one as an
+/// `RDATE`, both in the wall-clock time before the change (RFC 5545: `02:00` for New York's
+/// autumn change, whose clocks go from `02:00` EDT back to `01:00` EST). It covers every change
+/// from a year before `from` to a year after `to` (at most a century), as `chrono-tz` has them.
+/// A zone with no change in that range gets a single `STANDARD` (or `DAYLIGHT`, if `chrono-tz`
+/// marks its offset as daylight saving time) with equal `TZOFFSETFROM` and `TZOFFSETTO`,
+/// starting a year before `from`. `TZNAME` is the `chrono-tz` abbreviation (`EST`, `EDT`), left
+/// out for zones that have none (tzdb writes those as numbers such as `-03`).
+pub fn vtimezone(zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let begin = from
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let limit = begin
+        .checked_add_months(Months::new(12 * MAX_SPAN_YEARS))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let end = to
+        .checked_add_months(Months::new(12))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        .min(limit);
+
+    let mut observances: Vec<Observance> = Vec::new();
+    for change in transitions(zone, begin, end) {
+        let onset = change.before.wall_clock(change.at);
+        match observances.iter_mut().find(|o| o.same_kind(&change)) {
+            Some(observance) => observance.rdates.push(onset),
+            None => observances.push(Observance {
+                from: change.before,
+                to: change.after,
+                name: change.after_name,
+                onset,
+                rdates: Vec::new(),
+            }),
+        }
+    }
+    if observances.is_empty() {
+        let state = State::at(zone, begin);
+        observances.push(Observance {
+            from: state,
+            to: state,
+            name: abbreviation(zone, begin),
+            onset: state.wall_clock(begin),
+            rdates: Vec::new(),
+        });
+    }
+
+    let mut out = String::new();
+    out.push_str("BEGIN:VTIMEZONE\r\n");
+    // Writing to a String cannot fail.
+    let _ = write!(out, "TZID:{}\r\n", zone.name());
+    for observance in &observances {
+        let kind = if observance.to.daylight {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        let _ = write!(out, "BEGIN:{kind}\r\n");
+        let _ = write!(out, "DTSTART:{}\r\n", observance.onset.format(LOCAL_FORMAT));
+        let _ = write!(
+            out,
+            "TZOFFSETFROM:{}\r\n",
+            utc_offset(observance.from.offset)
+        );
+        let _ = write!(out, "TZOFFSETTO:{}\r\n", utc_offset(observance.to.offset));
+        if let Some(name) = &observance.name {
+            let _ = write!(out, "TZNAME:{name}\r\n");
+        }
+        for rdate in &observance.rdates {
+            let _ = write!(out, "RDATE:{}\r\n", rdate.format(LOCAL_FORMAT));
+        }
+        let _ = write!(out, "END:{kind}\r\n");
+    }
+    out.push_str("END:VTIMEZONE\r\n");
+    out
+}
+
+/// A zone's UTC offset at some instant, and whether it is daylight saving time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct State {
+    /// Seconds east of UTC, daylight saving time included.
+    offset: i32,
+    /// Whether `chrono-tz` counts a positive daylight saving amount in it. (Ireland's negative
+    /// winter amount makes both its offsets standard, which calendars read just as well.)
+    daylight: bool,
+}
+
+impl State {
+    /// The state of `zone` at `at`.
+    fn at(zone: Tz, at: DateTime<Utc>) -> Self {
+        let offset = zone.offset_from_utc_datetime(&at.naive_utc());
+        Self {
+            offset: offset.fix().local_minus_utc(),
+            daylight: offset.dst_offset() > TimeDelta::zero(),
+        }
+    }
+
+    /// The wall-clock time at `at` in this state.
+    fn wall_clock(self, at: DateTime<Utc>) -> NaiveDateTime {
+        let naive = at.naive_utc();
+        naive
+            .checked_add_signed(TimeDelta::seconds(i64::from(self.offset)))
+            .unwrap_or(naive)
+    }
+}
+
+/// A change of a zone's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Transition {
+    /// The first second of the new state.
+    at: DateTime<Utc>,
+    /// The state before.
+    before: State,
+    /// The state from `at` on.
+    after: State,
+    /// The abbreviation from `at` on.
+    after_name: Option<String>,
+}
+
+/// One `STANDARD` or `DAYLIGHT` sub-component: all changes alike, by their onsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Observance {
+    /// The state before the change.
+    from: State,
+    /// The state after the change.
+    to: State,
+    /// The abbreviation after the change.
+    name: Option<String>,
+    /// The first change's wall-clock time in the state before (`DTSTART`).
+    onset: NaiveDateTime,
+    /// The later changes' wall-clock times in the state before (`RDATE`s).
+    rdates: Vec<NaiveDateTime>,
+}
+
+impl Observance {
+    /// Whether `change` is one more of this sub-component's changes.
+    fn same_kind(&self, change: &Transition) -> bool {
+        self.from == change.before && self.to == change.after && self.name == change.after_name
+    }
+}
+
+/// Every change of `zone`'s state after `begin` and up to `end`, in order.
+fn transitions(zone: Tz, begin: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Transition> {
+    // Whole seconds since the epoch: offsets change on whole seconds.
+    let state = |second: i64| DateTime::from_timestamp(second, 0).map(|at| State::at(zone, at));
+    let end = end.timestamp();
+    let mut found = Vec::new();
+    let mut low = begin.timestamp();
+    let mut low_state = state(low);
+    while low < end {
+        let high = low.saturating_add(SCAN_STEP_HOURS * 3600).min(end);
+        let high_state = state(high);
+        if high_state != low_state {
+            // Bisect to the first second of the new state: `low` has the old one, `high` not.
+            let (mut old, mut new) = (low, high);
+            while new - old > 1 {
+                let middle = old + (new - old) / 2;
+                if state(middle) == low_state {
+                    old = middle;
+                } else {
+                    new = middle;
+                }
+            }
+            let at = DateTime::from_timestamp(new, 0);
+            if let (Some(at), Some(before), Some(after)) = (at, low_state, state(new)) {
+                found.push(Transition {
+                    at,
+                    before,
+                    after,
+                    after_name: abbreviation(zone, at),
+                });
+            }
+        }
+        low = high;
+        low_state = high_state;
+    }
+    found
+}
+
+/// The `chrono-tz` abbreviation of `zone` at `at` (`EST`), if it has one.
+fn abbreviation(zone: Tz, at: DateTime<Utc>) -> Option<String> {
+    zone.offset_from_utc_datetime(&at.naive_utc())
+        .abbreviation()
+        .map(one_line)
+}
+
+/// A UTC offset as iCalendar writes it: `-0500`, `+0530`, or `-045602` with seconds.
+fn utc_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let seconds = seconds.unsigned_abs();
+    let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if rest == 0 {
+        format!("{sign}{hours:02}{minutes:02}")
+    } else {
+        format!("{sign}{hours:02}{minutes:02}{rest:02}")
+    }
+}
+
+/// The `UNTIL` of a recurrence rule's value, roughly (a date or local time is read as UTC; the
+/// `VTIMEZONE` it bounds has a year to spare).
+fn rrule_until(rrule: &str) -> Option<DateTime<Utc>> {
+    let value = rrule.split(';').find_map(|part| {
+        let (key, value) = part.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("UNTIL")
+            .then_some(value.trim())
+    })?;
+    let value = value.strip_suffix(['Z', 'z']).unwrap_or(value);
+    NaiveDateTime::parse_from_str(value, LOCAL_FORMAT)
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(value, "%Y%m%d")
+                .ok()?
+                .and_hms_opt(23, 59, 59)
+        })
+        .map(|until| until.and_utc())
 }
 
 /// Text with every line break as `\n` and no other control character but tab.
@@ -133,8 +411,8 @@ fn one_line(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-    use icalendar::{CalendarDateTime, DatePerhapsTime};
+    use chrono::{Datelike, Weekday};
+    use icalendar::parser::{self, read_calendar};
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
@@ -142,6 +420,20 @@ mod tests {
             .expect("a valid test date")
     }
 
+    fn local(zone: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        zone.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .expect("an unambiguous test time")
+            .with_timezone(&Utc)
+    }
+
+    fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|date| date.and_hms_opt(h, mi, 0))
+            .expect("a valid test date")
+    }
+
+    /// A weekly series, Tuesdays 17:00–18:30 Chicago, across the 2025-03-09 DST change.
     fn meetup<'a>(exdates: &'a [DateTime<Utc>]) -> IcsEvent<'a> {
         IcsEvent {
             uid: "meetup-42@labcircle",
@@ -156,6 +448,25 @@ mod tests {
             cancelled: false,
             rrule: Some("FREQ=WEEKLY;COUNT=4"),
             exdates,
+        }
+    }
+
+    /// The New York series of the brief: Thursdays 18:30 from 2026-10-22 to the end of 2026.
+    fn new_york_series<'a>(exdates: &'a [DateTime<Utc>]) -> IcsEvent<'a> {
+        let zone = chrono_tz::America::New_York;
+        IcsEvent {
+            start: local(zone, 2026, 10, 22, 18, 30),
+            end: local(zone, 2026, 10, 22, 20, 0),
+            zone,
+            rrule: Some("FREQ=WEEKLY;UNTIL=20261231T235959Z"),
+            ..meetup(exdates)
+        }
+    }
+
+    fn single<'a>() -> IcsEvent<'a> {
+        IcsEvent {
+            rrule: None,
+            ..meetup(&[])
         }
     }
 
@@ -176,9 +487,64 @@ mod tests {
         }
     }
 
+    fn zoned_time(value: Option<DatePerhapsTime>) -> (NaiveDateTime, String) {
+        match value {
+            Some(DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid })) => {
+                (date_time, tzid)
+            }
+            other => panic!("expected a date-time with TZID, got {other:?}"),
+        }
+    }
+
+    fn exdates_of(vevent: &Event) -> Vec<DatePerhapsTime> {
+        vevent
+            .multi_properties()
+            .get("EXDATE")
+            .expect("EXDATE present")
+            .iter()
+            .filter_map(DatePerhapsTime::from_property)
+            .collect()
+    }
+
+    /// The sub-components of the one `VTIMEZONE` in `ics`, read with the low-level parser.
+    fn observances(ics: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let unfolded = parser::unfold(ics);
+        let calendar = read_calendar(&unfolded).expect("the generated file parses");
+        let zones: Vec<&parser::Component<'_>> = calendar
+            .components
+            .iter()
+            .filter(|c| c.name == "VTIMEZONE")
+            .collect();
+        assert_eq!(zones.len(), 1, "{ics}");
+        zones[0]
+            .components
+            .iter()
+            .map(|c| {
+                let properties = c
+                    .properties
+                    .iter()
+                    .map(|p| (p.name.as_str().to_owned(), p.val.as_str().to_owned()))
+                    .collect();
+                (c.name.as_str().to_owned(), properties)
+            })
+            .collect()
+    }
+
+    fn values<'a>(properties: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+        properties
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn lines(ics: &str) -> Vec<&str> {
+        ics.split("\r\n").collect()
+    }
+
     #[test]
     fn a_generated_file_parses_back_with_every_field() {
-        let exdates = [utc(2025, 3, 11, 23, 0), utc(2025, 3, 18, 23, 0)];
+        let exdates = [utc(2025, 3, 11, 22, 0), utc(2025, 3, 18, 22, 0)];
         let event = meetup(&exdates);
         let stamp = utc(2025, 2, 1, 12, 0);
         let ics = calendar_stamped(&event, stamp);
@@ -197,29 +563,316 @@ mod tests {
         );
         assert_eq!(vevent.get_location(), event.location);
         assert_eq!(vevent.get_url(), event.url);
-        assert_eq!(utc_time(vevent.get_start()), event.start);
-        assert_eq!(utc_time(vevent.get_end()), event.end);
+        let chicago = "America/Chicago".to_owned();
+        assert_eq!(
+            zoned_time(vevent.get_start()),
+            (naive(2025, 3, 4, 17, 0), chicago.clone())
+        );
+        assert_eq!(
+            zoned_time(vevent.get_end()),
+            (naive(2025, 3, 4, 18, 30), chicago.clone())
+        );
         assert_eq!(vevent.get_timestamp(), Some(stamp));
         assert_eq!(vevent.get_status(), Some(EventStatus::Confirmed));
         assert_eq!(vevent.property_value("RRULE"), Some("FREQ=WEEKLY;COUNT=4"));
-        let parsed_exdates: Vec<DateTime<Utc>> = vevent
-            .multi_properties()
-            .get("EXDATE")
-            .expect("EXDATE present")
-            .iter()
-            .map(|p| utc_time(DatePerhapsTime::from_property(p)))
+        // After the change to CDT the same 17:00 is an hour earlier in UTC.
+        let parsed_exdates: Vec<_> = exdates_of(vevent)
+            .into_iter()
+            .map(|exdate| zoned_time(Some(exdate)))
             .collect();
-        assert_eq!(parsed_exdates, exdates);
+        assert_eq!(
+            parsed_exdates,
+            [
+                (naive(2025, 3, 11, 17, 0), chicago.clone()),
+                (naive(2025, 3, 18, 17, 0), chicago)
+            ]
+        );
     }
 
     #[test]
-    fn times_are_written_in_utc() {
-        let ics = calendar_stamped(&meetup(&[utc(2025, 3, 11, 23, 0)]), utc(2025, 2, 1, 12, 0));
-        assert!(ics.contains("DTSTART:20250304T230000Z\r\n"), "{ics}");
-        assert!(ics.contains("DTEND:20250305T003000Z\r\n"), "{ics}");
-        assert!(ics.contains("EXDATE:20250311T230000Z\r\n"), "{ics}");
-        assert!(ics.contains("DTSTAMP:20250201T120000Z\r\n"), "{ics}");
+    fn a_weekly_series_is_written_in_local_time_with_its_time_zone() {
+        let zone = chrono_tz::America::New_York;
+        let exdates = [local(zone, 2026, 11, 5, 18, 30)];
+        let ics = calendar_stamped(&new_york_series(&exdates), utc(2026, 10, 1, 12, 0));
+        let lines = lines(&ics);
+
+        assert!(
+            lines.contains(&"DTSTART;TZID=America/New_York:20261022T183000"),
+            "{ics}"
+        );
+        assert!(
+            lines.contains(&"DTEND;TZID=America/New_York:20261022T200000"),
+            "{ics}"
+        );
+        assert!(
+            lines.contains(&"EXDATE;TZID=America/New_York:20261105T183000"),
+            "{ics}"
+        );
+        assert!(
+            lines.contains(&"RRULE:FREQ=WEEKLY;UNTIL=20261231T235959Z"),
+            "{ics}"
+        );
+        assert!(lines.contains(&"DTSTAMP:20261001T120000Z"), "{ics}");
+        for key in ["DTSTART:", "DTEND:", "EXDATE:"] {
+            assert!(
+                !lines.iter().any(|l| l.starts_with(key) && l.ends_with('Z')),
+                "{ics}"
+            );
+        }
+        let zone_at = ics.find("BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n");
+        let event_at = ics.find("BEGIN:VEVENT\r\n");
+        assert!(zone_at.is_some() && zone_at < event_at, "{ics}");
+
+        // The autumn change: clocks go from 02:00 EDT back to 01:00 EST on 2026-11-01.
+        let observances = observances(&ics);
+        let autumn = observances
+            .iter()
+            .find(|(_, p)| {
+                values(p, "DTSTART") == ["20261101T020000"] || {
+                    values(p, "RDATE").contains(&"20261101T020000")
+                }
+            })
+            .expect("the 2026-11-01 change");
+        assert_eq!(autumn.0, "STANDARD");
+        assert_eq!(values(&autumn.1, "TZOFFSETFROM"), ["-0400"]);
+        assert_eq!(values(&autumn.1, "TZOFFSETTO"), ["-0500"]);
+        assert_eq!(values(&autumn.1, "TZNAME"), ["EST"]);
+
+        let parsed = parse(&ics);
+        let vevent = only_event(&parsed);
+        let start = vevent.properties().get("DTSTART").expect("DTSTART");
+        assert_eq!(
+            start.params().get("TZID").map(|p| p.value()),
+            Some("America/New_York")
+        );
+        assert_eq!(start.value(), "20261022T183000");
+        assert_eq!(
+            zoned_time(vevent.get_start()),
+            (naive(2026, 10, 22, 18, 30), "America/New_York".to_owned())
+        );
+        assert_eq!(
+            vevent.property_value("RRULE"),
+            Some("FREQ=WEEKLY;UNTIL=20261231T235959Z")
+        );
+        let exdates: Vec<_> = exdates_of(vevent)
+            .into_iter()
+            .map(|exdate| zoned_time(Some(exdate)))
+            .collect();
+        assert_eq!(
+            exdates,
+            [(naive(2026, 11, 5, 18, 30), "America/New_York".to_owned())]
+        );
+    }
+
+    #[test]
+    fn the_new_york_time_zone_has_both_changes_of_each_year_in_its_range() {
+        let zone = chrono_tz::America::New_York;
+        let ics = vtimezone(zone, utc(2026, 10, 22, 22, 30), utc(2026, 12, 31, 23, 59));
+        assert!(ics.starts_with("BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n"));
+        assert!(ics.ends_with("END:VTIMEZONE\r\n"));
+        assert!(!ics.replace("\r\n", "").contains('\n'));
+
+        let wrapped = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{ics}END:VCALENDAR\r\n");
+        let observances = observances(&wrapped);
+        assert_eq!(observances.len(), 2, "{ics}");
+        let onsets = |kind: &str| -> Vec<String> {
+            let (_, properties) = observances
+                .iter()
+                .find(|(k, _)| k == kind)
+                .expect("the observance");
+            let mut onsets = values(properties, "DTSTART");
+            onsets.extend(values(properties, "RDATE"));
+            onsets.into_iter().map(str::to_owned).collect()
+        };
+        // From 2025-10-22 to 2027-12-31: the first Sundays of November and the second Sundays
+        // of March, at 02:00 on the clock before the change.
+        assert_eq!(
+            onsets("STANDARD"),
+            ["20251102T020000", "20261101T020000", "20271107T020000"]
+        );
+        assert_eq!(onsets("DAYLIGHT"), ["20260308T020000", "20270314T020000"]);
+        let daylight = &observances
+            .iter()
+            .find(|(k, _)| k == "DAYLIGHT")
+            .expect("DAYLIGHT")
+            .1;
+        assert_eq!(values(daylight, "TZOFFSETFROM"), ["-0500"]);
+        assert_eq!(values(daylight, "TZOFFSETTO"), ["-0400"]);
+        assert_eq!(values(daylight, "TZNAME"), ["EDT"]);
+    }
+
+    #[test]
+    fn every_change_found_is_the_exact_second_chrono_tz_changes_the_offset() {
+        for zone in [
+            chrono_tz::America::New_York,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::Australia::Sydney,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Europe::Dublin,
+            chrono_tz::America::Santiago,
+        ] {
+            let found = transitions(zone, utc(2024, 1, 1, 0, 0), utc(2029, 1, 1, 0, 0));
+            assert!(found.len() >= 9, "{zone}: {found:?}");
+            for change in found {
+                let before = change.at - TimeDelta::seconds(1);
+                assert_eq!(State::at(zone, before), change.before, "{zone} {change:?}");
+                assert_eq!(
+                    State::at(zone, change.at),
+                    change.after,
+                    "{zone} {change:?}"
+                );
+                assert_ne!(change.before, change.after, "{zone} {change:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn southern_hemisphere_changes_are_written_on_the_clock_before_them() {
+        let ics = vtimezone(
+            chrono_tz::Australia::Sydney,
+            utc(2026, 6, 1, 0, 0),
+            utc(2026, 7, 1, 0, 0),
+        );
+        // 2026-04-05 03:00 AEDT back to 02:00 AEST; 2026-10-04 02:00 AEST on to 03:00 AEDT.
+        let standard = "BEGIN:STANDARD\r\nDTSTART:20260405T030000\r\nTZOFFSETFROM:+1100\r\n\
+                        TZOFFSETTO:+1000\r\nTZNAME:AEST\r\nRDATE:20270404T030000\r\n\
+                        END:STANDARD\r\n";
+        let daylight = "BEGIN:DAYLIGHT\r\nDTSTART:20251005T020000\r\nTZOFFSETFROM:+1000\r\n\
+                        TZOFFSETTO:+1100\r\nTZNAME:AEDT\r\nRDATE:20261004T020000\r\n\
+                        END:DAYLIGHT\r\n";
+        assert!(ics.contains(standard), "{ics}");
+        assert!(ics.contains(daylight), "{ics}");
+    }
+
+    #[test]
+    fn a_phoenix_series_gets_a_single_standard_observance() {
+        let zone = chrono_tz::America::Phoenix;
+        let event = IcsEvent {
+            start: local(zone, 2026, 10, 22, 18, 30),
+            end: local(zone, 2026, 10, 22, 20, 0),
+            zone,
+            rrule: Some("FREQ=WEEKLY;UNTIL=20261231T235959Z"),
+            ..meetup(&[])
+        };
+        let ics = calendar(&event);
+        assert!(lines(&ics).contains(&"DTSTART;TZID=America/Phoenix:20261022T183000"));
+        let observances = observances(&ics);
+        assert_eq!(observances.len(), 1, "{ics}");
+        let (kind, properties) = &observances[0];
+        assert_eq!(kind, "STANDARD");
+        assert_eq!(values(properties, "TZOFFSETFROM"), ["-0700"]);
+        assert_eq!(values(properties, "TZOFFSETTO"), ["-0700"]);
+        assert_eq!(values(properties, "TZNAME"), ["MST"]);
+        assert_eq!(values(properties, "DTSTART"), ["20251022T183000"]);
+        assert!(values(properties, "RDATE").is_empty());
+        assert_eq!(
+            zoned_time(only_event(&parse(&ics)).get_start()),
+            (naive(2026, 10, 22, 18, 30), "America/Phoenix".to_owned())
+        );
+    }
+
+    #[test]
+    fn honolulu_and_kolkata_get_one_observance_with_their_offset() {
+        let (from, to) = (utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0));
+        let honolulu = vtimezone(chrono_tz::Pacific::Honolulu, from, to);
+        assert!(
+            honolulu.contains("TZOFFSETFROM:-1000\r\nTZOFFSETTO:-1000\r\nTZNAME:HST\r\n"),
+            "{honolulu}"
+        );
+        let kolkata = vtimezone(chrono_tz::Asia::Kolkata, from, to);
+        assert!(
+            kolkata.contains("BEGIN:STANDARD\r\nDTSTART:20250101T053000\r\n"),
+            "{kolkata}"
+        );
+        assert!(kolkata.contains("TZOFFSETTO:+0530\r\n"), "{kolkata}");
+        assert_eq!(kolkata.matches("BEGIN:STANDARD").count(), 1, "{kolkata}");
+        assert!(!kolkata.contains("DAYLIGHT"), "{kolkata}");
+    }
+
+    #[test]
+    fn a_zone_without_an_abbreviation_gets_no_tzname() {
+        let ics = vtimezone(
+            chrono_tz::America::Sao_Paulo,
+            utc(2026, 1, 1, 0, 0),
+            utc(2027, 1, 1, 0, 0),
+        );
+        assert!(ics.contains("TZOFFSETTO:-0300\r\n"), "{ics}");
+        assert!(!ics.contains("TZNAME"), "{ics}");
+    }
+
+    #[test]
+    fn a_series_without_until_is_covered_for_three_years_from_its_start() {
+        let ics = calendar(&meetup(&[]));
+        // Start 2025-03-04: changes from 2024-03-04 up to 2028-03-04.
+        assert!(ics.contains("DTSTART:20240310T020000\r\n"), "{ics}");
+        assert!(ics.contains("RDATE:20271107T020000\r\n"), "{ics}");
+        assert!(!ics.contains("2028"), "{ics}");
+        assert!(!ics.contains("20240303"), "{ics}");
+    }
+
+    #[test]
+    fn a_late_exdate_extends_the_time_zone_past_the_default_range() {
+        let exdates = [local(chrono_tz::America::Chicago, 2029, 6, 5, 17, 0)];
+        let event = IcsEvent {
+            rrule: Some("FREQ=WEEKLY;COUNT=300"),
+            ..meetup(&exdates)
+        };
+        let ics = calendar(&event);
+        assert!(
+            lines(&ics).contains(&"EXDATE;TZID=America/Chicago:20290605T170000"),
+            "{ics}"
+        );
+        assert!(ics.contains("RDATE:20300310T020000\r\n"), "{ics}");
+    }
+
+    #[test]
+    fn a_far_off_until_is_covered_for_a_century_at_most() {
+        let event = IcsEvent {
+            rrule: Some("FREQ=YEARLY;UNTIL=99991231T235959Z"),
+            ..meetup(&[])
+        };
+        let ics = calendar(&event);
+        let observances = observances(&ics);
+        assert_eq!(observances.len(), 2, "{ics}");
+        assert!(!ics.contains("RDATE:2125"), "{ics}");
+    }
+
+    #[test]
+    fn until_is_read_in_utc_date_and_local_forms() {
+        let end = Some(utc(2026, 12, 31, 23, 59) + TimeDelta::seconds(59));
+        assert_eq!(rrule_until("FREQ=WEEKLY;UNTIL=20261231T235959Z"), end);
+        assert_eq!(rrule_until("until=20261231T235959;FREQ=DAILY"), end);
+        assert_eq!(rrule_until("FREQ=WEEKLY;UNTIL=20261231;BYDAY=TU"), end);
+        assert_eq!(rrule_until("FREQ=WEEKLY;COUNT=4"), None);
+        assert_eq!(rrule_until("FREQ=WEEKLY;UNTIL=soon"), None);
+    }
+
+    #[test]
+    fn utc_offsets_are_written_with_sign_hours_minutes_and_seconds_if_any() {
+        assert_eq!(utc_offset(-5 * 3600), "-0500");
+        assert_eq!(utc_offset(0), "+0000");
+        assert_eq!(utc_offset(5 * 3600 + 45 * 60), "+0545");
+        assert_eq!(utc_offset(-(4 * 3600 + 56 * 60 + 2)), "-045602");
+    }
+
+    #[test]
+    fn a_single_meetup_keeps_its_times_in_utc() {
+        let exdates = [utc(2025, 3, 11, 23, 0)];
+        let event = IcsEvent {
+            exdates: &exdates,
+            ..single()
+        };
+        let ics = calendar_stamped(&event, utc(2025, 2, 1, 12, 0));
+        assert!(ics.contains("\r\nDTSTART:20250304T230000Z\r\n"), "{ics}");
+        assert!(ics.contains("\r\nDTEND:20250305T003000Z\r\n"), "{ics}");
+        assert!(ics.contains("\r\nEXDATE:20250311T230000Z\r\n"), "{ics}");
+        assert!(ics.contains("\r\nDTSTAMP:20250201T120000Z\r\n"), "{ics}");
         assert!(!ics.contains("TZID"), "{ics}");
+        assert!(!ics.contains("VTIMEZONE"), "{ics}");
+        let parsed = parse(&ics);
+        let vevent = only_event(&parsed);
+        assert_eq!(utc_time(vevent.get_start()), event.start);
+        assert_eq!(utc_time(vevent.get_end()), event.end);
     }
 
     #[test]
@@ -238,25 +891,28 @@ mod tests {
 
     #[test]
     fn commas_semicolons_backslashes_and_newlines_in_text_are_escaped() {
-        let ics = calendar_stamped(&meetup(&[]), utc(2025, 2, 1, 12, 0));
-        let unfolded = ics.replace("\r\n ", "");
-        assert!(
-            unfolded.contains(
-                "SUMMARY:Blood bank Q&A: crossmatch\\, antibodies\\; \"hard cases\"\\nBring \
-                 questions\r\n"
-            ),
-            "{unfolded}"
-        );
-        assert!(
-            unfolded.contains(
-                "DESCRIPTION:Line one\\, with comma\\; and semicolon\\\\backslash\\nLine two\r\n"
-            ),
-            "{unfolded}"
-        );
-        assert!(
-            unfolded.contains("LOCATION:Room 4\\, Main Lab\\; 2nd floor\r\n"),
-            "{unfolded}"
-        );
+        for event in [meetup(&[]), single()] {
+            let ics = calendar_stamped(&event, utc(2025, 2, 1, 12, 0));
+            let unfolded = ics.replace("\r\n ", "");
+            assert!(
+                unfolded.contains(
+                    "SUMMARY:Blood bank Q&A: crossmatch\\, antibodies\\; \"hard cases\"\\nBring \
+                     questions\r\n"
+                ),
+                "{unfolded}"
+            );
+            assert!(
+                unfolded.contains(
+                    "DESCRIPTION:Line one\\, with comma\\; and semicolon\\\\backslash\\nLine \
+                     two\r\n"
+                ),
+                "{unfolded}"
+            );
+            assert!(
+                unfolded.contains("LOCATION:Room 4\\, Main Lab\\; 2nd floor\r\n"),
+                "{unfolded}"
+            );
+        }
     }
 
     #[test]
@@ -265,7 +921,7 @@ mod tests {
             uid: "evil\r\nATTENDEE:mailto:x@example.org",
             title: "Title\rSTATUS:CANCELLED",
             url: Some("https://example.org/\nRRULE:FREQ=DAILY"),
-            rrule: Some("FREQ=WEEKLY\r\nEXDATE:20250101T000000Z"),
+            rrule: Some("FREQ=WEEKLY\r\nEXDATE:20250101T000000Z\r\nBEGIN:VEVENT"),
             description: Some("bell\u{7}\u{0}ok"),
             ..meetup(&[])
         };
@@ -280,6 +936,9 @@ mod tests {
                 "{line:?}"
             );
         }
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+        assert_eq!(ics.matches("\r\nBEGIN:VEVENT\r\n").count(), 1, "{ics}");
+        assert!(ics.find("BEGIN:VTIMEZONE") < ics.find("\r\nBEGIN:VEVENT\r\n"));
         let parsed = parse(&ics);
         let vevent = only_event(&parsed);
         assert_eq!(vevent.get_summary(), Some("Title\nSTATUS:CANCELLED"));
@@ -293,9 +952,8 @@ mod tests {
             description: None,
             location: None,
             url: None,
-            rrule: None,
             exdates: &[],
-            ..meetup(&[])
+            ..single()
         };
         let ics = calendar(&event);
         for key in ["DESCRIPTION", "LOCATION", "URL", "RRULE", "EXDATE"] {
@@ -332,9 +990,26 @@ mod tests {
 
     #[test]
     fn every_line_ends_with_crlf() {
-        let ics = calendar(&meetup(&[]));
-        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
-        assert!(ics.ends_with("END:VCALENDAR\r\n"));
-        assert!(!ics.replace("\r\n", "").contains('\n'));
+        for event in [meetup(&[]), single()] {
+            let ics = calendar(&event);
+            assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+            assert!(ics.ends_with("END:VCALENDAR\r\n"));
+            assert!(!ics.replace("\r\n", "").contains('\n'));
+        }
+    }
+
+    #[test]
+    fn the_sundays_found_are_sundays() {
+        let found = transitions(
+            chrono_tz::America::Chicago,
+            utc(2020, 1, 1, 0, 0),
+            utc(2030, 1, 1, 0, 0),
+        );
+        assert_eq!(found.len(), 20);
+        for change in found {
+            let onset = change.before.wall_clock(change.at);
+            assert_eq!(onset.weekday(), Weekday::Sun, "{change:?}");
+            assert_eq!(onset.time(), naive(2020, 1, 1, 2, 0).time(), "{change:?}");
+        }
     }
 }

@@ -31,6 +31,8 @@ pub fn rsvp_of(emoji: &str) -> Option<Rsvp> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meetup {
     pub id: i64,
+    /// The series it belongs to, for recurring meetups.
+    pub series_id: Option<i64>,
     /// `platform:id` of the community where it was created.
     pub community: String,
     pub organizer: Member,
@@ -191,6 +193,7 @@ mod tests {
     fn meetup() -> Meetup {
         Meetup {
             id: 3,
+            series_id: None,
             community: "console:console".into(),
             organizer: Member {
                 user: UserId::new(Platform::Console, "olga"),

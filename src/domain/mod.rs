@@ -19,5 +19,6 @@ pub mod roster;
 pub mod schedule;
 pub mod search;
 pub mod search_index;
+pub mod series;
 pub mod vocab;
 pub mod wellbeing;

@@ -12,6 +12,42 @@ use crate::domain::roster::{Roster, Status};
 /// A meetup, as stored (the domain's type).
 pub use crate::domain::meetup::Meetup as MeetupRow;
 
+/// A series to start with its first meetup.
+#[derive(Debug, Clone)]
+pub struct NewSeries {
+    pub repeat: String,
+    pub until: Option<String>,
+    /// The first occurrence's local wall time, `YYYY-MM-DDTHH:MM`.
+    pub first_local: String,
+    pub next_starts_at: Option<i64>,
+}
+
+/// A series, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesRow {
+    pub id: i64,
+    pub repeat: String,
+    pub until: Option<String>,
+    pub first_local: String,
+    pub next_index: i64,
+    pub next_starts_at: Option<i64>,
+    pub cancelled: bool,
+    pub template: Option<i64>,
+}
+
+fn series_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SeriesRow> {
+    Ok(SeriesRow {
+        id: r.try_get("id")?,
+        repeat: r.try_get("repeat")?,
+        until: r.try_get("until")?,
+        first_local: r.try_get("first_local")?,
+        next_index: r.try_get("next_index")?,
+        next_starts_at: r.try_get("next_starts_at")?,
+        cancelled: r.try_get::<i64, _>("cancelled")? != 0,
+        template: r.try_get("template")?,
+    })
+}
+
 /// A private message to queue for a member.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -43,6 +79,7 @@ fn meetup_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MeetupRow> {
     let capacity: Option<i64> = r.try_get("capacity")?;
     Ok(MeetupRow {
         id: r.try_get("id")?,
+        series_id: r.try_get("series_id")?,
         community: r.try_get("community")?,
         organizer: Member {
             user: UserId::new(
@@ -129,14 +166,37 @@ async fn queue_post(
 }
 
 impl Store {
-    /// Creates a meetup, queues its announcement in `community` and notices to subscribers.
-    pub async fn create_meetup(&self, m: &MeetupRow, notices: &[Notice], now: i64) -> Result<i64> {
+    /// Creates a meetup (and, with `series`, the series it starts), queues its announcement in
+    /// its community and notices to subscribers.
+    pub async fn create_meetup(
+        &self,
+        m: &MeetupRow,
+        series: Option<&NewSeries>,
+        notices: &[Notice],
+        now: i64,
+    ) -> Result<i64> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let series_id: Option<i64> = match series {
+            None => None,
+            Some(s) => Some(
+                sqlx::query_scalar(
+                    "INSERT INTO meetup_series (repeat, until, first_local, next_index, \
+                     next_starts_at, created_at) VALUES (?, ?, ?, 1, ?, ?) RETURNING id",
+                )
+                .bind(&s.repeat)
+                .bind(&s.until)
+                .bind(&s.first_local)
+                .bind(s.next_starts_at)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?,
+            ),
+        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetups (community, organizer_platform, organizer_id, organizer_name, \
              title, starts_at, ends_at, timezone, location, state, capacity, link, description, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             RETURNING id",
+             created_at, updated_at, series_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&m.community)
         .bind(m.organizer.user.platform.code())
@@ -153,17 +213,18 @@ impl Store {
         .bind(&m.description)
         .bind(now)
         .bind(now)
+        .bind(series_id)
         .fetch_one(&mut *tx)
         .await?;
-        queue_post(
-            &mut tx,
-            id,
-            &m.community,
-            None,
-            &format!("announce:{id}:{}", m.community),
-            now,
-        )
-        .await?;
+        if let Some(series) = series_id {
+            sqlx::query("UPDATE meetup_series SET template = ? WHERE id = ?")
+                .bind(id)
+                .bind(series)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let key = format!("announce:{id}:{}", m.community);
+        queue_post(&mut tx, id, &m.community, None, &key, now).await?;
         let notices: Vec<Notice> = notices
             .iter()
             .map(|n| Notice {
@@ -174,6 +235,106 @@ impl Store {
         queue_notices(&mut tx, &notices, now).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Series whose next occurrence starts by `horizon` (time to create and announce it).
+    pub async fn due_series(&self, horizon: i64) -> Result<Vec<SeriesRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM meetup_series WHERE cancelled = 0 AND next_starts_at IS NOT NULL \
+             AND next_starts_at <= ? AND template IS NOT NULL ORDER BY next_starts_at LIMIT 500",
+        )
+        .bind(horizon)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(series_from_row).collect()
+    }
+
+    /// One series.
+    pub async fn series(&self, id: i64) -> Result<Option<SeriesRow>> {
+        let row = sqlx::query("SELECT * FROM meetup_series WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(series_from_row).transpose()
+    }
+
+    /// The earliest time a series' next occurrence is due to be announced, `ahead` seconds
+    /// before it starts.
+    pub async fn next_series_due(&self, ahead: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(next_starts_at) - ? FROM meetup_series WHERE cancelled = 0 AND template IS NOT NULL \
+             AND next_starts_at IS NOT NULL",
+        )
+        .bind(ahead)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Creates the series' next occurrence (a copy of its first meetup at `starts_at`), queues
+    /// its announcement, and moves the series on to `next` (`None`: the series is over).
+    /// Writes nothing twice: occurrences are unique per series and start.
+    pub async fn create_occurrence(
+        &self,
+        s: &SeriesRow,
+        starts_at: i64,
+        ends_at: i64,
+        next: Option<i64>,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO meetups (community, organizer_platform, organizer_id, organizer_name, \
+             title, starts_at, ends_at, timezone, location, state, capacity, link, description, \
+             created_at, updated_at, series_id) \
+             SELECT community, organizer_platform, organizer_id, organizer_name, title, ?, ?, \
+             timezone, location, state, capacity, link, description, ?, ?, series_id \
+             FROM meetups WHERE id = ? \
+             ON CONFLICT (series_id, starts_at) WHERE series_id IS NOT NULL DO NOTHING \
+             RETURNING id",
+        )
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(now)
+        .bind(now)
+        .bind(s.template)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = id {
+            let community: String =
+                sqlx::query_scalar("SELECT community FROM meetups WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let key = format!("announce:{id}:{community}");
+            queue_post(&mut tx, id, &community, None, &key, now).await?;
+        }
+        sqlx::query(
+            "UPDATE meetup_series SET next_index = next_index + 1, next_starts_at = ? WHERE id = ?",
+        )
+        .bind(next)
+        .bind(s.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Marks a series cancelled (no more occurrences are created).
+    pub async fn cancel_series(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE meetup_series SET cancelled = 1 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every occurrence of a series, in order.
+    pub async fn series_occurrences(&self, series_id: i64) -> Result<Vec<MeetupRow>> {
+        let rows = sqlx::query("SELECT * FROM meetups WHERE series_id = ? ORDER BY starts_at")
+            .bind(series_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(meetup_from_row).collect()
     }
 
     /// One meetup.

@@ -349,3 +349,51 @@ fn reactions_made_while_the_bot_was_offline_are_counted_when_it_comes_back() {
         .unwrap();
     assert!(edit.contains("1 / 1 going · 1 maybe"), "{edit}");
 }
+
+#[test]
+fn a_weekly_series_announces_each_occurrence_a_week_ahead_and_can_end() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Night shift circle when:Dec 10 6:30pm where:Zoom repeat:weekly \
+         until:2027-01-07\n:advance 4d\n:advance 7d\n/meetup list\n/meetup cancel 3\n\
+         /meetup ics 1\n/meetup cancel 2 series:all\n:advance 30d\n/meetup list\n",
+    );
+    assert!(m[0].contains("repeating weekly until 2027-01-07"), "{m:#?}");
+    let announced: Vec<&String> = m
+        .iter()
+        .filter(|x| x.contains("] Meetup #") && x.contains("Night shift circle"))
+        .collect();
+    // #1 at once; #2 (Dec 17) on Dec 10, #3 (Dec 24) on Dec 17.
+    assert!(
+        announced
+            .iter()
+            .any(|x| x.contains("Meetup #2") && x.contains("Thu Dec 17, 18:30 ET")),
+        "{m:#?}"
+    );
+    assert!(
+        announced
+            .iter()
+            .any(|x| x.contains("Meetup #3") && x.contains("Thu Dec 24, 18:30 ET")),
+        "{m:#?}"
+    );
+    let ics = m.iter().find(|x| x.contains("BEGIN:VCALENDAR")).unwrap();
+    let ics = &ics[ics.find("BEGIN:VCALENDAR").unwrap()..];
+    assert!(
+        ics.contains("RRULE:FREQ=WEEKLY;UNTIL=20270108T045959Z"),
+        "{ics}"
+    );
+    assert!(ics.contains("EXDATE"), "{ics}");
+    assert!(ics.contains("UID:series-1@labcircle"), "{ics}");
+    let parsed: icalendar::Calendar = ics.parse().expect("a valid calendar");
+    assert!(parsed.components.iter().any(|c| c.as_event().is_some()));
+    assert!(
+        m.iter().any(|x| x.contains("The series is cancelled")),
+        "{m:#?}"
+    );
+    let last = m.last().unwrap();
+    assert!(
+        last.contains("None yet"),
+        "no occurrence after the series ended: {last}"
+    );
+}
