@@ -385,6 +385,10 @@ fn a_weekly_series_announces_each_occurrence_a_week_ahead_and_can_end() {
     );
     assert!(ics.contains("EXDATE"), "{ics}");
     assert!(ics.contains("UID:series-1@labcircle"), "{ics}");
+    // Local times with the zone, so the series stays at 18:30 across DST.
+    assert!(ics.contains("DTSTART;TZID=America/New_York:20261210T183000"), "{ics}");
+    assert!(ics.contains("EXDATE;TZID=America/New_York:20261224T183000"), "{ics}");
+    assert!(ics.contains("BEGIN:VTIMEZONE") && ics.contains("TZID:America/New_York"), "{ics}");
     let parsed: icalendar::Calendar = ics.parse().expect("a valid calendar");
     assert!(parsed.components.iter().any(|c| c.as_event().is_some()));
     assert!(
