@@ -62,13 +62,25 @@ CREATE TABLE rsvps (
     platform     TEXT NOT NULL,
     user_id      TEXT NOT NULL,
     display_name TEXT NOT NULL,
-    status       TEXT NOT NULL,               -- going | maybe | cant | waitlist
+    status       TEXT NOT NULL,               -- going | maybe | cant | waitlist | none (taken back)
     position     INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
     PRIMARY KEY (meetup_id, platform, user_id)
 ) STRICT;
 
 CREATE INDEX rsvps_member ON rsvps (platform, user_id);
+
+-- A changed RSVP marks its meetup for one (coalesced) edit of its announcements, at the time
+-- the RSVP carries (the bot's clock). 'none' rows are RSVPs taken back.
+CREATE TRIGGER rsvps_added AFTER INSERT ON rsvps BEGIN
+    UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, NEW.updated_at)
+    WHERE id = NEW.meetup_id;
+END;
+
+CREATE TRIGGER rsvps_changed AFTER UPDATE OF status ON rsvps WHEN OLD.status != NEW.status BEGIN
+    UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, NEW.updated_at)
+    WHERE id = NEW.meetup_id;
+END;
 
 -- Members who do not want reminders for meetups they marked "maybe".
 CREATE TABLE meetup_reminder_optouts (

@@ -132,6 +132,8 @@ pub struct Console<W: Write> {
     reactions: HashMap<String, Vec<(Member, String)>>,
     /// Simulated downtime (`:offline`): reactions are kept but the bot does not see them.
     offline: bool,
+    /// The community (channel) being typed in: `console` unless `:in NAME` changed it.
+    community: String,
 }
 
 impl<W: Write> Console<W> {
@@ -141,6 +143,7 @@ impl<W: Write> Console<W> {
             scheduler,
             reactions: HashMap::new(),
             offline: false,
+            community: "console".into(),
             printer: Printer {
                 out,
                 next_post: 1,
@@ -276,7 +279,7 @@ impl<W: Write> Console<W> {
             role: self.user.role,
             community: CommunityId {
                 platform: Platform::Console,
-                id: "console".into(),
+                id: self.community.clone(),
             },
         }
     }
@@ -368,6 +371,16 @@ impl<W: Write> Console<W> {
                         }
                         Err(e) => self.printer.note(&e)?,
                     }
+                }
+            }
+            ["in", name] => {
+                if !valid_name(name) {
+                    self.printer.note(
+                        "A community name is one word of letters, digits, '-', '_' or '.'.",
+                    )?;
+                } else {
+                    self.community = (*name).to_owned();
+                    self.printer.note(&format!("now in community {name}"))?;
                 }
             }
             ["offline"] => {

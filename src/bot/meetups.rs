@@ -311,6 +311,7 @@ impl Bot {
         let now = self.now();
         let mut promoted = Vec::new();
         if capacity_changed {
+            let _turn = self.rsvp_turn.lock().await;
             let capacity = after.capacity;
             if let Some(outcome) = self
                 .store

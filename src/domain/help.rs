@@ -49,6 +49,10 @@ pub const CONSOLE_CONTROLS: &[(&str, &str)] = &[
     ),
     (":time", "show the console's current time"),
     (
+        ":in NAME",
+        "type in another community (console is the default), e.g. to share a meetup",
+    ),
+    (
         ":offline",
         "simulate the bot being down: reactions are kept, nothing else happens",
     ),

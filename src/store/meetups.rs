@@ -412,8 +412,11 @@ impl Store {
         rsvps_in(&mut conn, meetup_id).await
     }
 
-    /// Loads the roster, lets `apply` change it, and stores what changed, in one write
-    /// transaction (so concurrent RSVPs on one meetup are applied one after the other).
+    /// Loads the roster, lets `apply` change it, and stores what changed in one statement (so
+    /// a change never half-lands: a member leaving and the one promoted move together).
+    ///
+    /// The caller serialises calls per process (the bot's RSVP turn): the roster is read and
+    /// written without a transaction around both, which halves an RSVP's round trips to SQLite.
     /// `None`: no such meetup.
     pub async fn with_roster<R>(
         &self,
@@ -421,11 +424,21 @@ impl Store {
         now: i64,
         apply: impl FnOnce(&MeetupRow, &mut Roster<UserId>, &mut HashMap<UserId, String>) -> R,
     ) -> Result<Option<RosterOutcome<R>>> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(meetup) = meetup_in(&mut tx, meetup_id).await? else {
-            return Ok(None);
-        };
-        let (current, mut position) = rsvps_with_positions(&mut tx, meetup_id).await?;
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(
+            "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
+             status, position)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
+             AND status != 'none' ORDER BY position)) AS roster, \
+             (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
+             FROM meetups AS m WHERE m.id = ?",
+        )
+        .bind(meetup_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let meetup = meetup_from_row(&row)?;
+        let current = roster_from_json(&row.try_get::<String, _>("roster")?)?;
+        let mut position: i64 = row.try_get("last")?;
         let mut names: HashMap<UserId, String> = HashMap::new();
         let mut lists: [Vec<UserId>; 4] = Default::default();
         let mut before: HashMap<UserId, Status> = HashMap::new();
@@ -443,7 +456,6 @@ impl Store {
         let [going, maybe, cant, waitlist] = lists;
         let mut roster = Roster::from_parts(meetup.capacity, going, maybe, cant, waitlist);
         let result = apply(&meetup, &mut roster, &mut names);
-        let mut changed = Vec::new();
         let mut after: Vec<(UserId, Status)> = Vec::new();
         for (list, status) in [
             (roster.going(), Status::Going),
@@ -453,27 +465,21 @@ impl Store {
         ] {
             after.extend(list.iter().map(|m| (m.clone(), status)));
         }
+        let mut changed = Vec::new();
+        let mut rows = Vec::new();
         for (user, status) in &after {
             if before.get(user) == Some(status) {
                 continue;
             }
             position += 1;
             let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
-            sqlx::query(
-                "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
-                 updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meetup_id, platform, user_id) \
-                 DO UPDATE SET status = excluded.status, position = excluded.position, \
-                 display_name = excluded.display_name, updated_at = excluded.updated_at",
-            )
-            .bind(meetup_id)
-            .bind(user.platform.code())
-            .bind(&user.id)
-            .bind(&name)
-            .bind(status_code(*status))
-            .bind(position)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            rows.push(serde_json::json!([
+                user.platform.code(),
+                user.id,
+                name,
+                status_code(*status),
+                position
+            ]));
             changed.push((
                 Member {
                     user: user.clone(),
@@ -484,15 +490,15 @@ impl Store {
         }
         for user in before.keys() {
             if !after.iter().any(|(u, _)| u == user) {
-                sqlx::query(
-                    "DELETE FROM rsvps WHERE meetup_id = ? AND platform = ? AND user_id = ?",
-                )
-                .bind(meetup_id)
-                .bind(user.platform.code())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?;
+                // Kept as 'none' (not deleted) so every change lands in the one statement.
                 let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
+                rows.push(serde_json::json!([
+                    user.platform.code(),
+                    user.id,
+                    name,
+                    "none",
+                    0
+                ]));
                 changed.push((
                     Member {
                         user: user.clone(),
@@ -502,16 +508,22 @@ impl Store {
                 ));
             }
         }
-        if !changed.is_empty() {
+        if !rows.is_empty() {
+            // The trigger rsvps_changed marks the meetup for an announcement edit.
             sqlx::query(
-                "UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, ?) WHERE id = ?",
+                "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+                 updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+                 value ->> 4, ? FROM json_each(?) WHERE true \
+                 ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
+                 status = excluded.status, position = excluded.position, \
+                 display_name = excluded.display_name, updated_at = excluded.updated_at",
             )
-            .bind(now)
             .bind(meetup_id)
-            .execute(&mut *tx)
+            .bind(now)
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *conn)
             .await?;
         }
-        tx.commit().await?;
         Ok(Some(RosterOutcome {
             meetup,
             result,
@@ -811,28 +823,23 @@ impl Store {
 }
 
 async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
-    Ok(rsvps_with_positions(conn, meetup_id).await?.0)
-}
-
-/// The roster in list order, and the highest position used. One JSON row crosses from SQLite
-/// (sqlx hands rows over one at a time, which dominated an RSVP's cost).
-async fn rsvps_with_positions(
-    conn: &mut SqliteConnection,
-    meetup_id: i64,
-) -> Result<(Vec<(Member, Status)>, i64)> {
+    // One JSON row crosses from SQLite: sqlx hands rows over one at a time.
     let json: String = sqlx::query_scalar(
         "SELECT json_group_array(json_array(platform, user_id, display_name, status, position)) \
-         FROM (SELECT * FROM rsvps WHERE meetup_id = ? ORDER BY position)",
+         FROM (SELECT * FROM rsvps WHERE meetup_id = ? AND status != 'none' ORDER BY position)",
     )
     .bind(meetup_id)
     .fetch_one(&mut *conn)
     .await?;
+    roster_from_json(&json)
+}
+
+/// A roster as `json_group_array(json_array(platform, user_id, display_name, status, …))`.
+fn roster_from_json(json: &str) -> Result<Vec<(Member, Status)>> {
     let rows: Vec<(String, String, String, String, i64)> =
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let mut max_position = 0;
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut out = Vec::with_capacity(rows.len());
-    for (platform_code, user_id, display_name, status, position) in rows {
-        max_position = max_position.max(position);
+    for (platform_code, user_id, display_name, status, _) in rows {
         let status = match status.as_str() {
             "going" => Status::Going,
             "waitlist" => Status::Waitlisted,
@@ -843,5 +850,5 @@ async fn rsvps_with_positions(
         let user = UserId::new(platform(&platform_code)?, user_id);
         out.push((Member { user, display_name }, status));
     }
-    Ok((out, max_position))
+    Ok(out)
 }

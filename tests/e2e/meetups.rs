@@ -386,9 +386,18 @@ fn a_weekly_series_announces_each_occurrence_a_week_ahead_and_can_end() {
     assert!(ics.contains("EXDATE"), "{ics}");
     assert!(ics.contains("UID:series-1@labcircle"), "{ics}");
     // Local times with the zone, so the series stays at 18:30 across DST.
-    assert!(ics.contains("DTSTART;TZID=America/New_York:20261210T183000"), "{ics}");
-    assert!(ics.contains("EXDATE;TZID=America/New_York:20261224T183000"), "{ics}");
-    assert!(ics.contains("BEGIN:VTIMEZONE") && ics.contains("TZID:America/New_York"), "{ics}");
+    assert!(
+        ics.contains("DTSTART;TZID=America/New_York:20261210T183000"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("EXDATE;TZID=America/New_York:20261224T183000"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("BEGIN:VTIMEZONE") && ics.contains("TZID:America/New_York"),
+        "{ics}"
+    );
     let parsed: icalendar::Calendar = ics.parse().expect("a valid calendar");
     assert!(parsed.components.iter().any(|c| c.as_event().is_some()));
     assert!(
@@ -400,4 +409,34 @@ fn a_weekly_series_announces_each_occurrence_a_week_ahead_and_can_end() {
         last.contains("None yet"),
         "no occurrence after the series ended: {last}"
     );
+}
+
+#[test]
+fn a_meetup_shared_in_two_communities_keeps_one_roster() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        ":in histo-club\n/meetup create title:Shared when:Dec 9 18:00 where:Hall capacity:2\n\
+         :in micro-club\n/meetup share 1\n/meetup share 1\n:as bob\n:react 2 ✅\n:as carol\n\
+         :react 4 ✅\n:as dan\n:react 4 ✅\n:advance 10s\n",
+    );
+    let second = m
+        .iter()
+        .find(|x| x.starts_with("[#4] Meetup #1: Shared"))
+        .expect("posted again");
+    assert!(second.contains("0 / 2 going"), "{second}");
+    assert!(
+        m.iter().any(|x| x.contains("is announced here already")),
+        "{m:#?}"
+    );
+    // Two places across both communities: dan, reacting in the second, waits.
+    let waitlisted = m.iter().find(|x| x.starts_with("[private to dan")).unwrap();
+    assert!(waitlisted.contains("waitlist"), "{waitlisted}");
+    for post in ["[#2 edited]", "[#4 edited]"] {
+        let edit = m.iter().rev().find(|x| x.starts_with(post)).expect(post);
+        assert!(
+            edit.contains("2 / 2 going · 0 maybe · 1 on the waitlist"),
+            "{edit}"
+        );
+    }
 }
