@@ -350,11 +350,7 @@ impl Bot {
             if let Some((member, _)) = roster.iter().find(|(m, _)| m.user == user) {
                 notices.push(Notice {
                     key: format!("promoted:{id}:{}:{}", user.platform.code(), user.id),
-                    text: format!(
-                        "A place opened up: you're going to meetup #{id} \"{}\", {}.",
-                        neutralize(&after.title),
-                        after.when()
-                    ),
+                    text: meetup::promoted_text(&after),
                     to: member.clone(),
                 });
             }
@@ -527,44 +523,12 @@ impl Bot {
         let Some(outcome) = outcome else {
             return Ok(Vec::new());
         };
-        let m = &outcome.meetup;
-        let mut out = Vec::new();
-        for change in outcome.result {
-            let (user, text) = match change {
-                Change::Waitlisted(user) => (
-                    user,
-                    format!(
-                        "Meetup #{} \"{}\" is full, so you're on the waitlist. You'll hear \
-                         privately if a place opens up.",
-                        m.id,
-                        neutralize(&m.title)
-                    ),
-                ),
-                Change::Promoted(user) => (
-                    user,
-                    format!(
-                        "A place opened up: you're going to meetup #{} \"{}\", {}.",
-                        m.id,
-                        neutralize(&m.title),
-                        m.when()
-                    ),
-                ),
-            };
-            let to = outcome
-                .changed
-                .iter()
-                .find(|(mm, _)| mm.user == user)
-                .map(|(mm, _)| mm.clone())
-                .unwrap_or(Member {
-                    display_name: user.id.clone(),
-                    user,
-                });
-            out.push(Outgoing::Direct {
-                to,
-                reply: Reply::private(text),
-            });
-        }
-        Ok(out)
+        Ok(roster_notices(
+            &outcome.meetup,
+            outcome.result,
+            &outcome.changed,
+            None,
+        ))
     }
 
     /// A reaction on an announcement: an RSVP (or taking one back).
@@ -619,40 +583,49 @@ impl Bot {
                 .into());
             }
         };
-        let mut out = Vec::new();
-        for change in changes {
-            match change {
-                Change::Waitlisted(user) if user == actor.member.user => {
-                    out.push(Outgoing::Reply(Reply::private(format!(
-                        "Meetup #{} \"{}\" is full, so you're on the waitlist. You'll hear \
-                         privately if a place opens up.",
-                        m.id,
-                        neutralize(&m.title)
-                    ))));
-                }
-                Change::Promoted(user) => {
-                    let member = outcome
-                        .changed
-                        .iter()
-                        .find(|(mm, _)| mm.user == user)
-                        .map(|(mm, _)| mm.clone())
-                        .unwrap_or(Member {
-                            display_name: user.id.clone(),
-                            user,
-                        });
-                    out.push(Outgoing::Direct {
-                        to: member,
-                        reply: Reply::private(format!(
-                            "A place opened up: you're going to meetup #{} \"{}\", {}.",
-                            m.id,
-                            neutralize(&m.title),
-                            m.when()
-                        )),
-                    });
-                }
-                Change::Waitlisted(_) => {}
-            }
-        }
-        Ok(out)
+        Ok(roster_notices(
+            m,
+            changes,
+            &outcome.changed,
+            Some(&actor.member.user),
+        ))
     }
+}
+
+/// Private word of the roster's changes: the waitlisted (the acting member in place, with
+/// `actor`) and the promoted.
+fn roster_notices(
+    m: &Meetup,
+    changes: Vec<Change<crate::domain::identity::UserId>>,
+    changed: &[(Member, Option<Status>)],
+    actor: Option<&crate::domain::identity::UserId>,
+) -> Vec<Outgoing> {
+    let member = |user: crate::domain::identity::UserId| {
+        changed
+            .iter()
+            .find(|(mm, _)| mm.user == user)
+            .map(|(mm, _)| mm.clone())
+            .unwrap_or(Member {
+                display_name: user.id.clone(),
+                user,
+            })
+    };
+    changes
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Waitlisted(user) if Some(&user) == actor => {
+                Some(Outgoing::Reply(Reply::private(meetup::waitlisted_text(m))))
+            }
+            // Someone else's reaction never waitlists a member; reconciliation may.
+            Change::Waitlisted(_) if actor.is_some() => None,
+            Change::Waitlisted(user) => Some(Outgoing::Direct {
+                to: member(user),
+                reply: Reply::private(meetup::waitlisted_text(m)),
+            }),
+            Change::Promoted(user) => Some(Outgoing::Direct {
+                to: member(user),
+                reply: Reply::private(meetup::promoted_text(m)),
+            }),
+        })
+        .collect()
 }

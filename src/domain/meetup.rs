@@ -143,6 +143,26 @@ pub fn details(m: &Meetup, c: &Counts, attendees: Option<&[(Member, &'static str
     reply.footer(format!("Calendar file: /meetup ics {}", m.id))
 }
 
+/// Told privately to a member put on the waitlist.
+pub fn waitlisted_text(m: &Meetup) -> String {
+    format!(
+        "Meetup #{} \"{}\" is full, so you're on the waitlist. You'll hear privately if a place \
+         opens up.",
+        m.id,
+        neutralize(&m.title)
+    )
+}
+
+/// Told privately to a member promoted from the waitlist.
+pub fn promoted_text(m: &Meetup) -> String {
+    format!(
+        "A place opened up: you're going to meetup #{} \"{}\", {}.",
+        m.id,
+        neutralize(&m.title),
+        m.when()
+    )
+}
+
 /// A reminder before a meetup, privately.
 pub fn reminder(m: &Meetup, which: &str) -> Reply {
     let when = if which == "1h" {
