@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::domain::command::{self, Command, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, region_label, slugify};
 use crate::domain::help;
-use crate::domain::identity::{Actor, Role};
+use crate::domain::identity::{Actor, Platform, Role};
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use crate::domain::search_index::SearchIndex;
@@ -48,8 +48,7 @@ pub struct Settings {
 
 impl Settings {
     /// Most deliveries per second through `platform`.
-    pub fn rate(&self, platform: crate::domain::identity::Platform) -> u32 {
-        use crate::domain::identity::Platform;
+    pub fn rate(&self, platform: Platform) -> u32 {
         let i = match platform {
             Platform::Console => 0,
             Platform::Discord => 1,
@@ -117,7 +116,7 @@ pub enum Incoming {
     /// when the adapter (re)connects: RSVPs made while the bot was away are not lost.
     ReactionsPresent {
         post: String,
-        platform: crate::domain::identity::Platform,
+        platform: Platform,
         reactions: Vec<(crate::domain::identity::Member, String)>,
     },
     /// A reaction added to or removed from one of the bot's posts.
@@ -150,6 +149,9 @@ pub struct Bot {
     /// RSVPs in this process take turns here rather than racing for SQLite's write lock
     /// (which retries by sleeping and, under a burst, gives up).
     rsvp_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Announcement message → meetup, once found (an announcement never moves to another
+    /// meetup, so a hit needs no round trip to the database).
+    announcements: Arc<RwLock<std::collections::HashMap<(Platform, String), i64>>>,
 }
 
 impl Bot {
@@ -166,6 +168,7 @@ impl Bot {
             clock,
             index: Arc::new(RwLock::new(None)),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
+            announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),
         }
     }
 
@@ -174,11 +177,31 @@ impl Bot {
     /// [`Incoming::ReactionsPresent`].
     pub async fn active_announcements(
         &self,
-        platform: crate::domain::identity::Platform,
+        platform: Platform,
     ) -> Result<Vec<(String, String)>, StoreError> {
         self.store
             .active_announcements(platform.code(), self.clock.now().timestamp())
             .await
+    }
+
+    /// The meetup an announcement belongs to, if the post is one.
+    async fn announcement(
+        &self,
+        platform: Platform,
+        post: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let key = (platform, post.to_owned());
+        if let Some(id) = self.announcements.read().expect("never poisoned").get(&key) {
+            return Ok(Some(*id));
+        }
+        let found = self.store.meetup_for_post(platform.code(), post).await?;
+        if let Some(id) = found {
+            self.announcements
+                .write()
+                .expect("never poisoned")
+                .insert(key, id);
+        }
+        Ok(found)
     }
 
     /// The bot's settings.
@@ -270,11 +293,7 @@ impl Bot {
                 post,
                 emoji,
                 added,
-            } => match self
-                .store
-                .meetup_for_post(actor.member.user.platform.code(), &post)
-                .await
-            {
+            } => match self.announcement(actor.member.user.platform, &post).await {
                 Ok(Some(meetup)) => self.meetup_reaction(&actor, meetup, &emoji, added).await,
                 Ok(None) => self.reaction(&actor, &post, &emoji, added).await,
                 Err(e) => Err(e.into()),
