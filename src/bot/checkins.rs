@@ -99,7 +99,7 @@ impl Bot {
             Command::CheckinStats => self.stats(actor).await?,
             Command::Profile { specialty, state } => self.profile(actor, specialty, state).await?,
             Command::MyData => self.my_data(actor).await?,
-            Command::ForgetMe { confirmed } => self.forget_me(actor, confirmed).await?,
+            Command::ForgetMe { confirmed } => return self.forget_me(actor, confirmed).await,
             other => unreachable!("{other:?} is not a check-in command"),
         };
         Ok(vec![Outgoing::Reply(reply)])
@@ -760,22 +760,34 @@ impl Bot {
             .footer("/forgetme deletes all of it."))
     }
 
-    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Result<Reply, Failure> {
+    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Handled {
         if !confirmed {
-            return Ok(
+            return Ok(vec![Outgoing::Reply(
                 Reply::private("This would delete everything labcircle stores about you.").text(
                     "Your check-in schedule, prompts and answers (with notes), your profile, your \
                  directory suggestions and any messages waiting to be sent to you. Check-ins stop. \
                  It cannot be undone. To go ahead: /forgetme confirm",
                 ),
-            );
+            )]);
         }
+        let turn = self.rsvp_turn.lock().await;
+        let meetups = self.store.meetups_with_rsvp(&actor.member.user).await?;
         let deleted = self.store.forget_member(&actor.member.user).await?;
-        Ok(Reply::private(format!(
-            "Done: {deleted} record{} about you deleted, and check-ins stopped.",
-            if deleted == 1 { "" } else { "s" }
-        ))
-        .text("Nothing about you is left in labcircle's database."))
+        // Their RSVPs are gone from the database; cached rosters must not bring them back.
+        self.forget_rosters(None);
+        drop(turn);
+        let mut out = vec![Outgoing::Reply(
+            Reply::private(format!(
+                "Done: {deleted} record{} about you deleted, and check-ins stopped.",
+                if deleted == 1 { "" } else { "s" }
+            ))
+            .text("Nothing about you is left in labcircle's database."),
+        )];
+        // A place they held goes to the first on the waitlist.
+        for id in meetups {
+            out.extend(self.fill_places(id).await?);
+        }
+        Ok(out)
     }
 
     /// A reaction: a keycap 1️⃣-5️⃣ on a check-in prompt answers it.

@@ -15,7 +15,11 @@ use crate::domain::roster::{Change, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 use crate::scheduler::counts_of;
-use crate::store::{NewSeries, Notice};
+use std::collections::HashMap;
+
+use crate::domain::identity::UserId;
+use crate::domain::roster::Roster;
+use crate::store::{NewSeries, Notice, RosterOutcome, RosterSnapshot};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
@@ -314,7 +318,6 @@ impl Bot {
             let _turn = self.rsvp_turn.lock().await;
             let capacity = after.capacity;
             if let Some(outcome) = self
-                .store
                 .with_roster(id, now, |_, roster, _| roster.set_capacity(capacity))
                 .await?
             {
@@ -356,6 +359,7 @@ impl Bot {
             }
         }
         self.store.save_meetup(&after, &notices, now).await?;
+        self.forget_rosters(Some(id));
         Ok(Reply::channel(format!("Meetup #{id} updated: {summary}."))
             .footer("Everyone who answered is told; the announcement is updated."))
     }
@@ -433,6 +437,7 @@ impl Bot {
             })
             .collect();
         self.store.save_meetup(&m, &notices, self.now()).await?;
+        self.forget_rosters(Some(id));
         Ok(())
     }
 
@@ -508,7 +513,6 @@ impl Bot {
         let _turn = self.rsvp_turn.lock().await;
         let now = self.now();
         let outcome = self
-            .store
             .with_roster(meetup_id, now, |m, roster, names| {
                 if m.cancelled || m.starts_at <= now {
                     return Vec::new();
@@ -547,7 +551,6 @@ impl Bot {
         let me = actor.member.user.clone();
         let name = actor.member.display_name.clone();
         let outcome = self
-            .store
             .with_roster(meetup_id, now, |m, roster, names| {
                 if m.cancelled || m.starts_at <= now {
                     return Err(m.cancelled);
@@ -596,11 +599,11 @@ impl Bot {
 /// `actor`) and the promoted.
 fn roster_notices(
     m: &Meetup,
-    changes: Vec<Change<crate::domain::identity::UserId>>,
+    changes: Vec<Change<UserId>>,
     changed: &[(Member, Option<Status>)],
-    actor: Option<&crate::domain::identity::UserId>,
+    actor: Option<&UserId>,
 ) -> Vec<Outgoing> {
-    let member = |user: crate::domain::identity::UserId| {
+    let member = |user: UserId| {
         changed
             .iter()
             .find(|(mm, _)| mm.user == user)
@@ -628,4 +631,157 @@ fn roster_notices(
             }),
         })
         .collect()
+}
+
+impl Bot {
+    /// Loads the roster (from memory when this process has it), lets `apply` change it, and
+    /// writes what changed. Callers hold the RSVP turn, so the cached roster is always the
+    /// stored one: every RSVP write in the process goes through here. `None`: no such meetup.
+    pub(super) async fn with_roster<R>(
+        &self,
+        meetup_id: i64,
+        now: i64,
+        apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut HashMap<UserId, String>) -> R,
+    ) -> Result<Option<RosterOutcome<R>>, crate::store::StoreError> {
+        let cached = self
+            .rosters
+            .lock()
+            .expect("never poisoned")
+            .get(&meetup_id)
+            .cloned();
+        let snapshot = match cached {
+            Some(s) => s,
+            None => match self.store.load_roster(meetup_id).await? {
+                Some(s) => s,
+                None => return Ok(None),
+            },
+        };
+        let mut names: HashMap<UserId, String> = HashMap::new();
+        let mut lists: [Vec<UserId>; 4] = Default::default();
+        let mut before: HashMap<UserId, Status> = HashMap::new();
+        for (member, status) in &snapshot.rsvps {
+            let i = match status {
+                Status::Going => 0,
+                Status::Maybe => 1,
+                Status::CantGo => 2,
+                Status::Waitlisted => 3,
+            };
+            lists[i].push(member.user.clone());
+            before.insert(member.user.clone(), *status);
+            names.insert(member.user.clone(), member.display_name.clone());
+        }
+        let [going, maybe, cant, waitlist] = lists;
+        let mut roster = Roster::from_parts(snapshot.meetup.capacity, going, maybe, cant, waitlist);
+        let result = apply(&snapshot.meetup, &mut roster, &mut names);
+        let mut after: Vec<(Member, Status)> = Vec::new();
+        for (list, status) in [
+            (roster.going(), Status::Going),
+            (roster.waitlist(), Status::Waitlisted),
+            (roster.maybe(), Status::Maybe),
+            (roster.cant(), Status::CantGo),
+        ] {
+            for user in list {
+                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
+                after.push((
+                    Member {
+                        user: user.clone(),
+                        display_name: name,
+                    },
+                    status,
+                ));
+            }
+        }
+        let mut position = snapshot.last_position;
+        let mut writes = Vec::new();
+        for (member, status) in &after {
+            if before.get(&member.user) != Some(status) {
+                position += 1;
+                writes.push((member.clone(), Some(*status), position));
+            }
+        }
+        for user in before.keys() {
+            if !after.iter().any(|(m, _)| &m.user == user) {
+                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
+                writes.push((
+                    Member {
+                        user: user.clone(),
+                        display_name: name,
+                    },
+                    None,
+                    0,
+                ));
+            }
+        }
+        if let Err(e) = self.store.write_rsvps(meetup_id, &writes, now).await {
+            self.rosters
+                .lock()
+                .expect("never poisoned")
+                .remove(&meetup_id);
+            return Err(e);
+        }
+        // The stored order (by position) is the order of `after` for unchanged members followed
+        // by changed ones; keep the cache in that order too.
+        let mut rsvps: Vec<(Member, Status)> = snapshot
+            .rsvps
+            .iter()
+            .filter(|(m, s)| after.iter().any(|(a, t)| a.user == m.user && t == s))
+            .cloned()
+            .collect();
+        rsvps.extend(
+            writes
+                .iter()
+                .filter_map(|(m, s, _)| s.map(|s| (m.clone(), s))),
+        );
+        let meetup = snapshot.meetup.clone();
+        self.rosters.lock().expect("never poisoned").insert(
+            meetup_id,
+            RosterSnapshot {
+                meetup: meetup.clone(),
+                rsvps,
+                last_position: position,
+            },
+        );
+        let changed = writes.into_iter().map(|(m, s, _)| (m, s)).collect();
+        Ok(Some(RosterOutcome {
+            meetup,
+            result,
+            changed,
+        }))
+    }
+
+    /// Promotes from the waitlist into free places (after someone left without a reaction:
+    /// `/forgetme`), telling those promoted.
+    pub(super) async fn fill_places(&self, meetup_id: i64) -> Handled {
+        let _turn = self.rsvp_turn.lock().await;
+        let now = self.now();
+        let Some(outcome) = self
+            .with_roster(meetup_id, now, |m, roster, _| {
+                if m.cancelled || m.starts_at <= now {
+                    Vec::new()
+                } else {
+                    roster.set_capacity(roster.capacity())
+                }
+            })
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        Ok(roster_notices(
+            &outcome.meetup,
+            outcome.result,
+            &outcome.changed,
+            None,
+        ))
+    }
+
+    /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).
+    pub(super) fn forget_rosters(&self, meetup_id: Option<i64>) {
+        let mut rosters = self.rosters.lock().expect("never poisoned");
+        match meetup_id {
+            Some(id) => {
+                rosters.remove(&id);
+            }
+            None => rosters.clear(),
+        }
+    }
 }

@@ -152,6 +152,8 @@ pub struct Bot {
     /// Announcement message → meetup, once found (an announcement never moves to another
     /// meetup, so a hit needs no round trip to the database).
     announcements: Arc<RwLock<std::collections::HashMap<(Platform, String), i64>>>,
+    /// Rosters of meetups RSVP'd to in this process, as stored (see `with_roster`).
+    rosters: Arc<std::sync::Mutex<std::collections::HashMap<i64, crate::store::RosterSnapshot>>>,
 }
 
 impl Bot {
@@ -169,6 +171,7 @@ impl Bot {
             index: Arc::new(RwLock::new(None)),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
             announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),
+            rosters: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
         }
     }
 

@@ -1,13 +1,11 @@
 //! Meetups, their announcements, RSVPs, reminders and subscriptions.
 
-use std::collections::HashMap;
-
 use sqlx::{Row, SqliteConnection};
 
 use super::checkins::platform;
 use super::{Result, Store, StoreError};
 use crate::domain::identity::{Member, UserId};
-use crate::domain::roster::{Roster, Status};
+use crate::domain::roster::Status;
 
 /// A meetup, as stored (the domain's type).
 pub use crate::domain::meetup::Meetup as MeetupRow;
@@ -55,6 +53,14 @@ pub struct Notice {
     pub text: String,
     /// Makes the notice idempotent (e.g. `edit:12:3:alice`).
     pub key: String,
+}
+
+/// A meetup with its roster in list order, and the highest position used.
+#[derive(Debug, Clone)]
+pub struct RosterSnapshot {
+    pub meetup: MeetupRow,
+    pub rsvps: Vec<(Member, Status)>,
+    pub last_position: i64,
 }
 
 /// What one RSVP did, for the bot to tell people.
@@ -412,19 +418,8 @@ impl Store {
         rsvps_in(&mut conn, meetup_id).await
     }
 
-    /// Loads the roster, lets `apply` change it, and stores what changed in one statement (so
-    /// a change never half-lands: a member leaving and the one promoted move together).
-    ///
-    /// The caller serialises calls per process (the bot's RSVP turn): the roster is read and
-    /// written without a transaction around both, which halves an RSVP's round trips to SQLite.
-    /// `None`: no such meetup.
-    pub async fn with_roster<R>(
-        &self,
-        meetup_id: i64,
-        now: i64,
-        apply: impl FnOnce(&MeetupRow, &mut Roster<UserId>, &mut HashMap<UserId, String>) -> R,
-    ) -> Result<Option<RosterOutcome<R>>> {
-        let mut conn = self.pool.acquire().await?;
+    /// A meetup and its roster, read as one row. `None`: no such meetup.
+    pub async fn load_roster(&self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
         let row = sqlx::query(
             "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
              status, position)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
@@ -433,102 +428,54 @@ impl Store {
              FROM meetups AS m WHERE m.id = ?",
         )
         .bind(meetup_id)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let meetup = meetup_from_row(&row)?;
-        let current = roster_from_json(&row.try_get::<String, _>("roster")?)?;
-        let mut position: i64 = row.try_get("last")?;
-        let mut names: HashMap<UserId, String> = HashMap::new();
-        let mut lists: [Vec<UserId>; 4] = Default::default();
-        let mut before: HashMap<UserId, Status> = HashMap::new();
-        for (member, status) in current {
-            let i = match status {
-                Status::Going => 0,
-                Status::Maybe => 1,
-                Status::CantGo => 2,
-                Status::Waitlisted => 3,
-            };
-            lists[i].push(member.user.clone());
-            before.insert(member.user.clone(), status);
-            names.insert(member.user, member.display_name);
-        }
-        let [going, maybe, cant, waitlist] = lists;
-        let mut roster = Roster::from_parts(meetup.capacity, going, maybe, cant, waitlist);
-        let result = apply(&meetup, &mut roster, &mut names);
-        let mut after: Vec<(UserId, Status)> = Vec::new();
-        for (list, status) in [
-            (roster.going(), Status::Going),
-            (roster.waitlist(), Status::Waitlisted),
-            (roster.maybe(), Status::Maybe),
-            (roster.cant(), Status::CantGo),
-        ] {
-            after.extend(list.iter().map(|m| (m.clone(), status)));
-        }
-        let mut changed = Vec::new();
-        let mut rows = Vec::new();
-        for (user, status) in &after {
-            if before.get(user) == Some(status) {
-                continue;
-            }
-            position += 1;
-            let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
-            rows.push(serde_json::json!([
-                user.platform.code(),
-                user.id,
-                name,
-                status_code(*status),
-                position
-            ]));
-            changed.push((
-                Member {
-                    user: user.clone(),
-                    display_name: name,
-                },
-                Some(*status),
-            ));
-        }
-        for user in before.keys() {
-            if !after.iter().any(|(u, _)| u == user) {
-                // Kept as 'none' (not deleted) so every change lands in the one statement.
-                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
-                rows.push(serde_json::json!([
-                    user.platform.code(),
-                    user.id,
-                    name,
-                    "none",
-                    0
-                ]));
-                changed.push((
-                    Member {
-                        user: user.clone(),
-                        display_name: name,
-                    },
-                    None,
-                ));
-            }
-        }
-        if !rows.is_empty() {
-            // The trigger rsvps_changed marks the meetup for an announcement edit.
-            sqlx::query(
-                "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
-                 updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
-                 value ->> 4, ? FROM json_each(?) WHERE true \
-                 ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
-                 status = excluded.status, position = excluded.position, \
-                 display_name = excluded.display_name, updated_at = excluded.updated_at",
-            )
-            .bind(meetup_id)
-            .bind(now)
-            .bind(serde_json::Value::Array(rows).to_string())
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(Some(RosterOutcome {
-            meetup,
-            result,
-            changed,
+        Ok(Some(RosterSnapshot {
+            meetup: meetup_from_row(&row)?,
+            rsvps: roster_from_json(&row.try_get::<String, _>("roster")?)?,
+            last_position: row.try_get("last")?,
         }))
+    }
+
+    /// Writes roster changes, all in one statement (so a change never half-lands: a member
+    /// leaving and the one promoted move together). `None` status: the RSVP was taken back
+    /// (kept as a `none` row). A trigger marks the meetup for its announcement edit.
+    pub async fn write_rsvps(
+        &self,
+        meetup_id: i64,
+        changes: &[(Member, Option<Status>, i64)],
+        now: i64,
+    ) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|(m, status, position)| {
+                serde_json::json!([
+                    m.user.platform.code(),
+                    m.user.id,
+                    m.display_name,
+                    status.map_or("none", status_code),
+                    position
+                ])
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+             updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+             value ->> 4, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
+             status = excluded.status, position = excluded.position, \
+             display_name = excluded.display_name, updated_at = excluded.updated_at",
+        )
+        .bind(meetup_id)
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// The meetup an announcement message belongs to.
@@ -740,6 +687,18 @@ impl Store {
         .bind(now)
         .bind(coalesce)
         .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Meetups where the member has an RSVP.
+    pub async fn meetups_with_rsvp(&self, user: &UserId) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT meetup_id FROM rsvps WHERE platform = ? AND user_id = ? \
+             AND status != 'none'",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_all(&self.pool)
         .await?)
     }
 

@@ -20,7 +20,7 @@ use sqlx::sqlite::{
 
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
 pub use directory::ImportOutcome;
-pub use meetups::{MeetupRow, NewSeries, Notice, RosterOutcome, SeriesRow};
+pub use meetups::{MeetupRow, NewSeries, Notice, RosterOutcome, RosterSnapshot, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use suggestions::{Suggestion, SuggestionStatus};

@@ -440,3 +440,32 @@ fn a_meetup_shared_in_two_communities_keeps_one_roster() {
         );
     }
 }
+
+#[test]
+fn rosters_stay_right_after_forgetme_and_capacity_changes() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Coffee when:Dec 9 18:00 where:Cafe capacity:1\n:as bob\n:react 2 ✅\n\
+         :as carol\n:react 2 ✅\n:as bob\n/forgetme confirm\n:as dan\n:react 2 🤔\n\
+         :as olga organizer\n/meetup edit 1 capacity:3\n:as erin\n:react 2 ✅\n\
+         :as olga organizer\n/meetup show 1\n",
+    );
+    // bob's place went to carol when he was forgotten.
+    let promoted = m
+        .iter()
+        .find(|x| x.contains("A place opened up"))
+        .expect("carol promoted");
+    assert!(promoted.starts_with("[private to carol"), "{promoted}");
+    let show = m.last().unwrap();
+    assert!(
+        !show.contains("bob"),
+        "forgotten members do not come back: {show}"
+    );
+    assert!(
+        show.contains("carol (going)") && show.contains("erin (going)"),
+        "{show}"
+    );
+    assert!(show.contains("dan (maybe)"), "{show}");
+    assert!(show.contains("2 / 3 going · 1 maybe"), "{show}");
+}
