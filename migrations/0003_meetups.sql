@@ -64,6 +64,7 @@ CREATE TABLE rsvps (
     display_name TEXT NOT NULL,
     status       TEXT NOT NULL,               -- going | maybe | cant | waitlist | none (taken back)
     position     INTEGER NOT NULL,
+    via          TEXT NOT NULL DEFAULT '',    -- the announcement (message id) it came through
     updated_at   INTEGER NOT NULL,
     PRIMARY KEY (meetup_id, platform, user_id)
 ) STRICT;
@@ -75,6 +76,11 @@ CREATE INDEX rsvps_member ON rsvps (platform, user_id);
 CREATE TRIGGER rsvps_added AFTER INSERT ON rsvps BEGIN
     UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, NEW.updated_at)
     WHERE id = NEW.meetup_id;
+END;
+
+CREATE TRIGGER rsvps_removed AFTER DELETE ON rsvps BEGIN
+    UPDATE meetups SET counts_changed_at = coalesce(counts_changed_at, OLD.updated_at)
+    WHERE id = OLD.meetup_id;
 END;
 
 CREATE TRIGGER rsvps_changed AFTER UPDATE OF status ON rsvps WHEN OLD.status != NEW.status BEGIN

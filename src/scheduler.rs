@@ -269,15 +269,23 @@ impl Scheduler {
             self.pace(platform).await;
             match sink.deliver(&delivery).await {
                 Ok(message_id) => {
-                    self.store
-                        .mark_sent(d.id, &message_id, now.timestamp())
-                        .await?;
-                    if d.kind == "meetup_announcement"
-                        && let (Some(meetup), Some(community)) = (d.meetup_id, &d.community)
-                    {
-                        self.store
-                            .record_meetup_post(meetup, community, &message_id)
-                            .await?;
+                    match (d.kind.as_str(), d.meetup_id, &d.community) {
+                        ("meetup_announcement", Some(meetup), Some(community)) => {
+                            self.store
+                                .announcement_sent(
+                                    d.id,
+                                    meetup,
+                                    community,
+                                    &message_id,
+                                    now.timestamp(),
+                                )
+                                .await?;
+                        }
+                        _ => {
+                            self.store
+                                .mark_sent(d.id, &message_id, now.timestamp())
+                                .await?
+                        }
                     }
                     report.sent += 1;
                 }
@@ -334,6 +342,11 @@ impl Scheduler {
                 let next = occurrence(repeat, first, index, zone);
                 let next = within(next, until, zone).then_some(next.timestamp());
                 let length = model.ends_at - model.starts_at;
+                if starts <= now.timestamp() {
+                    // Missed while down: moved past, never announced.
+                    self.store.skip_occurrence(&s, next).await?;
+                    continue;
+                }
                 self.store
                     .create_occurrence(&s, starts, starts + length, next, now.timestamp())
                     .await?;
@@ -399,6 +412,17 @@ impl Scheduler {
         if meetup.cancelled || meetup.starts_at <= now.timestamp() {
             return Ok(Planned::Drop("meetup cancelled or started"));
         }
+        // Written as "24h:START": a reminder for a time the meetup has moved from is dropped
+        // (the new time gets its own).
+        let (which, starts) = d
+            .body
+            .as_deref()
+            .unwrap_or("24h")
+            .split_once(':')
+            .unwrap_or(("24h", ""));
+        if starts.parse::<i64>().is_ok_and(|s| s != meetup.starts_at) {
+            return Ok(Planned::Drop("meetup moved"));
+        }
         // Members who left the meetup since the reminder was queued get none.
         match self.store.rsvp_of(meetup.id, &d.to.user).await? {
             Some(Status::Going | Status::Maybe) => {}
@@ -406,7 +430,7 @@ impl Scheduler {
         }
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
-            reply: meetup::reminder(&meetup, d.body.as_deref().unwrap_or("24h")),
+            reply: meetup::reminder(&meetup, which),
             reactions: Vec::new(),
             idempotency_key: d.idempotency_key.clone(),
         }))

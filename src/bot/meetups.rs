@@ -11,7 +11,7 @@ use crate::domain::meetup::{self, Meetup};
 use crate::domain::meetup_time::{describe, parse_when};
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Outgoing, Reply};
-use crate::domain::roster::{Change, Status};
+use crate::domain::roster::{Change, Rsvp, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 use crate::scheduler::counts_of;
@@ -52,6 +52,12 @@ impl Bot {
             Command::MeetupIcs(id) => self.meetup_ics(id).await?,
             Command::MeetupShare(id) => {
                 let m = self.meetup_for(actor, id, true).await?;
+                if m.cancelled || m.starts_at <= self.now() {
+                    return Err(UserError::new(format!(
+                        "Meetup #{id} is cancelled or over; there is nothing to share."
+                    ))
+                    .into());
+                }
                 if !self
                     .store
                     .share_meetup(m.id, &community_key(actor), self.now())
@@ -172,6 +178,13 @@ impl Bot {
             None => None,
             Some(repeat) => {
                 let first = starts.with_timezone(&zone).naive_local();
+                if repeat == Repeat::Monthly && chrono::Datelike::day(&first) > 28 {
+                    return Err(UserError::new(
+                        "A monthly series must start on day 1 to 28, so that every month has \
+                         that day.",
+                    )
+                    .into());
+                }
                 if let Some(until) = draft.until
                     && until < first.date()
                 {
@@ -255,7 +268,29 @@ impl Bot {
         id: i64,
         draft: MeetupDraft,
     ) -> Result<Reply, Failure> {
+        // Edits take the RSVP turn: no reaction may use the roster while it changes.
+        let _turn = self.rsvp_turn.lock().await;
         let before = self.meetup_for(actor, id, true).await?;
+        if before.starts_at <= self.now() {
+            return Err(UserError::new(format!(
+                "Meetup #{id} has already started; it cannot be changed."
+            ))
+            .into());
+        }
+        if draft.zone.is_some() && draft.when.is_none() {
+            return Err(UserError::new(
+                "Give when: with tz:, so the new time is read in the new zone (like tz:Pacific \
+                 when:Dec 5 6:30pm).",
+            )
+            .into());
+        }
+        if before.series_id.is_some() && draft.when.is_some() {
+            return Err(UserError::new(format!(
+                "Meetup #{id} is one of a series, whose occurrences keep their day and time. \
+                 Cancel this one (/meetup cancel {id}) and create a one-off instead."
+            ))
+            .into());
+        }
         if before.cancelled {
             return Err(UserError::new(format!(
                 "Meetup #{id} is cancelled; it cannot be changed."
@@ -315,7 +350,6 @@ impl Bot {
         let now = self.now();
         let mut promoted = Vec::new();
         if capacity_changed {
-            let _turn = self.rsvp_turn.lock().await;
             let capacity = after.capacity;
             if let Some(outcome) = self
                 .with_roster(id, now, |_, roster, _| roster.set_capacity(capacity))
@@ -352,7 +386,12 @@ impl Bot {
             };
             if let Some((member, _)) = roster.iter().find(|(m, _)| m.user == user) {
                 notices.push(Notice {
-                    key: format!("promoted:{id}:{}:{}", user.platform.code(), user.id),
+                    key: format!(
+                        "promoted:{id}:{}:{}:{}",
+                        before.sequence + 1,
+                        user.platform.code(),
+                        user.id
+                    ),
                     text: meetup::promoted_text(&after),
                     to: member.clone(),
                 });
@@ -402,6 +441,9 @@ impl Bot {
         if first.cancelled {
             return Err(UserError::new(format!("Meetup #{id} is cancelled already.")).into());
         }
+        if first.starts_at <= self.now() {
+            return Err(UserError::new(format!("Meetup #{id} has already started.")).into());
+        }
         self.cancel_one(first, reason).await?;
         Ok(Reply::channel(format!(
             "Meetup #{id} is cancelled; everyone who answered is told."
@@ -410,6 +452,7 @@ impl Bot {
 
     /// Cancels one meetup and queues a notice to everyone who answered.
     async fn cancel_one(&self, mut m: Meetup, reason: Option<String>) -> Result<(), Failure> {
+        let _turn = self.rsvp_turn.lock().await;
         let id = m.id;
         m.cancelled = true;
         m.cancel_reason = reason.clone();
@@ -504,9 +547,10 @@ impl Bot {
     pub(super) async fn reconcile_meetup(
         &self,
         meetup_id: i64,
+        post: &str,
         reactions: Vec<(Member, String)>,
     ) -> Handled {
-        let present: Vec<(Member, crate::domain::roster::Rsvp)> = reactions
+        let present: Vec<(Member, Rsvp)> = reactions
             .into_iter()
             .filter_map(|(m, e)| meetup::rsvp_of(&e).map(|r| (m, r)))
             .collect();
@@ -517,11 +561,34 @@ impl Bot {
                 if m.cancelled || m.starts_at <= now {
                     return Vec::new();
                 }
-                for (member, _) in &present {
-                    names.insert(member.user.clone(), member.display_name.clone());
+                let mut changes = Vec::new();
+                // RSVPs that came through this post and whose reaction is gone: taken back.
+                // (RSVPs made through the meetup's other announcements are theirs to reconcile.)
+                let here: Vec<UserId> = names
+                    .via
+                    .iter()
+                    .filter(|(_, v)| v.as_str() == post)
+                    .map(|(u, _)| u.clone())
+                    .collect();
+                for user in here {
+                    if !present.iter().any(|(m, _)| m.user == user)
+                        && let Some(status) = roster.status(&user)
+                    {
+                        changes.extend(roster.remove(&user, status.rsvp()));
+                    }
                 }
-                let ids: Vec<_> = present.iter().map(|(m, r)| (m.user.clone(), *r)).collect();
-                roster.reconcile(&ids)
+                // Reactions present: the latest per member counts.
+                for (member, rsvp) in &present {
+                    if roster.status(&member.user).map(|s| s.rsvp()) == Some(*rsvp) {
+                        continue;
+                    }
+                    names
+                        .names
+                        .insert(member.user.clone(), member.display_name.clone());
+                    names.via.insert(member.user.clone(), post.to_owned());
+                    changes.extend(roster.set(member.user.clone(), *rsvp));
+                }
+                changes
             })
             .await?;
         let Some(outcome) = outcome else {
@@ -540,6 +607,7 @@ impl Bot {
         &self,
         actor: &Actor,
         meetup_id: i64,
+        post: &str,
         emoji: &str,
         added: bool,
     ) -> Handled {
@@ -555,7 +623,8 @@ impl Bot {
                 if m.cancelled || m.starts_at <= now {
                     return Err(m.cancelled);
                 }
-                names.insert(me.clone(), name);
+                names.names.insert(me.clone(), name);
+                names.via.insert(me.clone(), post.to_owned());
                 Ok(if added {
                     roster.set(me.clone(), rsvp)
                 } else {
@@ -641,7 +710,7 @@ impl Bot {
         &self,
         meetup_id: i64,
         now: i64,
-        apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut HashMap<UserId, String>) -> R,
+        apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut RosterNames) -> R,
     ) -> Result<Option<RosterOutcome<R>>, crate::store::StoreError> {
         let cached = self
             .rosters
@@ -656,7 +725,10 @@ impl Bot {
                 None => return Ok(None),
             },
         };
-        let mut names: HashMap<UserId, String> = HashMap::new();
+        let mut names = RosterNames {
+            names: HashMap::new(),
+            via: snapshot.via.clone(),
+        };
         let mut lists: [Vec<UserId>; 4] = Default::default();
         let mut before: HashMap<UserId, Status> = HashMap::new();
         for (member, status) in &snapshot.rsvps {
@@ -668,11 +740,21 @@ impl Bot {
             };
             lists[i].push(member.user.clone());
             before.insert(member.user.clone(), *status);
-            names.insert(member.user.clone(), member.display_name.clone());
+            names
+                .names
+                .insert(member.user.clone(), member.display_name.clone());
         }
         let [going, maybe, cant, waitlist] = lists;
         let mut roster = Roster::from_parts(snapshot.meetup.capacity, going, maybe, cant, waitlist);
         let result = apply(&snapshot.meetup, &mut roster, &mut names);
+        let member = |user: &UserId| Member {
+            user: user.clone(),
+            display_name: names
+                .names
+                .get(user)
+                .cloned()
+                .unwrap_or_else(|| user.id.clone()),
+        };
         let mut after: Vec<(Member, Status)> = Vec::new();
         for (list, status) in [
             (roster.going(), Status::Going),
@@ -680,36 +762,20 @@ impl Bot {
             (roster.maybe(), Status::Maybe),
             (roster.cant(), Status::CantGo),
         ] {
-            for user in list {
-                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
-                after.push((
-                    Member {
-                        user: user.clone(),
-                        display_name: name,
-                    },
-                    status,
-                ));
-            }
+            after.extend(list.iter().map(|user| (member(user), status)));
         }
         let mut position = snapshot.last_position;
-        let mut writes = Vec::new();
-        for (member, status) in &after {
-            if before.get(&member.user) != Some(status) {
+        let mut writes: Vec<(Member, Option<Status>, i64, String)> = Vec::new();
+        for (m, status) in &after {
+            if before.get(&m.user) != Some(status) {
                 position += 1;
-                writes.push((member.clone(), Some(*status), position));
+                let via = names.via.get(&m.user).cloned().unwrap_or_default();
+                writes.push((m.clone(), Some(*status), position, via));
             }
         }
         for user in before.keys() {
             if !after.iter().any(|(m, _)| &m.user == user) {
-                let name = names.get(user).cloned().unwrap_or_else(|| user.id.clone());
-                writes.push((
-                    Member {
-                        user: user.clone(),
-                        display_name: name,
-                    },
-                    None,
-                    0,
-                ));
+                writes.push((member(user), None, 0, String::new()));
             }
         }
         if let Err(e) = self.store.write_rsvps(meetup_id, &writes, now).await {
@@ -719,8 +785,8 @@ impl Bot {
                 .remove(&meetup_id);
             return Err(e);
         }
-        // The stored order (by position) is the order of `after` for unchanged members followed
-        // by changed ones; keep the cache in that order too.
+        // The stored order (by position) is unchanged members in their order, then the changed
+        // ones; the cache keeps that order too.
         let mut rsvps: Vec<(Member, Status)> = snapshot
             .rsvps
             .iter()
@@ -730,18 +796,21 @@ impl Bot {
         rsvps.extend(
             writes
                 .iter()
-                .filter_map(|(m, s, _)| s.map(|s| (m.clone(), s))),
+                .filter_map(|(m, s, _, _)| s.map(|s| (m.clone(), s))),
         );
+        let mut via = names.via;
+        via.retain(|user, _| rsvps.iter().any(|(m, _)| &m.user == user));
         let meetup = snapshot.meetup.clone();
         self.rosters.lock().expect("never poisoned").insert(
             meetup_id,
             RosterSnapshot {
                 meetup: meetup.clone(),
                 rsvps,
+                via,
                 last_position: position,
             },
         );
-        let changed = writes.into_iter().map(|(m, s, _)| (m, s)).collect();
+        let changed = writes.into_iter().map(|(m, s, _, _)| (m, s)).collect();
         Ok(Some(RosterOutcome {
             meetup,
             result,
@@ -784,4 +853,10 @@ impl Bot {
             None => rosters.clear(),
         }
     }
+}
+
+/// Names and the announcement each RSVP came through, for `with_roster`'s callers.
+pub(super) struct RosterNames {
+    pub names: HashMap<UserId, String>,
+    pub via: HashMap<UserId, String>,
 }

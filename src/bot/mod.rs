@@ -286,7 +286,7 @@ impl Bot {
                 platform,
                 reactions,
             } => match self.store.meetup_for_post(platform.code(), &post).await {
-                Ok(Some(meetup)) => self.reconcile_meetup(meetup, reactions).await,
+                Ok(Some(meetup)) => self.reconcile_meetup(meetup, &post, reactions).await,
                 Ok(None) => Ok(Vec::new()),
                 Err(e) => Err(e.into()),
             },
@@ -297,7 +297,10 @@ impl Bot {
                 emoji,
                 added,
             } => match self.announcement(actor.member.user.platform, &post).await {
-                Ok(Some(meetup)) => self.meetup_reaction(&actor, meetup, &emoji, added).await,
+                Ok(Some(meetup)) => {
+                    self.meetup_reaction(&actor, meetup, &post, &emoji, added)
+                        .await
+                }
                 Ok(None) => self.reaction(&actor, &post, &emoji, added).await,
                 Err(e) => Err(e.into()),
             },

@@ -374,6 +374,10 @@ pub fn check_url(value: &str) -> Result<String, String> {
         ));
     }
     match url::Url::parse(value) {
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(format!(
+            "\"{}\" has a user name in it; give the plain address, like https://example.org",
+            value.replace('@', "(at)")
+        )),
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {
             Ok(value.to_owned())
         }

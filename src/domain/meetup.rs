@@ -27,6 +27,12 @@ pub fn rsvp_of(emoji: &str) -> Option<Rsvp> {
         .map(|(_, r)| *r)
 }
 
+/// A link as shown in a channel: `@` percent-encoded (the same address) so that a path like
+/// `/@room` cannot ping anyone.
+pub fn safe_link(link: &str) -> String {
+    link.replace('@', "%40")
+}
+
 /// A meetup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meetup {
@@ -96,7 +102,7 @@ pub fn announcement(m: &Meetup, c: &Counts) -> Reply {
         ("Where".to_owned(), neutralize(&m.location)),
     ];
     if let Some(link) = &m.link {
-        fields.push(("Link".into(), link.clone()));
+        fields.push(("Link".into(), safe_link(link)));
     }
     fields.push(("Organizer".into(), neutralize(&m.organizer.display_name)));
     let mut reply = Reply::channel(title);
@@ -194,7 +200,7 @@ pub fn list(meetups: &[(Meetup, Counts)], state: Option<&str>) -> Reply {
             title: format!("#{} {}", m.id, neutralize(&m.title)),
             subtitle: m.when(),
             lines: vec![neutralize(&m.location), counts_line(m, c)],
-            link: m.link.clone(),
+            link: m.link.as_deref().map(safe_link),
         })
         .collect();
     Reply::channel(title)

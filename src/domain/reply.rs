@@ -84,13 +84,14 @@ impl Reply {
         }
     }
 
-    /// A refusal or a "not understood": says what was wrong and what is accepted.
+    /// A refusal or a "not understood": says what was wrong and what is accepted. Problems
+    /// often quote what the member typed, so mentions in them are neutralised.
     pub fn problem(message: impl Into<String>) -> Self {
         Self {
             visibility: Visibility::Channel,
             tone: Tone::Problem,
             title: None,
-            blocks: vec![Block::Text(message.into())],
+            blocks: vec![Block::Text(super::mentions::neutralize(&message.into()))],
             footer: None,
         }
     }

@@ -60,6 +60,8 @@ pub struct Notice {
 pub struct RosterSnapshot {
     pub meetup: MeetupRow,
     pub rsvps: Vec<(Member, Status)>,
+    /// The announcement each RSVP came through (reconciliation only touches its own post's).
+    pub via: std::collections::HashMap<UserId, String>,
     pub last_position: i64,
 }
 
@@ -294,7 +296,8 @@ impl Store {
              created_at, updated_at, series_id) \
              SELECT community, organizer_platform, organizer_id, organizer_name, title, ?, ?, \
              timezone, location, state, capacity, link, description, ?, ?, series_id \
-             FROM meetups WHERE id = ? \
+             FROM meetups WHERE id = ? AND EXISTS (SELECT 1 FROM meetup_series AS s \
+             WHERE s.id = meetups.series_id AND s.cancelled = 0) \
              ON CONFLICT (series_id, starts_at) WHERE series_id IS NOT NULL DO NOTHING \
              RETURNING id",
         )
@@ -323,6 +326,18 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Moves a series past an occurrence without creating it.
+    pub async fn skip_occurrence(&self, s: &SeriesRow, next: Option<i64>) -> Result<()> {
+        sqlx::query(
+            "UPDATE meetup_series SET next_index = next_index + 1, next_starts_at = ? WHERE id = ?",
+        )
+        .bind(next)
+        .bind(s.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Marks a series cancelled (no more occurrences are created).
@@ -422,7 +437,7 @@ impl Store {
     pub async fn load_roster(&self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
         let row = sqlx::query(
             "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
-             status, position)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
+             status, position, via)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
              AND status != 'none' ORDER BY position)) AS roster, \
              (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
              FROM meetups AS m WHERE m.id = ?",
@@ -431,9 +446,20 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let json: String = row.try_get("roster")?;
+        let rows: Vec<(String, String, String, String, i64, String)> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut via = std::collections::HashMap::new();
+        for (platform_code, user_id, _, _, _, post) in &rows {
+            via.insert(
+                UserId::new(platform(platform_code)?, user_id.clone()),
+                post.clone(),
+            );
+        }
         Ok(Some(RosterSnapshot {
             meetup: meetup_from_row(&row)?,
-            rsvps: roster_from_json(&row.try_get::<String, _>("roster")?)?,
+            rsvps: roster_from_json(&json)?,
+            via,
             last_position: row.try_get("last")?,
         }))
     }
@@ -444,7 +470,7 @@ impl Store {
     pub async fn write_rsvps(
         &self,
         meetup_id: i64,
-        changes: &[(Member, Option<Status>, i64)],
+        changes: &[(Member, Option<Status>, i64, String)],
         now: i64,
     ) -> Result<()> {
         if changes.is_empty() {
@@ -452,22 +478,23 @@ impl Store {
         }
         let rows: Vec<serde_json::Value> = changes
             .iter()
-            .map(|(m, status, position)| {
+            .map(|(m, status, position, via)| {
                 serde_json::json!([
                     m.user.platform.code(),
                     m.user.id,
                     m.display_name,
                     status.map_or("none", status_code),
-                    position
+                    position,
+                    via
                 ])
             })
             .collect();
         sqlx::query(
             "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
-             updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
-             value ->> 4, ? FROM json_each(?) WHERE true \
+             via, updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+             value ->> 4, value ->> 5, ? FROM json_each(?) WHERE true \
              ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
-             status = excluded.status, position = excluded.position, \
+             status = excluded.status, position = excluded.position, via = excluded.via, \
              display_name = excluded.display_name, updated_at = excluded.updated_at",
         )
         .bind(meetup_id)
@@ -524,6 +551,41 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get("community")?, r.try_get("message_id")?)))
             .collect()
+    }
+
+    /// The platform acknowledged an announcement: mark the delivery sent and record the post,
+    /// together (a post the bot does not know would never count its reactions).
+    pub async fn announcement_sent(
+        &self,
+        delivery: i64,
+        meetup_id: i64,
+        community: &str,
+        message_id: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
+             attempts = attempts + 1, last_error = NULL WHERE id = ?",
+        )
+        .bind(message_id)
+        .bind(now)
+        .bind(delivery)
+        .execute(&mut *tx)
+        .await?;
+        let platform_code = community.split(':').next().unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(meetup_id)
+        .bind(platform_code)
+        .bind(community)
+        .bind(message_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records an announcement the platform acknowledged.
@@ -635,13 +697,15 @@ impl Store {
             for r in &due {
                 let id: i64 = r.try_get("id")?;
                 let starts: i64 = r.try_get("starts_at")?;
-                let skip = label == "24h" && starts - now < 3_600;
+                // "Tomorrow" would be wrong for a meetup less than 20 hours away.
+                let skip = label == "24h" && starts - now < 20 * 3_600;
                 if !skip {
                     queued += sqlx::query(
                         "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, \
                          kind, meetup_id, body, due_at, next_attempt_at, created_at) \
-                         SELECT 'reminder:' || ? || ':' || ? || ':' || r.platform || ':' || r.user_id, \
-                         r.platform, r.user_id, r.display_name, 'meetup_reminder', ?, ?, ?, ?, ? \
+                         SELECT 'reminder:' || ? || ':' || ? || ':' || ? || ':' || r.platform || ':' \
+                         || r.user_id, r.platform, r.user_id, r.display_name, 'meetup_reminder', \
+                         ?, ?, ?, ?, ? \
                          FROM rsvps AS r WHERE r.meetup_id = ? AND (r.status = 'going' OR \
                          (r.status = 'maybe' AND NOT EXISTS (SELECT 1 FROM meetup_reminder_optouts AS o \
                          WHERE o.platform = r.platform AND o.user_id = r.user_id))) \
@@ -649,8 +713,9 @@ impl Store {
                     )
                     .bind(id)
                     .bind(label)
+                    .bind(starts)
                     .bind(id)
-                    .bind(label)
+                    .bind(format!("{label}:{starts}"))
                     .bind(now)
                     .bind(now)
                     .bind(now)
@@ -795,10 +860,23 @@ async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Me
 
 /// A roster as `json_group_array(json_array(platform, user_id, display_name, status, …))`.
 fn roster_from_json(json: &str) -> Result<Vec<(Member, Status)>> {
-    let rows: Vec<(String, String, String, String, i64)> =
+    // Rows may carry more fields (the via of an RSVP); the first four are read here.
+    let rows: Vec<Vec<serde_json::Value>> =
         serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let text = |v: &[serde_json::Value], i: usize| -> Result<String> {
+        v.get(i)
+            .and_then(|x| x.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| StoreError::Corrupt("bad roster row".into()))
+    };
     let mut out = Vec::with_capacity(rows.len());
-    for (platform_code, user_id, display_name, status, _) in rows {
+    for row in rows {
+        let (platform_code, user_id, display_name, status) = (
+            text(&row, 0)?,
+            text(&row, 1)?,
+            text(&row, 2)?,
+            text(&row, 3)?,
+        );
         let status = match status.as_str() {
             "going" => Status::Going,
             "waitlist" => Status::Waitlisted,

@@ -469,3 +469,75 @@ fn rosters_stay_right_after_forgetme_and_capacity_changes() {
     assert!(show.contains("dan (maybe)"), "{show}");
     assert!(show.contains("2 / 3 going · 1 maybe"), "{show}");
 }
+
+#[test]
+fn reconciling_one_announcement_keeps_rsvps_made_on_another() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        ":in histo-club\n/meetup create title:Shared when:Dec 9 18:00 where:Hall capacity:5\n\
+         :in micro-club\n/meetup share 1\n:as bob\n:react 2 ✅\n:as carol\n:react 4 ✅\n\
+         :offline\n:as dan\n:react 4 🤔\n:online\n:as olga organizer\n/meetup show 1\n",
+    );
+    let show = m.last().unwrap();
+    assert!(
+        show.contains("bob (going)") && show.contains("carol (going)"),
+        "{show}"
+    );
+    assert!(show.contains("dan (maybe)"), "{show}");
+}
+
+#[test]
+fn moving_a_meetup_moves_its_reminders_and_short_notice_skips_tomorrow() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Coffee when:Dec 9 18:00 where:Cafe\n:as bob\n:react 2 ✅\n\
+         :as olga organizer\n/meetup edit 1 when:Dec 10 18:00\n:advance 2d\n\
+         /meetup create title:Soon when:Dec 9 14:00 where:Lab\n:as carol\n:react 6 ✅\n:advance 1d\n",
+    );
+    let tomorrow: Vec<&String> = m
+        .iter()
+        .filter(|x| x.contains("Coffee is tomorrow"))
+        .collect();
+    assert_eq!(
+        tomorrow.len(),
+        1,
+        "one 24-hour reminder, for the new time: {m:#?}"
+    );
+    assert!(
+        tomorrow[0].contains("Thu Dec 10, 18:00 ET"),
+        "{}",
+        tomorrow[0]
+    );
+    assert!(
+        !m.iter().any(|x| x.contains("Soon is tomorrow")),
+        "short notice: no 'tomorrow': {m:#?}"
+    );
+    assert!(m.iter().any(|x| x.contains("Soon is in an hour")), "{m:#?}");
+}
+
+#[test]
+fn links_and_problems_cannot_ping_either() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Talk when:Dec 9 18:00 where:Online link:https://example.org/@room\n\
+         /meetup show @everyone\n/meetup create title:X when:Dec 9 18:00 where:Y \
+         link:https://me@everyone.example\n",
+    );
+    for text in &m {
+        assert!(
+            !text.contains("@room") && !text.contains("@everyone"),
+            "{text}"
+        );
+    }
+    assert!(
+        m.iter().any(|x| x.contains("https://example.org/%40room")),
+        "{m:#?}"
+    );
+    assert!(
+        m.iter().any(|x| x.contains("has a user name in it")),
+        "{m:#?}"
+    );
+}
