@@ -712,13 +712,13 @@ impl Bot {
         now: i64,
         apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut RosterNames) -> R,
     ) -> Result<Option<RosterOutcome<R>>, crate::store::StoreError> {
+        // Taken out while in use (put back below), so nothing is copied per RSVP.
         let cached = self
             .rosters
             .lock()
             .expect("never poisoned")
-            .get(&meetup_id)
-            .cloned();
-        let snapshot = match cached {
+            .remove(&meetup_id);
+        let mut snapshot = match cached {
             Some(s) => s,
             None => match self.store.load_roster(meetup_id).await? {
                 Some(s) => s,
@@ -727,7 +727,7 @@ impl Bot {
         };
         let mut names = RosterNames {
             names: HashMap::new(),
-            via: snapshot.via.clone(),
+            via: std::mem::take(&mut snapshot.via),
         };
         let mut lists: [Vec<UserId>; 4] = Default::default();
         let mut before: HashMap<UserId, Status> = HashMap::new();
@@ -778,20 +778,14 @@ impl Bot {
                 writes.push((member(user), None, 0, String::new()));
             }
         }
-        if let Err(e) = self.store.write_rsvps(meetup_id, &writes, now).await {
-            self.rosters
-                .lock()
-                .expect("never poisoned")
-                .remove(&meetup_id);
-            return Err(e);
-        }
+        // On failure the roster stays out of the cache: the next RSVP reads the stored one.
+        self.store.write_rsvps(meetup_id, &writes, now).await?;
         // The stored order (by position) is unchanged members in their order, then the changed
         // ones; the cache keeps that order too.
         let mut rsvps: Vec<(Member, Status)> = snapshot
             .rsvps
-            .iter()
-            .filter(|(m, s)| after.iter().any(|(a, t)| a.user == m.user && t == s))
-            .cloned()
+            .into_iter()
+            .filter(|(m, _)| !writes.iter().any(|w| w.0.user == m.user))
             .collect();
         rsvps.extend(
             writes
@@ -800,7 +794,7 @@ impl Bot {
         );
         let mut via = names.via;
         via.retain(|user, _| rsvps.iter().any(|(m, _)| &m.user == user));
-        let meetup = snapshot.meetup.clone();
+        let meetup = snapshot.meetup;
         self.rosters.lock().expect("never poisoned").insert(
             meetup_id,
             RosterSnapshot {
