@@ -119,7 +119,17 @@ impl Bot {
                 "There is no meetup #{id}. /meetup list shows the upcoming ones."
             ))
         })?;
-        if manage && m.organizer.user != actor.member.user && !actor.role.allows(Role::Admin) {
+        // Roles are per community: an admin manages the meetups of their own community (where
+        // it was created or is announced), not every community's.
+        let admin_here = actor.role.allows(Role::Admin)
+            && (m.community == community_key(actor)
+                || self
+                    .store
+                    .meetup_posts(id)
+                    .await?
+                    .iter()
+                    .any(|(c, _)| *c == community_key(actor)));
+        if manage && m.organizer.user != actor.member.user && !admin_here {
             return Err(UserError::new(format!(
                 "Meetup #{id} is {}'s; only its organizer or an admin can change it. Nothing \
                  was changed.",
@@ -495,10 +505,14 @@ impl Bot {
             Some(s) => self.store.series(s).await?,
             None => None,
         };
+        // The file's SEQUENCE: raised by any change to any occurrence (an edit, a cancel).
+        let mut sequence = m.sequence;
         let (uid, first, rrule, exdates, cancelled) = match &series {
             Some(s) => {
                 let occurrences = self.store.series_occurrences(s.id).await?;
                 let first = occurrences.first().cloned().unwrap_or_else(|| m.clone());
+                sequence =
+                    occurrences.iter().map(|o| o.sequence).sum::<i64>() + i64::from(s.cancelled);
                 let repeat = Repeat::parse(&s.repeat).map_err(UserError::new)?;
                 let until = s
                     .until
@@ -523,7 +537,7 @@ impl Bot {
         };
         let event = IcsEvent {
             uid: &uid,
-            sequence: u32::try_from(first.sequence.max(m.sequence)).unwrap_or(0),
+            sequence: u32::try_from(sequence).unwrap_or(0),
             title: &first.title,
             description: first.description.as_deref(),
             location: Some(&first.location),

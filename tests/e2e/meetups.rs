@@ -541,3 +541,25 @@ fn links_and_problems_cannot_ping_either() {
         "{m:#?}"
     );
 }
+
+#[test]
+fn an_admin_of_another_community_cannot_manage_a_meetup() {
+    let lab = Lab::new();
+    organizer(
+        &lab,
+        ":in histo-club\n/meetup create title:Ours when:Dec 9 18:00 where:Hall\n",
+    );
+    let other = lab
+        .run(
+            &[
+                "console", "--as", "root", "--role", "admin", "--clock", MONDAY_8AM,
+            ],
+            ":in other-club\n/meetup cancel 1\n:in histo-club\n/meetup cancel 1\n",
+        )
+        .messages();
+    assert!(
+        other[1].contains("only its organizer or an admin"),
+        "{other:#?}"
+    );
+    assert!(other[3].contains("is cancelled"), "{other:#?}");
+}
