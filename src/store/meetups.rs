@@ -588,27 +588,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records an announcement the platform acknowledged.
-    pub async fn record_meetup_post(
-        &self,
-        meetup_id: i64,
-        community: &str,
-        message_id: &str,
-    ) -> Result<()> {
-        let platform_code = community.split(':').next().unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \
-             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(meetup_id)
-        .bind(platform_code)
-        .bind(community)
-        .bind(message_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Queues an announcement of an existing meetup in another community (`/meetup share`).
     pub async fn share_meetup(&self, meetup_id: i64, community: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
