@@ -10,6 +10,7 @@
 //!   [`domain::ics`], [`domain::mentions`]) and the reply model ([`domain::reply`]).
 //! * [`bot`]: the application layer: the [`bot::Bot`] takes [`bot::Incoming`] events, applies
 //!   the domain's rules through the store and answers with [`domain::reply::Outgoing`].
+//! * [`runtime`]: the live loop (scheduler ticks, per-platform dispatch) for chat adapters.
 //! * [`scheduler`]: due check-ins into the outbox, and the outbox out through adapters;
 //!   [`clock`]: time that tests can drive.
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
@@ -28,5 +29,6 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod notes;
+pub mod runtime;
 pub mod scheduler;
 pub mod store;

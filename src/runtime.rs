@@ -1,0 +1,176 @@
+//! Running the bot live: the scheduler ticks, and each connected platform dispatches its own
+//! outbox rows through its adapter.
+//!
+//! Adapters call [`Runtime::poke`] after handling an event (a command may have queued an
+//! announcement or a notice), so deliveries go out at once rather than at the next wake-up.
+//!
+//! With a manual clock (`labcircle run --clock TIME`), time moves only when
+//! [`Runtime::advance`] is called (tests drive it through standard input with `:advance 2h`).
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+use tracing::warn;
+
+use crate::bot::Bot;
+use crate::domain::identity::Platform;
+use crate::scheduler::{Deliver, Scheduler};
+
+/// Longest a dispatcher sleeps before looking at the outbox again.
+const RECHECK: StdDuration = StdDuration::from_secs(30);
+/// Deliveries taken per dispatch pass.
+const BATCH: usize = 200;
+
+/// The bot, its scheduler and the signal that wakes dispatchers.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    bot: Bot,
+    scheduler: Scheduler,
+    /// Bumped whenever new work may be waiting; each dispatcher watches it.
+    wake: watch::Sender<u64>,
+}
+
+impl Runtime {
+    pub fn new(bot: Bot, scheduler: Scheduler) -> Self {
+        let (wake, _) = watch::channel(0);
+        Self {
+            bot,
+            scheduler,
+            wake,
+        }
+    }
+
+    pub fn bot(&self) -> &Bot {
+        &self.bot
+    }
+
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// Wakes every dispatcher: something may have been queued.
+    pub fn poke(&self) {
+        self.wake.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Ticks the scheduler and sends what is due for `platform` through `sink`, until
+    /// `shutdown` turns true. Errors from the store are logged and retried, never fatal.
+    pub async fn deliver_loop<D: Deliver>(
+        &self,
+        platform: Platform,
+        sink: &mut D,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut wake = self.wake.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let wait = match self.pass(platform, sink).await {
+                Ok(wait) => wait,
+                Err(e) => {
+                    warn!(error = %e, platform = platform.code(), "delivery pass failed");
+                    StdDuration::from_secs(2)
+                }
+            };
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = shutdown.changed() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// One pass: tick, then dispatch until nothing due is left. Returns how long to sleep.
+    async fn pass<D: Deliver>(
+        &self,
+        platform: Platform,
+        sink: &mut D,
+    ) -> anyhow::Result<StdDuration> {
+        let now = self.bot.clock().now();
+        self.scheduler.tick(now).await?;
+        loop {
+            let report = self
+                .scheduler
+                .dispatch(self.bot.clock().now(), platform, sink, BATCH)
+                .await?;
+            let handled =
+                report.sent + report.retried + report.failed + report.dropped + report.deferred;
+            if handled < BATCH {
+                break;
+            }
+        }
+        if self.bot.clock().is_manual() {
+            // Simulated time moves only by `advance`, which pokes.
+            return Ok(RECHECK);
+        }
+        let now = self.bot.clock().now();
+        Ok(match self.scheduler.next_wakeup(now).await? {
+            Some(at) if at > now => (at - now).to_std().unwrap_or(RECHECK).min(RECHECK),
+            // Due now (a retry's backoff, a delivery held for pacing): look again shortly.
+            Some(_) => StdDuration::from_millis(500),
+            None => RECHECK,
+        })
+    }
+
+    /// Moves a manual clock to `target`, stopping at every due time on the way so work runs
+    /// in order. Dispatchers are woken at each stop.
+    pub async fn advance(&self, target: DateTime<Utc>) -> anyhow::Result<()> {
+        let clock = self.bot.clock().clone();
+        for _ in 0..100_000 {
+            let now = clock.now();
+            match self.scheduler.next_wakeup(now).await? {
+                Some(at) if at > now && at <= target => {
+                    clock.set(at);
+                    self.scheduler.tick(at).await?;
+                    self.poke();
+                    // Let dispatchers send what fell due at this stop before moving on.
+                    tokio::time::sleep(StdDuration::from_millis(50)).await;
+                }
+                _ => break,
+            }
+        }
+        clock.set(target);
+        self.scheduler.tick(target).await?;
+        self.poke();
+        Ok(())
+    }
+
+    /// Reads clock controls from `input` (`:advance DURATION`, `:time`), answering on standard
+    /// output. Only meaningful with a manual clock; used by tests and demos.
+    pub async fn control_loop<R: tokio::io::AsyncBufRead + Unpin>(&self, input: R) {
+        use tokio::io::AsyncBufReadExt;
+        let mut lines = input.lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                [":advance", amount] if self.bot.clock().is_manual() => {
+                    let seconds = amount
+                        .strip_suffix('s')
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .filter(|n| (1..=3600).contains(n))
+                        .map(chrono::Duration::seconds);
+                    match seconds
+                        .map_or_else(|| crate::domain::schedule::parse_duration(amount), Ok)
+                    {
+                        Ok(by) => {
+                            let target = self.bot.clock().now() + by;
+                            match self.advance(target).await {
+                                Ok(()) => println!("(the time is now {})", target.to_rfc3339()),
+                                Err(e) => println!("(could not advance: {e})"),
+                            }
+                        }
+                        Err(e) => println!("({e})"),
+                    }
+                }
+                [":advance", _] => {
+                    println!("(the bot runs on the system clock; start it with --clock TIME)");
+                }
+                [":time"] => println!("(the time is {})", self.bot.clock().now().to_rfc3339()),
+                [] => {}
+                _ => println!("(unknown control {line}; controls: :advance DURATION, :time)"),
+            }
+        }
+    }
+}
