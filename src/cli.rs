@@ -12,6 +12,7 @@ use labcircle::app;
 use labcircle::bot::{Bot, Settings};
 use labcircle::clock::Clock;
 use labcircle::config::{Config, ENV_DATA_DIR};
+use labcircle::runtime::Runtime;
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::Role;
 use labcircle::scheduler::Scheduler;
@@ -48,6 +49,14 @@ enum Command {
         role: Option<RoleArg>,
         /// Run on a simulated clock starting at this instant (RFC 3339, e.g.
         /// 2026-12-07T08:00:00-05:00); `:advance 2h` moves it.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        clock: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Run the bot on the chat platforms configured in the config file ([matrix], [discord]),
+    /// all in one process over one database, until Ctrl-C.
+    Run {
+        /// Run on a simulated clock starting at this instant (RFC 3339); then lines
+        /// `:advance 2h` and `:time` on standard input move and show it (for tests and demos).
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         clock: Option<chrono::DateTime<chrono::Utc>>,
     },
@@ -145,6 +154,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
             };
             console(&config, name.unwrap_or_else(|| "you".into()), role, clock).await
         }
+        Some(Command::Run { clock }) => run_adapters(&config, clock).await,
         Some(Command::Status) => status(&config).await,
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
@@ -215,6 +225,93 @@ async fn console(
     let result = console.run(stdin, interactive).await;
     store.close().await;
     result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn run_adapters(
+    config: &Config,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<ExitCode> {
+    if config.matrix.is_none() {
+        anyhow::bail!(
+            "no chat platform is configured: add a [matrix] section to the config file (see \
+             config.example.toml), or run `labcircle console` to try the bot locally"
+        );
+    }
+    let (store, path) = app::open_store(config).await?;
+    eprintln!("labcircle: database {}", path.display());
+    let clock = start.map_or(Clock::System, Clock::manual);
+    let settings = Settings::from_config(config)?;
+    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let mut adapters = tokio::task::JoinSet::new();
+    if let Some(matrix) = config.matrix.clone() {
+        let runtime = runtime.clone();
+        let shutdown = shutdown.clone();
+        let data_dir = config.data_dir();
+        adapters.spawn(async move {
+            labcircle::adapters::matrix::run(runtime, matrix, &data_dir, shutdown, |me| {
+                println!("matrix: ready as {me}");
+            })
+            .await
+            .map(|()| "matrix")
+        });
+    }
+    if start.is_some() {
+        let runtime = runtime.clone();
+        tokio::spawn(async move {
+            runtime
+                .control_loop(tokio::io::BufReader::new(tokio::io::stdin()))
+                .await;
+        });
+    }
+    let mut failed = false;
+    tokio::select! {
+        _ = shutdown_signal() => {}
+        Some(ended) = adapters.join_next() => {
+            match ended {
+                Ok(Ok(name)) => eprintln!("labcircle: the {name} adapter stopped"),
+                Ok(Err(e)) => {
+                    eprintln!("labcircle: {e:#}");
+                    failed = true;
+                }
+                Err(e) => {
+                    eprintln!("labcircle: an adapter crashed: {e}");
+                    failed = true;
+                }
+            }
+        }
+    }
+    let _ = stop.send(true);
+    // Adapters finish what they are sending, briefly.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while adapters.join_next().await.is_some() {}
+    })
+    .await;
+    store.close().await;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn status(config: &Config) -> anyhow::Result<ExitCode> {

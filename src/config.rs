@@ -31,6 +31,160 @@ pub struct Config {
     pub meetups: Meetups,
     #[serde(default)]
     pub log: Log,
+    /// The Matrix adapter; absent means Matrix is not used.
+    pub matrix: Option<Matrix>,
+}
+
+/// Environment variable holding the Matrix account's password.
+pub const ENV_MATRIX_PASSWORD: &str = "LABCIRCLE_MATRIX_PASSWORD";
+/// Environment variable holding a Matrix access token (instead of a password).
+pub const ENV_MATRIX_TOKEN: &str = "LABCIRCLE_MATRIX_ACCESS_TOKEN";
+/// Environment variable holding the passphrase of matrix-sdk's state and crypto store.
+pub const ENV_MATRIX_PASSPHRASE: &str = "LABCIRCLE_MATRIX_STORE_PASSPHRASE";
+
+/// The Matrix adapter.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    /// Client-server API base URL, e.g. `https://matrix.example.org`.
+    pub homeserver: String,
+    /// The bot's account, e.g. `@labcircle:example.org`.
+    pub user_id: String,
+    /// Password (prefer `LABCIRCLE_MATRIX_PASSWORD`). Used once; the session is then kept.
+    pub password: Option<String>,
+    /// Access token (prefer `LABCIRCLE_MATRIX_ACCESS_TOKEN`), instead of a password.
+    pub access_token: Option<String>,
+    /// Name of the bot's device, shown to members who verify it.
+    #[serde(default = "default_device_name")]
+    pub device_name: String,
+    /// Where matrix-sdk keeps its state and crypto store and the session.
+    /// Default: `matrix/` in the data directory.
+    pub store_dir: Option<PathBuf>,
+    /// Passphrase that encrypts the store (prefer `LABCIRCLE_MATRIX_STORE_PASSPHRASE`).
+    pub store_passphrase: Option<String>,
+    /// What commands start with in rooms (`!findgroup burnout`).
+    #[serde(default = "default_prefix")]
+    pub command_prefix: String,
+    /// Servers whose users may invite the bot into rooms (`example.org`).
+    #[serde(default)]
+    pub invite_servers: Vec<String>,
+    /// Rooms (ids or aliases) the bot may be invited to, whoever invites.
+    #[serde(default)]
+    pub invite_rooms: Vec<String>,
+    /// Power level from which a member is an organizer.
+    #[serde(default = "default_organizer_power")]
+    pub organizer_power: i64,
+    /// Power level from which a member is an admin.
+    #[serde(default = "default_admin_power")]
+    pub admin_power: i64,
+    /// Rooms that are communities.
+    #[serde(default)]
+    pub communities: Vec<MatrixCommunity>,
+}
+
+/// A Matrix room that is a community.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixCommunity {
+    /// The community's room (id `!…` or alias `#…`).
+    pub room: String,
+    /// Where meetups are announced (id or alias). Default: the community's room.
+    pub announcements: Option<String>,
+}
+
+impl std::fmt::Debug for Matrix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |s: &Option<String>| s.as_ref().map(|_| "(set)");
+        f.debug_struct("Matrix")
+            .field("homeserver", &self.homeserver)
+            .field("user_id", &self.user_id)
+            .field("password", &secret(&self.password))
+            .field("access_token", &secret(&self.access_token))
+            .field("device_name", &self.device_name)
+            .field("store_dir", &self.store_dir)
+            .field("store_passphrase", &secret(&self.store_passphrase))
+            .field("command_prefix", &self.command_prefix)
+            .field("invite_servers", &self.invite_servers)
+            .field("invite_rooms", &self.invite_rooms)
+            .field("organizer_power", &self.organizer_power)
+            .field("admin_power", &self.admin_power)
+            .field("communities", &self.communities)
+            .finish()
+    }
+}
+
+fn default_device_name() -> String {
+    "labcircle".to_owned()
+}
+fn default_prefix() -> String {
+    "!".to_owned()
+}
+fn default_organizer_power() -> i64 {
+    50
+}
+fn default_admin_power() -> i64 {
+    100
+}
+
+impl Matrix {
+    fn validate(&self) -> anyhow::Result<()> {
+        match url::Url::parse(&self.homeserver) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            _ => anyhow::bail!(
+                "matrix.homeserver: \"{}\" is not an http(s) URL; write it like \
+                 https://matrix.example.org",
+                self.homeserver
+            ),
+        }
+        let user_ok = self
+            .user_id
+            .strip_prefix('@')
+            .and_then(|r| r.split_once(':'))
+            .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty());
+        if !user_ok {
+            anyhow::bail!(
+                "matrix.user_id: \"{}\" is not a Matrix user id; write it like \
+                 @labcircle:example.org",
+                self.user_id
+            );
+        }
+        let prefix = self.command_prefix.trim();
+        if prefix.is_empty() || prefix.chars().count() > 3 || prefix.contains(char::is_alphanumeric)
+        {
+            anyhow::bail!(
+                "matrix.command_prefix: use one to three symbols, like ! or ?; \"{}\" is not one",
+                self.command_prefix
+            );
+        }
+        if self.organizer_power < 0 || self.admin_power < self.organizer_power {
+            anyhow::bail!(
+                "matrix.organizer_power and matrix.admin_power: use 0 or more, with the admin \
+                 level at least the organizer level (defaults 50 and 100)"
+            );
+        }
+        for c in &self.communities {
+            for (key, room) in [("room", Some(&c.room)), ("announcements", c.announcements.as_ref())]
+            {
+                if let Some(room) = room
+                    && !(room.starts_with('!') || room.starts_with('#'))
+                {
+                    anyhow::bail!(
+                        "matrix.communities.{key}: \"{room}\" is not a room; give an id \
+                         (!abc…) or an alias (#lab:example.org)"
+                    );
+                }
+            }
+        }
+        for room in &self.invite_rooms {
+            if !(room.starts_with('!') || room.starts_with('#')) {
+                anyhow::bail!(
+                    "matrix.invite_rooms: \"{room}\" is not a room; give an id (!abc…) or an \
+                     alias (#lab:example.org)"
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Environment variable holding the key that encrypts check-in notes.
@@ -297,6 +451,9 @@ impl Config {
         if !(1..=50).contains(&d.max_attempts) {
             anyhow::bail!("delivery.max_attempts: use 1 to 50");
         }
+        if let Some(m) = &self.matrix {
+            m.validate()?;
+        }
         if !valid_log_filter(&self.log.level)
             || tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err()
         {
@@ -315,6 +472,18 @@ impl Config {
             && !key.is_empty()
         {
             self.checkins.note_key = Some(key);
+        }
+        if let Some(m) = self.matrix.as_mut() {
+            let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+            if let Some(v) = env(ENV_MATRIX_PASSWORD) {
+                m.password = Some(v);
+            }
+            if let Some(v) = env(ENV_MATRIX_TOKEN) {
+                m.access_token = Some(v);
+            }
+            if let Some(v) = env(ENV_MATRIX_PASSPHRASE) {
+                m.store_passphrase = Some(v);
+            }
         }
         if let Some(dir) = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()) {
             self.storage.data_dir = Some(PathBuf::from(dir));
