@@ -667,7 +667,7 @@ impl Shared {
                     original.content.relates_to.key.clone(),
                 ));
             }
-            match page.prev_batch_token {
+            match page.next_batch_token {
                 Some(token) if !page.chunk.is_empty() => from = Some(token),
                 _ => break,
             }

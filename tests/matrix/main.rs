@@ -1,0 +1,318 @@
+#![recursion_limit = "256"]
+
+//! The Matrix adapter against a real Synapse on 127.0.0.1: the `labcircle run` binary as the
+//! bot, matrix-sdk clients as the members. Rooms are end-to-end encrypted, as are the direct
+//! chats the bot opens.
+
+mod support;
+
+use std::time::Duration;
+
+use matrix_sdk::ruma::OwnedRoomId;
+use support::{BotAccount, Human, Seen, set_power};
+
+/// A community room made by `host` (its creator, so its admin), encrypted, with the bot and
+/// `members` invited. Returns the room id and its alias.
+async fn community(host: &Human, bot: &BotAccount, members: &[&Human]) -> (OwnedRoomId, String) {
+    let alias = format!("lab{}", host.name);
+    let mut invite = vec![bot.user_id()];
+    invite.extend(members.iter().map(|m| m.user_id()));
+    let room = host.create_room(&alias, true, &invite).await;
+    for m in members {
+        m.joined(room.room_id()).await;
+    }
+    (room.room_id().to_owned(), format!("#{alias}:localhost"))
+}
+
+fn from_bot(bot: &BotAccount) -> impl Fn(&Seen) -> bool + '_ {
+    move |s: &Seen| s.sender == bot.user_id()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findgroup_in_an_encrypted_room_is_answered_as_a_formatted_reply_that_pings_nobody() {
+    let host = Human::new("host").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    let mark = host.mark();
+    let asked = host.say(&room, "!findgroup histotechnology").await;
+    let answer = host
+        .wait_for(mark, "the answer to !findgroup", |s| {
+            s.sender == bot.user_id() && s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert_eq!(answer.room, room);
+    assert!(answer.encrypted, "the room is encrypted, so is the answer");
+    assert!(answer.body.contains("histotechnology"), "{}", answer.body);
+    let html = answer.html.expect("an HTML body");
+    assert!(html.contains("<ol") && html.contains("<strong>"), "{html}");
+    assert!(answer.mentions_empty, "replies carry an empty m.mentions");
+    // Commands are shown with the Matrix prefix.
+    assert!(!answer.body.contains(" /findgroup"), "{}", answer.body);
+
+    // The bot's name followed by a command works too, and hostile text pings nobody.
+    let mark = host.mark();
+    let asked = host
+        .say(&room, &format!("{}: findgroup @room burnout", bot.name))
+        .await;
+    let answer = host
+        .wait_for(mark, "the answer to a mention", |s| {
+            s.sender == bot.user_id() && s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(!answer.body.contains("@room"), "{}", answer.body);
+    assert!(answer.mentions_empty);
+
+    // Chatter that is not a command gets no answer.
+    let mark = host.mark();
+    host.say(&room, "good morning, everyone").await;
+    host.never(mark, Duration::from_secs(2), from_bot(&bot)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reaction() {
+    let host = Human::new("host").await;
+    let member = Human::new("tech").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    // Opting in from the community room: the room only hears that the answer went privately.
+    let mark = member.mark();
+    let asked = member.say(&room, "!checkin start Friday 17:00 Central").await;
+    let note = member
+        .wait_for(mark, "a pointer to the private answer", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(note.body.contains("direct chat"), "{}", note.body);
+    assert!(!note.body.contains("Friday"), "nothing private in the room: {}", note.body);
+    let private = member
+        .wait_for(mark, "the check-in confirmation in a direct chat", |s| {
+            s.sender == bot.user_id() && s.room != room
+        })
+        .await;
+    assert!(private.encrypted, "the direct chat is encrypted");
+    assert!(private.body.contains("Friday"), "{}", private.body);
+    let direct = private.room.clone();
+    member.joined(&direct).await;
+
+    // A prompt now, in the same direct chat (created once, reused).
+    let mark = member.mark();
+    member.say(&direct, "!checkin now").await;
+    let prompt = member
+        .wait_for(mark, "the check-in prompt", |s| {
+            s.sender == bot.user_id() && s.body.contains("1️⃣")
+        })
+        .await;
+    assert_eq!(prompt.room, direct, "one direct chat, reused");
+    assert!(prompt.encrypted);
+
+    // An answer by reaction on the prompt.
+    let mark = member.mark();
+    member.react(&direct, &prompt.event_id, "4️⃣").await;
+    let thanks = member
+        .wait_for(mark, "the answer's acknowledgement", from_bot(&bot))
+        .await;
+    assert_eq!(thanks.room, direct);
+    assert!(thanks.body.contains('4'), "{}", thanks.body);
+
+    // History, asked in the direct chat without a prefix, shows the answer there.
+    let mark = member.mark();
+    member.say(&direct, "checkin history").await;
+    let history = member
+        .wait_for(mark, "the history", from_bot(&bot))
+        .await;
+    assert_eq!(history.room, direct);
+    assert!(history.body.contains("4/5") || history.body.contains('4'), "{}", history.body);
+
+    // Nobody else saw any of it.
+    assert!(
+        host.seen()
+            .iter()
+            .all(|s| s.room == room && !s.body.contains("Friday")),
+        "{:#?}",
+        host.seen()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist_and_remind() {
+    let host = Human::new("host").await;
+    let organizer = Human::new("orga").await;
+    let first = Human::new("first").await;
+    let second = Human::new("second").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&organizer, &first, &second]).await;
+    set_power(&host, &room, &organizer.user_id(), 50).await;
+    let mut running = bot
+        .start(&[(&alias, None)], Some("2026-12-01T12:00:00-05:00"))
+        .ready()
+        .await;
+
+    // A member at power level 0 may not create meetups.
+    let mark = first.mark();
+    let asked = first
+        .say(&room, "!meetup create title:Coffee when:Dec 9 18:00 where:Cafe")
+        .await;
+    let refusal = first
+        .wait_for(mark, "a refusal", |s| s.in_reply_to.as_ref() == Some(&asked))
+        .await;
+    assert!(refusal.body.contains("for organizers"), "{}", refusal.body);
+    assert!(refusal.body.contains("nothing was changed"), "{}", refusal.body);
+
+    // At power level 50 they may.
+    let mark = first.mark();
+    organizer
+        .say(
+            &room,
+            "!meetup create title:Night shift coffee when:Dec 9 18:00 where:Cafe capacity:1",
+        )
+        .await;
+    let announcement = first
+        .wait_for(mark, "the announcement", |s| {
+            s.sender == bot.user_id() && s.room == room && s.body.contains("Night shift coffee")
+                && s.in_reply_to.is_none()
+        })
+        .await;
+    // The bot's own three reactions are on it.
+    let keys = reactions_on(&host, &room, &announcement.event_id, &bot.user_id()).await;
+    assert_eq!(keys, ["✅", "❌", "🤔"], "the bot's reactions");
+
+    // Two members say they are going; there is one place.
+    let mark = second.mark();
+    let going = first.react(&room, &announcement.event_id, "✅").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    second.react(&room, &announcement.event_id, "✅").await;
+    let waitlisted = second
+        .wait_for(mark, "the waitlist notice", |s| {
+            s.sender == bot.user_id() && s.room != room
+        })
+        .await;
+    assert!(waitlisted.body.contains("waitlist"), "{}", waitlisted.body);
+
+    // The count edit comes once the burst settles.
+    let mark = host.mark();
+    running.advance("6s").await;
+    let edit = host
+        .wait_for(mark, "the announcement edited with counts", |s| {
+            s.replaces.as_ref() == Some(&announcement.event_id)
+        })
+        .await;
+    assert!(edit.body.contains("1 / 1 going"), "{}", edit.body);
+    assert!(edit.body.contains("1 on the waitlist"), "{}", edit.body);
+
+    // The first takes their ✅ back: the second gets the place.
+    let mark = second.mark();
+    first.redact(&room, &going).await;
+    let promoted = second
+        .wait_for(mark, "the promotion notice", |s| {
+            s.sender == bot.user_id() && s.room != room && s.body.contains("place")
+        })
+        .await;
+    assert!(promoted.encrypted);
+
+    // 24 hours before: a reminder, privately, to who is going.
+    let mark = second.mark();
+    running.advance("8d").await;
+    let reminder = second
+        .wait_for(mark, "the reminder", |s| {
+            s.sender == bot.user_id() && s.body.contains("tomorrow")
+        })
+        .await;
+    assert_ne!(reminder.room, room);
+    assert!(reminder.body.contains("Night shift coffee"), "{}", reminder.body);
+}
+
+/// Reaction keys by `who` on an event, sorted.
+async fn reactions_on(
+    viewer: &Human,
+    room: &matrix_sdk::ruma::RoomId,
+    event: &matrix_sdk::ruma::OwnedEventId,
+    who: &matrix_sdk::ruma::UserId,
+) -> Vec<String> {
+    use matrix_sdk::room::{IncludeRelations, RelationsOptions};
+    use matrix_sdk::ruma::events::relation::RelationType;
+    use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
+    let deadline = std::time::Instant::now() + support::WAIT;
+    loop {
+        let page = viewer
+            .room(room)
+            .relations(
+                event.clone(),
+                RelationsOptions {
+                    include_relations: IncludeRelations::RelationsOfType(RelationType::Annotation),
+                    ..RelationsOptions::default()
+                },
+            )
+            .await
+            .expect("read relations");
+        let mut keys: Vec<String> = page
+            .chunk
+            .iter()
+            .filter_map(|e| match e.raw().deserialize() {
+                Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::Reaction(r))) => {
+                    let r = r.as_original()?;
+                    (r.sender == who).then(|| r.content.relates_to.key.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        keys.sort();
+        if keys.len() >= 3 || std::time::Instant::now() > deadline {
+            return keys;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again() {
+    let host = Human::new("host").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[]).await;
+    let running = bot.start(&[(&alias, None)], None).ready().await;
+    let device = |dir: &std::path::Path| -> String {
+        let text = std::fs::read_to_string(dir.join("data/matrix/session.json")).expect("session");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["device_id"].as_str().expect("device id").to_owned()
+    };
+    let before = device(bot.dir.path());
+
+    let mark = host.mark();
+    let asked = host.say(&room, "!help").await;
+    host.wait_for(mark, "the help", |s| s.in_reply_to.as_ref() == Some(&asked))
+        .await;
+
+    let running = running.restart().await;
+    assert_eq!(device(bot.dir.path()), before, "the same device after a restart");
+    let devices = host
+        .client
+        .encryption()
+        .get_user_devices(&bot.user_id())
+        .await
+        .expect("the bot's devices");
+    assert_eq!(devices.devices().count(), 1, "no new device on restart");
+
+    // The old command is not answered again; a new one is answered once.
+    let mark = host.mark();
+    let again = host.say(&room, "!crisis").await;
+    host.wait_for(mark, "the answer after the restart", |s| {
+        s.in_reply_to.as_ref() == Some(&again)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let answers_to_help = host
+        .seen()
+        .iter()
+        .filter(|s| s.in_reply_to.as_ref() == Some(&asked))
+        .count();
+    assert_eq!(answers_to_help, 1, "{}", running.output());
+    let answers_to_crisis = host
+        .seen()
+        .iter()
+        .filter(|s| s.in_reply_to.as_ref() == Some(&again))
+        .count();
+    assert_eq!(answers_to_crisis, 1);
+}

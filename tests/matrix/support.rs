@@ -1,0 +1,568 @@
+//! A real Synapse on 127.0.0.1, members driven by real matrix-sdk clients, and the real
+//! `labcircle run` binary as the bot.
+//!
+//! The homeserver comes from `LABCIRCLE_SYNAPSE_URL` and `LABCIRCLE_SYNAPSE_CONFIG` when a
+//! caller started one; otherwise the first test starts one with `scripts/synapse.sh` (which
+//! installs Synapse into a cached virtualenv) and a watcher stops it when this process ends.
+//! A homeserver that cannot be installed or started fails the tests: nothing is skipped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use matrix_sdk::Client;
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::room::Room;
+use matrix_sdk::ruma::api::client::room::create_room::v3::{Request as CreateRoom, RoomPreset};
+use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+use matrix_sdk::ruma::events::relation::Annotation;
+use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::message::{
+    MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
+
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+/// How long a test waits for something to arrive before it fails.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// The homeserver under test.
+pub struct Homeserver {
+    pub url: String,
+    secret: String,
+}
+
+static HOMESERVER: OnceLock<Homeserver> = OnceLock::new();
+static NEXT_NAME: AtomicU32 = AtomicU32::new(0);
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared homeserver, started on first use.
+pub fn homeserver() -> &'static Homeserver {
+    HOMESERVER.get_or_init(|| {
+        let (url, config) = match (
+            std::env::var("LABCIRCLE_SYNAPSE_URL"),
+            std::env::var("LABCIRCLE_SYNAPSE_CONFIG"),
+        ) {
+            (Ok(url), Ok(config)) if !url.is_empty() => (url, PathBuf::from(config)),
+            _ => start_synapse(),
+        };
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "the test homeserver must be on 127.0.0.1, not {url}"
+        );
+        let text = std::fs::read_to_string(&config).expect("read the Synapse config");
+        let secret = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("registration_shared_secret:"))
+            .map(|s| s.trim().trim_matches(['"', '\'']).to_owned())
+            .expect("the Synapse config has a registration_shared_secret");
+        Homeserver { url, secret }
+    })
+}
+
+fn start_synapse() -> (String, PathBuf) {
+    let base = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = base.join(format!("labcircle-synapse-test-{}", std::process::id()));
+    let out = Command::new("bash")
+        .arg(project().join("scripts/synapse.sh"))
+        .arg("start")
+        .arg(&dir)
+        .env("LABCIRCLE_SYNAPSE_WATCH_PID", std::process::id().to_string())
+        .env("LABCIRCLE_SYNAPSE_CLEANUP", "1")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run scripts/synapse.sh (bash is needed)");
+    assert!(
+        out.status.success(),
+        "Synapse could not be installed or started (scripts/synapse.sh start failed; see \
+         above). The Matrix tests need it and are not skipped."
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_else(|| panic!("scripts/synapse.sh printed no {key}: {stdout}"))
+            .to_owned()
+    };
+    (value("url="), PathBuf::from(value("config=")))
+}
+
+impl Homeserver {
+    /// Registers a fresh user (unique name from `hint`) through the shared-secret API and
+    /// returns the name's localpart.
+    pub async fn register(&self, hint: &str) -> String {
+        let name = format!(
+            "{hint}{}x{}",
+            std::process::id(),
+            NEXT_NAME.fetch_add(1, Ordering::SeqCst)
+        );
+        let http = matrix_sdk::reqwest::Client::new();
+        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
+        let nonce: serde_json::Value = http
+            .get(&endpoint)
+            .send()
+            .await
+            .expect("ask Synapse for a registration nonce")
+            .text()
+            .await
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .expect("a nonce");
+        let nonce = nonce["nonce"].as_str().expect("nonce").to_owned();
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.secret.as_bytes()).expect("key");
+        mac.update(format!("{nonce}\0{name}\0{PASSWORD}\0notadmin").as_bytes());
+        let mac = hex::encode(mac.finalize().into_bytes());
+        let response = http
+            .post(&endpoint)
+            .header("content-type", "application/json")
+            .body(
+                serde_json::json!({
+                    "nonce": nonce, "username": name, "password": PASSWORD, "admin": false,
+                    "mac": mac
+                })
+                .to_string(),
+            )
+            .send()
+            .await
+            .expect("register a user");
+        assert!(
+            response.status().is_success(),
+            "registering {name}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        name
+    }
+
+    pub fn user_id(&self, name: &str) -> OwnedUserId {
+        format!("@{name}:localhost").parse().expect("a user id")
+    }
+}
+
+/// A message a member saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub room: OwnedRoomId,
+    pub event_id: OwnedEventId,
+    pub sender: OwnedUserId,
+    pub body: String,
+    pub html: Option<String>,
+    /// The event this one edits, if it is an edit (`m.replace`).
+    pub replaces: Option<OwnedEventId>,
+    /// The event this one answers, if it is a reply.
+    pub in_reply_to: Option<OwnedEventId>,
+    pub server_ts: u64,
+    /// Whether the member's client decrypted it.
+    pub encrypted: bool,
+    pub mentions_empty: bool,
+    /// When this client saw it.
+    pub seen_at: Instant,
+}
+
+/// A person on the homeserver, with a matrix-sdk client syncing in the background.
+pub struct Human {
+    pub client: Client,
+    pub name: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    sync: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Human {
+    fn drop(&mut self) {
+        self.sync.abort();
+    }
+}
+
+impl Human {
+    /// A new user, logged in, syncing; joins every room it is invited to.
+    pub async fn new(hint: &str) -> Human {
+        let hs = homeserver();
+        let name = hs.register(hint).await;
+        let client = Client::builder()
+            .homeserver_url(&hs.url)
+            .build()
+            .await
+            .expect("a client");
+        client
+            .matrix_auth()
+            .login_username(&name, PASSWORD)
+            .initial_device_display_name("test client")
+            .send()
+            .await
+            .expect("log in");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
+            let log = log.clone();
+            async move {
+                let (body, html) = match &ev.content.msgtype {
+                    MessageType::Text(t) => (
+                        t.body.clone(),
+                        t.formatted.as_ref().map(|f| f.body.clone()),
+                    ),
+                    MessageType::Notice(t) => (
+                        t.body.clone(),
+                        t.formatted.as_ref().map(|f| f.body.clone()),
+                    ),
+                    other => (other.body().to_owned(), None),
+                };
+                let (replaces, in_reply_to, body, html) = match &ev.content.relates_to {
+                    Some(Relation::Replacement(r)) => {
+                        let (b, h) = match &r.new_content.msgtype {
+                            MessageType::Notice(t) => (
+                                t.body.clone(),
+                                t.formatted.as_ref().map(|f| f.body.clone()),
+                            ),
+                            MessageType::Text(t) => (
+                                t.body.clone(),
+                                t.formatted.as_ref().map(|f| f.body.clone()),
+                            ),
+                            _ => (body, html),
+                        };
+                        (Some(r.event_id.clone()), None, b, h)
+                    }
+                    Some(Relation::Reply(r)) => {
+                        (None, Some(r.in_reply_to.event_id.clone()), body, html)
+                    }
+                    _ => (None, None, body, html),
+                };
+                let encrypted = room
+                    .latest_encryption_state()
+                    .await
+                    .map(|s| s.is_encrypted())
+                    .unwrap_or(false);
+                log.lock().unwrap().push(Seen {
+                    room: room.room_id().to_owned(),
+                    event_id: ev.event_id.clone(),
+                    sender: ev.sender.clone(),
+                    body,
+                    html,
+                    replaces,
+                    in_reply_to,
+                    server_ts: u64::from(ev.origin_server_ts.0),
+                    encrypted,
+                    mentions_empty: ev
+                        .content
+                        .mentions
+                        .as_ref()
+                        .is_some_and(|m| m.user_ids.is_empty() && !m.room),
+                    seen_at: Instant::now(),
+                });
+            }
+        });
+        client.add_event_handler(|ev: StrippedRoomMemberEvent, room: Room, c: Client| async move {
+            if Some(ev.state_key.as_ref()) == c.user_id()
+                && ev.content.membership == MembershipState::Invite
+            {
+                tokio::spawn(async move {
+                    for _ in 0..20 {
+                        if room.join().await.is_ok() {
+                            return;
+                        }
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                });
+            }
+        });
+        client
+            .sync_once(SyncSettings::default())
+            .await
+            .expect("first sync");
+        let syncing = client.clone();
+        let sync = tokio::spawn(async move {
+            let _ = syncing
+                .sync(SyncSettings::default().timeout(Duration::from_secs(10)))
+                .await;
+        });
+        Human {
+            client,
+            name,
+            seen,
+            sync,
+        }
+    }
+
+    pub fn user_id(&self) -> OwnedUserId {
+        self.client.user_id().expect("logged in").to_owned()
+    }
+
+    /// Creates a room (encrypted if asked) with an alias, and returns its id.
+    pub async fn create_room(&self, alias: &str, encrypted: bool, invite: &[OwnedUserId]) -> Room {
+        let mut request = CreateRoom::new();
+        request.room_alias_name = Some(alias.to_owned());
+        request.preset = Some(RoomPreset::PrivateChat);
+        request.invite = invite.to_vec();
+        let room = self.client.create_room(request).await.expect("create a room");
+        if encrypted {
+            room.enable_encryption().await.expect("enable encryption");
+        }
+        room
+    }
+
+    pub fn room(&self, id: &RoomId) -> Room {
+        self.client.get_room(id).expect("a room this member is in")
+    }
+
+    /// Waits until the member has joined `room`.
+    pub async fn joined(&self, room: &RoomId) -> Room {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(r) = self.client.get_room(room)
+                && r.state() == matrix_sdk::RoomState::Joined
+            {
+                return r;
+            }
+            assert!(Instant::now() < deadline, "{} never joined {room}", self.name);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn say(&self, room: &RoomId, text: &str) -> OwnedEventId {
+        self.room(room)
+            .send(RoomMessageEventContent::text_plain(text))
+            .await
+            .expect("send a message")
+            .response
+            .event_id
+    }
+
+    pub async fn react(&self, room: &RoomId, event: &OwnedEventId, key: &str) -> OwnedEventId {
+        self.room(room)
+            .send(ReactionEventContent::new(Annotation::new(
+                event.clone(),
+                key.to_owned(),
+            )))
+            .await
+            .expect("react")
+            .response
+            .event_id
+    }
+
+    pub async fn redact(&self, room: &RoomId, event: &OwnedEventId) {
+        self.room(room)
+            .redact(event, None, None)
+            .await
+            .expect("redact");
+    }
+
+    /// Everything seen so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// How many messages have been seen so far (to wait only for newer ones).
+    pub fn mark(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+
+    /// Waits for a message after `mark` that matches.
+    pub async fn wait_for(&self, mark: usize, what: &str, matches: impl Fn(&Seen) -> bool) -> Seen {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(found) = self.seen.lock().unwrap()[mark..].iter().find(|s| matches(s)) {
+                return found.clone();
+            }
+            if Instant::now() > deadline {
+                let seen: Vec<String> = self.seen()[mark..]
+                    .iter()
+                    .map(|s| format!("{} in {}: {}", s.sender, s.room, s.body))
+                    .collect();
+                panic!("{} never saw {what}; saw:\n{}", self.name, seen.join("\n---\n"));
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Asserts nothing matching arrives within `quiet`.
+    pub async fn never(&self, mark: usize, quiet: Duration, matches: impl Fn(&Seen) -> bool) {
+        tokio::time::sleep(quiet).await;
+        let seen = self.seen.lock().unwrap();
+        if let Some(s) = seen[mark..].iter().find(|s| matches(s)) {
+            panic!("{} saw what should not come: {}", self.name, s.body);
+        }
+    }
+}
+
+/// The bot: `labcircle run` with a [matrix] config, its own account and data directory.
+pub struct BotProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Arc<Mutex<Vec<String>>>,
+    pub name: String,
+    pub dir: PathBuf,
+    config: PathBuf,
+    clock: Option<String>,
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A bot account and its data directory, kept across restarts.
+pub struct BotAccount {
+    pub name: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl BotAccount {
+    pub async fn new() -> BotAccount {
+        BotAccount {
+            name: homeserver().register("bot").await,
+            dir: tempfile::tempdir().expect("a data directory"),
+        }
+    }
+
+    pub fn user_id(&self) -> OwnedUserId {
+        homeserver().user_id(&self.name)
+    }
+
+    /// Starts the bot serving `communities` (room id or alias, announcement room).
+    pub fn start(&self, communities: &[(&str, Option<&str>)], clock: Option<&str>) -> BotProcess {
+        let mut config = format!(
+            "[log]\nlevel = \"warn\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
+             device_name = \"labcircle test\"\ninvite_servers = [\"localhost\"]\n",
+            homeserver().url,
+            self.user_id()
+        );
+        for (room, announcements) in communities {
+            config.push_str(&format!("\n[[matrix.communities]]\nroom = \"{room}\"\n"));
+            if let Some(a) = announcements {
+                config.push_str(&format!("announcements = \"{a}\"\n"));
+            }
+        }
+        let path = self.dir.path().join("labcircle.toml");
+        std::fs::write(&path, config).expect("write the bot's config");
+        BotProcess::spawn(
+            &self.name,
+            self.dir.path(),
+            &path,
+            clock.map(str::to_owned),
+        )
+    }
+}
+
+impl BotProcess {
+    fn spawn(name: &str, dir: &Path, config: &Path, clock: Option<String>) -> BotProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_labcircle"));
+        command
+            .arg("--config")
+            .arg(config)
+            .arg("run")
+            .env("LABCIRCLE_DATA_DIR", dir.join("data"))
+            .env("LABCIRCLE_MATRIX_PASSWORD", PASSWORD)
+            .env("LABCIRCLE_MATRIX_STORE_PASSPHRASE", "test store passphrase")
+            .env("LABCIRCLE_NOTE_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(clock) = &clock {
+            command.arg("--clock").arg(clock);
+        }
+        let mut child = command.spawn().expect("start labcircle run");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        BotProcess {
+            child,
+            stdin,
+            lines,
+            name: name.to_owned(),
+            dir: dir.to_owned(),
+            config: config.to_owned(),
+            clock,
+        }
+    }
+
+    /// Waits until the bot says it is listening.
+    pub async fn ready(self) -> BotProcess {
+        self.wait_line("matrix: ready").await;
+        self
+    }
+
+    /// Waits for a line of the bot's output containing `needle`.
+    pub async fn wait_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(l) = self.lines.lock().unwrap().iter().find(|l| l.contains(needle)) {
+                return l.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the bot never printed {needle:?}; it printed:\n{}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn output(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    /// Moves the bot's simulated clock (`--clock`) forward and waits until it has.
+    pub async fn advance(&mut self, by: &str) {
+        let before = self.count_lines("(the time is now");
+        let stdin = self.stdin.as_mut().expect("the bot's stdin");
+        writeln!(stdin, ":advance {by}").expect("write to the bot");
+        stdin.flush().expect("flush");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.count_lines("(the time is now") == before {
+            assert!(Instant::now() < deadline, "the bot did not advance its clock");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn count_lines(&self, needle: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+
+    /// Stops the bot (SIGKILL: as abrupt as a crash) and starts it again on the same data.
+    pub async fn restart(mut self) -> BotProcess {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let next = BotProcess::spawn(&self.name, &self.dir, &self.config, self.clock.clone());
+        next.ready().await
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// Sets a member's power level in a room (as its creator).
+pub async fn set_power(admin: &Human, room: &RoomId, user: &OwnedUserId, level: i64) {
+    let room = admin.room(room);
+    room.update_power_levels(vec![(user, level.try_into().expect("a power level"))])
+        .await
+        .expect("set a power level");
+}
