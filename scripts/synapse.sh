@@ -105,7 +105,10 @@ cmd_install() {
         note "installing matrix-synapse==$SYNAPSE_VERSION into $VENV (takes ~30 s the first time)"
         local start=$SECONDS
         # A venv without a matching marker is incomplete or of another version:
-        # rebuild it from scratch.
+        # rebuild it from scratch (but never wipe a directory that is not a venv).
+        if [[ -e "$VENV" && ! -f "$VENV/pyvenv.cfg" ]] && [[ -n "$(ls -A "$VENV" 2>/dev/null)" ]]; then
+            die "$VENV exists and is not a virtualenv; refusing to replace it"
+        fi
         rm -rf "$VENV"
         "$BASE_PYTHON" -m venv "$VENV" >&2 ||
             die "could not create a virtualenv at $VENV with $BASE_PYTHON (is the venv module installed?)"
@@ -133,13 +136,31 @@ running_pid() {
     echo "$pid"
 }
 
-# True if pid is a live (non-zombie) Synapse homeserver process.
+# Prints field N (1-based, as in proc(5)) of /proc/PID/stat. The command name
+# (field 2) may contain spaces, so fields are counted after its closing ')'.
+stat_field() {
+    local pid="$1" n="$2" stat rest
+    stat="$(<"/proc/$pid/stat")" 2>/dev/null || return 1
+    rest="${stat##*) }"
+    local -a fields
+    read -r -a fields <<<"$rest"
+    echo "${fields[n - 3]:-}"
+}
+
+# True if pid is a live process (zombies count as dead).
+alive() {
+    local state
+    state="$(stat_field "$1" 3 2>/dev/null)" || return 1
+    [[ -n "$state" && "$state" != "Z" && "$state" != "X" ]]
+}
+
+# True if pid is a live Synapse homeserver process (guards against a stale
+# pid file whose pid was reused).
 is_synapse() {
-    local pid="$1" state
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != "Z" && "$state" != "X" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'synapse.app.homeserver'
+    local pid="$1" cmdline
+    alive "$pid" || return 1
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+    [[ "$cmdline" == *synapse.app.homeserver* ]]
 }
 
 # Closes every file descriptor above 2 in the current (sub)shell, so a
@@ -152,12 +173,6 @@ close_extra_fds() {
             eval "exec $fd>&-" 2>/dev/null || true
         fi
     done
-}
-
-alive() {
-    local pid="$1" state
-    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != "Z" && "$state" != "X" ]]
 }
 
 # Sends SIGTERM, waits up to 10 s, then SIGKILL.
@@ -348,10 +363,14 @@ PY
 # ---------------------------------------------------------------- commands
 
 cmd_start() {
-    local dir="$1" pid port rc attempt
+    local dir="$1" pid port rc
     mkdir -p "$dir" || die "cannot create $dir"
     dir="$(cd "$dir" && pwd -P)"
     local config="$dir/homeserver.yaml"
+
+    local watch="${LABCIRCLE_SYNAPSE_WATCH_PID:-}"
+    [[ -z "$watch" || "$watch" =~ ^[0-9]+$ ]] ||
+        die "LABCIRCLE_SYNAPSE_WATCH_PID must be a pid, got '$watch'"
 
     if pid="$(running_pid "$dir")"; then
         die "Synapse is already running in $dir (pid $pid); run '$PROG stop $dir' first"
@@ -380,7 +399,7 @@ cmd_start() {
         mv -f "$dir/homeserver.log" "$dir/homeserver.log.prev"
     fi
 
-    for attempt in 1 2 3; do
+    for _ in 1 2 3; do
         port="$(rewrite_config "$dir")" || die "rewriting $config failed"
         : >"$dir/synapse.out"
         # Own session, stdio on files: nothing holds the caller's pipes or
@@ -418,9 +437,7 @@ cmd_start() {
         die "Synapse could not bind a free port after 3 attempts"
     fi
 
-    if [[ -n "${LABCIRCLE_SYNAPSE_WATCH_PID:-}" ]]; then
-        local watch="$LABCIRCLE_SYNAPSE_WATCH_PID"
-        [[ "$watch" =~ ^[0-9]+$ ]] || die "LABCIRCLE_SYNAPSE_WATCH_PID must be a pid, got '$watch'"
+    if [[ -n "$watch" ]]; then
         (
             close_extra_fds
             exec setsid bash "$SELF" _watch "$dir" "$watch" "$pid" "${LABCIRCLE_SYNAPSE_CLEANUP:-0}"
@@ -436,10 +453,9 @@ cmd_watch() {
     local dir="$1" watch="$2" pid="$3" cleanup="$4" started
     # Remember the watched process's start time so a recycled pid is not
     # mistaken for it.
-    started="$(awk '{print $22}' "/proc/$watch/stat" 2>/dev/null || true)"
-    while [[ -n "$started" ]] &&
-        [[ "$(awk '{print $22}' "/proc/$watch/stat" 2>/dev/null || true)" == "$started" ]] &&
-        alive "$watch"; do
+    started="$(stat_field "$watch" 22 2>/dev/null || true)"
+    while [[ -n "$started" ]] && alive "$watch" &&
+        [[ "$(stat_field "$watch" 22 2>/dev/null || true)" == "$started" ]]; do
         # Stop watching if the directory was removed and Synapse is gone.
         if [[ ! -d "$dir" ]] && ! is_synapse "$pid"; then
             exit 0
@@ -490,7 +506,9 @@ cmd_register() {
         if grep -q 'already exists' <<<"$out"; then
             note "user @$name:localhost already exists; left as it is"
         else
-            note "registered @$name:localhost$([[ $admin == --admin ]] && echo " (admin)" || true)"
+            local what="user"
+            [[ "$admin" == --admin ]] && what="admin"
+            note "registered $what @$name:localhost"
         fi
         return 0
     fi

@@ -175,6 +175,9 @@ pub struct Human {
     pub client: Client,
     pub name: String,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Woken at every message seen, so waiting adds no polling delay (round trips are
+    /// measured with it).
+    arrived: Arc<tokio::sync::Notify>,
     sync: tokio::task::JoinHandle<()>,
 }
 
@@ -202,10 +205,14 @@ impl Human {
             .await
             .expect("log in");
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let arrived = Arc::new(tokio::sync::Notify::new());
         let log = seen.clone();
+        let wake = arrived.clone();
         client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
             let log = log.clone();
+            let wake = wake.clone();
             async move {
+                let seen_at = Instant::now();
                 let (body, html) = match &ev.content.msgtype {
                     MessageType::Text(t) => (
                         t.body.clone(),
@@ -257,8 +264,9 @@ impl Human {
                         .mentions
                         .as_ref()
                         .is_some_and(|m| m.user_ids.is_empty() && !m.room),
-                    seen_at: Instant::now(),
+                    seen_at,
                 });
+                wake.notify_waiters();
             }
         });
         client.add_event_handler(|ev: StrippedRoomMemberEvent, room: Room, c: Client| async move {
@@ -289,6 +297,7 @@ impl Human {
             client,
             name,
             seen,
+            arrived,
             sync,
         }
     }
@@ -370,6 +379,9 @@ impl Human {
     pub async fn wait_for(&self, mark: usize, what: &str, matches: impl Fn(&Seen) -> bool) -> Seen {
         let deadline = Instant::now() + WAIT;
         loop {
+            let arrived = self.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
             if let Some(found) = self.seen.lock().unwrap()[mark..].iter().find(|s| matches(s)) {
                 return found.clone();
             }
@@ -380,7 +392,7 @@ impl Human {
                     .collect();
                 panic!("{} never saw {what}; saw:\n{}", self.name, seen.join("\n---\n"));
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            let _ = tokio::time::timeout(Duration::from_millis(250), arrived).await;
         }
     }
 
@@ -532,7 +544,11 @@ impl BotProcess {
         stdin.flush().expect("flush");
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.count_lines("(the time is now") == before {
-            assert!(Instant::now() < deadline, "the bot did not advance its clock");
+            assert!(
+                Instant::now() < deadline,
+                "the bot did not advance its clock; it printed:\n{}",
+                self.output()
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
