@@ -174,13 +174,36 @@ pub async fn run() -> anyhow::Result<ExitCode> {
             println!("  default timezone: {}", config.community.default_timezone);
             println!("  seed directory:   {}", config.directory.seed);
             println!("  log level:        {}", config.log.level);
+            match &config.matrix {
+                Some(m) => println!(
+                    "  matrix:           {} on {} ({} community room{}; {})",
+                    m.user_id,
+                    m.homeserver,
+                    m.communities.len(),
+                    if m.communities.len() == 1 { "" } else { "s" },
+                    if m.password.is_some() || m.access_token.is_some() {
+                        "credentials set"
+                    } else {
+                        "no password or token yet: set LABCIRCLE_MATRIX_PASSWORD for the first start"
+                    }
+                ),
+                None => println!("  matrix:           not configured"),
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log.level)
+    // matrix-sdk logs every refused request (such as "account data not found" at each start,
+    // which is expected) as an error, and warns about key backups the bot does not use; the
+    // adapter logs the failures that matter itself. Naming these modules in LABCIRCLE_LOG
+    // brings them back.
+    let mut level = config.log.level.clone();
+    if !level.contains("matrix_sdk") {
+        level.push_str(",matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&level)
         .expect("the log level was validated with the config");
     tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -547,6 +547,35 @@ mod tests {
     }
 
     #[test]
+    fn a_matrix_section_is_checked_and_keeps_its_secrets_out_of_debug() {
+        let ok = "[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser_id = \"@bot:localhost\"\n\
+                  password = \"hunter2\"\n[[matrix.communities]]\nroom = \"#lab:localhost\"\n";
+        let config = Config::from_toml(ok).unwrap();
+        let m = config.matrix.as_ref().unwrap();
+        assert_eq!((m.organizer_power, m.admin_power), (50, 100));
+        assert_eq!(m.command_prefix, "!");
+        assert!(!format!("{config:?}").contains("hunter2"));
+        for (bad, says) in [
+            ("homeserver = \"matrix.example.org\"", "matrix.homeserver"),
+            ("user_id = \"bot\"", "matrix.user_id"),
+            ("command_prefix = \"go\"", "matrix.command_prefix"),
+            ("admin_power = 10", "matrix.admin_power"),
+        ] {
+            let key = bad.split(' ').next().unwrap();
+            let text = ok
+                .lines()
+                .filter(|l| !l.starts_with(&format!("{key} ")))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .replacen("[matrix]", &format!("[matrix]\n{bad}"), 1);
+            let err = Config::from_toml(&text).unwrap_err().to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+        let err = Config::from_toml(&ok.replace("#lab:localhost", "lab")).unwrap_err();
+        assert!(err.to_string().contains("matrix.communities.room"), "{err}");
+    }
+
+    #[test]
     fn bad_values_say_what_is_accepted() {
         let err = Config::from_toml("[community]\ndefault_timezone = \"Eastern Time\"\n")
             .unwrap_err()

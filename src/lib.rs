@@ -14,7 +14,7 @@
 //! * [`scheduler`]: due check-ins into the outbox, and the outbox out through adapters;
 //!   [`clock`]: time that tests can drive.
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
-//! * [`adapters`]: platforms. Today: the [`adapters::console`].
+//! * [`adapters`]: platforms: the [`adapters::console`] and [`adapters::matrix`].
 //! * [`config`]: typed configuration; [`app`]: wiring (store, seeding); [`notes`]: encryption
 //!   of check-in notes.
 //!

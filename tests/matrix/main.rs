@@ -320,3 +320,49 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
         .count();
     assert_eq!(answers_to_crisis, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_from_allowed_servers_are_accepted_and_others_declined() {
+    use matrix_sdk::RoomMemberships;
+    let host = Human::new("host").await;
+    let welcoming = BotAccount::new().await;
+    let wary = BotAccount::new().await;
+    let _a = welcoming.start(&[], None).ready().await;
+    let _b = wary
+        .start_with(&[], None, &["lab.example.org"])
+        .ready()
+        .await;
+    // Invited after the bots started: one accepts (its server list has localhost), one
+    // declines.
+    let alias = format!("side{}", host.name);
+    let room = host
+        .create_room(&alias, false, &[welcoming.user_id(), wary.user_id()])
+        .await;
+    let deadline = std::time::Instant::now() + support::WAIT;
+    loop {
+        let joined = room.members(RoomMemberships::JOIN).await.expect("members");
+        let left = room.members(RoomMemberships::LEAVE).await.expect("members");
+        let has = |list: &[matrix_sdk::room::RoomMember], who: &matrix_sdk::ruma::UserId| {
+            list.iter().any(|m| m.user_id() == who)
+        };
+        if has(&joined, &welcoming.user_id()) && has(&left, &wary.user_id()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {} joined and {} declined",
+            welcoming.user_id(),
+            wary.user_id()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The bot that joined answers commands there, as in any room (everyone is a member).
+    let mark = host.mark();
+    let asked = host.say(room.room_id(), "!crisis").await;
+    let answer = host
+        .wait_for(mark, "an answer in the joined room", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(answer.body.contains("988"), "{}", answer.body);
+}

@@ -444,11 +444,23 @@ impl BotAccount {
 
     /// Starts the bot serving `communities` (room id or alias, announcement room).
     pub fn start(&self, communities: &[(&str, Option<&str>)], clock: Option<&str>) -> BotProcess {
+        self.start_with(communities, clock, &["localhost"])
+    }
+
+    /// Starts the bot accepting invites from users of `invite_servers` only.
+    pub fn start_with(
+        &self,
+        communities: &[(&str, Option<&str>)],
+        clock: Option<&str>,
+        invite_servers: &[&str],
+    ) -> BotProcess {
+        let servers: Vec<String> = invite_servers.iter().map(|s| format!("\"{s}\"")).collect();
         let mut config = format!(
             "[log]\nlevel = \"warn\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
-             device_name = \"labcircle test\"\ninvite_servers = [\"localhost\"]\n",
+             device_name = \"labcircle test\"\ninvite_servers = [{}]\n",
             homeserver().url,
-            self.user_id()
+            self.user_id(),
+            servers.join(", ")
         );
         for (room, announcements) in communities {
             config.push_str(&format!("\n[[matrix.communities]]\nroom = \"{room}\"\n"));
