@@ -51,6 +51,13 @@ enum Command {
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         clock: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Serve the chat platforms configured in the config file ([discord], …) until Ctrl-C.
+    Run {
+        /// Run on a simulated clock starting at this instant (RFC 3339); `:advance 2h` lines on
+        /// standard input move it (for tests and demos).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        clock: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Show the delivery outbox: what waits, what was sent, what failed for good and why.
     Status,
     /// Import or export the support-group directory.
@@ -145,6 +152,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
             };
             console(&config, name.unwrap_or_else(|| "you".into()), role, clock).await
         }
+        Some(Command::Run { clock }) => serve(&config, clock).await,
         Some(Command::Status) => status(&config).await,
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
@@ -215,6 +223,106 @@ async fn console(
     let result = console.run(stdin, interactive).await;
     store.close().await;
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// `labcircle run`: every configured chat adapter on one runtime, until Ctrl-C or SIGTERM, or
+/// until every adapter has ended.
+async fn serve(
+    config: &Config,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<ExitCode> {
+    use labcircle::runtime::Runtime;
+
+    // ---- adapters: Discord (Matrix joins here) ----
+    let discord = config.discord.clone();
+    if discord.is_none() {
+        anyhow::bail!(
+            "no chat platform is configured: add a [discord] section to the config file (see \
+             config.example.toml), or use `labcircle console` to try the bot locally"
+        );
+    }
+    if let Some(d) = &discord {
+        d.require_token()?;
+    }
+    let (store, path) = app::open_store(config).await?;
+    eprintln!("labcircle: serving; database {}", path.display());
+    let clock = start.map_or(Clock::System, Clock::manual);
+    let settings = Settings::from_config(config)?;
+    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let mut adapters = tokio::task::JoinSet::new();
+    if let Some(d) = discord {
+        let runtime = runtime.clone();
+        let shutdown = shutdown.clone();
+        adapters.spawn(async move {
+            (
+                "discord",
+                labcircle::adapters::discord::run(runtime, d, shutdown).await,
+            )
+        });
+    }
+    // ---- end of adapters ----
+    if start.is_some() {
+        let runtime = runtime.clone();
+        tokio::spawn(async move {
+            runtime
+                .control_loop(tokio::io::BufReader::new(tokio::io::stdin()))
+                .await;
+        });
+    }
+    let mut failed = false;
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            ended = adapters.join_next() => match ended {
+                None => break,
+                Some(Ok((name, Ok(())))) => eprintln!("labcircle: {name} stopped"),
+                Some(Ok((name, Err(e)))) => {
+                    eprintln!("labcircle: {name}: {e:#}");
+                    failed = true;
+                }
+                Some(Err(e)) => {
+                    eprintln!("labcircle: an adapter crashed: {e}");
+                    failed = true;
+                }
+            },
+            () = stop_signal(), if !stopping => {
+                eprintln!("labcircle: stopping");
+                stopping = true;
+                let _ = stop.send(true);
+            }
+        }
+    }
+    store.close().await;
+    Ok(if failed && !stopping {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn status(config: &Config) -> anyhow::Result<ExitCode> {

@@ -3,3 +3,4 @@
 //! They own rendering and the platform's notion of permission; they never decide.
 
 pub mod console;
+pub mod discord;
