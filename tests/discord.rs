@@ -288,8 +288,9 @@ async fn an_organizers_meetup_is_announced_with_three_reactions_and_rsvps_edit_t
     let mut bot = Labcircle::start(&fake).await;
     let message = announce(&fake, "Histo night out").await;
     let post = &fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))[0];
-    assert!(post.text().contains("<t:1797031800:F>"), "{}", post.text());
-    assert!(post.text().contains("<t:1797031800:R>"), "{}", post.text());
+    // Thu Dec 10 2026, 18:30 in New York, shown in each reader's own zone.
+    assert!(post.text().contains("<t:1796945400:F>"), "{}", post.text());
+    assert!(post.text().contains("<t:1796945400:R>"), "{}", post.text());
     assert!(post.mentions_disabled());
     assert_eq!(post.payload()["enforce_nonce"], true);
     let emojis: Vec<String> = fake

@@ -396,7 +396,7 @@ fn autocomplete<'a>(
             _ => None,
         });
         let wanted = crate::domain::vocab::normalize(partial);
-        let choices = focused
+        focused
             .map(suggestions)
             .unwrap_or_default()
             .into_iter()
@@ -408,8 +408,7 @@ fn autocomplete<'a>(
             .take(25)
             .fold(CreateAutocompleteResponse::new(), |r, (label, code)| {
                 r.add_string_choice(label, code)
-            });
-        choices
+            })
     })
 }
 
