@@ -266,9 +266,7 @@ async fn serve(
     if start.is_some() {
         let runtime = runtime.clone();
         tokio::spawn(async move {
-            runtime
-                .control_loop(tokio::io::BufReader::new(tokio::io::stdin()))
-                .await;
+            runtime.control_loop(stdin_lines()).await;
         });
     }
     let mut failed = false;
@@ -300,6 +298,25 @@ async fn serve(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Standard input read on a plain thread: tokio's stdin reads on its blocking pool, and a read
+/// that never returns would keep the runtime from shutting down after a stop signal.
+fn stdin_lines() -> tokio::io::BufReader<tokio::io::DuplexStream> {
+    use tokio::io::AsyncWriteExt;
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let handle = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(mut line) = line else { break };
+            line.push('\n');
+            if handle.block_on(writer.write_all(line.as_bytes())).is_err() {
+                break;
+            }
+        }
+    });
+    tokio::io::BufReader::new(reader)
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

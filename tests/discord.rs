@@ -215,6 +215,16 @@ async fn findgroup_answers_with_an_embed_from_the_one_command_table() {
     assert!(!answer.ephemeral());
     assert!(answer.mentions_disabled(), "{}", answer.body);
 
+    // Typing a state offers the matching ones.
+    let typing = fake.typing(&user(2, "bea"), "findgroup", "state", "ohi");
+    let answer = fake.callback(&typing).await;
+    assert_eq!(answer.body["type"], 8, "{}", answer.body);
+    let choices = answer.body["data"]["choices"].as_array().unwrap();
+    assert!(
+        choices.iter().any(|c| c["name"] == "Ohio" && c["value"] == "OH"),
+        "{choices:?}"
+    );
+
     // A mistake is answered in red, with the bot's own explanation.
     let id = fake.slash(
         &user(2, "bea"),
@@ -499,4 +509,72 @@ async fn a_rate_limited_announcement_is_retried_later_and_posted_once() {
         2
     );
     assert_eq!(fake.calls_to("PUT", "/reactions/").len(), 3);
+}
+
+/// Runs the binary to completion with a config file and returns (success, stderr).
+fn run_with_config(config: &str, token: Option<&str>) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labcircle.toml");
+    std::fs::write(
+        &path,
+        format!("[storage]\ndata_dir = \"{}\"\n{config}", dir.path().display()),
+    )
+    .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_labcircle"));
+    command
+        .args(["run", "--config"])
+        .arg(&path)
+        .env_remove("LABCIRCLE_CONFIG")
+        .env_remove("LABCIRCLE_DATA_DIR")
+        .env_remove("LABCIRCLE_DISCORD_TOKEN");
+    if let Some(t) = token {
+        command.env("LABCIRCLE_DISCORD_TOKEN", t);
+    }
+    let out = command.output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn run_says_what_is_missing_and_never_shows_the_token() {
+    let (ok, err) = run_with_config("", None);
+    assert!(!ok);
+    assert!(err.contains("no chat platform is configured"), "{err}");
+    assert!(err.contains("[discord]"), "{err}");
+
+    let (ok, err) = run_with_config("[discord]\napplication_id = \"1\"\n", None);
+    assert!(!ok);
+    assert!(err.contains("LABCIRCLE_DISCORD_TOKEN"), "{err}");
+
+    let (ok, err) = run_with_config(
+        "[discord]\napplication_id = \"12x\"\ntoken = \"secret-token-value\"\n",
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("discord.application_id"), "{err}");
+    assert!(!err.contains("secret-token-value"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_bot_cleanly() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let pid = bot.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = bot.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}; stderr:\n{}", bot.stderr.lock().unwrap());
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM; stderr:\n{}",
+            bot.stderr.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stderr = bot.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("stopping"), "{stderr}");
+    assert!(!stderr.contains("fake-token-for-tests"), "{stderr}");
 }

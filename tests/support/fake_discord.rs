@@ -364,6 +364,25 @@ impl FakeDiscord {
         id
     }
 
+    /// Typing into an option with suggestions (an autocomplete interaction). Returns its id.
+    pub fn typing(&self, user: &Value, command: &str, option: &str, partial: &str) -> String {
+        let id = self.new_id();
+        self.dispatch(
+            "INTERACTION_CREATE",
+            json!({
+                "id": id, "application_id": APPLICATION_ID, "type": 4,
+                "data": {"id": self.new_id(), "name": command, "type": 1, "options": [
+                    {"name": option, "type": 3, "value": partial, "focused": true}]},
+                "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+                "member": Self::member(user, 0),
+                "token": format!("token-{id}"), "version": 1, "locale": "en-US",
+                "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+                "context": 0, "authorizing_integration_owners": {}
+            }),
+        );
+        id
+    }
+
     /// A button press on a message the bot sent by DM. Returns the interaction id.
     pub fn press(&self, user: &Value, channel: &str, message: &str, custom_id: &str) -> String {
         let id = self.new_id();
