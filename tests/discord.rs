@@ -221,7 +221,9 @@ async fn findgroup_answers_with_an_embed_from_the_one_command_table() {
     assert_eq!(answer.body["type"], 8, "{}", answer.body);
     let choices = answer.body["data"]["choices"].as_array().unwrap();
     assert!(
-        choices.iter().any(|c| c["name"] == "Ohio" && c["value"] == "OH"),
+        choices
+            .iter()
+            .any(|c| c["name"] == "Ohio" && c["value"] == "OH"),
         "{choices:?}"
     );
 
@@ -286,6 +288,35 @@ async fn a_checkin_prompt_comes_by_dm_with_buttons_and_a_button_answers_it() {
         "{}",
         answer.text()
     );
+    // Stress and a note through a form.
+    assert!(
+        answer.buttons().contains(&"lc:n:4".to_owned()),
+        "{}",
+        answer.body
+    );
+    let add = fake.press(&ana, &channel, &message, "lc:n:4");
+    let form = fake.callback(&add).await;
+    assert_eq!(form.body["type"], 9, "a form opens: {}", form.body);
+    assert_eq!(form.body["data"]["custom_id"], "lc:m:4");
+    let submitted = fake.submit(
+        &ana,
+        &channel,
+        "lc:m:4",
+        &[("stress", "2"), ("note", "short staffed")],
+    );
+    let answer = fake.callback(&submitted).await;
+    assert!(
+        answer.text().contains("Updated: Good (4)"),
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.text().contains("Stress: 2 of 5"),
+        "{}",
+        answer.text()
+    );
+    assert!(answer.ephemeral());
+
     let history = fake.slash(&ana, NONE, &["checkin", "history"], json!([]));
     let answer = fake.callback(&history).await;
     assert!(answer.ephemeral(), "{}", answer.body);
@@ -517,7 +548,10 @@ fn run_with_config(config: &str, token: Option<&str>) -> (bool, String) {
     let path = dir.path().join("labcircle.toml");
     std::fs::write(
         &path,
-        format!("[storage]\ndata_dir = \"{}\"\n{config}", dir.path().display()),
+        format!(
+            "[storage]\ndata_dir = \"{}\"\n{config}",
+            dir.path().display()
+        ),
     )
     .unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_labcircle"));
@@ -531,7 +565,10 @@ fn run_with_config(config: &str, token: Option<&str>) -> (bool, String) {
         command.env("LABCIRCLE_DISCORD_TOKEN", t);
     }
     let out = command.output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -564,7 +601,11 @@ async fn sigterm_stops_the_bot_cleanly() {
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
         if let Some(status) = bot.child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}; stderr:\n{}", bot.stderr.lock().unwrap());
+            assert!(
+                status.success(),
+                "{status:?}; stderr:\n{}",
+                bot.stderr.lock().unwrap()
+            );
             break;
         }
         assert!(

@@ -60,6 +60,9 @@ const SEEN_INTERACTIONS: usize = 1024;
 /// Button ids: a reaction or a command.
 const BUTTON_REACTION: &str = "lc:r:";
 const BUTTON_COMMAND: &str = "lc:c:";
+/// "Add stress or a note" under an answered check-in (`lc:n:MOOD`), and its form (`lc:m:MOOD`).
+const BUTTON_NOTE: &str = "lc:n:";
+const NOTE_FORM: &str = "lc:m:";
 /// The community of commands and buttons used in DMs.
 const DM_COMMUNITY: &str = "dm";
 
@@ -658,6 +661,15 @@ async fn on_event(framework: FrameworkContext<'_>, event: &FullEvent) -> Result<
                 warn!(error = %e, "could not answer a button");
             }
         }
+        FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Modal(form),
+        } => {
+            if data.first_time(form.id.get())
+                && let Err(e) = note_form(data, &ctx.http, form).await
+            {
+                warn!(error = %e, "could not answer a form");
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -726,6 +738,32 @@ async fn reaction(
 /// A button under a check-in prompt: the same as the reaction or command it stands for.
 async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> serenity::Result<()> {
     let id = press.data.custom_id.as_str();
+    if let Some(mood) = id.strip_prefix(BUTTON_NOTE) {
+        let form = serenity::CreateModal::new(format!("{NOTE_FORM}{mood}"), "Add to your check-in")
+            .components(vec![
+                CreateActionRow::InputText(
+                    serenity::CreateInputText::new(
+                        serenity::InputTextStyle::Short,
+                        "Stress, 1 (calm) to 5 (very stressed)",
+                        "stress",
+                    )
+                    .required(false)
+                    .max_length(1),
+                ),
+                CreateActionRow::InputText(
+                    serenity::CreateInputText::new(
+                        serenity::InputTextStyle::Paragraph,
+                        "A note for yourself (no patient details)",
+                        "note",
+                    )
+                    .required(false)
+                    .max_length(280),
+                ),
+            ]);
+        return press
+            .create_response(http, CreateInteractionResponse::Modal(form))
+            .await;
+    }
     let member = press.member.as_ref();
     let role = member.map_or(Role::Member, |m| data.role(m.permissions, &m.roles));
     let actor = Actor {
@@ -733,6 +771,10 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
         role,
         community: community(press.guild_id),
     };
+    // A mood answered by button can get its stress and note through a form.
+    let mood = id
+        .strip_prefix(BUTTON_REACTION)
+        .and_then(|emoji| crate::domain::wellbeing::parse_mood(emoji).ok());
     let incoming = if let Some(emoji) = id.strip_prefix(BUTTON_REACTION) {
         Incoming::Reaction {
             actor,
@@ -754,7 +796,14 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
     for out in outgoing {
         match out {
             Outgoing::Reply(reply) => {
-                let rendered = render(&reply);
+                let mut rendered = render(&reply);
+                if let Some(mood) = mood.filter(|_| !answered && reply.tone == Tone::Info) {
+                    rendered.rows.push(CreateActionRow::Buttons(vec![
+                        CreateButton::new(format!("{BUTTON_NOTE}{mood}"))
+                            .label("Add stress or a note")
+                            .style(ButtonStyle::Secondary),
+                    ]));
+                }
                 if answered {
                     press
                         .create_followup(http, rendered.followup().ephemeral(true))
@@ -775,6 +824,64 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
     if !answered {
         press
             .create_response(http, CreateInteractionResponse::Acknowledge)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The form of "Add stress or a note": the same as `/checkin answer MOOD stress:… note:…`.
+async fn note_form(
+    data: &Data,
+    http: &Http,
+    form: &serenity::ModalInteraction,
+) -> serenity::Result<()> {
+    let Some(mood) = form.data.custom_id.strip_prefix(NOTE_FORM) else {
+        return Ok(());
+    };
+    let mut line = format!("/checkin answer {}", one_line(mood));
+    for row in &form.data.components {
+        for component in &row.components {
+            if let serenity::ActionRowComponent::InputText(input) = component
+                && matches!(input.custom_id.as_str(), "stress" | "note")
+                && let Some(value) = input.value.as_deref().map(one_line)
+                && !value.is_empty()
+            {
+                let value = value.replace(['"', '“', '”'], "'");
+                line.push_str(&format!(" {}:\"{value}\"", input.custom_id));
+            }
+        }
+    }
+    let actor = Actor {
+        member: member_of(data, &form.user, form.member.as_ref()),
+        role: Role::Member,
+        community: community(form.guild_id),
+    };
+    let outgoing = data
+        .runtime
+        .bot()
+        .handle(Incoming::Command { actor, text: line })
+        .await;
+    data.runtime.poke();
+    let mut answered = false;
+    for out in outgoing {
+        match out {
+            Outgoing::Reply(reply) if !answered => {
+                form.create_response(
+                    http,
+                    CreateInteractionResponse::Message(render(&reply).response().ephemeral(true)),
+                )
+                .await?;
+                answered = true;
+            }
+            Outgoing::Reply(reply) => {
+                form.create_followup(http, render(&reply).followup().ephemeral(true))
+                    .await?;
+            }
+            Outgoing::Direct { to, reply } => direct(http, &to, &reply).await,
+        }
+    }
+    if !answered {
+        form.create_response(http, CreateInteractionResponse::Acknowledge)
             .await?;
     }
     Ok(())

@@ -401,6 +401,33 @@ impl FakeDiscord {
         id
     }
 
+    /// A filled-in form (modal) submitted by DM. Returns the interaction id.
+    pub fn submit(
+        &self,
+        user: &Value,
+        channel: &str,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> String {
+        let id = self.new_id();
+        let rows: Vec<Value> = fields
+            .iter()
+            .map(|(k, v)| json!({"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}))
+            .collect();
+        self.dispatch(
+            "INTERACTION_CREATE",
+            json!({
+                "id": id, "application_id": APPLICATION_ID, "type": 5,
+                "data": {"custom_id": custom_id, "components": rows},
+                "channel_id": channel, "user": user,
+                "token": format!("token-{id}"), "version": 1, "locale": "en-US",
+                "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+                "context": 1, "authorizing_integration_owners": {}
+            }),
+        );
+        id
+    }
+
     /// A member reacts (or takes a reaction back) in the guild: kept, and sent to the bot when
     /// `tell` (as the gateway does while connected).
     pub fn react(&self, user: &Value, channel: &str, message: &str, emoji: &str, added: bool) {
