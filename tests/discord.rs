@@ -619,3 +619,24 @@ async fn sigterm_stops_the_bot_cleanly() {
     assert!(stderr.contains("stopping"), "{stderr}");
     assert!(!stderr.contains("fake-token-for-tests"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_dms_fail_for_good_without_retrying() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let kim = user(11, "kim");
+    let id = fake.slash(
+        &kim,
+        NONE,
+        &["checkin", "start"],
+        json!([string("day_time_timezone", "Monday 9am Eastern")]),
+    );
+    fake.callback(&id).await;
+    // Kim does not accept DMs from server members: Discord answers 403.
+    fake.fail_next("POST", "/messages", 403);
+    bot.advance("1h").await;
+    fake.wait_calls("POST", "/messages", 1).await;
+    bot.advance("2h").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls_to("POST", "/messages").len(), 1, "not retried");
+}

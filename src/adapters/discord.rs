@@ -1080,9 +1080,20 @@ fn render(reply: &Reply) -> Rendered {
             }
         }
     }
-    let description = description.join("\n\n");
+    let mut description = description.join("\n\n");
+    if description.chars().count() > DESCRIPTION_MAX {
+        // Nothing is lost to Discord's limits (`/mydata` can be long): the whole text is attached.
+        files.push(CreateAttachment::bytes(
+            reply.to_plain_text().into_bytes(),
+            "labcircle.txt",
+        ));
+        description = format!(
+            "{}\n\n(Too long for one message: the whole text is attached.)",
+            shorten(&description, DESCRIPTION_MAX - 100)
+        );
+    }
     if !description.is_empty() {
-        embed = embed.description(shorten(&description, DESCRIPTION_MAX));
+        embed = embed.description(description);
     }
     embed = embed.fields(fields.into_iter().take(25));
     if let Some(footer) = &reply.footer {
@@ -1287,6 +1298,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_replies_keep_everything_in_an_attachment() {
+        let long = "x".repeat(5000);
+        let rendered = render(&Reply::private("Everything labcircle stores about you").text(&long));
+        let embed = serde_json::to_value(&rendered.embed).unwrap();
+        let description = embed["description"].as_str().unwrap();
+        assert!(description.chars().count() <= DESCRIPTION_MAX);
+        assert!(description.contains("the whole text is attached"));
+        assert_eq!(rendered.files.len(), 1);
+    }
+
+    #[test]
+    fn meetup_times_show_in_each_readers_zone_and_problems_are_red() {
+        let at = chrono::DateTime::from_timestamp(1_796_945_400, 0).unwrap();
+        let reply = Reply::channel("Meetup #1: <@&1> night")
+            .starts_at(at)
+            .block(Block::Fields(vec![
+                (WHEN_FIELD.to_owned(), "Thu Dec 10, 18:30 ET".to_owned()),
+                ("Where".to_owned(), "@everyone's lab".to_owned()),
+            ]))
+            .text("0 going · 0 maybe");
+        let embed = serde_json::to_value(&render(&reply).embed).unwrap();
+        assert_eq!(
+            embed["fields"][0]["value"],
+            "<t:1796945400:F> (<t:1796945400:R>)"
+        );
+        assert!(!embed["title"].as_str().unwrap().contains("<@&1>"));
+        assert!(
+            !embed["fields"][1]["value"]
+                .as_str()
+                .unwrap()
+                .contains("@everyone")
+        );
+        assert_eq!(embed["fields"][2]["value"], "0 going · 0 maybe");
+        let problem = serde_json::to_value(&render(&Reply::problem("no")).embed).unwrap();
+        assert_eq!(problem["color"], PROBLEM_COLOUR);
     }
 
     #[test]
