@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 const MONDAY_8AM: &str = "2026-12-07T08:00:00-05:00";
 /// Discord permission bits.
 const MANAGE_EVENTS: u64 = 1 << 33;
+const MANAGE_GUILD: u64 = 1 << 5;
 const NONE: u64 = 0;
 
 /// The bot process, on a fresh data directory.
@@ -120,7 +121,7 @@ impl Drop for Labcircle {
 }
 
 fn user(n: u64, name: &str) -> Value {
-    FakeDiscord::user(&format!("80000000000000000{n}"), name)
+    FakeDiscord::user(&(800_000_000_000_000_000 + n).to_string(), name)
 }
 
 fn string(name: &str, value: &str) -> Value {
@@ -259,7 +260,7 @@ async fn a_checkin_prompt_comes_by_dm_with_buttons_and_a_button_answers_it() {
 
     bot.advance("1h").await;
     let dm = fake.wait_calls("POST", "/users/@me/channels", 1).await;
-    assert_eq!(dm[0].body["recipient_id"], "800000000000000003");
+    assert_eq!(dm[0].body["recipient_id"], ana["id"]);
     let prompts = fake.wait_calls("POST", "/messages", 1).await;
     let prompt = prompts.last().unwrap();
     assert!(
@@ -639,4 +640,67 @@ async fn closed_dms_fail_for_good_without_retrying() {
     bot.advance("2h").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.calls_to("POST", "/messages").len(), 1, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggestion_approved_by_an_admin_reaches_the_member_by_dm() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let lee = user(12, "lee");
+    // Members cannot add entries themselves; they are pointed to /suggestgroup.
+    let id = fake.slash(
+        &lee,
+        NONE,
+        &["group", "add"],
+        json!([string("name", "Night owls")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("use /suggestgroup"),
+        "{}",
+        answer.text()
+    );
+
+    let id = fake.slash(
+        &lee,
+        NONE,
+        &["suggestgroup"],
+        json!([
+            string("name", "Night Owls Lab Circle"),
+            string("url", "https://example.org/owls"),
+            string(
+                "description",
+                "Peer support for night-shift techs: \"we\" meet online."
+            )
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("your suggestion is #1"),
+        "{}",
+        answer.text()
+    );
+
+    let admin = user(13, "ada");
+    let id = fake.slash(
+        &admin,
+        MANAGE_GUILD,
+        &["review", "approve"],
+        json!([
+            string("id", "1"),
+            string("kind", "peer_support"),
+            string("specialty", "all"),
+            string("format", "online"),
+            string("cost", "free"),
+            string("facilitation", "peer_led")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral());
+    assert!(answer.text().contains("Approved #1"), "{}", answer.text());
+    let dm = fake.wait_calls("POST", "/users/@me/channels", 1).await;
+    assert_eq!(dm[0].body["recipient_id"], lee["id"]);
+    let news = fake.wait_calls("POST", "/messages", 1).await;
+    assert!(news[0].text().contains("Good news"), "{}", news[0].text());
+    assert!(news[0].mentions_disabled());
 }
