@@ -17,6 +17,16 @@
 //!
 //! Message ids handed to the bot are `CHANNEL_ID/MESSAGE_ID`, so an edit or a reaction finds
 //! its channel without asking Discord.
+//!
+//! Known limits:
+//! * Serenity hands each gateway event to its own task, so two reactions by one member within
+//!   milliseconds (add, then remove) can be handled in either order. The next reconnection's
+//!   reconciliation puts the roster right.
+//! * With `api_base` set (a proxy, the tests' fake Discord), serenity's rate limiter is off (it
+//!   would talk to discord.com), and it drops `retry_after` from 429 errors: a 429 is a
+//!   transient failure that the outbox retries after its backoff (30 s, 1 min, …), longer than
+//!   Discord's retry-after for message routes. Against Discord itself the rate limiter waits
+//!   out every 429 before the delivery sees it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
