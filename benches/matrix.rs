@@ -9,7 +9,6 @@
 #![recursion_limit = "256"]
 
 #[path = "../tests/matrix/support.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::time::Duration;
@@ -32,10 +31,22 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-async fn measure(host: &Human, bot: &BotAccount, room: &matrix_sdk::ruma::RoomId, n: usize, label: &str) {
+async fn measure(
+    host: &Human,
+    bot: &BotAccount,
+    room: &matrix_sdk::ruma::RoomId,
+    n: usize,
+    label: &str,
+) {
     let mut round_trips = Vec::new();
     let mut gaps = Vec::new();
-    let queries = ["burnout", "histotechnology", "phlebotomy", "night shift", "OH"];
+    let queries = [
+        "burnout",
+        "histotechnology",
+        "phlebotomy",
+        "night shift",
+        "OH",
+    ];
     for i in 0..n + 5 {
         let mark = host.mark();
         let started = std::time::Instant::now();
@@ -43,7 +54,9 @@ async fn measure(host: &Human, bot: &BotAccount, room: &matrix_sdk::ruma::RoomId
             .say(room, &format!("!findgroup {}", queries[i % queries.len()]))
             .await;
         let reply = host
-            .wait_for(mark, "the reply", |s| s.in_reply_to.as_ref() == Some(&asked))
+            .wait_for(mark, "the reply", |s| {
+                s.in_reply_to.as_ref() == Some(&asked)
+            })
             .await;
         let request = host
             .wait_for(mark, "the request's echo", |s| s.event_id == asked)
@@ -77,8 +90,12 @@ async fn main() {
     let bot = BotAccount::new().await;
     let plain_alias = format!("plain{}", host.name);
     let secret_alias = format!("secret{}", host.name);
-    let plain = host.create_room(&plain_alias, false, &[bot.user_id()]).await;
-    let secret = host.create_room(&secret_alias, true, &[bot.user_id()]).await;
+    let plain = host
+        .create_room(&plain_alias, false, &[bot.user_id()])
+        .await;
+    let secret = host
+        .create_room(&secret_alias, true, &[bot.user_id()])
+        .await;
     let running = bot
         .start(
             &[

@@ -12,7 +12,6 @@ use labcircle::app;
 use labcircle::bot::{Bot, Settings};
 use labcircle::clock::Clock;
 use labcircle::config::{Config, ENV_DATA_DIR};
-use labcircle::runtime::Runtime;
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::Role;
 use labcircle::scheduler::Scheduler;
@@ -52,11 +51,10 @@ enum Command {
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         clock: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// Run the bot on the chat platforms configured in the config file ([matrix], [discord]),
-    /// all in one process over one database, until Ctrl-C.
+    /// Serve the chat platforms configured in the config file ([discord], …) until Ctrl-C.
     Run {
-        /// Run on a simulated clock starting at this instant (RFC 3339); then lines
-        /// `:advance 2h` and `:time` on standard input move and show it (for tests and demos).
+        /// Run on a simulated clock starting at this instant (RFC 3339); `:advance 2h` lines on
+        /// standard input move it (for tests and demos).
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         clock: Option<chrono::DateTime<chrono::Utc>>,
     },
@@ -154,7 +152,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
             };
             console(&config, name.unwrap_or_else(|| "you".into()), role, clock).await
         }
-        Some(Command::Run { clock }) => run_adapters(&config, clock).await,
+        Some(Command::Run { clock }) => serve(&config, clock).await,
         Some(Command::Status) => status(&config).await,
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
@@ -250,67 +248,90 @@ async fn console(
     result.map(|()| ExitCode::SUCCESS)
 }
 
-async fn run_adapters(
+/// `labcircle run`: every configured chat adapter on one runtime, until Ctrl-C or SIGTERM, or
+/// until every adapter has ended.
+async fn serve(
     config: &Config,
     start: Option<chrono::DateTime<chrono::Utc>>,
 ) -> anyhow::Result<ExitCode> {
-    if config.matrix.is_none() {
+    use labcircle::runtime::Runtime;
+
+    // ---- adapters ----
+    let discord = config.discord.clone();
+    let matrix = config.matrix.clone();
+    if discord.is_none() && matrix.is_none() {
         anyhow::bail!(
-            "no chat platform is configured: add a [matrix] section to the config file (see \
-             config.example.toml), or run `labcircle console` to try the bot locally"
+            "no chat platform is configured: add a [matrix] or [discord] section to the config \
+             file (see config.example.toml), or use `labcircle console` to try the bot locally"
         );
     }
+    if let Some(d) = &discord {
+        d.require_token()?;
+    }
     let (store, path) = app::open_store(config).await?;
-    eprintln!("labcircle: database {}", path.display());
+    eprintln!("labcircle: serving; database {}", path.display());
     let clock = start.map_or(Clock::System, Clock::manual);
     let settings = Settings::from_config(config)?;
     let bot = Bot::with(store.clone(), settings.clone(), clock);
     let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let mut adapters = tokio::task::JoinSet::new();
-    if let Some(matrix) = config.matrix.clone() {
+    if let Some(d) = discord {
+        let runtime = runtime.clone();
+        let shutdown = shutdown.clone();
+        adapters.spawn(async move {
+            (
+                "discord",
+                labcircle::adapters::discord::run(runtime, d, shutdown).await,
+            )
+        });
+    }
+    if let Some(m) = matrix {
         let runtime = runtime.clone();
         let shutdown = shutdown.clone();
         let data_dir = config.data_dir();
         adapters.spawn(async move {
-            labcircle::adapters::matrix::run(runtime, matrix, &data_dir, shutdown, |me| {
-                println!("matrix: ready as {me}");
-            })
-            .await
-            .map(|()| "matrix")
+            let ready = |me: &str| println!("matrix: ready as {me}");
+            (
+                "matrix",
+                labcircle::adapters::matrix::run(runtime, m, &data_dir, shutdown, ready).await,
+            )
         });
     }
+    // ---- end of adapters ----
     if start.is_some() {
         let runtime = runtime.clone();
         tokio::spawn(async move {
-            runtime
-                .control_loop(tokio::io::BufReader::new(tokio::io::stdin()))
-                .await;
+            runtime.control_loop(stdin_lines()).await;
         });
     }
     let mut failed = false;
-    tokio::select! {
-        _ = shutdown_signal() => {}
-        Some(ended) = adapters.join_next() => {
-            match ended {
-                Ok(Ok(name)) => eprintln!("labcircle: the {name} adapter stopped"),
-                Ok(Err(e)) => {
-                    eprintln!("labcircle: {e:#}");
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            ended = adapters.join_next() => match ended {
+                None => break,
+                Some(Ok((name, Ok(())))) => eprintln!("labcircle: {name} stopped"),
+                Some(Ok((name, Err(e)))) => {
+                    eprintln!("labcircle: {name}: {e:#}");
                     failed = true;
+                    // One platform down stops the others too: a supervisor restarts the whole
+                    // bot rather than leave it half connected.
+                    stopping = true;
+                    let _ = stop.send(true);
                 }
-                Err(e) => {
+                Some(Err(e)) => {
                     eprintln!("labcircle: an adapter crashed: {e}");
                     failed = true;
                 }
+            },
+            () = stop_signal(), if !stopping => {
+                eprintln!("labcircle: stopping");
+                stopping = true;
+                let _ = stop.send(true);
             }
         }
     }
-    let _ = stop.send(true);
-    // Adapters finish what they are sending, briefly.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        while adapters.join_next().await.is_some() {}
-    })
-    .await;
     store.close().await;
     Ok(if failed {
         ExitCode::FAILURE
@@ -319,16 +340,40 @@ async fn run_adapters(
     })
 }
 
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+/// Standard input read on a plain thread: tokio's stdin reads on its blocking pool, and a read
+/// that never returns would keep the runtime from shutting down after a stop signal.
+fn stdin_lines() -> tokio::io::BufReader<tokio::io::DuplexStream> {
+    use tokio::io::AsyncWriteExt;
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let handle = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(mut line) = line else { break };
+            line.push('\n');
+            if handle.block_on(writer.write_all(line.as_bytes())).is_err() {
+                break;
+            }
+        }
+    });
+    tokio::io::BufReader::new(reader)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
     #[cfg(unix)]
     {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("a SIGTERM handler can be installed");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
     #[cfg(not(unix))]

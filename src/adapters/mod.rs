@@ -3,4 +3,5 @@
 //! They own rendering and the platform's notion of permission; they never decide.
 
 pub mod console;
+pub mod discord;
 pub mod matrix;

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::identity::Member;
 use super::meetup_time::describe;
 use super::mentions::neutralize;
-use super::reply::{Block, Reply};
+use super::reply::{Block, Reply, WHEN_FIELD};
 use super::roster::{Counts, Rsvp};
 
 /// The reactions that answer a meetup, in the order the bot adds them.
@@ -98,14 +98,14 @@ pub fn announcement(m: &Meetup, c: &Counts) -> Reply {
         title = format!("CANCELLED: {title}");
     }
     let mut fields = vec![
-        ("When".to_owned(), m.when()),
+        (WHEN_FIELD.to_owned(), m.when()),
         ("Where".to_owned(), neutralize(&m.location)),
     ];
     if let Some(link) = &m.link {
         fields.push(("Link".into(), safe_link(link)));
     }
     fields.push(("Organizer".into(), neutralize(&m.organizer.display_name)));
-    let mut reply = Reply::channel(title);
+    let mut reply = Reply::channel(title).starts_at(m.starts());
     if let Some(d) = &m.description {
         reply = reply.text(neutralize(d));
     }

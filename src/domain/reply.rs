@@ -4,7 +4,24 @@
 //! Every string in a reply may contain member-written text (group names, descriptions, search
 //! words). Adapters that can ping people must neutralise mentions in all of it when rendering.
 
+use chrono::{DateTime, Utc};
+
 use super::identity::Member;
+
+/// The label of the field that says when something happens. Adapters that can show an
+/// instant in each reader's own time zone (Discord timestamps) replace this field's value when
+/// the reply carries [`Reply::starts_at`].
+pub const WHEN_FIELD: &str = "When";
+
+/// An answer a member can give to a message in one tap. Adapters with buttons offer these as
+/// buttons; the others leave them out (the message's text says how to answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// The same as reacting to the message with `emoji`.
+    Reaction { emoji: String, label: String },
+    /// The same as typing the command `line`.
+    Command { line: String, label: String },
+}
 
 /// Who sees a reply to a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +79,11 @@ pub struct Reply {
     pub blocks: Vec<Block>,
     /// A hint under the message: the next page, what to try next.
     pub footer: Option<String>,
+    /// When what the reply is about starts (a meetup), for adapters that show instants in each
+    /// reader's zone; the text already says it in the meetup's zone (see [`WHEN_FIELD`]).
+    pub starts_at: Option<DateTime<Utc>>,
+    /// One-tap answers (see [`Choice`]); not part of the plain text.
+    pub choices: Vec<Choice>,
 }
 
 impl Reply {
@@ -73,6 +95,8 @@ impl Reply {
             title: Some(title.into()),
             blocks: Vec::new(),
             footer: None,
+            starts_at: None,
+            choices: Vec::new(),
         }
     }
 
@@ -93,6 +117,8 @@ impl Reply {
             title: None,
             blocks: vec![Block::Text(super::mentions::neutralize(&message.into()))],
             footer: None,
+            starts_at: None,
+            choices: Vec::new(),
         }
     }
 
@@ -108,6 +134,16 @@ impl Reply {
 
     pub fn footer(mut self, footer: impl Into<String>) -> Self {
         self.footer = Some(footer.into());
+        self
+    }
+
+    pub fn starts_at(mut self, at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(at);
+        self
+    }
+
+    pub fn choice(mut self, choice: Choice) -> Self {
+        self.choices.push(choice);
         self
     }
 

@@ -186,7 +186,7 @@ pub fn week_of(date: chrono::NaiveDate) -> chrono::NaiveDate {
 
 /// The weekly prompt, as the member receives it privately.
 pub fn prompt_reply(expires: &str, snoozes_left: i64) -> crate::domain::reply::Reply {
-    use crate::domain::reply::{Block, Reply};
+    use crate::domain::reply::{Block, Choice, Reply};
     let choices = MOOD_LABELS
         .iter()
         .enumerate()
@@ -198,14 +198,33 @@ pub fn prompt_reply(expires: &str, snoozes_left: i64) -> crate::domain::reply::R
         footer.push_str(" Not now? React 💤 or /checkin snooze 4h.");
     }
     footer.push_str("  ·  /checkin skip  ·  /checkin stop");
-    Reply::private("How are you doing this week?")
+    let mut reply = Reply::private("How are you doing this week?")
         .block(Block::Text(choices))
         .text(
             "Answer with /checkin answer 1-5, or react with 1️⃣-5️⃣. Optional: stress:1-5 and \
              note:… (only you can see your answers).",
         )
-        .footer(footer)
+        .footer(footer);
+    for (emoji, label) in MOOD_EMOJI.iter().zip(MOOD_LABELS) {
+        reply = reply.choice(Choice::Reaction {
+            emoji: (*emoji).to_owned(),
+            label: label.to_owned(),
+        });
+    }
+    if snoozes_left > 0 {
+        reply = reply.choice(Choice::Reaction {
+            emoji: "💤".to_owned(),
+            label: "Not now (4h)".to_owned(),
+        });
+    }
+    reply.choice(Choice::Command {
+        line: "/checkin skip".to_owned(),
+        label: "Skip next week".to_owned(),
+    })
 }
+
+/// The keycaps that answer a prompt, mood 1 to 5.
+pub const MOOD_EMOJI: [&str; 5] = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"];
 
 #[cfg(test)]
 mod tests {

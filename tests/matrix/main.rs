@@ -67,7 +67,8 @@ async fn findgroup_in_an_encrypted_room_is_answered_as_a_formatted_reply_that_pi
     // Chatter that is not a command gets no answer.
     let mark = host.mark();
     host.say(&room, "good morning, everyone").await;
-    host.never(mark, Duration::from_secs(2), from_bot(&bot)).await;
+    host.never(mark, Duration::from_secs(2), from_bot(&bot))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,14 +81,20 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
 
     // Opting in from the community room: the room only hears that the answer went privately.
     let mark = member.mark();
-    let asked = member.say(&room, "!checkin start Friday 17:00 Central").await;
+    let asked = member
+        .say(&room, "!checkin start Friday 17:00 Central")
+        .await;
     let note = member
         .wait_for(mark, "a pointer to the private answer", |s| {
             s.in_reply_to.as_ref() == Some(&asked)
         })
         .await;
     assert!(note.body.contains("direct chat"), "{}", note.body);
-    assert!(!note.body.contains("Friday"), "nothing private in the room: {}", note.body);
+    assert!(
+        !note.body.contains("Friday"),
+        "nothing private in the room: {}",
+        note.body
+    );
     let private = member
         .wait_for(mark, "the check-in confirmation in a direct chat", |s| {
             s.sender == bot.user_id() && s.room != room
@@ -121,11 +128,13 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
     // History, asked in the direct chat without a prefix, shows the answer there.
     let mark = member.mark();
     member.say(&direct, "checkin history").await;
-    let history = member
-        .wait_for(mark, "the history", from_bot(&bot))
-        .await;
+    let history = member.wait_for(mark, "the history", from_bot(&bot)).await;
     assert_eq!(history.room, direct);
-    assert!(history.body.contains("4/5") || history.body.contains('4'), "{}", history.body);
+    assert!(
+        history.body.contains("4/5") || history.body.contains('4'),
+        "{}",
+        history.body
+    );
 
     // Nobody else saw any of it: the host saw only the community room, and nothing private
     // from the bot there.
@@ -157,13 +166,22 @@ async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist
     // A member at power level 0 may not create meetups.
     let mark = first.mark();
     let asked = first
-        .say(&room, "!meetup create title:Coffee when:Dec 9 18:00 where:Cafe")
+        .say(
+            &room,
+            "!meetup create title:Coffee when:Dec 9 18:00 where:Cafe",
+        )
         .await;
     let refusal = first
-        .wait_for(mark, "a refusal", |s| s.in_reply_to.as_ref() == Some(&asked))
+        .wait_for(mark, "a refusal", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
         .await;
     assert!(refusal.body.contains("for organizers"), "{}", refusal.body);
-    assert!(refusal.body.contains("nothing was changed"), "{}", refusal.body);
+    assert!(
+        refusal.body.contains("nothing was changed"),
+        "{}",
+        refusal.body
+    );
 
     // At power level 50 they may.
     let mark = first.mark();
@@ -175,7 +193,9 @@ async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist
         .await;
     let announcement = first
         .wait_for(mark, "the announcement", |s| {
-            s.sender == bot.user_id() && s.room == room && s.body.contains("Night shift coffee")
+            s.sender == bot.user_id()
+                && s.room == room
+                && s.body.contains("Night shift coffee")
                 && s.in_reply_to.is_none()
         })
         .await;
@@ -226,7 +246,11 @@ async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist
         })
         .await;
     assert_ne!(reminder.room, room);
-    assert!(reminder.body.contains("Night shift coffee"), "{}", reminder.body);
+    assert!(
+        reminder.body.contains("Night shift coffee"),
+        "{}",
+        reminder.body
+    );
 }
 
 /// Reaction keys by `who` on an event, sorted.
@@ -290,7 +314,11 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
         .await;
 
     let running = running.restart().await;
-    assert_eq!(device(bot.dir.path()), before, "the same device after a restart");
+    assert_eq!(
+        device(bot.dir.path()),
+        before,
+        "the same device after a restart"
+    );
     let devices = host
         .client
         .encryption()

@@ -6,6 +6,9 @@
 //! installs Synapse into a cached virtualenv) and a watcher stops it when this process ends.
 //! A homeserver that cannot be installed or started fails the tests: nothing is skipped.
 
+// Shared with benches/matrix.rs, which reads the timing fields and the bot's pid.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -78,7 +81,10 @@ fn start_synapse() -> (String, PathBuf) {
         .arg(project().join("scripts/synapse.sh"))
         .arg("start")
         .arg(&dir)
-        .env("LABCIRCLE_SYNAPSE_WATCH_PID", std::process::id().to_string())
+        .env(
+            "LABCIRCLE_SYNAPSE_WATCH_PID",
+            std::process::id().to_string(),
+        )
         .env("LABCIRCLE_SYNAPSE_CLEANUP", "1")
         .stderr(Stdio::inherit())
         .output()
@@ -214,27 +220,23 @@ impl Human {
             async move {
                 let seen_at = Instant::now();
                 let (body, html) = match &ev.content.msgtype {
-                    MessageType::Text(t) => (
-                        t.body.clone(),
-                        t.formatted.as_ref().map(|f| f.body.clone()),
-                    ),
-                    MessageType::Notice(t) => (
-                        t.body.clone(),
-                        t.formatted.as_ref().map(|f| f.body.clone()),
-                    ),
+                    MessageType::Text(t) => {
+                        (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
+                    }
+                    MessageType::Notice(t) => {
+                        (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
+                    }
                     other => (other.body().to_owned(), None),
                 };
                 let (replaces, in_reply_to, body, html) = match &ev.content.relates_to {
                     Some(Relation::Replacement(r)) => {
                         let (b, h) = match &r.new_content.msgtype {
-                            MessageType::Notice(t) => (
-                                t.body.clone(),
-                                t.formatted.as_ref().map(|f| f.body.clone()),
-                            ),
-                            MessageType::Text(t) => (
-                                t.body.clone(),
-                                t.formatted.as_ref().map(|f| f.body.clone()),
-                            ),
+                            MessageType::Notice(t) => {
+                                (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
+                            }
+                            MessageType::Text(t) => {
+                                (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
+                            }
                             _ => (body, html),
                         };
                         (Some(r.event_id.clone()), None, b, h)
@@ -269,20 +271,22 @@ impl Human {
                 wake.notify_waiters();
             }
         });
-        client.add_event_handler(|ev: StrippedRoomMemberEvent, room: Room, c: Client| async move {
-            if Some(ev.state_key.as_ref()) == c.user_id()
-                && ev.content.membership == MembershipState::Invite
-            {
-                tokio::spawn(async move {
-                    for _ in 0..20 {
-                        if room.join().await.is_ok() {
-                            return;
+        client.add_event_handler(
+            |ev: StrippedRoomMemberEvent, room: Room, c: Client| async move {
+                if Some(ev.state_key.as_ref()) == c.user_id()
+                    && ev.content.membership == MembershipState::Invite
+                {
+                    tokio::spawn(async move {
+                        for _ in 0..20 {
+                            if room.join().await.is_ok() {
+                                return;
+                            }
+                            tokio::time::sleep(Duration::from_millis(200)).await;
                         }
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                    }
-                });
-            }
-        });
+                    });
+                }
+            },
+        );
         client
             .sync_once(SyncSettings::default())
             .await
@@ -312,7 +316,11 @@ impl Human {
         request.room_alias_name = Some(alias.to_owned());
         request.preset = Some(RoomPreset::PrivateChat);
         request.invite = invite.to_vec();
-        let room = self.client.create_room(request).await.expect("create a room");
+        let room = self
+            .client
+            .create_room(request)
+            .await
+            .expect("create a room");
         if encrypted {
             room.enable_encryption().await.expect("enable encryption");
         }
@@ -332,7 +340,11 @@ impl Human {
             {
                 return r;
             }
-            assert!(Instant::now() < deadline, "{} never joined {room}", self.name);
+            assert!(
+                Instant::now() < deadline,
+                "{} never joined {room}",
+                self.name
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -382,7 +394,10 @@ impl Human {
             let arrived = self.arrived.notified();
             tokio::pin!(arrived);
             arrived.as_mut().enable();
-            if let Some(found) = self.seen.lock().unwrap()[mark..].iter().find(|s| matches(s)) {
+            if let Some(found) = self.seen.lock().unwrap()[mark..]
+                .iter()
+                .find(|s| matches(s))
+            {
                 return found.clone();
             }
             if Instant::now() > deadline {
@@ -390,7 +405,11 @@ impl Human {
                     .iter()
                     .map(|s| format!("{} in {}: {}", s.sender, s.room, s.body))
                     .collect();
-                panic!("{} never saw {what}; saw:\n{}", self.name, seen.join("\n---\n"));
+                panic!(
+                    "{} never saw {what}; saw:\n{}",
+                    self.name,
+                    seen.join("\n---\n")
+                );
             }
             let _ = tokio::time::timeout(Duration::from_millis(250), arrived).await;
         }
@@ -470,12 +489,7 @@ impl BotAccount {
         }
         let path = self.dir.path().join("labcircle.toml");
         std::fs::write(&path, config).expect("write the bot's config");
-        BotProcess::spawn(
-            &self.name,
-            self.dir.path(),
-            &path,
-            clock.map(str::to_owned),
-        )
+        BotProcess::spawn(&self.name, self.dir.path(), &path, clock.map(str::to_owned))
     }
 }
 
@@ -489,7 +503,10 @@ impl BotProcess {
             .env("LABCIRCLE_DATA_DIR", dir.join("data"))
             .env("LABCIRCLE_MATRIX_PASSWORD", PASSWORD)
             .env("LABCIRCLE_MATRIX_STORE_PASSPHRASE", "test store passphrase")
-            .env("LABCIRCLE_NOTE_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+            .env(
+                "LABCIRCLE_NOTE_KEY",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -532,7 +549,13 @@ impl BotProcess {
     pub async fn wait_line(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Some(l) = self.lines.lock().unwrap().iter().find(|l| l.contains(needle)) {
+            if let Some(l) = self
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| l.contains(needle))
+            {
                 return l.clone();
             }
             assert!(

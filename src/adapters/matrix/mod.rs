@@ -34,9 +34,9 @@ use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation,
     ReplacementMetadata, RoomMessageEventContent,
 };
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
 use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
-use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::{
     EventId, OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, RoomId, RoomOrAliasId,
     UInt, UserId as MxUserId,
@@ -170,12 +170,37 @@ pub async fn run(
         .filter(filter.into())
         .timeout(Duration::from_secs(30));
     let mut shutdown = shutdown;
-    let result = tokio::select! {
-        r = client.sync(settings) => r.context("matrix: sync stopped"),
-        _ = shutdown.wait_for(|stop| *stop) => Ok(()),
+    tokio::select! {
+        () = sync_forever(&client, settings) => {}
+        _ = shutdown.wait_for(|stop| *stop) => {}
     };
-    deliveries.abort();
-    result
+    // Let a delivery in flight finish and be marked sent, rather than cut it off between the
+    // homeserver's answer and the outbox's record of it.
+    if tokio::time::timeout(Duration::from_secs(5), deliveries)
+        .await
+        .is_err()
+    {
+        warn!("matrix: a delivery was still running at shutdown; it will be retried");
+    }
+    Ok(())
+}
+
+/// Long-polls the homeserver for ever. matrix-sdk's own `sync` waits a second between syncs
+/// that come back quickly, which is every sync while members talk to the bot (its own replies
+/// end the long poll): a command right after another would wait that second. Here the next
+/// long poll starts at once; only failures back off (1 s doubling to a minute).
+async fn sync_forever(client: &Client, settings: SyncSettings) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match client.sync_once(settings.clone()).await {
+            Ok(_) => backoff = Duration::from_secs(1),
+            Err(e) => {
+                warn!(error = %e, "matrix: sync failed; trying again in {backoff:?}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
 }
 
 /// Builds the client on its encrypted store and restores or creates the session.
@@ -242,9 +267,9 @@ async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::Result<Clie
             .whoami()
             .await
             .context("matrix: the access token was refused")?;
-        let device_id = who.device_id.context(
-            "matrix: the access token has no device; log in with a password instead",
-        )?;
+        let device_id = who
+            .device_id
+            .context("matrix: the access token has no device; log in with a password instead")?;
         let session = MatrixSession {
             meta: SessionMeta {
                 user_id: who.user_id,
@@ -416,7 +441,13 @@ impl Shared {
     }
 
     /// The command in a message, if it is one.
-    fn command_text(&self, body: &str, room: &Room, direct: bool, mentioned: bool) -> Option<String> {
+    fn command_text(
+        &self,
+        body: &str,
+        room: &Room,
+        direct: bool,
+        mentioned: bool,
+    ) -> Option<String> {
         let body = strip_reply_fallback(body).trim();
         if let Some(rest) = body.strip_prefix(self.prefix.as_str()) {
             return Some(rest.trim().to_owned());
@@ -546,7 +577,14 @@ impl Shared {
         }
     }
 
-    async fn react(&self, room: &Room, sender: &OwnedUserId, post: String, emoji: String, added: bool) {
+    async fn react(
+        &self,
+        room: &Room,
+        sender: &OwnedUserId,
+        post: String,
+        emoji: String,
+        added: bool,
+    ) {
         let direct = self.is_direct(room).await;
         let actor = self.actor(room, sender, direct).await;
         let outgoing = self
@@ -577,7 +615,11 @@ impl Shared {
     /// Reads the reactions on active announcements (in one room, or all) and lets the bot
     /// reconcile its RSVPs with them.
     async fn reconcile(&self, only_room: Option<&RoomId>) {
-        let announcements = match self.runtime.bot().active_announcements(Platform::Matrix).await
+        let announcements = match self
+            .runtime
+            .bot()
+            .active_announcements(Platform::Matrix)
+            .await
         {
             Ok(a) => a,
             Err(e) => {
@@ -788,15 +830,9 @@ impl Shared {
         reply: &Reply,
     ) -> anyhow::Result<()> {
         self.send_direct(&to.sender, reply, None).await?;
-        let note = Reply {
-            visibility: Visibility::Channel,
-            tone: crate::domain::reply::Tone::Info,
-            title: None,
-            blocks: vec![crate::domain::reply::Block::Text(
-                "I answered you in our direct chat (it is private to you).".into(),
-            )],
-            footer: None,
-        };
+        let mut note =
+            Reply::channel("").text("I answered you in our direct chat (it is private to you).");
+        note.title = None;
         self.reply_in(room, to, &note).await?;
         Ok(())
     }
@@ -970,15 +1006,16 @@ mod tests {
         assert_eq!(a, transaction_id("announce:1:matrix:!x", "post"));
         assert_ne!(a, transaction_id("announce:1:matrix:!x", "r0"));
         assert_ne!(a, transaction_id("announce:2:matrix:!x", "post"));
-        assert!(a.as_str().chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        assert!(
+            a.as_str()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
     }
 
     #[test]
     fn reply_fallbacks_are_left_out() {
-        assert_eq!(
-            strip_reply_fallback("> <@a:b> How are you?\n\n4"),
-            "4"
-        );
+        assert_eq!(strip_reply_fallback("> <@a:b> How are you?\n\n4"), "4");
         assert_eq!(strip_reply_fallback("!help"), "!help");
     }
 }

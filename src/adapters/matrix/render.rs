@@ -139,13 +139,7 @@ fn block_html(block: &Block, clean: &dyn Fn(&str) -> String) -> String {
         Block::Fields(fields) => {
             let rows: Vec<String> = fields
                 .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "<strong>{}:</strong> {}",
-                        e(k),
-                        e(v).replace('\n', "<br>")
-                    )
-                })
+                .map(|(k, v)| format!("<strong>{}:</strong> {}", e(k), e(v).replace('\n', "<br>")))
                 .collect();
             format!("<p>{}</p>", rows.join("<br>"))
         }
@@ -192,7 +186,10 @@ mod tests {
     #[test]
     fn commands_are_shown_with_the_matrix_prefix() {
         assert_eq!(
-            with_prefix("Try /findgroup burnout or /help; see https://a.org/help", "!"),
+            with_prefix(
+                "Try /findgroup burnout or /help; see https://a.org/help",
+                "!"
+            ),
             "Try !findgroup burnout or !help; see https://a.org/help"
         );
         assert_eq!(with_prefix("and/or /nosuch", "!"), "and/or /nosuch");

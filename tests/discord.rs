@@ -1,0 +1,706 @@
+//! The Discord adapter end to end: the real `labcircle run` binary, through serenity and poise,
+//! against a fake Discord (REST and gateway on 127.0.0.1).
+
+#[path = "support/fake_discord.rs"]
+mod fake_discord;
+
+use std::io::{BufRead, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+/// Monday 8:00 in New York.
+const MONDAY_8AM: &str = "2026-12-07T08:00:00-05:00";
+/// Discord permission bits.
+const MANAGE_EVENTS: u64 = 1 << 33;
+const MANAGE_GUILD: u64 = 1 << 5;
+const NONE: u64 = 0;
+
+/// The bot process, on a fresh data directory.
+struct Labcircle {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::UnboundedReceiver<String>,
+    stderr: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Labcircle {
+    /// Starts `labcircle run` against the fake and waits for `discord: ready`.
+    async fn start(fake: &FakeDiscord) -> Labcircle {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[storage]\ndata_dir = \"{data}\"\n\
+             [delivery]\ndiscord_per_second = 100\n\
+             [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n\
+             guilds = [\"{GUILD_ID}\"]\n\
+             [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
+            data = dir.path().join("data").display(),
+            api = fake.api_base,
+        );
+        let config_path = dir.path().join("labcircle.toml");
+        std::fs::write(&config_path, config).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
+            .args(["run", "--config"])
+            .arg(&config_path)
+            .args(["--clock", MONDAY_8AM])
+            .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
+            .env_remove("LABCIRCLE_CONFIG")
+            .env_remove("LABCIRCLE_DATA_DIR")
+            .env("LABCIRCLE_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start labcircle");
+        let (tx, lines) = mpsc::unbounded_channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let buffer = stderr.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                buffer.lock().unwrap().push_str(&line);
+                buffer.lock().unwrap().push('\n');
+            }
+        });
+        let stdin = child.stdin.take().unwrap();
+        let mut bot = Labcircle {
+            child,
+            stdin,
+            lines,
+            stderr,
+            _dir: dir,
+        };
+        bot.line_containing("discord: ready").await;
+        bot
+    }
+
+    async fn line_containing(&mut self, needle: &str) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match tokio::time::timeout_at(deadline, self.lines.recv()).await {
+                Ok(Some(line)) if line.contains(needle) => return line,
+                Ok(Some(_)) => {}
+                _ => panic!(
+                    "no line with {needle:?}; stderr:\n{}",
+                    self.stderr.lock().unwrap()
+                ),
+            }
+        }
+    }
+
+    /// Moves the simulated clock (`5s`, `1h`, …) and waits until it has moved.
+    async fn advance(&mut self, by: &str) {
+        writeln!(self.stdin, ":advance {by}").unwrap();
+        self.stdin.flush().unwrap();
+        self.line_containing("(the time is now").await;
+        // Let the dispatcher send what fell due.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+impl Drop for Labcircle {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn user(n: u64, name: &str) -> Value {
+    FakeDiscord::user(&(800_000_000_000_000_000 + n).to_string(), name)
+}
+
+fn string(name: &str, value: &str) -> Value {
+    json!({"name": name, "type": 3, "value": value})
+}
+
+/// Creates a meetup as an organizer and returns the announcement's message id.
+async fn announce(fake: &FakeDiscord, title: &str) -> String {
+    let olga = user(1, "olga");
+    let id = fake.slash(
+        &olga,
+        MANAGE_EVENTS,
+        &["meetup", "create"],
+        json!([
+            string("title", title),
+            string("when", "Dec 10 6:30pm"),
+            string("where", "Brewpub on 5th"),
+            string("state", "OH")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.text().contains(title), "{}", answer.text());
+    let posts = fake
+        .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
+        .await;
+    fake.wait_calls("PUT", "/reactions/", 3).await;
+    posts.last().unwrap().created.clone().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findgroup_answers_with_an_embed_from_the_one_command_table() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+
+    // Commands are registered in the configured guild, generated from the command table.
+    let registered = fake
+        .wait_calls(
+            "PUT",
+            &format!("/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"),
+            1,
+        )
+        .await;
+    let commands = registered[0].body.as_array().unwrap().clone();
+    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    for name in [
+        "findgroup",
+        "group",
+        "suggestgroup",
+        "review",
+        "checkin",
+        "meetup",
+        "profile",
+        "mydata",
+        "forgetme",
+        "help",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    let findgroup = commands.iter().find(|c| c["name"] == "findgroup").unwrap();
+    let specialty = findgroup["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "specialty")
+        .unwrap();
+    assert_eq!(specialty["autocomplete"], true, "{specialty}");
+
+    let id = fake.slash(
+        &user(2, "bea"),
+        NONE,
+        &["findgroup"],
+        json!([
+            string("specialty", "histotechnology"),
+            string("state", "OH")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert_eq!(answer.body["type"], 4, "{}", answer.body);
+    let embed = &answer.payload()["embeds"][0];
+    assert!(
+        embed["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 group for /findgroup specialty:histotechnology state:OH"),
+        "{embed}"
+    );
+    assert!(
+        answer.text().contains("Histology Society of Ohio"),
+        "{}",
+        answer.text()
+    );
+    assert!(!answer.ephemeral());
+    assert!(answer.mentions_disabled(), "{}", answer.body);
+
+    // Typing a state offers the matching ones.
+    let typing = fake.typing(&user(2, "bea"), "findgroup", "state", "ohi");
+    let answer = fake.callback(&typing).await;
+    assert_eq!(answer.body["type"], 8, "{}", answer.body);
+    let choices = answer.body["data"]["choices"].as_array().unwrap();
+    assert!(
+        choices
+            .iter()
+            .any(|c| c["name"] == "Ohio" && c["value"] == "OH"),
+        "{choices:?}"
+    );
+
+    // A mistake is answered in red, with the bot's own explanation.
+    let id = fake.slash(
+        &user(2, "bea"),
+        NONE,
+        &["findgroup"],
+        json!([string("state", "Atlantis")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert_eq!(answer.payload()["embeds"][0]["color"], 0xC0392B);
+    assert!(answer.text().contains("Atlantis"), "{}", answer.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkin_prompt_comes_by_dm_with_buttons_and_a_button_answers_it() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let ana = user(3, "ana");
+    let id = fake.slash(
+        &ana,
+        NONE,
+        &["checkin", "start"],
+        json!([string("day_time_timezone", "Monday 9am Eastern")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.ephemeral(),
+        "check-in replies are private: {}",
+        answer.body
+    );
+
+    bot.advance("1h").await;
+    let dm = fake.wait_calls("POST", "/users/@me/channels", 1).await;
+    assert_eq!(dm[0].body["recipient_id"], ana["id"]);
+    let prompts = fake.wait_calls("POST", "/messages", 1).await;
+    let prompt = prompts.last().unwrap();
+    assert!(
+        prompt.text().contains("How are you doing this week?"),
+        "{}",
+        prompt.text()
+    );
+    assert!(prompt.mentions_disabled());
+    assert_eq!(prompt.payload()["enforce_nonce"], true, "{}", prompt.body);
+    assert!(
+        prompt.payload()["nonce"]
+            .as_str()
+            .is_some_and(|n| n.len() <= 25)
+    );
+    let buttons = prompt.buttons();
+    for b in ["lc:r:1️⃣", "lc:r:5️⃣", "lc:r:💤", "lc:c:/checkin skip"] {
+        assert!(buttons.iter().any(|x| x == b), "{b} not in {buttons:?}");
+    }
+
+    let channel = prompt.path.split('/').nth(4).unwrap().to_owned();
+    let message = prompt.created.clone().unwrap();
+    let press = fake.press(&ana, &channel, &message, "lc:r:4️⃣");
+    let answer = fake.callback(&press).await;
+    assert!(
+        answer.text().contains("Recorded: Good (4)"),
+        "{}",
+        answer.text()
+    );
+    // Stress and a note through a form.
+    assert!(
+        answer.buttons().contains(&"lc:n:4".to_owned()),
+        "{}",
+        answer.body
+    );
+    let add = fake.press(&ana, &channel, &message, "lc:n:4");
+    let form = fake.callback(&add).await;
+    assert_eq!(form.body["type"], 9, "a form opens: {}", form.body);
+    assert_eq!(form.body["data"]["custom_id"], "lc:m:4");
+    let submitted = fake.submit(
+        &ana,
+        &channel,
+        "lc:m:4",
+        &[("stress", "2"), ("note", "short staffed")],
+    );
+    let answer = fake.callback(&submitted).await;
+    assert!(
+        answer.text().contains("Updated: Good (4)"),
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.text().contains("Stress: 2 of 5"),
+        "{}",
+        answer.text()
+    );
+    assert!(answer.ephemeral());
+
+    let history = fake.slash(&ana, NONE, &["checkin", "history"], json!([]));
+    let answer = fake.callback(&history).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(answer.text().contains("Good"), "{}", answer.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organizers_meetup_is_announced_with_three_reactions_and_rsvps_edit_the_counts() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let message = announce(&fake, "Histo night out").await;
+    let post = &fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))[0];
+    // Thu Dec 10 2026, 18:30 in New York, shown in each reader's own zone.
+    assert!(post.text().contains("<t:1796945400:F>"), "{}", post.text());
+    assert!(post.text().contains("<t:1796945400:R>"), "{}", post.text());
+    assert!(post.mentions_disabled());
+    assert_eq!(post.payload()["enforce_nonce"], true);
+    let emojis: Vec<String> = fake
+        .calls_to("PUT", "/reactions/")
+        .iter()
+        .map(|c| c.path.split('/').nth(8).unwrap().to_owned())
+        .collect();
+    assert_eq!(emojis, ["✅", "🤔", "❌"]);
+
+    // Three RSVPs in a burst: one edit with the counts once the coalescing window passes.
+    fake.react(&user(4, "bob"), ANNOUNCEMENTS_ID, &message, "✅", true);
+    fake.react(&user(5, "cat"), ANNOUNCEMENTS_ID, &message, "✅", true);
+    fake.react(&user(6, "dan"), ANNOUNCEMENTS_ID, &message, "🤔", true);
+    // The bot's own reactions are not RSVPs.
+    fake.react(
+        &FakeDiscord::user(fake_discord::BOT_USER_ID, "labcircle"),
+        ANNOUNCEMENTS_ID,
+        &message,
+        "❌",
+        true,
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        fake.calls_to("PATCH", &message).is_empty(),
+        "edits wait for the window"
+    );
+    bot.advance("5s").await;
+    let edits = fake.wait_calls("PATCH", &message, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        fake.calls_to("PATCH", &message).len(),
+        1,
+        "one coalesced edit"
+    );
+    assert!(
+        edits[0].text().contains("2 going · 1 maybe"),
+        "{}",
+        edits[0].text()
+    );
+    assert!(edits[0].mentions_disabled());
+
+    // Taking a reaction back counts too.
+    fake.react(&user(4, "bob"), ANNOUNCEMENTS_ID, &message, "✅", false);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    bot.advance("5s").await;
+    let edits = fake.wait_calls("PATCH", &message, 2).await;
+    assert!(
+        edits[1].text().contains("1 going · 1 maybe"),
+        "{}",
+        edits[1].text()
+    );
+
+    // The calendar file comes as an attachment.
+    let ics = fake.slash(
+        &user(4, "bob"),
+        NONE,
+        &["meetup", "ics"],
+        json!([string("id", "1")]),
+    );
+    let answer = fake.callback(&ics).await;
+    assert_eq!(answer.files.len(), 1, "{}", answer.body);
+    assert_eq!(answer.files[0].0, "meetup-1.ics");
+    assert!(answer.files[0].1.contains("BEGIN:VCALENDAR"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_without_permission_are_refused_and_private_answers_are_ephemeral() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let id = fake.slash(
+        &user(7, "mo"),
+        NONE,
+        &["meetup", "create"],
+        json!([
+            string("title", "Party"),
+            string("when", "Dec 10 6:30pm"),
+            string("where", "Lab")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("/meetup create is for organizers"),
+        "{}",
+        answer.text()
+    );
+    assert_eq!(answer.payload()["embeds"][0]["color"], 0xC0392B);
+
+    let id = fake.slash(&user(7, "mo"), NONE, &["mydata"], json!([]));
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(
+        answer
+            .text()
+            .contains("Everything labcircle stores about you"),
+        "{}",
+        answer.text()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .is_empty(),
+        "nothing was announced"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_resumes_and_no_event_is_handled_twice() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    fake.replay_overlap(true);
+    let first = fake.slash(&user(8, "eve"), NONE, &["help"], json!([]));
+    fake.callback(&first).await;
+
+    fake.drop_connection();
+    // Sent while the bot is away: delivered when it resumes.
+    let missed = fake.slash(&user(8, "eve"), NONE, &["crisis"], json!([]));
+    let answer = fake.callback(&missed).await;
+    assert!(fake.resumes() >= 1, "resumed, not identified again");
+    assert_eq!(fake.identifies(), 1);
+    assert!(
+        answer.text().to_lowercase().contains("988"),
+        "{}",
+        answer.text()
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The replayed events were not answered a second time.
+    assert_eq!(
+        fake.calls_to("POST", &format!("/interactions/{first}/"))
+            .len(),
+        1
+    );
+    assert_eq!(
+        fake.calls_to("POST", &format!("/interactions/{missed}/"))
+            .len(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_made_while_disconnected_count_after_reconnecting() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let message = announce(&fake, "Cyto brunch").await;
+    // Lost while the session was gone: Discord keeps the reaction but the bot never hears it.
+    fake.refuse_next_resume();
+    fake.drop_connection();
+    fake.react_silently(&user(9, "fay"), &message, "✅");
+    fake.react_silently(&user(10, "gus"), &message, "🤔");
+    // The bot identifies again and lists the reactions on its announcements.
+    fake.wait_calls("GET", &format!("/messages/{message}/reactions/✅"), 1)
+        .await;
+    assert_eq!(fake.identifies(), 2);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    bot.advance("5s").await;
+    let edits = fake.wait_calls("PATCH", &message, 1).await;
+    assert!(
+        edits[0].text().contains("1 going · 1 maybe"),
+        "{}",
+        edits[0].text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_announcement_is_retried_later_and_posted_once() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    fake.rate_limit_next(
+        "POST",
+        &format!("/channels/{ANNOUNCEMENTS_ID}/messages"),
+        1.0,
+    );
+    let id = fake.slash(
+        &user(1, "olga"),
+        MANAGE_EVENTS,
+        &["meetup", "create"],
+        json!([
+            string("title", "Micro meetup"),
+            string("when", "Dec 10 6:30pm"),
+            string("where", "Lab")
+        ]),
+    );
+    fake.callback(&id).await;
+    let first = fake
+        .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
+        .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Not retried at once: the delivery waits (retry_after, then the outbox's backoff).
+    assert_eq!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .len(),
+        1
+    );
+    assert!(fake.calls_to("PUT", "/reactions/").is_empty());
+    bot.advance("31s").await;
+    let posts = fake
+        .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 2)
+        .await;
+    assert!(posts[1].at.duration_since(first[0].at) >= Duration::from_secs(1));
+    // The same nonce both times: Discord would drop a repeat of a post that did go through.
+    assert_eq!(posts[0].payload()["nonce"], posts[1].payload()["nonce"]);
+    fake.wait_calls("PUT", "/reactions/", 3).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .len(),
+        2
+    );
+    assert_eq!(fake.calls_to("PUT", "/reactions/").len(), 3);
+}
+
+/// Runs the binary to completion with a config file and returns (success, stderr).
+fn run_with_config(config: &str, token: Option<&str>) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labcircle.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[storage]\ndata_dir = \"{}\"\n{config}",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_labcircle"));
+    command
+        .args(["run", "--config"])
+        .arg(&path)
+        .env_remove("LABCIRCLE_CONFIG")
+        .env_remove("LABCIRCLE_DATA_DIR")
+        .env_remove("LABCIRCLE_DISCORD_TOKEN");
+    if let Some(t) = token {
+        command.env("LABCIRCLE_DISCORD_TOKEN", t);
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn run_says_what_is_missing_and_never_shows_the_token() {
+    let (ok, err) = run_with_config("", None);
+    assert!(!ok);
+    assert!(err.contains("no chat platform is configured"), "{err}");
+    assert!(err.contains("[discord]"), "{err}");
+
+    let (ok, err) = run_with_config("[discord]\napplication_id = \"1\"\n", None);
+    assert!(!ok);
+    assert!(err.contains("LABCIRCLE_DISCORD_TOKEN"), "{err}");
+
+    let (ok, err) = run_with_config(
+        "[discord]\napplication_id = \"12x\"\ntoken = \"secret-token-value\"\n",
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("discord.application_id"), "{err}");
+    assert!(!err.contains("secret-token-value"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_bot_cleanly() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let pid = bot.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = bot.child.try_wait().unwrap() {
+            assert!(
+                status.success(),
+                "{status:?}; stderr:\n{}",
+                bot.stderr.lock().unwrap()
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM; stderr:\n{}",
+            bot.stderr.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stderr = bot.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("stopping"), "{stderr}");
+    assert!(!stderr.contains("fake-token-for-tests"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_dms_fail_for_good_without_retrying() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let kim = user(11, "kim");
+    let id = fake.slash(
+        &kim,
+        NONE,
+        &["checkin", "start"],
+        json!([string("day_time_timezone", "Monday 9am Eastern")]),
+    );
+    fake.callback(&id).await;
+    // Kim does not accept DMs from server members: Discord answers 403.
+    fake.fail_next("POST", "/messages", 403);
+    bot.advance("1h").await;
+    fake.wait_calls("POST", "/messages", 1).await;
+    bot.advance("2h").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls_to("POST", "/messages").len(), 1, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggestion_approved_by_an_admin_reaches_the_member_by_dm() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let lee = user(12, "lee");
+    // Members cannot add entries themselves; they are pointed to /suggestgroup.
+    let id = fake.slash(
+        &lee,
+        NONE,
+        &["group", "add"],
+        json!([string("name", "Night owls")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("use /suggestgroup"),
+        "{}",
+        answer.text()
+    );
+
+    let id = fake.slash(
+        &lee,
+        NONE,
+        &["suggestgroup"],
+        json!([
+            string("name", "Night Owls Lab Circle"),
+            string("url", "https://example.org/owls"),
+            string(
+                "description",
+                "Peer support for night-shift techs: \"we\" meet online."
+            )
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("your suggestion is #1"),
+        "{}",
+        answer.text()
+    );
+
+    let admin = user(13, "ada");
+    let id = fake.slash(
+        &admin,
+        MANAGE_GUILD,
+        &["review", "approve"],
+        json!([
+            string("id", "1"),
+            string("kind", "peer_support"),
+            string("specialty", "all"),
+            string("format", "online"),
+            string("cost", "free"),
+            string("facilitation", "peer_led")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral());
+    assert!(answer.text().contains("Approved #1"), "{}", answer.text());
+    let dm = fake.wait_calls("POST", "/users/@me/channels", 1).await;
+    assert_eq!(dm[0].body["recipient_id"], lee["id"]);
+    let news = fake.wait_calls("POST", "/messages", 1).await;
+    assert!(news[0].text().contains("Good news"), "{}", news[0].text());
+    assert!(news[0].mentions_disabled());
+}
