@@ -155,8 +155,23 @@ pub async fn run(
         .application_id
         .parse()
         .context("discord.application_id is not a number")?;
-    let mut http = HttpBuilder::new(&token).application_id(application_id.into());
     let api_base = config.api_base.trim_end_matches('/');
+    // A server on this machine (a test server, a local proxy) is talked to directly, never
+    // through a proxy from the environment.
+    let loopback = url::Url::parse(api_base).is_ok_and(|u| {
+        matches!(
+            u.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+        )
+    });
+    let mut rest = reqwest::Client::builder();
+    if loopback {
+        rest = rest.no_proxy();
+    }
+    let rest = rest.build().context("cannot set up an HTTP client")?;
+    let mut http = HttpBuilder::new(&token)
+        .client(rest.clone())
+        .application_id(application_id.into());
     if api_base != DISCORD_API {
         // Serenity's rate limiter always talks to discord.com, so it is off behind a proxy
         // (the proxy limits); the delivery path treats 429 as worth retrying.
@@ -218,6 +233,7 @@ pub async fn run(
 
     let mut sink = DiscordSink {
         http: client.http.clone(),
+        rest,
         config,
         dm_channels: HashMap::new(),
     };
@@ -242,7 +258,14 @@ pub async fn run(
     });
     let result = client.start_autosharded().await;
     stopper.abort();
-    dispatcher.abort();
+    // Let a delivery in flight finish and be marked sent, rather than cut it off between
+    // Discord's answer and the outbox's record of it.
+    if tokio::time::timeout(Duration::from_secs(5), dispatcher)
+        .await
+        .is_err()
+    {
+        warn!("a Discord delivery was still running at shutdown; it will be retried");
+    }
     result.context("the Discord connection ended")
 }
 
@@ -474,6 +497,19 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
             .map(|c| c.identifying_name.to_string())
             .unwrap_or_default();
         let Some(spec) = crate::domain::command::spec(&name) else {
+            // A command registered by another version of the bot: say so rather than leave
+            // the member with "the application did not respond".
+            let reply = Reply::problem(format!(
+                "/{name} is not a command of this version of the bot; /help lists them."
+            ));
+            let response =
+                CreateInteractionResponse::Message(render(&reply).response().ephemeral(true));
+            if let Err(e) = interaction
+                .create_response(&ctx.framework.serenity_context.http, response)
+                .await
+            {
+                warn!(error = %e, "could not answer an unknown slash command");
+            }
             return Ok(());
         };
         let text = command_line(spec, ctx.args);
@@ -651,7 +687,7 @@ async fn on_event(framework: FrameworkContext<'_>, event: &FullEvent) -> Result<
             let runtime = data.runtime.clone();
             let me = framework.bot_id();
             tokio::spawn(async move {
-                if let Err(e) = reconcile(&http, &runtime, me).await {
+                if let Err(e) = reconcile(&http, &runtime, me, None).await {
                     warn!(error = %e, "could not list the reactions on announcements");
                 }
             });
@@ -661,6 +697,27 @@ async fn on_event(framework: FrameworkContext<'_>, event: &FullEvent) -> Result<
         }
         FullEvent::ReactionRemove { removed_reaction } => {
             reaction(data, ctx, framework.bot_id(), removed_reaction, false).await;
+        }
+        // A moderator cleared the reactions of a message (all, or one emoji): read what is
+        // left on it, as after a reconnection.
+        FullEvent::ReactionRemoveAll {
+            channel_id,
+            removed_from_message_id,
+        } => {
+            let post = post_id(*channel_id, *removed_from_message_id);
+            if let Err(e) =
+                reconcile(&ctx.http, &data.runtime, framework.bot_id(), Some(&post)).await
+            {
+                warn!(error = %e, "could not reconcile a cleared announcement");
+            }
+        }
+        FullEvent::ReactionRemoveEmoji { removed_reactions } => {
+            let post = post_id(removed_reactions.channel_id, removed_reactions.message_id);
+            if let Err(e) =
+                reconcile(&ctx.http, &data.runtime, framework.bot_id(), Some(&post)).await
+            {
+                warn!(error = %e, "could not reconcile a cleared announcement");
+            }
         }
         FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(press),
@@ -898,14 +955,40 @@ async fn note_form(
 }
 
 /// Lists the RSVP reactions on every active announcement and lets the bot reconcile.
-async fn reconcile(http: &Http, runtime: &Runtime, me: serenity::UserId) -> anyhow::Result<()> {
+async fn reconcile(
+    http: &Http,
+    runtime: &Runtime,
+    me: serenity::UserId,
+    only: Option<&str>,
+) -> anyhow::Result<()> {
     let announcements = runtime
         .bot()
         .active_announcements(Platform::Discord)
         .await?;
     for (_, post) in announcements {
-        let Some((channel, message)) = parse_post(&post) else {
+        if only.is_some_and(|o| o != post) {
             continue;
+        }
+        // One announcement that cannot be read (deleted, channel gone) does not keep the
+        // others from being reconciled.
+        if let Err(e) = reconcile_post(http, runtime, me, post).await {
+            warn!(error = %e, "could not list the reactions on an announcement");
+        }
+    }
+    runtime.poke();
+    Ok(())
+}
+
+/// Lists the RSVP reactions on one announcement and lets the bot reconcile with them.
+async fn reconcile_post(
+    http: &Http,
+    runtime: &Runtime,
+    me: serenity::UserId,
+    post: String,
+) -> anyhow::Result<()> {
+    {
+        let Some((channel, message)) = parse_post(&post) else {
+            return Ok(());
         };
         let mut reactions = Vec::new();
         for (emoji, _) in RSVP_EMOJI {
@@ -945,7 +1028,6 @@ async fn reconcile(http: &Http, runtime: &Runtime, me: serenity::UserId) -> anyh
             }
         }
     }
-    runtime.poke();
     Ok(())
 }
 
@@ -1149,9 +1231,17 @@ fn buttons(choices: &[Choice]) -> Vec<CreateActionRow> {
 /// Sends outbox deliveries: DMs, announcements and their edits.
 pub struct DiscordSink {
     http: Arc<Http>,
+    /// The client `http` uses, for the requests the sink makes itself.
+    rest: reqwest::Client,
     config: config::Discord,
     dm_channels: HashMap<serenity::UserId, ChannelId>,
 }
+
+/// Posts tried per delivery while Discord answers 429 with a short `retry_after`.
+const RATE_LIMITED_TRIES: u32 = 3;
+/// Longest `retry_after` waited inside a delivery; a longer one goes back to the outbox's
+/// backoff.
+const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
 /// A message nonce from an idempotency key: the same key, the same nonce (at most 25 chars).
 fn nonce(key: &str) -> String {
@@ -1212,15 +1302,91 @@ impl DiscordSink {
     }
 
     async fn post(&self, channel: ChannelId, delivery: &Delivery) -> Result<String, DeliveryError> {
-        let message = render(&delivery.reply)
+        let rendered = render(&delivery.reply);
+        let with_files = !rendered.files.is_empty();
+        let message = rendered
             .message()
             .nonce(Nonce::String(nonce(&delivery.idempotency_key)))
             .enforce_nonce(true);
-        let sent = channel
-            .send_message(&self.http, message)
-            .await
-            .map_err(|e| delivery_error(&e))?;
-        Ok(post_id(sent.channel_id, sent.id))
+        if with_files {
+            // Attachments go as multipart, which serenity builds.
+            let sent = channel
+                .send_message(&self.http, message)
+                .await
+                .map_err(|e| delivery_error(&e))?;
+            return Ok(post_id(sent.channel_id, sent.id));
+        }
+        let body = serde_json::to_vec(&message)
+            .map_err(|e| DeliveryError::Permanent(format!("cannot encode the message: {e}")))?;
+        for attempt in 1..=RATE_LIMITED_TRIES {
+            let request = serenity::Request::new(
+                serenity::Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                serenity::LightMethod::Post,
+            )
+            .body(Some(body.clone()));
+            let response = request
+                .build(&self.rest, self.http.token(), self.http.proxy.as_deref())
+                .map_err(|e| DeliveryError::Permanent(format!("cannot build the request: {e}")))?
+                .send()
+                .await
+                .map_err(|e| DeliveryError::Transient(format!("cannot reach Discord: {e}")))?;
+            let status = response.status().as_u16();
+            let header_wait = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<f64>().ok());
+            let bytes = response.bytes().await.map_err(|e| {
+                DeliveryError::Transient(format!("cannot read Discord's answer: {e}"))
+            })?;
+            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            match status {
+                200..=299 => {
+                    let sent: serenity::Message = serde_json::from_value(json).map_err(|e| {
+                        DeliveryError::Transient(format!("unexpected answer from Discord: {e}"))
+                    })?;
+                    return Ok(post_id(sent.channel_id, sent.id));
+                }
+                429 => {
+                    // Discord says how long to wait; the body's value is the precise one.
+                    let wait = json
+                        .get("retry_after")
+                        .and_then(serde_json::Value::as_f64)
+                        .or(header_wait)
+                        .unwrap_or(1.0);
+                    let wait = Duration::from_secs_f64(wait.clamp(0.0, 3600.0));
+                    if attempt < RATE_LIMITED_TRIES && wait <= MAX_RATE_LIMIT_WAIT {
+                        warn!(
+                            ?wait,
+                            "Discord rate limit; waiting as it asks before posting"
+                        );
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(DeliveryError::Transient(format!(
+                        "Discord rate limit: retry after {wait:?}"
+                    )));
+                }
+                _ => {
+                    let why = format!(
+                        "Discord answered {status}: {}",
+                        json.get("message")
+                            .and_then(serde_json::Value::as_str)
+                            .unwrap_or("")
+                    );
+                    return Err(if status >= 500 {
+                        DeliveryError::Transient(why)
+                    } else {
+                        DeliveryError::Permanent(why)
+                    });
+                }
+            }
+        }
+        Err(DeliveryError::Transient(
+            "Discord kept rate limiting".to_owned(),
+        ))
     }
 
     async fn react(&self, channel: ChannelId, message: MessageId, emoji: &str) {

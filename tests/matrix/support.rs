@@ -292,10 +292,15 @@ impl Human {
             .await
             .expect("first sync");
         let syncing = client.clone();
+        // sync_once in a loop rather than matrix-sdk's sync, which pauses a second between
+        // syncs that come back quickly (and every answer from the bot is one).
         let sync = tokio::spawn(async move {
-            let _ = syncing
-                .sync(SyncSettings::default().timeout(Duration::from_secs(10)))
-                .await;
+            let settings = SyncSettings::default().timeout(Duration::from_secs(10));
+            loop {
+                if syncing.sync_once(settings.clone()).await.is_err() {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
         });
         Human {
             client,

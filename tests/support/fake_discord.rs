@@ -236,10 +236,34 @@ impl FakeDiscord {
     }
 
     /// Waits for the answer to an interaction (its callback).
+    /// The bot's answer to an interaction. When the bot deferred it (it answers "thinking"
+    /// when work takes long, as on a loaded machine), the answer is the later edit of the
+    /// original response, returned in the shape of a direct answer.
     pub async fn callback(&self, interaction: &str) -> Call {
-        self.wait_calls("POST", &format!("/interactions/{interaction}/"), 1)
+        let call = self
+            .wait_calls("POST", &format!("/interactions/{interaction}/"), 1)
             .await
-            .remove(0)
+            .remove(0);
+        if call.body.get("type").and_then(Value::as_u64) != Some(5) {
+            return call;
+        }
+        let token = call
+            .path
+            .split('/')
+            .skip_while(|s| *s != interaction)
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let mut edit = self
+            .wait_calls("PATCH", &format!("/{token}/messages/@original"), 1)
+            .await
+            .remove(0);
+        let mut data = edit.body.clone();
+        if let (Some(flags), Some(map)) = (call.body["data"].get("flags"), data.as_object_mut()) {
+            map.entry("flags").or_insert(flags.clone());
+        }
+        edit.body = serde_json::json!({ "type": 4, "data": data });
+        edit
     }
 
     pub fn describe_calls(&self) -> String {

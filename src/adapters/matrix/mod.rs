@@ -41,7 +41,7 @@ use matrix_sdk::ruma::{
     EventId, OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, RoomId, RoomOrAliasId,
     UInt, UserId as MxUserId,
 };
-use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens};
+use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStoreConfig};
 use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
@@ -213,7 +213,14 @@ async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::Result<Clie
         .unwrap_or(false);
     let client = Client::builder()
         .homeserver_url(&config.homeserver)
-        .sqlite_store(store_dir, config.store_passphrase.as_deref())
+        // The bot is one account with few rooms: matrix-sdk's low-memory settings (one
+        // connection per core, a 500 KB page cache) keep its memory small (see
+        // docs/PERFORMANCE.md).
+        .sqlite_store_with_config_and_cache_path(
+            SqliteStoreConfig::with_low_memory_config(store_dir)
+                .passphrase(config.store_passphrase.as_deref()),
+            None::<&Path>,
+        )
         .build()
         .await
         .context("matrix: cannot open the store (is the passphrase the one it was made with?)")?;
