@@ -15,15 +15,28 @@ use std::time::Duration;
 
 use support::{BotAccount, Human};
 
-fn rss_kib(pid: u32) -> u64 {
+/// A field of /proc/PID/status, in KiB.
+fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// Resident memory: total, of which anonymous (heap, stacks) and file-backed (the binary's
+/// code and data pages), in MiB.
+fn rss(pid: u32) -> String {
+    let mib = |field| status_kib(pid, field) as f64 / 1024.0;
+    format!(
+        "{:.1} MiB ({:.1} MiB anonymous, {:.1} MiB file-backed)",
+        mib("VmRSS:"),
+        mib("RssAnon:"),
+        mib("RssFile:")
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -107,14 +120,10 @@ async fn main() {
         .ready()
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let after_sync = rss_kib(running.pid());
+    let after_sync = rss(running.pid());
     measure(&host, &bot, plain.room_id(), n, "unencrypted room").await;
     measure(&host, &bot, secret.room_id(), n, "encrypted room").await;
-    let after = rss_kib(running.pid());
-    println!(
-        "bot RSS: {:.1} MiB after the first sync, {:.1} MiB after {} requests",
-        after_sync as f64 / 1024.0,
-        after as f64 / 1024.0,
-        2 * (n + 5)
-    );
+    let after = rss(running.pid());
+    println!("bot RSS after the first sync: {after_sync}");
+    println!("bot RSS after {} requests: {after}", 2 * (n + 5));
 }

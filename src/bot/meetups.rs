@@ -51,7 +51,12 @@ impl Bot {
             } => self.cancel_meetup(actor, id, reason, whole_series).await?,
             Command::MeetupIcs(id) => self.meetup_ics(id).await?,
             Command::MeetupShare(id) => {
-                let m = self.meetup_for(actor, id, true).await?;
+                // Sharing announces the meetup here and changes nothing of it, so this
+                // community's admins may share any meetup into it (the organizer's identity on
+                // another platform is another member); organizers share their own.
+                let m = self
+                    .meetup_for(actor, id, !actor.role.allows(Role::Admin))
+                    .await?;
                 if m.cancelled || m.starts_at <= self.now() {
                     return Err(UserError::new(format!(
                         "Meetup #{id} is cancelled or over; there is nothing to share."

@@ -797,7 +797,9 @@ pub static COMMANDS: &[CommandSpec] = &[
         private: false,
         summary: "Announce a meetup here too (organizers)",
         details: "Posts the announcement in this community as well; RSVPs from every community \
-                  count toward one roster and one capacity.",
+                  count toward one roster and one capacity. Organizers share their own meetups; \
+                  a community's admins may announce any upcoming meetup in their community (one \
+                  from the community's Matrix room in its Discord server, say).",
         role: Role::Organizer,
         arg: Some(ArgSpec {
             name: "ID",

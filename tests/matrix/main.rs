@@ -6,6 +6,10 @@
 
 mod support;
 
+// The fake Discord of tests/discord.rs, for the test that runs both platforms in one process.
+#[path = "../support/fake_discord.rs"]
+mod fake_discord;
+
 use std::time::Duration;
 
 use matrix_sdk::ruma::OwnedRoomId;
@@ -393,4 +397,97 @@ async fn invites_from_allowed_servers_are_accepted_and_others_declined() {
         })
         .await;
     assert!(answer.body.contains("988"), "{}", answer.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_process_serves_matrix_and_discord_and_a_shared_meetup_keeps_one_roster() {
+    use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID};
+    use serde_json::json;
+    let fake = FakeDiscord::start().await;
+    let host = Human::new("host").await;
+    let organizer = Human::new("orga").await;
+    let member = Human::new("tech").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&organizer, &member]).await;
+    set_power(&host, &room, &organizer.user_id(), 50).await;
+    let discord = format!(
+        "\n[delivery]\ndiscord_per_second = 100\n\n[discord]\napplication_id = \"{APPLICATION_ID}\"\n\
+         api_base = \"{}\"\nguilds = [\"{GUILD_ID}\"]\n\n[[discord.communities]]\n\
+         guild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
+        fake.api_base
+    );
+    let running = bot.start_full(
+        &[(&alias, None)],
+        Some("2026-12-01T12:00:00-05:00"),
+        &["localhost"],
+        &discord,
+    );
+    running.wait_line("discord: ready").await;
+    let mut running = running.ready().await;
+
+    // Created on Matrix, with one place.
+    let mark = member.mark();
+    organizer
+        .say(
+            &room,
+            "!meetup create title:Shared coffee when:Dec 9 18:00 where:Cafe capacity:1",
+        )
+        .await;
+    let matrix_post = member
+        .wait_for(mark, "the Matrix announcement", |s| {
+            s.sender == bot.user_id() && s.body.contains("Meetup #1: Shared coffee")
+        })
+        .await;
+
+    // Shared to the Discord guild by one of its admins: announced there too.
+    let admin = FakeDiscord::user("800000000000000011", "dana");
+    let share = fake.slash(
+        &admin,
+        1 << 5,
+        &["meetup", "share"],
+        json!([{"name": "id", "type": 4, "value": 1}]),
+    );
+    let answer = fake.callback(&share).await;
+    assert!(
+        answer.text().contains("announced here too"),
+        "{}",
+        answer.text()
+    );
+    let posts = fake
+        .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
+        .await;
+    assert!(
+        posts[0].text().contains("Shared coffee"),
+        "{}",
+        posts[0].text()
+    );
+    let discord_post = posts[0].created.clone().expect("the post's id");
+
+    // A Discord member takes the place; the Matrix member who comes second is waitlisted.
+    let bob = FakeDiscord::user("800000000000000012", "bob");
+    fake.react(&bob, ANNOUNCEMENTS_ID, &discord_post, "✅", true);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mark = member.mark();
+    member.react(&room, &matrix_post.event_id, "✅").await;
+    let waitlisted = member
+        .wait_for(mark, "the waitlist notice", |s| {
+            s.sender == bot.user_id() && s.room != room
+        })
+        .await;
+    assert!(waitlisted.body.contains("waitlist"), "{}", waitlisted.body);
+
+    // Both announcements show the one roster's counts.
+    let mark = host.mark();
+    running.advance("6s").await;
+    let edit = host
+        .wait_for(mark, "the Matrix count edit", |s| {
+            s.replaces.as_ref() == Some(&matrix_post.event_id)
+        })
+        .await;
+    assert!(edit.body.contains("1 / 1 going"), "{}", edit.body);
+    assert!(edit.body.contains("1 on the waitlist"), "{}", edit.body);
+    let edits = fake.wait_calls("PATCH", &discord_post, 1).await;
+    let last = edits.last().expect("an edit").text();
+    assert!(last.contains("1 / 1 going"), "{last}");
+    assert!(last.contains("1 on the waitlist"), "{last}");
 }

@@ -478,6 +478,17 @@ impl BotAccount {
         clock: Option<&str>,
         invite_servers: &[&str],
     ) -> BotProcess {
+        self.start_full(communities, clock, invite_servers, "")
+    }
+
+    /// Starts the bot with more configuration (another platform's section) appended.
+    pub fn start_full(
+        &self,
+        communities: &[(&str, Option<&str>)],
+        clock: Option<&str>,
+        invite_servers: &[&str],
+        more_config: &str,
+    ) -> BotProcess {
         let servers: Vec<String> = invite_servers.iter().map(|s| format!("\"{s}\"")).collect();
         let mut config = format!(
             "[log]\nlevel = \"warn\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
@@ -492,6 +503,7 @@ impl BotAccount {
                 config.push_str(&format!("announcements = \"{a}\"\n"));
             }
         }
+        config.push_str(more_config);
         let path = self.dir.path().join("labcircle.toml");
         std::fs::write(&path, config).expect("write the bot's config");
         BotProcess::spawn(&self.name, self.dir.path(), &path, clock.map(str::to_owned))
@@ -507,6 +519,8 @@ impl BotProcess {
             .arg("run")
             .env("LABCIRCLE_DATA_DIR", dir.join("data"))
             .env("LABCIRCLE_MATRIX_PASSWORD", PASSWORD)
+            .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
+            .env_remove("LABCIRCLE_CONFIG")
             .env("LABCIRCLE_MATRIX_STORE_PASSPHRASE", "test store passphrase")
             .env(
                 "LABCIRCLE_NOTE_KEY",
