@@ -201,6 +201,21 @@ fn init_logging(config: &Config) {
     if !level.contains("matrix_sdk") {
         level.push_str(",matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
     }
+    // At debug level the HTTP and gateway libraries print request routes, and Discord's
+    // interaction routes carry the interaction's token: they stay at info at most.
+    let verbose = level.contains("debug") || level.contains("trace");
+    for noisy in [
+        "serenity",
+        "poise",
+        "hyper",
+        "hyper_util",
+        "reqwest",
+        "tungstenite",
+    ] {
+        if verbose && !level.contains(noisy) {
+            level.push_str(&format!(",{noisy}=info"));
+        }
+    }
     let filter = tracing_subscriber::EnvFilter::try_new(&level)
         .expect("the log level was validated with the config");
     tracing_subscriber::fmt()

@@ -466,7 +466,22 @@ async fn one_process_serves_matrix_and_discord_and_a_shared_meetup_keeps_one_ros
     // A Discord member takes the place; the Matrix member who comes second is waitlisted.
     let bob = FakeDiscord::user("800000000000000012", "bob");
     fake.react(&bob, ANNOUNCEMENTS_ID, &discord_post, "✅", true);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Counted (as !meetup show tells in the Matrix room) before the Matrix member comes.
+    let deadline = std::time::Instant::now() + support::WAIT;
+    loop {
+        let mark = host.mark();
+        let asked = host.say(&room, "!meetup show 1").await;
+        let shown = host
+            .wait_for(mark, "the meetup's details", |s| {
+                s.in_reply_to.as_ref() == Some(&asked)
+            })
+            .await;
+        if shown.body.contains("1 / 1 going") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", shown.body);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let mark = member.mark();
     member.react(&room, &matrix_post.event_id, "✅").await;
     let waitlisted = member
