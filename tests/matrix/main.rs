@@ -506,3 +506,49 @@ async fn one_process_serves_matrix_and_discord_and_a_shared_meetup_keeps_one_ros
     assert!(last.contains("1 / 1 going"), "{last}");
     assert!(last.contains("1 on the waitlist"), "{last}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rsvps_made_while_the_bot_was_down_count_after_it_restarts() {
+    let host = Human::new("host").await;
+    let member = Human::new("tech").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let running = bot.start(&[(&alias, None)], None).ready().await;
+    let mark = member.mark();
+    // On the system clock: a month from now.
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d");
+    host.say(
+        &room,
+        &format!("!meetup create title:Downtime brunch when:{day} 11:00 where:Diner capacity:5"),
+    )
+    .await;
+    let announcement = member
+        .wait_for(mark, "the announcement", |s| {
+            s.sender == bot.user_id()
+                && s.body.contains("Downtime brunch")
+                && s.in_reply_to.is_none()
+        })
+        .await;
+    // Reactions while the bot is down: one ✅, and a 🤔 taken back before it returns.
+    let running = running
+        .restart_after(async {
+            member.react(&room, &announcement.event_id, "✅").await;
+            let maybe = host.react(&room, &announcement.event_id, "🤔").await;
+            host.redact(&room, &maybe).await;
+        })
+        .await;
+    // (Asked by a member: the organizer gets the attendee list privately.)
+    let mark = member.mark();
+    let asked = member.say(&room, "!meetup show 1").await;
+    let shown = member
+        .wait_for(mark, "the meetup's details", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(
+        shown.body.contains("1 / 5 going") && shown.body.contains("0 maybe"),
+        "{}\n{}",
+        shown.body,
+        running.output()
+    );
+}

@@ -617,9 +617,18 @@ impl BotProcess {
     }
 
     /// Stops the bot (SIGKILL: as abrupt as a crash) and starts it again on the same data.
-    pub async fn restart(mut self) -> BotProcess {
+    pub async fn restart(self) -> BotProcess {
+        self.restart_after(async {}).await
+    }
+
+    /// Stops the bot, lets `while_down` happen, and starts it again on the same data.
+    pub async fn restart_after(
+        mut self,
+        while_down: impl std::future::Future<Output = ()>,
+    ) -> BotProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        while_down.await;
         let next = BotProcess::spawn(&self.name, &self.dir, &self.config, self.clock.clone());
         next.ready().await
     }
