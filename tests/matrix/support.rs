@@ -622,10 +622,7 @@ impl BotProcess {
     }
 
     /// Stops the bot, lets `while_down` happen, and starts it again on the same data.
-    pub async fn restart_after(
-        mut self,
-        while_down: impl std::future::Future<Output = ()>,
-    ) -> BotProcess {
+    pub async fn restart_after(mut self, while_down: impl Future<Output = ()>) -> BotProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
         while_down.await;
