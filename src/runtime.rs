@@ -146,14 +146,7 @@ impl Runtime {
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
                 [":advance", amount] if self.bot.clock().is_manual() => {
-                    let seconds = amount
-                        .strip_suffix('s')
-                        .and_then(|n| n.parse::<i64>().ok())
-                        .filter(|n| (1..=3600).contains(n))
-                        .map(chrono::Duration::seconds);
-                    match seconds
-                        .map_or_else(|| crate::domain::schedule::parse_duration(amount), Ok)
-                    {
+                    match crate::domain::schedule::parse_advance(amount) {
                         Ok(by) => {
                             let target = self.bot.clock().now() + by;
                             match self.advance(target).await {

@@ -354,15 +354,7 @@ impl<W: Write> Console<W> {
                          move time with :advance.",
                     )?;
                 } else {
-                    // Seconds too, for watching announcement edits coalesce.
-                    let seconds = amount
-                        .strip_suffix('s')
-                        .and_then(|n| n.parse::<i64>().ok())
-                        .filter(|n| (1..=3600).contains(n))
-                        .map(chrono::Duration::seconds);
-                    match seconds
-                        .map_or_else(|| crate::domain::schedule::parse_duration(amount), Ok)
-                    {
+                    match crate::domain::schedule::parse_advance(amount) {
                         Ok(by) => {
                             let target = self.bot.clock().now() + by;
                             self.advance_to(target).await?;

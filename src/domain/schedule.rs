@@ -450,6 +450,17 @@ pub fn zone_label(tz: Tz, at: DateTime<Utc>) -> String {
 /// What a duration looks like, for error messages.
 const ACCEPTED_DURATIONS: &str = "Use a length like 30m, 4h, 2h30m or 1d, up to 7 days.";
 
+/// How far to move a simulated clock (the console's and `labcircle run --clock`'s
+/// `:advance`): whole seconds up to an hour (`5s`, to watch announcement edits coalesce), or a
+/// length of time as [`parse_duration`] reads it.
+pub fn parse_advance(amount: &str) -> Result<Duration, String> {
+    amount
+        .strip_suffix('s')
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| (1..=3600).contains(n))
+        .map_or_else(|| parse_duration(amount), |n| Ok(Duration::seconds(n)))
+}
+
 /// Reads a length of time: "4h", "30m", "2h30m", "90m", "1d", also "2 hours" or "1d 12h".
 /// Units are d, h and m (or day, hour, hr, min, minute and plurals), each at most once. The
 /// result is positive and at most 7 days.
@@ -985,6 +996,15 @@ mod tests {
             let label = zone_label(*tz, at);
             assert_eq!(parse_zone(&label), Ok(*tz), "{label}");
         }
+    }
+
+    #[test]
+    fn simulated_clocks_advance_by_seconds_or_by_durations() {
+        assert_eq!(parse_advance("5s"), Ok(Duration::seconds(5)));
+        assert_eq!(parse_advance("2h"), Ok(Duration::hours(2)));
+        assert_eq!(parse_advance("7d"), Ok(Duration::days(7)));
+        assert!(parse_advance("0s").is_err());
+        assert!(parse_advance("8d").is_err());
     }
 
     #[test]
