@@ -82,6 +82,12 @@ impl Runtime {
         }
     }
 
+    /// Sends what is due for `platform` now, once (an adapter's start-up, before it looks at
+    /// what happened while it was away).
+    pub async fn flush<D: Deliver>(&self, platform: Platform, sink: &mut D) -> anyhow::Result<()> {
+        self.pass(platform, sink).await.map(|_| ())
+    }
+
     /// One pass: tick, then dispatch until nothing due is left. Returns how long to sleep.
     async fn pass<D: Deliver>(
         &self,

@@ -147,13 +147,19 @@ pub async fn run(
         let shared = shared.clone();
         tokio::spawn(async move { shared.answer_invite(room).await });
     }
+    let mut sink = MatrixSink {
+        shared: shared.clone(),
+    };
+    // Deliveries left from before the start go first: an announcement posted but not yet
+    // recorded when the process stopped is sent again (the homeserver answers the repeated
+    // transaction id with the first event), so reconciliation below knows every announcement.
+    if let Err(e) = runtime.flush(Platform::Matrix, &mut sink).await {
+        warn!(error = %e, "matrix: could not send the deliveries left from before the start");
+    }
     // RSVPs made while the bot was away.
     shared.reconcile(None).await;
 
     add_handlers(&shared);
-    let mut sink = MatrixSink {
-        shared: shared.clone(),
-    };
     let deliveries = {
         let runtime = runtime.clone();
         let shutdown = shutdown.clone();
