@@ -237,6 +237,12 @@ pub async fn run(
         config,
         dm_channels: HashMap::new(),
     };
+    // Deliveries left from before the start go first: a post sent but not recorded when the
+    // process stopped is sent again (Discord answers the repeated nonce with the first
+    // message), so the reconciliation at Ready knows every announcement.
+    if let Err(e) = runtime.flush(Platform::Discord, &mut sink).await {
+        warn!(error = %e, "could not send the Discord deliveries left from before the start");
+    }
     let dispatcher = {
         let runtime = runtime.clone();
         let shutdown = shutdown.clone();
