@@ -1087,6 +1087,8 @@ impl Rendered {
 /// Room for text in an embed's description and field values.
 const DESCRIPTION_MAX: usize = 4096;
 const FIELD_VALUE_MAX: usize = 1024;
+/// Room for all text of one embed (title, description, fields, footer).
+const EMBED_TOTAL_MAX: usize = 6000;
 
 fn render(reply: &Reply) -> Rendered {
     let mut embed = CreateEmbed::new().colour(match reply.tone {
@@ -1098,8 +1100,9 @@ fn render(reply: &Reply) -> Rendered {
         (None, Tone::Problem) => Some("Sorry".to_owned()),
         (None, Tone::Info) => None,
     };
-    if let Some(title) = title {
-        embed = embed.title(shorten(&title, 256));
+    let title = title.map(|t| shorten(&t, 256));
+    if let Some(title) = &title {
+        embed = embed.title(title.clone());
     }
     let mut description: Vec<String> = Vec::new();
     let mut fields: Vec<(String, String, bool)> = Vec::new();
@@ -1179,23 +1182,45 @@ fn render(reply: &Reply) -> Rendered {
         }
     }
     let mut description = description.join("\n\n");
-    if description.chars().count() > DESCRIPTION_MAX {
-        // Nothing is lost to Discord's limits (`/mydata` can be long): the whole text is attached.
+    let footer = reply.footer.as_ref().map(|f| shorten(&neutralize(f), 2048));
+    let count = |t: &str| t.chars().count();
+    let fixed = title.as_deref().map_or(0, count) + footer.as_deref().map_or(0, count);
+    let fields_len = |fields: &[(String, String, bool)]| -> usize {
+        fields.iter().map(|(n, v, _)| count(n) + count(v)).sum()
+    };
+    let cut_field = fields
+        .iter()
+        .any(|(_, v, _)| count(v) == FIELD_VALUE_MAX && v.ends_with('…'));
+    let lossy = count(&description) > DESCRIPTION_MAX
+        || fields.len() > 25
+        || cut_field
+        || fixed + count(&description) + fields_len(&fields) > EMBED_TOTAL_MAX;
+    if lossy {
+        // Nothing is lost to Discord's limits (`/mydata` can be long): the whole text is
+        // attached, and the embed keeps what fits (one embed holds 6,000 characters).
         files.push(CreateAttachment::bytes(
             reply.to_plain_text().into_bytes(),
             "labcircle.txt",
         ));
+        fields.truncate(25);
+        while !fields.is_empty() && fixed + fields_len(&fields) > EMBED_TOTAL_MAX / 2 {
+            fields.pop();
+        }
+        let room = EMBED_TOTAL_MAX
+            .saturating_sub(fixed + fields_len(&fields))
+            .min(DESCRIPTION_MAX)
+            .saturating_sub(100);
         description = format!(
             "{}\n\n(Too long for one message: the whole text is attached.)",
-            shorten(&description, DESCRIPTION_MAX - 100)
+            shorten(&description, room.max(1))
         );
     }
     if !description.is_empty() {
         embed = embed.description(description);
     }
-    embed = embed.fields(fields.into_iter().take(25));
-    if let Some(footer) = &reply.footer {
-        embed = embed.footer(CreateEmbedFooter::new(shorten(&neutralize(footer), 2048)));
+    embed = embed.fields(fields);
+    if let Some(footer) = footer {
+        embed = embed.footer(CreateEmbedFooter::new(footer));
     }
     Rendered {
         embed,
@@ -1491,6 +1516,29 @@ mod tests {
         assert!(description.chars().count() <= DESCRIPTION_MAX);
         assert!(description.contains("the whole text is attached"));
         assert_eq!(rendered.files.len(), 1);
+    }
+
+    #[test]
+    fn an_embed_never_holds_more_than_discord_takes_and_the_rest_is_attached() {
+        let fields: Vec<(String, String)> = (0..30)
+            .map(|i| (format!("Field {i}"), "y".repeat(1000)))
+            .collect();
+        let reply = Reply::private("A lot")
+            .text("x".repeat(3500))
+            .block(Block::Fields(fields))
+            .footer("f".repeat(100));
+        let rendered = render(&reply);
+        let embed = serde_json::to_value(&rendered.embed).unwrap();
+        let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+        let total = len(&embed["title"])
+            + len(&embed["description"])
+            + len(&embed["footer"]["text"])
+            + embed["fields"].as_array().map_or(0, |f| {
+                f.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum()
+            });
+        assert!(total <= EMBED_TOTAL_MAX, "{total}");
+        assert!(embed["fields"].as_array().is_some_and(|f| f.len() <= 25));
+        assert_eq!(rendered.files.len(), 1, "the whole text is attached");
     }
 
     #[test]
