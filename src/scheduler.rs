@@ -102,6 +102,13 @@ pub trait Deliver {
         &mut self,
         delivery: &Delivery,
     ) -> impl Future<Output = Result<String, DeliveryError>>;
+
+    /// Called once a new announcement is recorded as sent (with its message id). Members can
+    /// react between the platform's answer and that record, and the bot does not know the post
+    /// then: chat adapters read the reactions already on it here.
+    fn announced(&mut self, _message_id: &str) -> impl Future<Output = ()> {
+        std::future::ready(())
+    }
 }
 
 /// What one `tick` did.
@@ -280,6 +287,7 @@ impl Scheduler {
                                     now.timestamp(),
                                 )
                                 .await?;
+                            sink.announced(&message_id).await;
                         }
                         _ => {
                             self.store

@@ -233,6 +233,7 @@ pub async fn run(
 
     let mut sink = DiscordSink {
         http: client.http.clone(),
+        runtime: runtime.clone(),
         rest,
         config,
         dm_channels: HashMap::new(),
@@ -1262,6 +1263,7 @@ fn buttons(choices: &[Choice]) -> Vec<CreateActionRow> {
 /// Sends outbox deliveries: DMs, announcements and their edits.
 pub struct DiscordSink {
     http: Arc<Http>,
+    runtime: Runtime,
     /// The client `http` uses, for the requests the sink makes itself.
     rest: reqwest::Client,
     config: config::Discord,
@@ -1440,6 +1442,21 @@ impl DiscordSink {
 }
 
 impl Deliver for DiscordSink {
+    async fn announced(&mut self, message_id: &str) {
+        // RSVPs made on the post before it was recorded count now.
+        let outgoing = self
+            .runtime
+            .bot()
+            .announced(Platform::Discord, message_id)
+            .await;
+        for out in outgoing {
+            if let Outgoing::Direct { to, reply } = out {
+                direct(&self.http, &to, &reply).await;
+            }
+        }
+        self.runtime.poke();
+    }
+
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
         match &delivery.target {
             Target::Member(member) => {

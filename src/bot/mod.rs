@@ -154,7 +154,28 @@ pub struct Bot {
     announcements: Arc<RwLock<std::collections::HashMap<(Platform, String), i64>>>,
     /// Rosters of meetups RSVP'd to in this process, as stored (see `with_roster`).
     rosters: Arc<std::sync::Mutex<std::collections::HashMap<i64, crate::store::RosterSnapshot>>>,
+    /// RSVP reactions on posts not known (yet) as announcements. A member can react between
+    /// the platform's answer to the post and the outbox's record of it; such reactions wait
+    /// here (a little while) and count once the adapter reports the post as recorded
+    /// ([`Bot::announced`]).
+    pending: Arc<tokio::sync::Mutex<Vec<PendingReaction>>>,
 }
+
+/// A reaction waiting for its post to be known.
+#[derive(Debug, Clone)]
+struct PendingReaction {
+    at: Instant,
+    platform: Platform,
+    post: String,
+    actor: Actor,
+    emoji: String,
+    added: bool,
+}
+
+/// How long a reaction waits for its post to be recorded as an announcement.
+const PENDING_FOR: Duration = Duration::from_secs(120);
+/// Most reactions kept waiting (the oldest go first).
+const PENDING_MAX: usize = 10_000;
 
 impl Bot {
     /// A bot with default settings on the system clock.
@@ -172,7 +193,64 @@ impl Bot {
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
             announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),
             rosters: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
+            pending: Arc::new(tokio::sync::Mutex::new(Vec::new())),
         }
+    }
+
+    /// Called by adapters once a new announcement is recorded: RSVPs made on it before that
+    /// count now, in the order they came. Returns what to send (waitlist notices, …).
+    pub async fn announced(&self, platform: Platform, post: &str) -> Vec<Outgoing> {
+        let waiting: Vec<PendingReaction> = {
+            let mut pending = self.pending.lock().await;
+            let (these, others): (Vec<_>, Vec<_>) = pending
+                .drain(..)
+                .partition(|p| p.platform == platform && p.post == post);
+            *pending = others;
+            these
+        };
+        let mut out = Vec::new();
+        for p in waiting {
+            out.extend(
+                self.handle(Incoming::Reaction {
+                    actor: p.actor,
+                    post: p.post,
+                    emoji: p.emoji,
+                    added: p.added,
+                })
+                .await,
+            );
+        }
+        out
+    }
+
+    /// Keeps an RSVP reaction on a post not known as an announcement, unless it has become
+    /// one meanwhile (then its meetup is returned). The check and the keeping happen under the
+    /// lock that [`Bot::announced`] takes, so a reaction is never lost between the two.
+    async fn keep_pending(
+        &self,
+        actor: &Actor,
+        post: &str,
+        emoji: &str,
+        added: bool,
+    ) -> Result<Option<i64>, StoreError> {
+        let platform = actor.member.user.platform;
+        let mut pending = self.pending.lock().await;
+        if let Some(meetup) = self.announcement(platform, post).await? {
+            return Ok(Some(meetup));
+        }
+        pending.retain(|p| p.at.elapsed() < PENDING_FOR);
+        if pending.len() >= PENDING_MAX {
+            pending.remove(0);
+        }
+        pending.push(PendingReaction {
+            at: Instant::now(),
+            platform,
+            post: post.to_owned(),
+            actor: actor.clone(),
+            emoji: emoji.to_owned(),
+            added,
+        });
+        Ok(None)
     }
 
     /// Announcements of meetups that have not started, on `platform`: (community, message id).
@@ -300,6 +378,18 @@ impl Bot {
                 Ok(Some(meetup)) => {
                     self.meetup_reaction(&actor, meetup, &post, &emoji, added)
                         .await
+                }
+                // An RSVP emoji on a post not known as an announcement (check-in answers use
+                // other emoji): it may be one whose record is a moment away.
+                Ok(None) if crate::domain::meetup::rsvp_of(&emoji).is_some() => {
+                    match self.keep_pending(&actor, &post, &emoji, added).await {
+                        Ok(Some(meetup)) => {
+                            self.meetup_reaction(&actor, meetup, &post, &emoji, added)
+                                .await
+                        }
+                        Ok(None) => Ok(Vec::new()),
+                        Err(e) => Err(e.into()),
+                    }
                 }
                 Ok(None) => self.reaction(&actor, &post, &emoji, added).await,
                 Err(e) => Err(e.into()),

@@ -507,3 +507,74 @@ async fn a_thousand_concurrent_rsvps_give_exact_counts_and_one_edit() {
         board.edits[0]
     );
 }
+
+/// Members react at once: their reactions reach the bot before the outbox has recorded the
+/// post as an announcement.
+struct Hasty {
+    bot: Bot,
+    notices: Vec<String>,
+}
+
+impl Deliver for Hasty {
+    async fn deliver(&mut self, d: &Delivery) -> Result<String, DeliveryError> {
+        if let labcircle::scheduler::Target::Channel { .. } = &d.target {
+            for (who, emoji) in [("early", "✅"), ("quick", "✅"), ("quick", "❌")] {
+                let out = self
+                    .bot
+                    .handle(Incoming::Reaction {
+                        actor: actor(who),
+                        post: "post1".into(),
+                        emoji: emoji.into(),
+                        added: true,
+                    })
+                    .await;
+                assert!(out.is_empty(), "nothing to say before the post is known");
+            }
+            return Ok("post1".into());
+        }
+        Ok("dm".into())
+    }
+
+    async fn announced(&mut self, message_id: &str) {
+        for out in self.bot.announced(Platform::Console, message_id).await {
+            self.notices.push(format!("{out:?}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn rsvps_made_before_the_announcement_is_recorded_count_once_it_is() {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
+    let world = World::new(start).await;
+    let organizer = Actor {
+        role: Role::Organizer,
+        ..actor("olga")
+    };
+    world
+        .bot
+        .handle(Incoming::Command {
+            actor: organizer,
+            text: "/meetup create title:Quick one when:Dec 20 6pm where:Hall capacity:1".into(),
+        })
+        .await;
+    let mut sink = Hasty {
+        bot: world.bot.clone(),
+        notices: Vec::new(),
+    };
+    world.scheduler.tick(start).await.unwrap();
+    world
+        .scheduler
+        .dispatch(start, Platform::Console, &mut sink, 10)
+        .await
+        .unwrap();
+    let rsvps = world.bot.store().rsvps(1).await.unwrap();
+    let status = |name: &str| {
+        rsvps
+            .iter()
+            .find(|(m, _)| m.display_name == name)
+            .map(|(_, s)| format!("{s:?}"))
+    };
+    // In the order they came: early took the one place; quick said going, then can't go.
+    assert_eq!(status("early").as_deref(), Some("Going"), "{rsvps:?}");
+    assert_eq!(status("quick").as_deref(), Some("CantGo"), "{rsvps:?}");
+}

@@ -479,7 +479,13 @@ async fn one_process_serves_matrix_and_discord_and_a_shared_meetup_keeps_one_ros
         if shown.body.contains("1 / 1 going") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "{}", shown.body);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}\n{}\n{}",
+            shown.body,
+            running.output(),
+            fake.describe_calls()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let mark = member.mark();

@@ -1007,6 +1007,24 @@ impl Deliver for MatrixSink {
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
         self.send(delivery).await.map_err(|e| delivery_error(&e))
     }
+
+    async fn announced(&mut self, message_id: &str) {
+        // RSVPs made on the post before it was recorded count now.
+        let outgoing = self
+            .shared
+            .runtime
+            .bot()
+            .announced(Platform::Matrix, message_id)
+            .await;
+        for message in outgoing {
+            if let Outgoing::Direct { to, reply } = message
+                && let Ok(user) = to.user.id.parse::<OwnedUserId>()
+                && let Err(e) = self.shared.send_direct(&user, &reply, None).await
+            {
+                warn!(error = %e, "matrix: could not send a private notice");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
