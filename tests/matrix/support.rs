@@ -31,7 +31,7 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 
 pub const PASSWORD: &str = "correct-horse-battery-staple";
 /// How long a test waits for something to arrive before it fails.
-pub const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(60);
 
 /// The homeserver under test.
 pub struct Homeserver {
