@@ -574,7 +574,6 @@ async fn answer_command(
     actor: Actor,
     text: String,
 ) -> serenity::Result<()> {
-    let member = actor.member.clone();
     let handling = data.runtime.bot().handle(Incoming::Command { actor, text });
     tokio::pin!(handling);
     let (outgoing, deferred) = tokio::select! {
@@ -594,6 +593,7 @@ async fn answer_command(
     };
     data.runtime.poke();
     let mut answered = false;
+    let mut later = Vec::new();
     for out in outgoing {
         match out {
             Outgoing::Reply(reply) => {
@@ -631,7 +631,8 @@ async fn answer_command(
                 }
                 answered = true;
             }
-            Outgoing::Direct { to, reply } => direct(http, &to, &reply).await,
+            // Other members' messages wait until the interaction is answered (3 s).
+            Outgoing::Direct { to, reply } => later.push((to, reply)),
         }
     }
     if !answered {
@@ -654,7 +655,11 @@ async fn answer_command(
             }
         }
     }
-    debug!(user = %member.user, "slash command answered");
+    for (to, reply) in later {
+        direct(http, &to, &reply).await;
+    }
+    // Not who: which members use the bot is theirs to tell.
+    debug!("slash command answered");
     Ok(())
 }
 
@@ -867,6 +872,7 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
     let outgoing = data.runtime.bot().handle(incoming).await;
     data.runtime.poke();
     let mut answered = false;
+    let mut later = Vec::new();
     for out in outgoing {
         match out {
             Outgoing::Reply(reply) => {
@@ -892,13 +898,17 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
                     answered = true;
                 }
             }
-            Outgoing::Direct { to, reply } => direct(http, &to, &reply).await,
+            // Other members' messages wait until the press is answered (3 s).
+            Outgoing::Direct { to, reply } => later.push((to, reply)),
         }
     }
     if !answered {
         press
             .create_response(http, CreateInteractionResponse::Acknowledge)
             .await?;
+    }
+    for (to, reply) in later {
+        direct(http, &to, &reply).await;
     }
     Ok(())
 }
