@@ -513,8 +513,10 @@ impl BotAccount {
 impl BotProcess {
     fn spawn(name: &str, dir: &Path, config: &Path, clock: Option<String>) -> BotProcess {
         // LABCIRCLE_BOT_BIN runs another build of the bot (the bench compares profiles).
-        let binary = std::env::var_os("LABCIRCLE_BOT_BIN")
-            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_labcircle")), PathBuf::from);
+        let binary = std::env::var_os("LABCIRCLE_BOT_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_labcircle")),
+            PathBuf::from,
+        );
         let mut command = Command::new(binary);
         command
             .arg("--config")
