@@ -717,19 +717,11 @@ async fn on_event(framework: FrameworkContext<'_>, event: &FullEvent) -> Result<
             removed_from_message_id,
         } => {
             let post = post_id(*channel_id, *removed_from_message_id);
-            if let Err(e) =
-                reconcile(&ctx.http, &data.runtime, framework.bot_id(), Some(&post)).await
-            {
-                warn!(error = %e, "could not reconcile a cleared announcement");
-            }
+            reconcile_cleared(ctx, data, framework.bot_id(), &post).await;
         }
         FullEvent::ReactionRemoveEmoji { removed_reactions } => {
             let post = post_id(removed_reactions.channel_id, removed_reactions.message_id);
-            if let Err(e) =
-                reconcile(&ctx.http, &data.runtime, framework.bot_id(), Some(&post)).await
-            {
-                warn!(error = %e, "could not reconcile a cleared announcement");
-            }
+            reconcile_cleared(ctx, data, framework.bot_id(), &post).await;
         }
         FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(press),
@@ -752,6 +744,13 @@ async fn on_event(framework: FrameworkContext<'_>, event: &FullEvent) -> Result<
         _ => {}
     }
     Ok(())
+}
+
+/// Reads what is left on a post whose reactions a moderator cleared.
+async fn reconcile_cleared(ctx: &serenity::Context, data: &Data, me: serenity::UserId, post: &str) {
+    if let Err(e) = reconcile(&ctx.http, &data.runtime, me, Some(post)).await {
+        warn!(error = %e, "could not reconcile a cleared announcement");
+    }
 }
 
 fn post_id(channel: ChannelId, message: MessageId) -> String {

@@ -54,6 +54,8 @@ use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 /// Name of the saved session inside the store directory.
 const SESSION_FILE: &str = "session.json";
+/// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
+const REACTIONS_REMEMBERED: usize = 50_000;
 /// Community id of direct chats (roles there are always "member").
 const DIRECT: &str = "direct";
 
@@ -453,27 +455,33 @@ impl Shared {
         warn!(room = %room.room_id(), "matrix: could not join after an invite");
     }
 
-    /// The command in a message, if it is one.
-    fn command_text(
+    /// Remembers a reaction so that its redaction can be understood. Bounded: when full, the
+    /// memory starts afresh, and a redaction of a forgotten reaction reconciles its room from
+    /// the server instead.
+    fn remember_reaction(
         &self,
-        body: &str,
-        room: &Room,
-        direct: bool,
-        mentioned: bool,
-    ) -> Option<String> {
+        event: OwnedEventId,
+        seen: (OwnedRoomId, OwnedUserId, String, String),
+    ) {
+        let mut reactions = self.reactions.lock().expect("never poisoned");
+        if reactions.len() >= REACTIONS_REMEMBERED {
+            reactions.clear();
+        }
+        reactions.insert(event, seen);
+    }
+
+    /// The command in a message, if it is one.
+    fn command_text(&self, body: &str, direct: bool, mentioned: bool) -> Option<String> {
         let body = strip_reply_fallback(body).trim();
         if let Some(rest) = body.strip_prefix(self.prefix.as_str()) {
             return Some(rest.trim().to_owned());
         }
         // "labcircle: findgroup burnout", "@labcircle:example.org !help", or a pill.
-        let local = self.me.localpart();
-        let name = room
-            .client()
-            .user_id()
-            .map(|_| local.to_owned())
-            .unwrap_or_default();
         let lower = body.to_lowercase();
-        for lead in [self.me.as_str().to_lowercase(), name.to_lowercase()] {
+        for lead in [
+            self.me.as_str().to_lowercase(),
+            self.me.localpart().to_lowercase(),
+        ] {
             if !lead.is_empty()
                 && let Some(rest) = lower.strip_prefix(&lead)
             {
@@ -523,7 +531,7 @@ impl Shared {
             .mentions
             .as_ref()
             .is_some_and(|m| m.user_ids.contains(&self.me));
-        let Some(line) = self.command_text(&text.body, &room, direct, mentioned) else {
+        let Some(line) = self.command_text(&text.body, direct, mentioned) else {
             return;
         };
         let actor = self.actor(&room, &ev.sender, direct).await;
@@ -561,7 +569,7 @@ impl Shared {
             return;
         }
         let Annotation { event_id, key, .. } = ev.content.relates_to;
-        self.reactions.lock().expect("never poisoned").insert(
+        self.remember_reaction(
             ev.event_id.clone(),
             (
                 room.room_id().to_owned(),
@@ -708,7 +716,7 @@ impl Shared {
                 if original.sender == self.me {
                     continue;
                 }
-                self.reactions.lock().expect("never poisoned").insert(
+                self.remember_reaction(
                     original.event_id.clone(),
                     (
                         room.room_id().to_owned(),
