@@ -112,6 +112,12 @@ struct BuiltIndex {
 pub enum Incoming {
     /// A command line (`/findgroup …`, `!findgroup …`, a console line).
     Command { actor: Actor, text: String },
+    /// A command already split into its parts by the platform (a Discord slash command's
+    /// resolved options): no text to parse, so member text keeps its quotes.
+    Invoked {
+        actor: Actor,
+        invocation: command::Invocation,
+    },
     /// The reactions present on one of the bot's announcements, as the platform lists them
     /// when the adapter (re)connects: RSVPs made while the bot was away are not lost.
     ReactionsPresent {
@@ -355,10 +361,12 @@ impl Bot {
                 // problems stay private.
                 Err(_) => command::names_private_command(text),
             },
+            Incoming::Invoked { invocation, .. } => invocation.spec.private,
             Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
+            Incoming::Invoked { actor, invocation } => self.invoked(&actor, invocation).await,
             Incoming::ReactionsPresent {
                 post,
                 platform,
@@ -422,26 +430,14 @@ impl Bot {
         // Who may use the command is checked before its arguments are read, so a member never
         // learns admin options from an error message.
         let spec = command::resolve(text)?;
-        let needed = spec.role;
-        if !actor.role.allows(needed) {
-            let alternative = if spec.name.starts_with("group") || spec.name.starts_with("review") {
-                " To propose a group for the directory, use /suggestgroup."
-            } else {
-                ""
-            };
-            return Err(UserError::new(format!(
-                "/{} is for {needed}s, and you are {} {} here; nothing was changed.{alternative}",
-                spec.name,
-                if actor.role == Role::Member {
-                    "a"
-                } else {
-                    "an"
-                },
-                actor.role
-            ))
-            .into());
-        }
+        permitted(actor, spec)?;
         let command = command::typed(command::invocation(text)?)?;
+        self.run(actor, command).await
+    }
+
+    async fn invoked(&self, actor: &Actor, invocation: command::Invocation) -> Handled {
+        permitted(actor, invocation.spec)?;
+        let command = command::typed(invocation)?;
         self.run(actor, command).await
     }
 
@@ -944,6 +940,30 @@ fn one_line(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', ';', '.', ':']))
+}
+
+/// Who may use a command is checked before its arguments are read, so a member never learns
+/// admin options from an error message.
+fn permitted(actor: &Actor, spec: &command::CommandSpec) -> Result<(), UserError> {
+    let needed = spec.role;
+    if !actor.role.allows(needed) {
+        let alternative = if spec.name.starts_with("group") || spec.name.starts_with("review") {
+            " To propose a group for the directory, use /suggestgroup."
+        } else {
+            ""
+        };
+        return Err(UserError::new(format!(
+            "/{} is for {needed}s, and you are {} {} here; nothing was changed.{alternative}",
+            spec.name,
+            if actor.role == Role::Member {
+                "a"
+            } else {
+                "an"
+            },
+            actor.role
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -865,6 +865,11 @@ const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[
     ("meetup", Some("list")),
 ];
 
+/// Every command, in the order `/help` lists them.
+pub fn all() -> impl Iterator<Item = &'static CommandSpec> + Clone {
+    COMMANDS.iter()
+}
+
 /// Looks a command up by its full name (`"group add"`).
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| c.name == name)
@@ -1008,6 +1013,76 @@ pub struct Invocation {
     pub spec: &'static CommandSpec,
     pub arg: Option<String>,
     pub options: Vec<(&'static OptSpec, String)>,
+}
+
+impl Invocation {
+    /// An invocation from structured values (a slash command's resolved options), checked as
+    /// a typed line would be: only the spec's options, each once; the argument as the spec
+    /// wants it; no more than [`MAX_LINE_CHARS`] in all. Values are taken whole: quotes and
+    /// colons inside them are text.
+    pub fn from_parts<'a>(
+        spec: &'static CommandSpec,
+        arg: Option<String>,
+        options: impl IntoIterator<Item = (&'a str, String)>,
+    ) -> Result<Invocation, UserError> {
+        let arg = arg.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        let mut length = spec.name.chars().count() + arg.as_ref().map_or(0, |a| a.chars().count());
+        let mut taken: Vec<(&'static OptSpec, String)> = Vec::new();
+        for (name, value) in options {
+            let Some(opt) = spec
+                .options
+                .iter()
+                .find(|o| o.matches(&name.to_lowercase()))
+            else {
+                return Err(UserError::new(format!(
+                    "/{} has no option {name}:. Usage: {}",
+                    spec.name,
+                    spec.usage()
+                )));
+            };
+            if taken.iter().any(|(o, _)| o.name == opt.name) {
+                return Err(UserError::new(format!(
+                    "{}: is given twice; give it once.",
+                    opt.name
+                )));
+            }
+            length += opt.name.chars().count() + value.chars().count() + 2;
+            taken.push((opt, value));
+        }
+        if length > MAX_LINE_CHARS {
+            return Err(UserError::new(format!(
+                "That command is {length} characters long; commands can be at most \
+                 {MAX_LINE_CHARS}."
+            )));
+        }
+        match (&spec.arg, &arg) {
+            (None, Some(a)) => Err(UserError::new(format!(
+                "/{} does not take \"{a}\" there. Usage: {}",
+                spec.name,
+                spec.usage()
+            ))),
+            (Some(a), None) if a.required => Err(UserError::new(format!(
+                "/{} needs a {} ({}). Usage: {}",
+                spec.name,
+                a.name,
+                a.help,
+                spec.usage()
+            ))),
+            (Some(a), Some(given)) if !a.rest && given.split_whitespace().count() > 1 => {
+                Err(UserError::new(format!(
+                    "/{} takes one {}, not \"{given}\". Usage: {}",
+                    spec.name,
+                    a.name,
+                    spec.usage()
+                )))
+            }
+            _ => Ok(Invocation {
+                spec,
+                arg,
+                options: taken,
+            }),
+        }
+    }
 }
 
 impl fmt::Debug for CommandSpec {
