@@ -31,4 +31,5 @@ pub mod domain;
 pub mod notes;
 pub mod runtime;
 pub mod scheduler;
+pub mod settings;
 pub mod store;

@@ -18,13 +18,14 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, warn};
 
-use crate::bot::{Settings, instant, next_due, prompt_for, schedule_of, week_label};
 use crate::domain::identity::{Member, Platform};
-use crate::domain::meetup;
+use crate::domain::meetup::{self, counts_of};
 use crate::domain::reply::Reply;
-use crate::domain::roster::{Counts, Status};
+use crate::domain::roster::Status;
 use crate::domain::schedule::WeeklySchedule;
 use crate::domain::series::{Repeat, occurrence, within};
+use crate::domain::weekly::{self, instant, next_due, week_label};
+use crate::settings::Settings;
 use crate::store::{NewPrompt, PendingDelivery, Store, StoreError};
 
 /// RSVPs within this long of each other become one edit of an announcement (rate limits).
@@ -73,18 +74,6 @@ enum Planned {
     Send(Delivery),
     Drop(&'static str),
     Defer(DateTime<Utc>),
-}
-
-/// Counts for an announcement from the stored RSVPs.
-pub(crate) fn counts_of(rsvps: &[(Member, Status)], capacity: Option<u32>) -> Counts {
-    let n = |s: Status| rsvps.iter().filter(|(_, x)| *x == s).count();
-    Counts {
-        going: n(Status::Going),
-        maybe: n(Status::Maybe),
-        cant: n(Status::CantGo),
-        waitlist: n(Status::Waitlisted),
-        capacity,
-    }
 }
 
 /// Why a delivery failed.
@@ -187,7 +176,7 @@ impl Scheduler {
             let (handled, written) = self
                 .store
                 .enqueue_due(now.timestamp(), DUE_BATCH, |row| {
-                    let Some(schedule) = schedule_of(row) else {
+                    let Some(schedule) = row.schedule() else {
                         // Never log who: a check-in schedule is health-adjacent.
                         warn!("unreadable check-in schedule; it waits a week");
                         return (None, (now + Duration::weeks(1)).timestamp());
@@ -385,7 +374,7 @@ impl Scheduler {
                     .schedule(&d.to.user)
                     .await?
                     .as_ref()
-                    .and_then(schedule_of);
+                    .and_then(crate::store::ScheduleRow::schedule);
                 schedules.insert(d.to.user.id.clone(), s);
                 s
             }
@@ -400,7 +389,7 @@ impl Scheduler {
         }
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
-            reply: prompt_for(&prompt, schedule.zone),
+            reply: weekly::prompt(prompt.expires_at, prompt.snoozes, schedule.zone),
             reactions: Vec::new(),
             idempotency_key: d.idempotency_key.clone(),
         }))

@@ -47,7 +47,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::bot::Incoming;
 use crate::config::{self, DISCORD_API};
-use crate::domain::command::{COMMANDS, CommandSpec, OptKind};
+use crate::domain::command::{CommandSpec, OptKind};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::meetup::RSVP_EMOJI;
 use crate::domain::mentions::neutralize;
@@ -282,7 +282,7 @@ pub async fn run(
 /// The poise commands: one per top-level name, subcommands for `group add`, `checkin answer`, ….
 fn commands() -> Vec<poise::Command<Data, Error>> {
     let mut top: Vec<poise::Command<Data, Error>> = Vec::new();
-    for spec in COMMANDS {
+    for spec in crate::domain::command::all() {
         match spec.name.split_once(' ') {
             None => top.push(leaf(spec.name, spec)),
             Some((group, sub)) => {

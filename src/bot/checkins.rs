@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::{Bot, Failure, Handled};
-use crate::domain::command::{Command, UserError};
+use crate::domain::command::{CheckinCommand, UserError};
 use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
 use crate::domain::identity::Actor;
 use crate::domain::phi;
@@ -13,6 +13,7 @@ use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
 use crate::domain::search::{Region, SearchQuery};
 use crate::domain::vocab::{Kind, Specialty, State, Vocab, from_code};
+use crate::domain::weekly::{instant, local_label, next_due, week_label};
 use crate::domain::wellbeing;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, ScheduleRow};
 
@@ -21,86 +22,29 @@ const HISTORY_WEEKS: i64 = 12;
 /// Fewest answers in a week before `/checkin stats` shows it.
 pub const MIN_ANSWERS_FOR_STATS: i64 = 5;
 
-/// Seconds since the epoch → instant.
-pub(crate) fn instant(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(secs, 0).expect("stored times are within chrono's range")
-}
-
-/// An instant as a member reads it: "Mon Dec 7, 09:00 ET".
-pub(crate) fn local_label(at: DateTime<Utc>, zone: Tz) -> String {
-    format!(
-        "{} {}",
-        at.with_timezone(&zone).format("%a %b %-d, %H:%M"),
-        schedule::zone_label(zone, at)
-    )
-}
-
-/// The Monday of the member's week containing `at`, as stored.
-pub(crate) fn week_label(at: DateTime<Utc>, zone: Tz) -> String {
-    wellbeing::week_of(at.with_timezone(&zone).date_naive())
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-fn weekday_from_index(i: u8) -> Weekday {
-    Weekday::try_from(i).unwrap_or(Weekday::Mon)
-}
-
-/// A stored schedule as the domain's schedule. Stored values were validated when saved.
-pub(crate) fn schedule_of(row: &ScheduleRow) -> Option<WeeklySchedule> {
-    let zone: Tz = row.timezone.parse().ok()?;
-    let time = NaiveTime::parse_from_str(&row.local_time, "%H:%M").ok()?;
-    let quiet = match &row.quiet {
-        Some((start, end)) => Some(
-            QuietHours::new(
-                NaiveTime::parse_from_str(start, "%H:%M").ok()?,
-                NaiveTime::parse_from_str(end, "%H:%M").ok()?,
-            )
-            .ok()?,
-        ),
-        None => None,
-    };
-    Some(WeeklySchedule {
-        weekday: weekday_from_index(row.weekday),
-        time,
-        zone,
-        quiet,
-    })
-}
-
-/// The next prompt after `after`, honouring a pause (the rule is the domain's).
-pub(crate) fn next_due(s: &WeeklySchedule, after: DateTime<Utc>, paused_until: Option<i64>) -> i64 {
-    s.next_after_pause(after, paused_until.map(instant))
-        .timestamp()
-}
-
 fn community_key(actor: &Actor) -> String {
     format!("{}:{}", actor.community.platform.code(), actor.community.id)
 }
 
 impl Bot {
-    pub(super) async fn checkin(&self, actor: &Actor, command: Command) -> Handled {
+    pub(super) async fn checkin(&self, actor: &Actor, command: CheckinCommand) -> Handled {
         let reply = match command {
-            Command::CheckinStart { day, time, zone } => self.start(actor, day, time, zone).await?,
-            Command::CheckinStop => self.stop(actor).await?,
-            Command::CheckinPause(weeks) => self.pause(actor, weeks).await?,
-            Command::CheckinSkip => self.skip(actor).await?,
-            Command::CheckinSettings => self.settings_reply(actor).await?,
-            Command::CheckinNow => self.now_prompt(actor).await?,
-            Command::CheckinAnswer { mood, stress, note } => {
+            CheckinCommand::Start { day, time, zone } => self.start(actor, day, time, zone).await?,
+            CheckinCommand::Stop => self.stop(actor).await?,
+            CheckinCommand::Pause(weeks) => self.pause(actor, weeks).await?,
+            CheckinCommand::Skip => self.skip(actor).await?,
+            CheckinCommand::Settings => self.settings_reply(actor).await?,
+            CheckinCommand::Now => self.now_prompt(actor).await?,
+            CheckinCommand::Answer { mood, stress, note } => {
                 let prompt = self.answerable_prompt(actor).await?;
                 return self
                     .answer(actor, &prompt, mood, stress, note.as_deref())
                     .await;
             }
-            Command::CheckinSnooze(by) => self.snooze(actor, by).await?,
-            Command::CheckinQuiet(quiet) => self.quiet(actor, quiet).await?,
-            Command::CheckinHistory => self.history(actor).await?,
-            Command::CheckinStats => self.stats(actor).await?,
-            Command::Profile { specialty, state } => self.profile(actor, specialty, state).await?,
-            Command::MyData => self.my_data(actor).await?,
-            Command::ForgetMe { confirmed } => return self.forget_me(actor, confirmed).await,
-            other => unreachable!("{other:?} is not a check-in command"),
+            CheckinCommand::Snooze(by) => self.snooze(actor, by).await?,
+            CheckinCommand::Quiet(quiet) => self.quiet(actor, quiet).await?,
+            CheckinCommand::History => self.history(actor).await?,
+            CheckinCommand::Stats => self.stats(actor).await?,
         };
         Ok(vec![Outgoing::Reply(reply)])
     }
@@ -129,7 +73,7 @@ impl Bot {
                  time and time zone).",
             )
         })?;
-        let schedule = schedule_of(&row).ok_or_else(|| {
+        let schedule = row.schedule().ok_or_else(|| {
             UserError::new("Your schedule could not be read; /checkin start sets it again.")
         })?;
         Ok((row, schedule))
@@ -144,7 +88,7 @@ impl Bot {
     ) -> Result<Reply, Failure> {
         let now = self.clock.now();
         let existing = self.store.schedule(&actor.member.user).await?;
-        let old = existing.as_ref().and_then(schedule_of);
+        let old = existing.as_ref().and_then(ScheduleRow::schedule);
         let schedule = WeeklySchedule {
             weekday: day
                 .or(old.map(|o| o.weekday))
@@ -352,7 +296,7 @@ impl Bot {
             .schedule(&actor.member.user)
             .await?
             .as_ref()
-            .and_then(schedule_of)
+            .and_then(ScheduleRow::schedule)
             .map_or(self.settings.default_zone, |s| s.zone))
     }
 
@@ -503,7 +447,7 @@ impl Bot {
             .schedule(&actor.member.user)
             .await?
             .as_ref()
-            .and_then(schedule_of);
+            .and_then(ScheduleRow::schedule);
         let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
         let mut due = now + by;
         // Quiet hours hold a snoozed prompt too.
@@ -687,109 +631,6 @@ impl Bot {
             )))
     }
 
-    async fn profile(
-        &self,
-        actor: &Actor,
-        specialty: Option<Option<Specialty>>,
-        state: Option<Option<State>>,
-    ) -> Result<Reply, Failure> {
-        let (old_specialty, old_state) = self.store.profile(&actor.member.user).await?;
-        let specialty = match specialty {
-            Some(s) => s.map(|s| s.code().to_owned()),
-            None => old_specialty,
-        };
-        let state = match state {
-            Some(s) => s.map(|s| s.code().to_owned()),
-            None => old_state,
-        };
-        self.store
-            .save_profile(
-                &actor.member.user,
-                specialty.as_deref(),
-                state.as_deref(),
-                self.clock.now().timestamp(),
-            )
-            .await?;
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not given".to_owned());
-        Ok(
-            Reply::private("Your profile (used only to suggest peer groups)").block(Block::Fields(
-                vec![
-                    ("Specialty".into(), show(&specialty)),
-                    ("State".into(), show(&state)),
-                ],
-            )),
-        )
-    }
-
-    async fn my_data(&self, actor: &Actor) -> Result<Reply, Failure> {
-        let tables = self.store.member_rows(&actor.member.user).await?;
-        let mut out = serde_json::Map::new();
-        for (table, mut rows) in tables {
-            for row in &mut rows {
-                // Notes are shown decrypted to their owner, never as ciphertext.
-                if let Some(serde_json::Value::Array(bytes)) = row.get("note") {
-                    let sealed: Vec<u8> = bytes
-                        .iter()
-                        .filter_map(|b| b.as_u64())
-                        .map(|b| b as u8)
-                        .collect();
-                    let text = self
-                        .settings
-                        .note_key
-                        .as_ref()
-                        .and_then(|k| k.open(&sealed))
-                        .unwrap_or_else(|| {
-                            "(encrypted with a key this server no longer has)".into()
-                        });
-                    row.insert("note".into(), serde_json::Value::from(text));
-                }
-            }
-            out.insert(
-                table,
-                serde_json::Value::from(
-                    rows.into_iter()
-                        .map(serde_json::Value::Object)
-                        .collect::<Vec<_>>(),
-                ),
-            );
-        }
-        let json = serde_json::to_string_pretty(&serde_json::Value::Object(out))
-            .expect("JSON values always serialise");
-        Ok(Reply::private("Everything labcircle stores about you")
-            .text(json)
-            .footer("/forgetme deletes all of it."))
-    }
-
-    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Handled {
-        if !confirmed {
-            return Ok(vec![Outgoing::Reply(
-                Reply::private("This would delete everything labcircle stores about you.").text(
-                    "Your check-in schedule, prompts and answers (with notes), your profile, your \
-                 directory suggestions and any messages waiting to be sent to you. Check-ins stop. \
-                 It cannot be undone. To go ahead: /forgetme confirm",
-                ),
-            )]);
-        }
-        let turn = self.rsvp_turn.lock().await;
-        let meetups = self.store.meetups_with_rsvp(&actor.member.user).await?;
-        let deleted = self.store.forget_member(&actor.member.user).await?;
-        // Their RSVPs are gone from the database; cached rosters must not bring them back.
-        self.forget_rosters(None);
-        drop(turn);
-        let mut out = vec![Outgoing::Reply(
-            Reply::private(format!(
-                "Done: {deleted} record{} about you deleted, and check-ins stopped.",
-                if deleted == 1 { "" } else { "s" }
-            ))
-            .text("Nothing about you is left in labcircle's database."),
-        )];
-        // A place they held goes to the first on the waitlist.
-        for id in meetups {
-            out.extend(self.fill_places(id).await?);
-        }
-        Ok(out)
-    }
-
     /// A reaction: a keycap 1️⃣-5️⃣ on a check-in prompt answers it.
     pub(super) async fn reaction(
         &self,
@@ -833,12 +674,4 @@ impl Bot {
             }
         }
     }
-}
-
-/// Who a delivery goes to and what it says (used by the scheduler's dispatcher).
-pub(crate) fn prompt_for(prompt: &PromptRow, zone: Tz) -> Reply {
-    wellbeing::prompt_reply(
-        &local_label(instant(prompt.expires_at), zone),
-        2 - prompt.snoozes,
-    )
 }

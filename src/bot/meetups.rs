@@ -1,25 +1,21 @@
-//! Meetups: create, list, show, edit, cancel, share, calendar files, subscriptions, and RSVPs
-//! from reactions on announcements.
+//! Meetups: create, list, show, edit, cancel, share, calendar files and subscriptions. RSVPs
+//! and the roster are in `rsvps.rs`.
 
 use chrono::Duration;
 
 use super::{Bot, Failure, Handled};
-use crate::domain::command::{Command, MeetupDraft, UserError};
+use crate::domain::command::{MeetupCommand, MeetupDraft, UserError};
 use crate::domain::ics::{IcsEvent, calendar_stamped};
 use crate::domain::identity::{Actor, Member, Role};
-use crate::domain::meetup::{self, Meetup};
+use crate::domain::meetup::{self, Meetup, counts_of};
 use crate::domain::meetup_time::{describe, parse_when};
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Outgoing, Reply};
-use crate::domain::roster::{Change, Rsvp, Status};
+use crate::domain::roster::{Change, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
-use crate::scheduler::counts_of;
-use std::collections::HashMap;
 
-use crate::domain::identity::UserId;
-use crate::domain::roster::Roster;
-use crate::store::{NewSeries, Notice, RosterOutcome, RosterSnapshot};
+use crate::store::{NewSeries, Notice};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
@@ -38,19 +34,19 @@ fn status_word(s: Status) -> &'static str {
 }
 
 impl Bot {
-    pub(super) async fn meetup_command(&self, actor: &Actor, command: Command) -> Handled {
+    pub(super) async fn meetup_command(&self, actor: &Actor, command: MeetupCommand) -> Handled {
         let reply = match command {
-            Command::MeetupCreate(draft) => self.create_meetup(actor, draft).await?,
-            Command::MeetupList(state) => self.list_meetups(state).await?,
-            Command::MeetupShow(id) => self.show_meetup(actor, id).await?,
-            Command::MeetupEdit(id, draft) => self.edit_meetup(actor, id, draft).await?,
-            Command::MeetupCancel {
+            MeetupCommand::Create(draft) => self.create_meetup(actor, draft).await?,
+            MeetupCommand::List(state) => self.list_meetups(state).await?,
+            MeetupCommand::Show(id) => self.show_meetup(actor, id).await?,
+            MeetupCommand::Edit(id, draft) => self.edit_meetup(actor, id, draft).await?,
+            MeetupCommand::Cancel {
                 id,
                 reason,
                 whole_series,
             } => self.cancel_meetup(actor, id, reason, whole_series).await?,
-            Command::MeetupIcs(id) => self.meetup_ics(id).await?,
-            Command::MeetupShare(id) => {
+            MeetupCommand::Ics(id) => self.meetup_ics(id).await?,
+            MeetupCommand::Share(id) => {
                 // Sharing announces the meetup here and changes nothing of it, so this
                 // community's admins may share any meetup into it (the organizer's identity on
                 // another platform is another member); organizers share their own.
@@ -76,7 +72,7 @@ impl Bot {
                     "Meetup #{id} will be announced here too; RSVPs count toward one roster."
                 ))
             }
-            Command::MeetupReminders(on) => {
+            MeetupCommand::Reminders(on) => {
                 self.store
                     .set_reminder_optout(&actor.member.user, !on)
                     .await?;
@@ -86,7 +82,7 @@ impl Bot {
                     "No reminders for meetups you marked maybe (going still gets them)."
                 })
             }
-            Command::MeetupSubscribe(state) => {
+            MeetupCommand::Subscribe(state) => {
                 let added = self.store.subscribe(&actor.member, state.code()).await?;
                 Reply::private(if added {
                     format!(
@@ -97,7 +93,7 @@ impl Bot {
                     format!("You already hear about new meetups in {}.", state.label())
                 })
             }
-            Command::MeetupUnsubscribe(state) => {
+            MeetupCommand::Unsubscribe(state) => {
                 let n = self
                     .store
                     .unsubscribe(&actor.member.user, state.map(|s| s.code()))
@@ -108,12 +104,11 @@ impl Bot {
                     (_, None) => "All your meetup subscriptions ended.".to_owned(),
                 })
             }
-            other => unreachable!("{other:?} is not a meetup command"),
         };
         Ok(vec![Outgoing::Reply(reply)])
     }
 
-    fn now(&self) -> i64 {
+    pub(super) fn now(&self) -> i64 {
         self.clock.now().timestamp()
     }
 
@@ -561,315 +556,4 @@ impl Bot {
             }),
         )
     }
-
-    /// Makes the roster match the reactions present on an announcement (after downtime).
-    pub(super) async fn reconcile_meetup(
-        &self,
-        meetup_id: i64,
-        post: &str,
-        reactions: Vec<(Member, String)>,
-    ) -> Handled {
-        let present: Vec<(Member, Rsvp)> = reactions
-            .into_iter()
-            .filter_map(|(m, e)| meetup::rsvp_of(&e).map(|r| (m, r)))
-            .collect();
-        let _turn = self.rsvp_turn.lock().await;
-        let now = self.now();
-        let outcome = self
-            .with_roster(meetup_id, now, |m, roster, names| {
-                if m.cancelled || m.starts_at <= now {
-                    return Vec::new();
-                }
-                let mut changes = Vec::new();
-                // RSVPs that came through this post and whose reaction is gone: taken back.
-                // (RSVPs made through the meetup's other announcements are theirs to reconcile.)
-                let here: Vec<UserId> = names
-                    .via
-                    .iter()
-                    .filter(|(_, v)| v.as_str() == post)
-                    .map(|(u, _)| u.clone())
-                    .collect();
-                for user in here {
-                    if !present.iter().any(|(m, _)| m.user == user)
-                        && let Some(status) = roster.status(&user)
-                    {
-                        changes.extend(roster.remove(&user, status.rsvp()));
-                    }
-                }
-                // Reactions present: the latest per member counts.
-                for (member, rsvp) in &present {
-                    if roster.status(&member.user).map(|s| s.rsvp()) == Some(*rsvp) {
-                        continue;
-                    }
-                    names
-                        .names
-                        .insert(member.user.clone(), member.display_name.clone());
-                    names.via.insert(member.user.clone(), post.to_owned());
-                    changes.extend(roster.set(member.user.clone(), *rsvp));
-                }
-                changes
-            })
-            .await?;
-        let Some(outcome) = outcome else {
-            return Ok(Vec::new());
-        };
-        Ok(roster_notices(
-            &outcome.meetup,
-            outcome.result,
-            &outcome.changed,
-            None,
-        ))
-    }
-
-    /// A reaction on an announcement: an RSVP (or taking one back).
-    pub(super) async fn meetup_reaction(
-        &self,
-        actor: &Actor,
-        meetup_id: i64,
-        post: &str,
-        emoji: &str,
-        added: bool,
-    ) -> Handled {
-        let Some(rsvp) = meetup::rsvp_of(emoji) else {
-            return Ok(Vec::new());
-        };
-        let _turn = self.rsvp_turn.lock().await;
-        let now = self.now();
-        let me = actor.member.user.clone();
-        let name = actor.member.display_name.clone();
-        let outcome = self
-            .with_roster(meetup_id, now, |m, roster, names| {
-                if m.cancelled || m.starts_at <= now {
-                    return Err(m.cancelled);
-                }
-                names.names.insert(me.clone(), name);
-                names.via.insert(me.clone(), post.to_owned());
-                Ok(if added {
-                    roster.set(me.clone(), rsvp)
-                } else {
-                    roster.remove(&me, rsvp)
-                })
-            })
-            .await?;
-        let Some(outcome) = outcome else {
-            return Ok(Vec::new());
-        };
-        let m = &outcome.meetup;
-        let changes = match outcome.result {
-            Ok(changes) => changes,
-            Err(cancelled) => {
-                if !added {
-                    return Ok(Vec::new());
-                }
-                let what = if cancelled {
-                    "is cancelled"
-                } else {
-                    "has already started"
-                };
-                return Err(UserError::new(format!(
-                    "Meetup #{} \"{}\" {what}; your reaction was not counted.",
-                    m.id,
-                    neutralize(&m.title)
-                ))
-                .into());
-            }
-        };
-        Ok(roster_notices(
-            m,
-            changes,
-            &outcome.changed,
-            Some(&actor.member.user),
-        ))
-    }
-}
-
-/// Private word of the roster's changes: the waitlisted (the acting member in place, with
-/// `actor`) and the promoted.
-fn roster_notices(
-    m: &Meetup,
-    changes: Vec<Change<UserId>>,
-    changed: &[(Member, Option<Status>)],
-    actor: Option<&UserId>,
-) -> Vec<Outgoing> {
-    let member = |user: UserId| {
-        changed
-            .iter()
-            .find(|(mm, _)| mm.user == user)
-            .map(|(mm, _)| mm.clone())
-            .unwrap_or(Member {
-                display_name: user.id.clone(),
-                user,
-            })
-    };
-    changes
-        .into_iter()
-        .filter_map(|change| match change {
-            Change::Waitlisted(user) if Some(&user) == actor => {
-                Some(Outgoing::Reply(Reply::private(meetup::waitlisted_text(m))))
-            }
-            // Someone else's reaction never waitlists a member; reconciliation may.
-            Change::Waitlisted(_) if actor.is_some() => None,
-            Change::Waitlisted(user) => Some(Outgoing::Direct {
-                to: member(user),
-                reply: Reply::private(meetup::waitlisted_text(m)),
-            }),
-            Change::Promoted(user) => Some(Outgoing::Direct {
-                to: member(user),
-                reply: Reply::private(meetup::promoted_text(m)),
-            }),
-        })
-        .collect()
-}
-
-impl Bot {
-    /// Loads the roster (from memory when this process has it), lets `apply` change it, and
-    /// writes what changed. Callers hold the RSVP turn, so the cached roster is always the
-    /// stored one: every RSVP write in the process goes through here. `None`: no such meetup.
-    pub(super) async fn with_roster<R>(
-        &self,
-        meetup_id: i64,
-        now: i64,
-        apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut RosterNames) -> R,
-    ) -> Result<Option<RosterOutcome<R>>, crate::store::StoreError> {
-        // Taken out while in use (put back below), so nothing is copied per RSVP.
-        let cached = self
-            .rosters
-            .lock()
-            .expect("never poisoned")
-            .remove(&meetup_id);
-        let mut snapshot = match cached {
-            Some(s) => s,
-            None => match self.store.load_roster(meetup_id).await? {
-                Some(s) => s,
-                None => return Ok(None),
-            },
-        };
-        let mut names = RosterNames {
-            names: HashMap::new(),
-            via: std::mem::take(&mut snapshot.via),
-        };
-        let mut lists: [Vec<UserId>; 4] = Default::default();
-        let mut before: HashMap<UserId, Status> = HashMap::new();
-        for (member, status) in &snapshot.rsvps {
-            let i = match status {
-                Status::Going => 0,
-                Status::Maybe => 1,
-                Status::CantGo => 2,
-                Status::Waitlisted => 3,
-            };
-            lists[i].push(member.user.clone());
-            before.insert(member.user.clone(), *status);
-            names
-                .names
-                .insert(member.user.clone(), member.display_name.clone());
-        }
-        let [going, maybe, cant, waitlist] = lists;
-        let mut roster = Roster::from_parts(snapshot.meetup.capacity, going, maybe, cant, waitlist);
-        let result = apply(&snapshot.meetup, &mut roster, &mut names);
-        let member = |user: &UserId| Member {
-            user: user.clone(),
-            display_name: names
-                .names
-                .get(user)
-                .cloned()
-                .unwrap_or_else(|| user.id.clone()),
-        };
-        let mut after: Vec<(Member, Status)> = Vec::new();
-        for (list, status) in [
-            (roster.going(), Status::Going),
-            (roster.waitlist(), Status::Waitlisted),
-            (roster.maybe(), Status::Maybe),
-            (roster.cant(), Status::CantGo),
-        ] {
-            after.extend(list.iter().map(|user| (member(user), status)));
-        }
-        let mut position = snapshot.last_position;
-        let mut writes: Vec<(Member, Option<Status>, i64, String)> = Vec::new();
-        for (m, status) in &after {
-            if before.get(&m.user) != Some(status) {
-                position += 1;
-                let via = names.via.get(&m.user).cloned().unwrap_or_default();
-                writes.push((m.clone(), Some(*status), position, via));
-            }
-        }
-        for user in before.keys() {
-            if !after.iter().any(|(m, _)| &m.user == user) {
-                writes.push((member(user), None, 0, String::new()));
-            }
-        }
-        // On failure the roster stays out of the cache: the next RSVP reads the stored one.
-        self.store.write_rsvps(meetup_id, &writes, now).await?;
-        // The stored order (by position) is unchanged members in their order, then the changed
-        // ones; the cache keeps that order too.
-        let mut rsvps: Vec<(Member, Status)> = snapshot
-            .rsvps
-            .into_iter()
-            .filter(|(m, _)| !writes.iter().any(|w| w.0.user == m.user))
-            .collect();
-        rsvps.extend(
-            writes
-                .iter()
-                .filter_map(|(m, s, _, _)| s.map(|s| (m.clone(), s))),
-        );
-        let mut via = names.via;
-        via.retain(|user, _| rsvps.iter().any(|(m, _)| &m.user == user));
-        let meetup = snapshot.meetup;
-        self.rosters.lock().expect("never poisoned").insert(
-            meetup_id,
-            RosterSnapshot {
-                meetup: meetup.clone(),
-                rsvps,
-                via,
-                last_position: position,
-            },
-        );
-        let changed = writes.into_iter().map(|(m, s, _, _)| (m, s)).collect();
-        Ok(Some(RosterOutcome {
-            meetup,
-            result,
-            changed,
-        }))
-    }
-
-    /// Promotes from the waitlist into free places (after someone left without a reaction:
-    /// `/forgetme`), telling those promoted.
-    pub(super) async fn fill_places(&self, meetup_id: i64) -> Handled {
-        let _turn = self.rsvp_turn.lock().await;
-        let now = self.now();
-        let Some(outcome) = self
-            .with_roster(meetup_id, now, |m, roster, _| {
-                if m.cancelled || m.starts_at <= now {
-                    Vec::new()
-                } else {
-                    roster.set_capacity(roster.capacity())
-                }
-            })
-            .await?
-        else {
-            return Ok(Vec::new());
-        };
-        Ok(roster_notices(
-            &outcome.meetup,
-            outcome.result,
-            &outcome.changed,
-            None,
-        ))
-    }
-
-    /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).
-    pub(super) fn forget_rosters(&self, meetup_id: Option<i64>) {
-        let mut rosters = self.rosters.lock().expect("never poisoned");
-        match meetup_id {
-            Some(id) => {
-                rosters.remove(&id);
-            }
-            None => rosters.clear(),
-        }
-    }
-}
-
-/// Names and the announcement each RSVP came through, for `with_roster`'s callers.
-pub(super) struct RosterNames {
-    pub names: HashMap<UserId, String>,
-    pub via: HashMap<UserId, String>,
 }

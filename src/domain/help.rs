@@ -1,6 +1,6 @@
 //! `/help` and `/crisis`: both come from data in the domain, so every adapter shows the same.
 
-use super::command::{COMMANDS, CommandSpec, OptKind, UserError, nearest, top_level_names};
+use super::command::{self, CommandSpec, OptKind, UserError, nearest, top_level_names};
 use super::identity::{Platform, Role};
 use super::reply::{Block, Reply};
 
@@ -81,11 +81,10 @@ pub fn help(topic: Option<&str>, role: Role, platform: Platform) -> Result<Reply
     let Some(topic) = topic.map(|t| t.trim().trim_start_matches('/').to_lowercase()) else {
         return Ok(overview(role, platform));
     };
-    if let Some(spec) = COMMANDS.iter().find(|c| c.name == topic) {
+    if let Some(spec) = command::all().find(|c| c.name == topic) {
         return Ok(one(spec));
     }
-    let subs: Vec<&CommandSpec> = COMMANDS
-        .iter()
+    let subs: Vec<&CommandSpec> = command::all()
         .filter(|c| {
             c.name
                 .strip_prefix(topic.as_str())
@@ -110,8 +109,7 @@ pub fn help(topic: Option<&str>, role: Role, platform: Platform) -> Result<Reply
 }
 
 fn overview(role: Role, platform: Platform) -> Reply {
-    let lines = COMMANDS
-        .iter()
+    let lines = command::all()
         .filter(|c| c.role == Role::Member || role.allows(c.role))
         .map(|c| format!("{}: {}", c.usage(), c.summary))
         .collect();

@@ -9,7 +9,19 @@ use super::identity::Member;
 use super::meetup_time::describe;
 use super::mentions::neutralize;
 use super::reply::{Block, Reply, WHEN_FIELD};
-use super::roster::{Counts, Rsvp};
+use super::roster::{Counts, Rsvp, Status};
+
+/// Counts for an announcement from the stored RSVPs.
+pub fn counts_of(rsvps: &[(Member, Status)], capacity: Option<u32>) -> Counts {
+    let n = |s: Status| rsvps.iter().filter(|(_, x)| *x == s).count();
+    Counts {
+        going: n(Status::Going),
+        maybe: n(Status::Maybe),
+        cant: n(Status::CantGo),
+        waitlist: n(Status::Waitlisted),
+        capacity,
+    }
+}
 
 /// The reactions that answer a meetup, in the order the bot adds them.
 pub const RSVP_EMOJI: [(&str, Rsvp); 3] = [

@@ -21,6 +21,18 @@ pub struct ScheduleRow {
     pub next_due_at: i64,
 }
 
+impl ScheduleRow {
+    /// The stored schedule as the domain's; `None` for one that no longer reads.
+    pub fn schedule(&self) -> Option<crate::domain::schedule::WeeklySchedule> {
+        crate::domain::weekly::stored_schedule(
+            self.weekday,
+            &self.local_time,
+            &self.timezone,
+            self.quiet.as_ref().map(|(s, e)| (s.as_str(), e.as_str())),
+        )
+    }
+}
+
 /// A prompt to create (and deliver) for a due schedule.
 #[derive(Debug, Clone)]
 pub struct NewPrompt {

@@ -76,7 +76,7 @@ fn config_check_accepts_the_example_and_names_bad_keys() {
 fn the_readme_documents_every_command_and_console_control() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
-    for spec in labcircle::domain::command::COMMANDS {
+    for spec in labcircle::domain::command::all() {
         assert!(
             readme.contains(&format!("`/{}", spec.name)),
             "README lacks /{}",

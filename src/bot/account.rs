@@ -1,0 +1,126 @@
+//! A member's own account: the optional profile, and seeing or deleting what the bot holds
+//! about them. Every reply here is private.
+
+use super::{Bot, Failure, Handled};
+use crate::domain::command::AccountCommand;
+use crate::domain::identity::Actor;
+use crate::domain::reply::{Block, Outgoing, Reply};
+use crate::domain::vocab::{Specialty, State, Vocab};
+
+impl Bot {
+    pub(super) async fn account(&self, actor: &Actor, command: AccountCommand) -> Handled {
+        let reply = match command {
+            AccountCommand::Profile { specialty, state } => {
+                self.profile(actor, specialty, state).await?
+            }
+            AccountCommand::MyData => self.my_data(actor).await?,
+            AccountCommand::ForgetMe { confirmed } => {
+                return self.forget_me(actor, confirmed).await;
+            }
+        };
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    async fn profile(
+        &self,
+        actor: &Actor,
+        specialty: Option<Option<Specialty>>,
+        state: Option<Option<State>>,
+    ) -> Result<Reply, Failure> {
+        let (old_specialty, old_state) = self.store.profile(&actor.member.user).await?;
+        let specialty = match specialty {
+            Some(s) => s.map(|s| s.code().to_owned()),
+            None => old_specialty,
+        };
+        let state = match state {
+            Some(s) => s.map(|s| s.code().to_owned()),
+            None => old_state,
+        };
+        self.store
+            .save_profile(
+                &actor.member.user,
+                specialty.as_deref(),
+                state.as_deref(),
+                self.clock.now().timestamp(),
+            )
+            .await?;
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not given".to_owned());
+        Ok(
+            Reply::private("Your profile (used only to suggest peer groups)").block(Block::Fields(
+                vec![
+                    ("Specialty".into(), show(&specialty)),
+                    ("State".into(), show(&state)),
+                ],
+            )),
+        )
+    }
+
+    async fn my_data(&self, actor: &Actor) -> Result<Reply, Failure> {
+        let tables = self.store.member_rows(&actor.member.user).await?;
+        let mut out = serde_json::Map::new();
+        for (table, mut rows) in tables {
+            for row in &mut rows {
+                // Notes are shown decrypted to their owner, never as ciphertext.
+                if let Some(serde_json::Value::Array(bytes)) = row.get("note") {
+                    let sealed: Vec<u8> = bytes
+                        .iter()
+                        .filter_map(|b| b.as_u64())
+                        .map(|b| b as u8)
+                        .collect();
+                    let text = self
+                        .settings
+                        .note_key
+                        .as_ref()
+                        .and_then(|k| k.open(&sealed))
+                        .unwrap_or_else(|| {
+                            "(encrypted with a key this server no longer has)".into()
+                        });
+                    row.insert("note".into(), serde_json::Value::from(text));
+                }
+            }
+            out.insert(
+                table,
+                serde_json::Value::from(
+                    rows.into_iter()
+                        .map(serde_json::Value::Object)
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        let json = serde_json::to_string_pretty(&serde_json::Value::Object(out))
+            .expect("JSON values always serialise");
+        Ok(Reply::private("Everything labcircle stores about you")
+            .text(json)
+            .footer("/forgetme deletes all of it."))
+    }
+
+    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Handled {
+        if !confirmed {
+            return Ok(vec![Outgoing::Reply(
+                Reply::private("This would delete everything labcircle stores about you.").text(
+                    "Your check-in schedule, prompts and answers (with notes), your profile, your \
+                 directory suggestions and any messages waiting to be sent to you. Check-ins stop. \
+                 It cannot be undone. To go ahead: /forgetme confirm",
+                ),
+            )]);
+        }
+        let turn = self.rsvp_turn.lock().await;
+        let meetups = self.store.meetups_with_rsvp(&actor.member.user).await?;
+        let deleted = self.store.forget_member(&actor.member.user).await?;
+        // Their RSVPs are gone from the database; cached rosters must not bring them back.
+        self.forget_rosters(None);
+        drop(turn);
+        let mut out = vec![Outgoing::Reply(
+            Reply::private(format!(
+                "Done: {deleted} record{} about you deleted, and check-ins stopped.",
+                if deleted == 1 { "" } else { "s" }
+            ))
+            .text("Nothing about you is left in labcircle's database."),
+        )];
+        // A place they held goes to the first on the waitlist.
+        for id in meetups {
+            out.extend(self.fill_places(id).await?);
+        }
+        Ok(out)
+    }
+}

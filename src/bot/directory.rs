@@ -1,0 +1,403 @@
+//! The directory: searching it, admins keeping it, members suggesting entries and admins
+//! reviewing the suggestions.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::{Bot, Failure, Handled};
+use crate::domain::command::{DirectoryCommand, UserError};
+use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
+use crate::domain::identity::Actor;
+use crate::domain::listing;
+use crate::domain::reply::{Block, Item, Outgoing, Reply};
+use crate::domain::search::{PAGE_SIZE, SearchQuery};
+use crate::domain::search_index::SearchIndex;
+use crate::store::{StoreError, SuggestionStatus};
+/// How long a search index is trusted before the database is asked whether another process
+/// changed the directory. This process's own writes are noticed at once.
+const INDEX_RECHECK: Duration = Duration::from_secs(1);
+
+/// The search index and what it was built from.
+#[derive(Debug)]
+pub(super) struct BuiltIndex {
+    index: Arc<SearchIndex>,
+    version: i64,
+    local_writes: u64,
+    checked: Instant,
+}
+
+impl Bot {
+    pub(super) async fn directory(&self, actor: &Actor, command: DirectoryCommand) -> Handled {
+        let reply = match command {
+            DirectoryCommand::FindGroup { query, page } => self.find_group(&query, page).await?,
+            DirectoryCommand::Show(key) => self.show_group(&key).await?,
+            DirectoryCommand::Add(draft) => self.add_group(&draft).await?,
+            DirectoryCommand::Edit(key, changes) => self.edit_group(&key, &changes).await?,
+            DirectoryCommand::Remove(key) => self.remove_group(&key).await?,
+            DirectoryCommand::Suggest { draft, note } => {
+                self.suggest(actor, &draft, note.as_deref()).await?
+            }
+            DirectoryCommand::ReviewList => self.review_list().await?,
+            DirectoryCommand::ReviewApprove { id, draft } => {
+                return self.approve(actor, id, draft).await;
+            }
+            DirectoryCommand::ReviewReject { id, reason } => {
+                return self.reject(actor, id, &reason).await;
+            }
+        };
+        Ok(vec![Outgoing::Reply(reply)])
+    }
+
+    /// The directory's search index, rebuilt when the directory changed.
+    pub(super) async fn index(&self) -> Result<Arc<SearchIndex>, StoreError> {
+        let local_writes = self.store.local_directory_writes();
+        {
+            let cache = self
+                .index
+                .read()
+                .expect("the index lock is never poisoned: no panics inside");
+            if let Some(built) = cache.as_ref()
+                && built.local_writes == local_writes
+                && built.checked.elapsed() < INDEX_RECHECK
+            {
+                return Ok(built.index.clone());
+            }
+        }
+        let version = self.store.directory_version().await?;
+        {
+            let mut cache = self
+                .index
+                .write()
+                .expect("the index lock is never poisoned");
+            if let Some(built) = cache.as_mut()
+                && built.local_writes == local_writes
+                && built.version == version
+            {
+                built.checked = Instant::now();
+                return Ok(built.index.clone());
+            }
+        }
+        // Version and write count were read before the entries: a write in between makes the
+        // next call rebuild again, never serve stale results for long.
+        let index = Arc::new(SearchIndex::build(self.store.all_groups().await?));
+        let mut cache = self
+            .index
+            .write()
+            .expect("the index lock is never poisoned");
+        *cache = Some(BuiltIndex {
+            index: index.clone(),
+            version,
+            local_writes,
+            checked: Instant::now(),
+        });
+        Ok(index)
+    }
+
+    async fn find_group(&self, query: &SearchQuery, page: u32) -> Result<Reply, Failure> {
+        let index = self.index().await?;
+        let offset = (page - 1) * PAGE_SIZE;
+        let found = index.search(query, offset as usize, PAGE_SIZE as usize);
+        if found.total == 0 {
+            return Ok(listing::no_results(&index, query));
+        }
+        Ok(listing::results_page(
+            query,
+            page,
+            found.total,
+            &found.entries,
+        )?)
+    }
+
+    async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
+        let entry = self.existing(key).await?;
+        Ok(listing::entry_reply(&entry))
+    }
+
+    async fn existing(&self, key: &str) -> Result<Entry, Failure> {
+        self.store.group(key).await?.ok_or_else(|| {
+            UserError::new(format!(
+                "No entry has the key {key}. Keys are shown under each /findgroup result."
+            ))
+            .into()
+        })
+    }
+
+    async fn add_group(&self, draft: &Draft) -> Result<Reply, Failure> {
+        let entry = Entry::from_draft(draft).map_err(|e| invalid("The entry was not added", &e))?;
+        if !self.store.add_group(&entry).await? {
+            return Err(UserError::new(format!(
+                "An entry with the key {} exists already; nothing was changed. Give another \
+                 key:, or change that one with /group edit {}.",
+                entry.key, entry.key
+            ))
+            .into());
+        }
+        Ok(
+            Reply::channel(format!("Added {} to the directory.", entry.name))
+                .footer(format!("See it: /group show {}", entry.key)),
+        )
+    }
+
+    async fn edit_group(&self, key: &str, changes: &Draft) -> Result<Reply, Failure> {
+        let before = self.existing(key).await?;
+        let mut draft = before.to_draft();
+        for (field, value) in changes {
+            if value == &Raw::Text(String::new()) {
+                draft.remove(field);
+            } else {
+                draft.insert(*field, value.clone());
+            }
+        }
+        let after =
+            Entry::from_draft(&draft).map_err(|e| invalid("The entry was not changed", &e))?;
+        let changed: Vec<&str> = Field::ALL
+            .iter()
+            .filter(|f| before.to_draft().get(f) != after.to_draft().get(f))
+            .map(|f| f.name())
+            .collect();
+        if changed.is_empty() {
+            return Ok(Reply::channel(format!(
+                "Nothing to change: {key} already has those values."
+            )));
+        }
+        if !self.store.replace_group(key, &after).await? {
+            return Err(UserError::new(format!(
+                "The key {} is taken by another entry; nothing was changed.",
+                after.key
+            ))
+            .into());
+        }
+        Ok(
+            Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")))
+                .footer(format!("See it: /group show {}", after.key)),
+        )
+    }
+
+    async fn remove_group(&self, key: &str) -> Result<Reply, Failure> {
+        let entry = self.existing(key).await?;
+        self.store.remove_group(key).await?;
+        Ok(Reply::channel(format!(
+            "Removed {} ({}) from the directory.",
+            entry.name, entry.key
+        )))
+    }
+
+    async fn suggest(
+        &self,
+        actor: &Actor,
+        draft: &Draft,
+        note: Option<&str>,
+    ) -> Result<Reply, Failure> {
+        // Check the fields the member gave; the rest (key, kind, …) an admin fills in at review.
+        let mut trial = draft.clone();
+        let placeholders = [
+            (Field::Key, "placeholder"),
+            (Field::Kind, "association"),
+            (Field::Specialties, "all"),
+            (Field::Format, "online"),
+            (Field::Cost, "free"),
+            (Field::Facilitation, "none"),
+        ];
+        for (field, value) in placeholders {
+            trial
+                .entry(field)
+                .or_insert_with(|| Raw::Text(value.to_owned()));
+        }
+        if let Err(errors) = Entry::from_draft(&trial) {
+            let given: Vec<_> = errors
+                .into_iter()
+                .filter(|e| draft.contains_key(&e.field))
+                .collect();
+            if !given.is_empty() {
+                return Err(invalid("The suggestion was not sent", &given).into());
+            }
+        }
+        let id = self
+            .store
+            .add_suggestion(&actor.member, draft, note)
+            .await?;
+        Ok(Reply::private(format!(
+            "Thank you: your suggestion is #{id} in the review queue."
+        ))
+        .text(
+            "An admin will look at it; you will hear from me privately when it is approved or \
+             turned down.",
+        ))
+    }
+
+    async fn review_list(&self) -> Result<Reply, Failure> {
+        let pending = self.store.pending_suggestions().await?;
+        if pending.is_empty() {
+            return Ok(Reply::private("No suggestions are waiting for review."));
+        }
+        let items = pending
+            .iter()
+            .map(|s| {
+                let text = |f: Field| match s.draft.get(&f) {
+                    Some(Raw::Text(t)) => t.clone(),
+                    Some(Raw::List(l)) => l.join(", "),
+                    Some(Raw::Bool(b)) => b.to_string(),
+                    None => String::new(),
+                };
+                let missing: Vec<&str> = [
+                    Field::Kind,
+                    Field::Specialties,
+                    Field::Format,
+                    Field::Cost,
+                    Field::Facilitation,
+                ]
+                .into_iter()
+                .filter(|f| !s.draft.contains_key(f))
+                .map(Field::name)
+                .collect();
+                let mut lines = vec![text(Field::Description)];
+                let given: Vec<String> = s
+                    .draft
+                    .iter()
+                    .filter(|(f, _)| !matches!(f, Field::Name | Field::Url | Field::Description))
+                    .map(|(f, _)| format!("{f}: {}", text(*f)))
+                    .collect();
+                if !given.is_empty() {
+                    lines.push(given.join("; "));
+                }
+                if let Some(note) = &s.note {
+                    lines.push(format!("Note: {note}"));
+                }
+                if !missing.is_empty() {
+                    lines.push(format!("To add when approving: {}", missing.join(", ")));
+                }
+                Item {
+                    title: format!("#{} {}", s.id, text(Field::Name)),
+                    subtitle: format!(
+                        "suggested by {} on {}",
+                        s.by.display_name,
+                        s.created_at.get(..10).unwrap_or(&s.created_at)
+                    ),
+                    lines,
+                    link: s.draft.get(&Field::Url).map(|_| text(Field::Url)),
+                }
+            })
+            .collect();
+        Ok(Reply::private(format!(
+            "{} suggestion(s) waiting for review",
+            pending.len()
+        ))
+        .block(Block::Items {
+            first_number: 1,
+            items,
+        })
+        .footer("/review approve ID [field:value …]  ·  /review reject ID reason:…"))
+    }
+
+    async fn pending(&self, id: i64) -> Result<crate::store::Suggestion, Failure> {
+        let Some(s) = self.store.suggestion(id).await? else {
+            return Err(UserError::new(format!(
+                "There is no suggestion #{id}. /review list shows the pending ones."
+            ))
+            .into());
+        };
+        if s.status != SuggestionStatus::Pending {
+            let what = if s.status == SuggestionStatus::Approved {
+                "approved"
+            } else {
+                "turned down"
+            };
+            return Err(UserError::new(format!("Suggestion #{id} was already {what}.")).into());
+        }
+        Ok(s)
+    }
+
+    async fn approve(&self, actor: &Actor, id: i64, overrides: Draft) -> Handled {
+        let suggestion = self.pending(id).await?;
+        let mut draft = suggestion.draft.clone();
+        draft.extend(overrides);
+        if !draft.contains_key(&Field::Key) {
+            let name = match draft.get(&Field::Name) {
+                Some(Raw::Text(n)) => n.clone(),
+                _ => String::new(),
+            };
+            draft.insert(Field::Key, Raw::Text(self.free_key(&slugify(&name)).await?));
+        }
+        let entry = Entry::from_draft(&draft).map_err(|e| {
+            let mut failure = invalid(&format!("Suggestion #{id} can't be approved yet"), &e);
+            failure.0.push_str(&format!(
+                "\nGive what is missing: /review approve {id} kind:… specialty:… format:… \
+                 cost:… facilitation:…"
+            ));
+            failure
+        })?;
+        if !self
+            .store
+            .approve_suggestion(id, &entry, &actor.member.user)
+            .await?
+        {
+            return Err(UserError::new(format!(
+                "Suggestion #{id} was not approved: the key {} is taken (give another key:) or \
+                 it was decided meanwhile. Nothing was changed.",
+                entry.key
+            ))
+            .into());
+        }
+        Ok(vec![
+            Outgoing::Reply(
+                Reply::private(format!(
+                    "Approved #{id}: {} is now in the directory.",
+                    entry.name
+                ))
+                .footer(format!("See it: /group show {}", entry.key)),
+            ),
+            Outgoing::Direct {
+                to: suggestion.by,
+                reply: Reply::private(format!(
+                    "Good news: your suggestion \"{}\" was approved and is now in the directory.",
+                    entry.name
+                ))
+                .footer(format!("See it: /group show {}", entry.key)),
+            },
+        ])
+    }
+
+    async fn reject(&self, actor: &Actor, id: i64, reason: &str) -> Handled {
+        let suggestion = self.pending(id).await?;
+        if !self
+            .store
+            .reject_suggestion(id, reason, &actor.member.user)
+            .await?
+        {
+            return Err(UserError::new(format!("Suggestion #{id} was decided meanwhile.")).into());
+        }
+        let name = match suggestion.draft.get(&Field::Name) {
+            Some(Raw::Text(n)) => n.clone(),
+            _ => format!("#{id}"),
+        };
+        Ok(vec![
+            Outgoing::Reply(Reply::private(format!(
+                "Turned down #{id}; the member is told why."
+            ))),
+            Outgoing::Direct {
+                to: suggestion.by,
+                reply: Reply::private(format!(
+                    "Your suggestion \"{name}\" was not added to the directory."
+                ))
+                .text(format!("The reviewer's reason: {reason}"))
+                .footer("Thank you for suggesting it; /suggestgroup is always open."),
+            },
+        ])
+    }
+
+    /// `base`, or `base-2`, `base-3`, … whichever no entry uses yet.
+    async fn free_key(&self, base: &str) -> Result<String, StoreError> {
+        let mut candidate = base.to_owned();
+        let mut n = 2;
+        while self.store.group(&candidate).await?.is_some() {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        Ok(candidate)
+    }
+}
+
+fn invalid(what: &str, errors: &[crate::domain::directory::FieldError]) -> UserError {
+    let list: Vec<String> = errors.iter().map(|e| format!("- {e}")).collect();
+    UserError::new(format!("{what}; nothing was changed:\n{}", list.join("\n")))
+}

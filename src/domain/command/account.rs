@@ -1,0 +1,113 @@
+//! A member's own account: their optional profile, and seeing or deleting what the bot holds.
+
+use super::{
+    ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, clearable, is,
+};
+use crate::domain::identity::Role;
+use crate::domain::vocab::{Specialty, State};
+
+/// An account and privacy command, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountCommand {
+    /// `/profile [specialty:…] [state:…]`. For each: `None` leave as is; `Some(None)` remove.
+    Profile {
+        specialty: Option<Option<Specialty>>,
+        state: Option<Option<State>>,
+    },
+    /// `/mydata`.
+    MyData,
+    /// `/forgetme [confirm]`: without the word, it only explains.
+    ForgetMe { confirmed: bool },
+}
+
+impl From<AccountCommand> for Command {
+    fn from(c: AccountCommand) -> Command {
+        Command::Account(c)
+    }
+}
+
+type Parsed = Result<Command, UserError>;
+
+fn profile(inv: &Invocation) -> Parsed {
+    Ok(AccountCommand::Profile {
+        specialty: clearable::<Specialty>(inv.option("specialty"))?,
+        state: clearable::<State>(inv.option("state"))?,
+    }
+    .into())
+}
+
+fn mydata(_: &Invocation) -> Parsed {
+    Ok(AccountCommand::MyData.into())
+}
+
+fn forgetme(inv: &Invocation) -> Parsed {
+    let confirmed = match inv.arg.as_deref().map(str::to_lowercase).as_deref() {
+        None => false,
+        Some("confirm") => true,
+        Some(other) => {
+            return Err(UserError::new(format!(
+                "\"{other}\" is not the word confirm. /forgetme explains what it deletes; \
+                 /forgetme confirm deletes it."
+            )));
+        }
+    };
+    Ok(AccountCommand::ForgetMe { confirmed }.into())
+}
+
+/// The account commands, in the order `/help` lists them.
+pub(super) static SPECS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "profile",
+        parse: profile,
+        private: true,
+        summary: "Your specialty and state, for matching peer groups",
+        details: "Optional. Used only to suggest peer groups alongside support resources. \
+                  specialty:none or state:none removes one.",
+        role: Role::Member,
+        arg: None,
+        options: &[
+            OptSpec {
+                name: "specialty",
+                aliases: &[],
+                help: "your discipline, or none",
+                kind: OptKind::Word(|s| is::<Specialty>(s) || s.eq_ignore_ascii_case("none")),
+            },
+            OptSpec {
+                name: "state",
+                aliases: &[],
+                help: "your US state, or none",
+                kind: OptKind::Word(|s| is::<State>(s) || s.eq_ignore_ascii_case("none")),
+            },
+        ],
+        examples: &["/profile", "/profile specialty:histo state:OH"],
+    },
+    CommandSpec {
+        name: "mydata",
+        parse: mydata,
+        private: true,
+        summary: "Everything the bot stores about you, privately",
+        details: "Sends you, privately, every record about you as JSON.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/mydata"],
+    },
+    CommandSpec {
+        name: "forgetme",
+        parse: forgetme,
+        private: true,
+        summary: "Delete everything the bot stores about you",
+        details: "Deletes your check-ins, answers, schedule, profile and suggestions, and stops \
+                  all prompts. It cannot be undone, so it asks first: confirm with \
+                  /forgetme confirm.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "confirm",
+            help: "the word confirm",
+            required: false,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/forgetme", "/forgetme confirm"],
+    },
+];

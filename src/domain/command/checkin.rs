@@ -1,0 +1,349 @@
+//! Wellbeing check-ins: a member's private weekly prompt, their answers and their schedule.
+
+use chrono::{NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError};
+use crate::domain::identity::Role;
+use crate::domain::schedule::{self, QuietHours};
+use crate::domain::wellbeing;
+
+/// A check-in command, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckinCommand {
+    /// `/checkin start [DAY] [TIME] [ZONE]`: what is left out keeps its default.
+    Start {
+        day: Option<Weekday>,
+        time: Option<NaiveTime>,
+        zone: Option<Tz>,
+    },
+    Stop,
+    /// `/checkin pause WEEKS`.
+    Pause(u32),
+    Skip,
+    Settings,
+    Now,
+    /// `/checkin answer MOOD [stress:N] [note:…]`.
+    Answer {
+        mood: u8,
+        stress: Option<u8>,
+        note: Option<String>,
+    },
+    Snooze(chrono::Duration),
+    /// `None`: quiet hours off.
+    Quiet(Option<QuietHours>),
+    History,
+    Stats,
+}
+
+impl From<CheckinCommand> for Command {
+    fn from(c: CheckinCommand) -> Command {
+        Command::Checkin(c)
+    }
+}
+
+type Parsed = Result<Command, UserError>;
+
+fn checkin_start(inv: &Invocation) -> Parsed {
+    let (mut day, mut time, mut zone) = (None, None, None);
+    let words: Vec<&str> = inv.arg_text().split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        // "Monday at 9am on Eastern time": little words carry no setting.
+        if ["at", "on", "every", "in", "@", "time"].contains(&word.to_lowercase().as_str()) {
+            i += 1;
+            continue;
+        }
+        // Zones may take two or three words ("Puerto Rico", "Eastern Time"); longest wins.
+        let joined = |n: usize| words.get(i..i + n).map(|w| w.join(" "));
+        let multi_zone = [3, 2].into_iter().find_map(|n| {
+            joined(n).and_then(|text| schedule::parse_zone(&text).ok().map(|z| (z, n)))
+        });
+        if let Ok(d) = schedule::parse_weekday(word) {
+            if day.replace(d).is_some() {
+                return Err(UserError::new("Give one day, like Tuesday."));
+            }
+        } else if let Ok(t) = schedule::parse_time(word) {
+            if time.replace(t).is_some() {
+                return Err(UserError::new("Give one time, like 7pm or 19:00."));
+            }
+        } else if let Some(z) =
+            multi_zone.or_else(|| schedule::parse_zone(word).ok().map(|z| (z, 1)))
+        {
+            if zone.replace(z.0).is_some() {
+                return Err(UserError::new("Give one time zone, like Eastern."));
+            }
+            i += z.1;
+            continue;
+        } else {
+            return Err(UserError::new(format!(
+                "\"{word}\" is not a day, a time or a time zone I know. Days: Monday … \
+                 Sunday. Times: 9am, 19:00. Zones: Eastern, Central, Mountain, Arizona, \
+                 Pacific, Alaska, Hawaii, or an IANA name like America/Chicago. \
+                 Example: /checkin start Tuesday 7pm Central"
+            )));
+        }
+        i += 1;
+    }
+    Ok(CheckinCommand::Start { day, time, zone }.into())
+}
+
+fn checkin_stop(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::Stop.into())
+}
+
+fn checkin_pause(inv: &Invocation) -> Parsed {
+    let text = inv.arg_text();
+    let weeks = text
+        .parse::<u32>()
+        .ok()
+        .filter(|w| (1..=12).contains(w))
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "\"{text}\" is not a number of weeks; pause for 1 to 12 weeks, like /checkin pause 2."
+            ))
+        })?;
+    Ok(CheckinCommand::Pause(weeks).into())
+}
+
+fn checkin_skip(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::Skip.into())
+}
+
+fn checkin_settings(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::Settings.into())
+}
+
+fn checkin_now(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::Now.into())
+}
+
+fn checkin_answer(inv: &Invocation) -> Parsed {
+    let mood = wellbeing::parse_mood(inv.arg_text()).map_err(UserError::new)?;
+    let stress = inv
+        .option("stress")
+        .map(|s| wellbeing::parse_stress(&s))
+        .transpose()
+        .map_err(UserError::new)?;
+    let note = inv.option("note").filter(|n| !n.is_empty());
+    if let Some(n) = &note {
+        let len = n.chars().count();
+        if len > wellbeing::MAX_NOTE_CHARS {
+            return Err(UserError::new(format!(
+                "That note is {len} characters; notes can be at most {}. Nothing was \
+                 recorded.",
+                wellbeing::MAX_NOTE_CHARS
+            )));
+        }
+    }
+    Ok(CheckinCommand::Answer { mood, stress, note }.into())
+}
+
+fn checkin_snooze(inv: &Invocation) -> Parsed {
+    let d = match inv.arg.as_deref() {
+        None => chrono::Duration::hours(4),
+        Some(text) => schedule::parse_duration(text).map_err(UserError::new)?,
+    };
+    Ok(CheckinCommand::Snooze(d).into())
+}
+
+fn checkin_quiet(inv: &Invocation) -> Parsed {
+    let text = inv.arg_text().trim();
+    Ok(
+        if text.eq_ignore_ascii_case("off") || text.eq_ignore_ascii_case("none") {
+            CheckinCommand::Quiet(None)
+        } else {
+            CheckinCommand::Quiet(Some(QuietHours::parse(text).map_err(UserError::new)?))
+        }
+        .into(),
+    )
+}
+
+fn checkin_history(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::History.into())
+}
+
+fn checkin_stats(_: &Invocation) -> Parsed {
+    Ok(CheckinCommand::Stats.into())
+}
+
+/// The checkin commands, in the order `/help` lists them.
+pub(super) static SPECS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "checkin start",
+        parse: checkin_start,
+        private: true,
+        summary: "Opt in to a private weekly wellbeing check-in",
+        details: "Every week, at your day and time, the bot asks you privately how you are doing. \
+                  Answers are private to you. Give a day, a time and a time zone in any order \
+                  (US names like Eastern or Pacific work); left out, they default to the \
+                  community's. Run it again to change the schedule.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "[DAY] [TIME] [TIMEZONE]",
+            help: "e.g. Tuesday 7pm Central",
+            required: false,
+            rest: true,
+        }),
+        options: &[],
+        examples: &[
+            "/checkin start",
+            "/checkin start Tuesday 7pm Central",
+            "/checkin start fri 06:30 America/Denver",
+        ],
+    },
+    CommandSpec {
+        name: "checkin stop",
+        parse: checkin_stop,
+        private: true,
+        summary: "Stop your weekly check-ins",
+        details: "No more prompts. Your past answers stay (only you can see them) until they \
+                  pass the retention period or you delete everything with /forgetme.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin stop"],
+    },
+    CommandSpec {
+        name: "checkin pause",
+        parse: checkin_pause,
+        private: true,
+        summary: "Pause check-ins for some weeks",
+        details: "No prompts for that many weeks (1 to 12); then they resume by themselves.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "WEEKS",
+            help: "1 to 12",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/checkin pause 2"],
+    },
+    CommandSpec {
+        name: "checkin skip",
+        parse: checkin_skip,
+        private: true,
+        summary: "Skip the next check-in",
+        details: "The next prompt is not sent; the one after comes as usual.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin skip"],
+    },
+    CommandSpec {
+        name: "checkin settings",
+        parse: checkin_settings,
+        private: true,
+        summary: "Your check-in schedule",
+        details: "Shows your day, time, zone, quiet hours, pause and the next prompt.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin settings", "/checkin"],
+    },
+    CommandSpec {
+        name: "checkin now",
+        parse: checkin_now,
+        private: true,
+        summary: "Check in right away",
+        details: "Sends you this week's prompt now, privately.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin now"],
+    },
+    CommandSpec {
+        name: "checkin answer",
+        parse: checkin_answer,
+        private: true,
+        summary: "Answer your open check-in",
+        details: "1 Struggling, 2 Low, 3 Okay, 4 Good, 5 Great. Optionally a stress level \
+                  (1 to 5) and a short note. Answer again to correct it while the prompt is \
+                  open. You can also react to the prompt with 1️⃣ to 5️⃣. Please leave patient \
+                  details out of notes.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "MOOD",
+            help: "1 to 5, or Struggling … Great",
+            required: true,
+            rest: false,
+        }),
+        options: &[
+            OptSpec {
+                name: "stress",
+                aliases: &[],
+                help: "1 (calm) to 5 (very stressed)",
+                kind: OptKind::Number,
+            },
+            OptSpec {
+                name: "note",
+                aliases: &[],
+                help: "a few words for yourself (280 characters at most)",
+                kind: OptKind::Text,
+            },
+        ],
+        examples: &[
+            "/checkin answer 4",
+            "/checkin answer 2 stress:4 note:short staffed again",
+        ],
+    },
+    CommandSpec {
+        name: "checkin snooze",
+        parse: checkin_snooze,
+        private: true,
+        summary: "Ask again later",
+        details: "Sends the open prompt again after a while (default 4h); at most twice.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "DURATION",
+            help: "e.g. 30m, 4h",
+            required: false,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/checkin snooze", "/checkin snooze 2h"],
+    },
+    CommandSpec {
+        name: "checkin quiet",
+        parse: checkin_quiet,
+        private: true,
+        summary: "Set quiet hours (e.g. sleeping after a night shift)",
+        details: "Nothing is delivered inside quiet hours; a prompt due then waits for their \
+                  end. Times in your check-in time zone; off removes them.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "HH:MM-HH:MM|off",
+            help: "e.g. 08:00-16:00",
+            required: true,
+            rest: true,
+        }),
+        options: &[],
+        examples: &["/checkin quiet 08:00-16:00", "/checkin quiet off"],
+    },
+    CommandSpec {
+        name: "checkin history",
+        parse: checkin_history,
+        private: true,
+        summary: "Your last 12 weeks, privately",
+        details: "A sparkline of your answers (a dot for a missed week), your streak, the trend \
+                  and your answers with notes. Only you see it.",
+        role: Role::Member,
+        arg: None,
+        options: &[],
+        examples: &["/checkin history"],
+    },
+    CommandSpec {
+        name: "checkin stats",
+        parse: checkin_stats,
+        private: true,
+        summary: "Community check-in counts and averages (admins)",
+        details: "Per week: how many answered and the averages, only for weeks with at least \
+                  5 answers. Never anything about one person.",
+        role: Role::Admin,
+        arg: None,
+        options: &[],
+        examples: &["/checkin stats"],
+    },
+];

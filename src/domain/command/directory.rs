@@ -1,0 +1,477 @@
+//! The directory: searching it, admins keeping it, members suggesting entries and admins
+//! reviewing the suggestions.
+
+use super::vocab_option;
+use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, is};
+use crate::domain::directory::{Draft, Field, Raw, slugify};
+use crate::domain::identity::Role;
+use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
+use crate::domain::vocab::{Cost, Format, Kind, Specialty};
+
+/// A directory command, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectoryCommand {
+    /// `/findgroup WORDS filters… [page:N]`.
+    FindGroup { query: SearchQuery, page: u32 },
+    /// `/group show KEY`.
+    Show(String),
+    /// `/group add field:value …`.
+    Add(Draft),
+    /// `/group edit KEY field:value …`: only the fields to change.
+    Edit(String, Draft),
+    /// `/group remove KEY`.
+    Remove(String),
+    /// `/suggestgroup field:value … [note:…]`.
+    Suggest { draft: Draft, note: Option<String> },
+    /// `/review list`.
+    ReviewList,
+    /// `/review approve ID [field:value …]`: the fields override the suggestion's.
+    ReviewApprove { id: i64, draft: Draft },
+    /// `/review reject ID reason:…`.
+    ReviewReject { id: i64, reason: String },
+}
+
+impl From<DirectoryCommand> for Command {
+    fn from(c: DirectoryCommand) -> Command {
+        Command::Directory(c)
+    }
+}
+
+type Parsed = Result<Command, UserError>;
+
+fn findgroup(inv: &Invocation) -> Parsed {
+    let text = inv.arg_text();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(UserError::new(format!(
+            "That search is {} characters long; at most {MAX_QUERY_CHARS} are accepted. \
+             A few words work best, like /findgroup night shift burnout.",
+            text.chars().count()
+        )));
+    }
+    let page = match inv.option("page") {
+        None => 1,
+        Some(p) => p
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=1000).contains(p))
+            .ok_or_else(|| {
+                UserError::new(format!("page:{p} is not a page number; use 1, 2, 3, …"))
+            })?,
+    };
+    let query = SearchQuery {
+        terms: SearchQuery::terms_of(text),
+        // specialty:all asks for everything: no filter.
+        specialty: vocab_option(inv.option("specialty"))?.filter(|s| *s != Specialty::All),
+        region: inv
+            .option("state")
+            .map(|s| Region::parse(&s))
+            .transpose()
+            .map_err(|e| UserError::new(e.to_string()))?,
+        format: vocab_option(inv.option("format"))?,
+        kind: vocab_option(inv.option("kind"))?,
+        cost: vocab_option(inv.option("cost"))?,
+    };
+    if query.is_empty() {
+        return Err(UserError::new(
+            "Tell me what to look for: some words, a filter, or both. For example: \
+             /findgroup burnout, /findgroup specialty:histo state:OH, \
+             /findgroup kind:crisis_line.",
+        ));
+    }
+    Ok(DirectoryCommand::FindGroup { query, page }.into())
+}
+
+/// The entry fields given as options.
+fn draft(inv: &Invocation) -> Draft {
+    inv.options
+        .iter()
+        .filter_map(|(o, v)| Some((Field::from_name(o.name)?, Raw::Text(v.trim().to_owned()))))
+        .collect()
+}
+
+/// A suggestion's id, the argument.
+fn id(inv: &Invocation) -> Result<i64, UserError> {
+    let text = inv.arg_text();
+    text.trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "\"{text}\" is not a suggestion id; ids are whole numbers, shown by /review list."
+            ))
+        })
+}
+
+/// An entry's key, the argument.
+fn key(inv: &Invocation) -> Result<String, UserError> {
+    let text = inv.arg_text().to_lowercase();
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(text)
+    } else {
+        Err(UserError::new(format!(
+            "\"{text}\" is not an entry key; keys look like ohio-histology and are shown under \
+             each /findgroup result."
+        )))
+    }
+}
+
+fn group_show(inv: &Invocation) -> Parsed {
+    Ok(DirectoryCommand::Show(key(inv)?).into())
+}
+
+fn group_add(inv: &Invocation) -> Parsed {
+    let mut d = draft(inv);
+    if d.is_empty() {
+        return Err(UserError::new(format!(
+            "/group add needs the entry's fields. {}\nExample: {}",
+            inv.spec.details,
+            inv.spec.examples.first().copied().unwrap_or_default()
+        )));
+    }
+    d.entry(Field::Key).or_insert_with(|| {
+        let name = inv.option("name").unwrap_or_default();
+        Raw::Text(slugify(&name))
+    });
+    Ok(DirectoryCommand::Add(d).into())
+}
+
+fn group_edit(inv: &Invocation) -> Parsed {
+    let key = key(inv)?;
+    let d = draft(inv);
+    if d.is_empty() {
+        return Err(UserError::new(format!(
+            "/group edit {key} needs at least one field to change, like url:https://…"
+        )));
+    }
+    Ok(DirectoryCommand::Edit(key, d).into())
+}
+
+fn group_remove(inv: &Invocation) -> Parsed {
+    Ok(DirectoryCommand::Remove(key(inv)?).into())
+}
+
+fn suggestgroup(inv: &Invocation) -> Parsed {
+    let d = draft(inv);
+    let missing: Vec<&str> = [Field::Name, Field::Url, Field::Description]
+        .into_iter()
+        .filter(|f| !d.contains_key(f))
+        .map(Field::name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(UserError::new(format!(
+            "A suggestion needs {}. Example: {}",
+            missing.join(", "),
+            inv.spec.examples.first().copied().unwrap_or_default()
+        )));
+    }
+    let note = inv.option("note").filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(UserError::new("note: can be at most 500 characters."));
+    }
+    Ok(DirectoryCommand::Suggest { draft: d, note }.into())
+}
+
+fn review_list(_: &Invocation) -> Parsed {
+    Ok(DirectoryCommand::ReviewList.into())
+}
+
+fn review_approve(inv: &Invocation) -> Parsed {
+    Ok(DirectoryCommand::ReviewApprove {
+        id: id(inv)?,
+        draft: draft(inv),
+    }
+    .into())
+}
+
+fn review_reject(inv: &Invocation) -> Parsed {
+    let id = id(inv)?;
+    let reason = inv
+        .option("reason")
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "Give the member a reason: /review reject {id} reason:Already listed."
+            ))
+        })?;
+    if reason.chars().count() > 500 {
+        return Err(UserError::new("reason: can be at most 500 characters."));
+    }
+    Ok(DirectoryCommand::ReviewReject { id, reason }.into())
+}
+
+const FILTERS: &[OptSpec] = &[
+    OptSpec {
+        name: "specialty",
+        aliases: &["specialties"],
+        help: "your discipline: med tech/MLS, MLT, phlebotomy, histo, cyto, micro, blood bank, …",
+        kind: OptKind::Word(is::<Specialty>),
+    },
+    OptSpec {
+        name: "state",
+        aliases: &["states"],
+        help: "a US state, by name or two-letter code (Ohio, OH), or national",
+        kind: OptKind::Word(|s| Region::parse(s).is_ok()),
+    },
+    OptSpec {
+        name: "format",
+        aliases: &[],
+        help: "online, in_person or hybrid (hybrid groups count as both)",
+        kind: OptKind::Word(is::<Format>),
+    },
+    OptSpec {
+        name: "kind",
+        aliases: &[],
+        help: "association, online_community, local_group, peer_support, crisis_line",
+        kind: OptKind::Word(is::<Kind>),
+    },
+    OptSpec {
+        name: "cost",
+        aliases: &[],
+        help: "free, membership or paid",
+        kind: OptKind::Word(is::<Cost>),
+    },
+    OptSpec {
+        name: "page",
+        aliases: &[],
+        help: "which page of results",
+        kind: OptKind::Number,
+    },
+];
+
+// Entry fields as options. Each is declared once; the lists below share them.
+const KEY: OptSpec = field_opt!(
+    "key",
+    [],
+    "stable id: lowercase letters, digits, '-' (made from the name if left out)"
+);
+const NAME: OptSpec = field_opt!("name", [], "the group's name");
+const KIND: OptSpec = field_opt!(
+    "kind",
+    [],
+    "association, online_community, local_group, peer_support, crisis_line"
+);
+const SPECIALTY: OptSpec = field_opt!(
+    "specialty",
+    ["specialties"],
+    "comma-separated specialties, or all"
+);
+const CREDENTIALS: OptSpec = field_opt!(
+    "credentials",
+    ["credential"],
+    "comma-separated credentials served (MLS, PBT, HT, …)"
+);
+const STATE: OptSpec = field_opt!(
+    "state",
+    ["states"],
+    "comma-separated US states; leave out for national"
+);
+const CITY: OptSpec = field_opt!("city", [], "city, for local groups");
+const FORMAT: OptSpec = field_opt!("format", [], "online, in_person or hybrid");
+const COST: OptSpec = field_opt!("cost", [], "free, membership or paid");
+const FACILITATION: OptSpec = field_opt!("facilitation", [], "peer_led, professional_led or none");
+const SCHEDULE: OptSpec = field_opt!("schedule", [], "when it meets, in words");
+const URL: OptSpec = field_opt!("url", ["link"], "web address (http or https)");
+const CONTACT: OptSpec = field_opt!("contact", [], "how to reach it");
+const DESCRIPTION: OptSpec = field_opt!("description", [], "one or two plain sentences");
+const TAGS: OptSpec = field_opt!("tags", ["tag"], "comma-separated search words");
+const SOURCE: OptSpec = field_opt!("source", [], "where the facts come from (a link)");
+const VERIFIED: OptSpec = field_opt!("verified", [], "true once an admin has checked the facts");
+const LAST_VERIFIED: OptSpec = field_opt!("last_verified", [], "date last checked, YYYY-MM-DD");
+
+/// Every entry field, for add, edit and approve.
+const ENTRY_FIELDS: &[OptSpec] = &[
+    KEY,
+    NAME,
+    KIND,
+    SPECIALTY,
+    CREDENTIALS,
+    STATE,
+    CITY,
+    FORMAT,
+    COST,
+    FACILITATION,
+    SCHEDULE,
+    URL,
+    CONTACT,
+    DESCRIPTION,
+    TAGS,
+    SOURCE,
+    VERIFIED,
+    LAST_VERIFIED,
+];
+
+/// What a member may give with a suggestion (name, url and description are required).
+const SUGGEST_FIELDS: &[OptSpec] = &[
+    NAME,
+    URL,
+    DESCRIPTION,
+    KIND,
+    SPECIALTY,
+    STATE,
+    CITY,
+    FORMAT,
+    COST,
+    FACILITATION,
+    SCHEDULE,
+    CONTACT,
+    field_opt!("note", [], "anything the reviewers should know"),
+];
+
+const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
+
+/// The directory commands, in the order `/help` lists them.
+pub(super) static SPECS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "findgroup",
+        parse: findgroup,
+        private: false,
+        summary: "Find support groups, associations and communities",
+        details: "Searches the directory by words and filters, best matches first, five per \
+                  page. Filters accept common spellings: specialty:histo, specialty:\"med tech\", \
+                  state:Ohio, state:OH. A state filter finds groups in that state; national \
+                  groups are suggested when there is none.",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "WORDS",
+            help: "what you are looking for (burnout, night shift, students, …)",
+            required: false,
+            rest: true,
+        }),
+        options: FILTERS,
+        examples: &[
+            "/findgroup burnout",
+            "/findgroup specialty:histo state:OH",
+            "/findgroup peer support format:online page:2",
+        ],
+    },
+    CommandSpec {
+        name: "group show",
+        parse: group_show,
+        private: false,
+        summary: "Show one directory entry in full",
+        details: "Shows everything the directory knows about an entry, by its key (the key is \
+                  shown under each /findgroup result).",
+        role: Role::Member,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/group show ascls"],
+    },
+    CommandSpec {
+        name: "group add",
+        parse: group_add,
+        private: false,
+        summary: "Add an entry to the directory (admins)",
+        details: "Required: name, kind, specialty, format, cost, facilitation, description. \
+                  Lists are comma-separated. Links must be http or https.",
+        role: Role::Admin,
+        arg: None,
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/group add name:Night Shift Lab Circle kind:peer_support specialty:all \
+             format:online cost:free facilitation:peer_led url:https://example.org \
+             description:Weekly online peer group for lab staff on nights.",
+        ],
+    },
+    CommandSpec {
+        name: "group edit",
+        parse: group_edit,
+        private: false,
+        summary: "Change fields of a directory entry (admins)",
+        details: "Give the key, then only the fields to change. The whole entry is checked again.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/group edit oh-histo url:https://ohiohistology.org verified:true last_verified:2026-11-01",
+        ],
+    },
+    CommandSpec {
+        name: "group remove",
+        parse: group_remove,
+        private: false,
+        summary: "Remove a directory entry (admins)",
+        details: "Removes the entry for good. `labcircle directory export` keeps a copy first.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "KEY",
+            help: "the entry's key",
+            required: true,
+            rest: false,
+        }),
+        options: &[],
+        examples: &["/group remove old-group"],
+    },
+    CommandSpec {
+        name: "suggestgroup",
+        parse: suggestgroup,
+        private: false,
+        summary: "Suggest a group for the directory",
+        details: "Your suggestion goes to the admins' review queue; you are told privately when \
+                  it is approved or turned down. Give at least its name, link and a description.",
+        role: Role::Member,
+        arg: None,
+        options: SUGGEST_FIELDS,
+        examples: &[
+            "/suggestgroup name:Tri-State Histo Meetup url:https://example.org \
+             description:Monthly meetup for histotechs in the Cincinnati area. state:OH,KY,IN",
+        ],
+    },
+    CommandSpec {
+        name: "review list",
+        parse: review_list,
+        private: false,
+        summary: "List pending directory suggestions (admins)",
+        details: "Shows suggestions waiting for review, oldest first, with their ids.",
+        role: Role::Admin,
+        arg: None,
+        options: &[],
+        examples: &["/review", "/review list"],
+    },
+    CommandSpec {
+        name: "review approve",
+        parse: review_approve,
+        private: false,
+        summary: "Approve a suggestion into the directory (admins)",
+        details: "Creates the entry from the suggestion. Fields the member left out (kind, \
+                  specialty, format, cost, facilitation) can be given here; any field given here \
+                  overrides the suggestion's.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the suggestion's id",
+            required: true,
+            rest: false,
+        }),
+        options: ENTRY_FIELDS,
+        examples: &[
+            "/review approve 3 kind:local_group specialty:histo format:in_person cost:free facilitation:peer_led",
+        ],
+    },
+    CommandSpec {
+        name: "review reject",
+        parse: review_reject,
+        private: false,
+        summary: "Turn a suggestion down, with a reason (admins)",
+        details: "The member is told privately, with your reason.",
+        role: Role::Admin,
+        arg: Some(ArgSpec {
+            name: "ID",
+            help: "the suggestion's id",
+            required: true,
+            rest: false,
+        }),
+        options: REJECT_OPTIONS,
+        examples: &["/review reject 3 reason:Already listed as oh-histo."],
+    },
+];

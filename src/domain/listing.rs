@@ -1,0 +1,189 @@
+//! How directory entries read: a search result line, an entry in full, a page of results,
+//! and the guidance when a search finds nothing. Rendering only: the bot decides what to show.
+
+use super::command::UserError;
+use super::directory::{Entry, region_label};
+use super::reply::{Block, Item, Reply};
+use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
+use super::search_index::SearchIndex;
+use super::vocab::Vocab;
+
+/// A page of results: `entries` are the page's, `total` all matches. Asking for a page past
+/// the last is the member's mistake.
+pub fn results_page(
+    query: &SearchQuery,
+    page: u32,
+    total: usize,
+    entries: &[&Entry],
+) -> Result<Reply, UserError> {
+    let command_line = query.to_command();
+    let offset = (page.saturating_sub(1) * PAGE_SIZE) as usize;
+    let pages = total.div_ceil(PAGE_SIZE as usize);
+    if entries.is_empty() {
+        return Err(UserError::new(format!(
+            "There {} only {pages} page{} of results for {command_line}.",
+            if pages == 1 { "is" } else { "are" },
+            if pages == 1 { "" } else { "s" }
+        )));
+    }
+    let plural = if total == 1 { "" } else { "s" };
+    let reply = Reply::channel(format!(
+        "{total} group{plural} for {command_line} (page {page} of {pages})"
+    ))
+    .block(Block::Items {
+        first_number: offset + 1,
+        items: entries.iter().map(|e| summary_item(e)).collect(),
+    });
+    let footer = if (page as usize) < pages {
+        format!(
+            "Next page: {command_line} page:{}  ·  In crisis? /crisis",
+            page + 1
+        )
+    } else {
+        "Details: /group show KEY  ·  In crisis? /crisis".to_owned()
+    };
+    Ok(reply.footer(footer))
+}
+
+/// Says which filter emptied the result and offers the nearest alternatives.
+pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
+    let command_line = query.to_command();
+    let mut reply = Reply::channel(format!("No groups match {command_line}."));
+    let filters = query.active_filters();
+    let mut culprits = Vec::new();
+    if filters.len() > 1 {
+        for filter in &filters {
+            let n = index.count(&query.without(*filter));
+            if n > 0 {
+                culprits.push((*filter, n));
+            }
+        }
+    }
+    for (filter, n) in &culprits {
+        reply = reply.text(format!(
+            "{} is what empties it: without it there {} {n} match{}.",
+            query.describe(*filter),
+            if *n == 1 { "is" } else { "are" },
+            if *n == 1 { "" } else { "es" },
+        ));
+    }
+    if culprits.is_empty() && filters.len() > 1 {
+        reply = reply.text("No single filter empties it; try fewer filters.");
+    } else if filters == [Filter::Text] {
+        reply = reply.text(
+            "No entry mentions those words. Try other words or a filter \
+                            such as specialty:, state: or kind:.",
+        );
+    }
+    // The nearest alternatives: national groups when no local one exists, otherwise the
+    // query without the filter that emptied it. The first candidate with results is shown.
+    let mut candidates = Vec::new();
+    if let Some(Region::State(_)) = query.region {
+        let mut q = query.without(Filter::State);
+        q.region = Some(Region::National);
+        candidates.push(("National groups instead", q));
+    }
+    for (filter, _) in &culprits {
+        candidates.push(("Nearest matches", query.without(*filter)));
+    }
+    for (label, q) in candidates {
+        let near = index.search(&q, 0, 3);
+        if !near.entries.is_empty() {
+            reply = reply
+                .text(format!("{label} ({}):", q.to_command()))
+                .block(Block::Items {
+                    first_number: 1,
+                    items: near.entries.iter().map(|e| summary_item(e)).collect(),
+                });
+            break;
+        }
+    }
+    reply.footer("In crisis? /crisis lists lines you can call or text now.")
+}
+
+/// One result line.
+pub fn summary_item(g: &Entry) -> Item {
+    let mut title = g.name.clone();
+    if !g.verified {
+        title.push_str(" [unverified]");
+    }
+    Item {
+        title,
+        subtitle: format!(
+            "{} · {} · {}",
+            g.kind.label(),
+            g.format.label(),
+            region_label(&g.states, g.city.as_deref())
+        ),
+        lines: vec![
+            one_line(&g.description, 140),
+            format!("details: /group show {}", g.key),
+        ],
+        link: g.url.clone(),
+    }
+}
+
+/// An entry in full.
+pub fn entry_reply(e: &Entry) -> Reply {
+    let join = |v: Vec<&str>| v.join(", ");
+    let mut fields = vec![
+        ("Kind".to_owned(), e.kind.label().to_owned()),
+        (
+            "Specialties".to_owned(),
+            join(e.specialties.iter().map(|s| s.label()).collect()),
+        ),
+    ];
+    if !e.credentials.is_empty() {
+        fields.push(("Credentials".into(), e.credentials.join(", ")));
+    }
+    fields.extend([
+        ("Region".to_owned(), e.region_label()),
+        ("Format".to_owned(), e.format.label().to_owned()),
+        ("Cost".to_owned(), e.cost.label().to_owned()),
+        ("Facilitation".to_owned(), e.facilitation.label().to_owned()),
+    ]);
+    let optional = [
+        ("Schedule", &e.schedule),
+        ("Link", &e.url),
+        ("Contact", &e.contact),
+        ("Source", &e.source),
+    ];
+    for (label, value) in optional {
+        if let Some(v) = value {
+            fields.push((label.to_owned(), v.clone()));
+        }
+    }
+    if !e.tags.is_empty() {
+        fields.push(("Tags".into(), e.tags.join(", ")));
+    }
+    let verified = match (e.verified, e.last_verified) {
+        (true, Some(d)) => format!("yes, last checked {}", d.format("%Y-%m-%d")),
+        _ => "not verified: check the details with the group before relying on them".to_owned(),
+    };
+    fields.push(("Verified".into(), verified));
+    Reply::channel(format!("{} ({})", e.name, e.key))
+        .text(e.description.clone())
+        .block(Block::Fields(fields))
+}
+
+/// Shortens text to `max` characters on a word boundary, with an ellipsis.
+pub fn one_line(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', '.', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_on_a_word() {
+        assert_eq!(one_line("one two three", 9), "one two…");
+        assert_eq!(one_line("short", 9), "short");
+    }
+}

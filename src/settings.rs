@@ -1,0 +1,70 @@
+//! What the bot and the scheduler need to know from the configuration, read and checked once.
+
+use crate::config::Config;
+use crate::domain::identity::Platform;
+use crate::notes::NoteKey;
+
+/// What the bot needs to know from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub default_zone: chrono_tz::Tz,
+    pub default_weekday: chrono::Weekday,
+    pub default_time: chrono::NaiveTime,
+    pub prompt_expiry: chrono::Duration,
+    pub grace: chrono::Duration,
+    pub retention: chrono::Duration,
+    pub note_key: Option<NoteKey>,
+    pub max_attempts: u32,
+    /// Most deliveries per second through the console, Discord and Matrix.
+    pub sends_per_second: [u32; 3],
+    /// How long before it starts each occurrence of a series is announced.
+    pub announce_ahead: chrono::Duration,
+}
+
+impl Settings {
+    /// Most deliveries per second through `platform`.
+    pub fn rate(&self, platform: Platform) -> u32 {
+        let i = match platform {
+            Platform::Console => 0,
+            Platform::Discord => 1,
+            Platform::Matrix => 2,
+        };
+        self.sends_per_second[i]
+    }
+}
+
+impl Settings {
+    /// Settings from a validated configuration.
+    pub fn from_config(config: &Config) -> anyhow::Result<Settings> {
+        use crate::domain::schedule::{parse_time, parse_weekday, parse_zone};
+        let c = &config.checkins;
+        Ok(Settings {
+            default_zone: parse_zone(&config.community.default_timezone)
+                .map_err(anyhow::Error::msg)?,
+            default_weekday: parse_weekday(&c.default_day).map_err(anyhow::Error::msg)?,
+            default_time: parse_time(&c.default_time).map_err(anyhow::Error::msg)?,
+            prompt_expiry: chrono::Duration::hours(i64::from(c.prompt_expiry_hours)),
+            grace: chrono::Duration::hours(i64::from(c.grace_hours)),
+            retention: chrono::Duration::days(i64::from(c.retention_days)),
+            note_key: c
+                .note_key
+                .as_deref()
+                .map(NoteKey::from_base64)
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+            max_attempts: config.delivery.max_attempts,
+            announce_ahead: chrono::Duration::days(i64::from(config.meetups.announce_days_ahead)),
+            sends_per_second: [
+                config.delivery.console_per_second,
+                config.delivery.discord_per_second,
+                config.delivery.matrix_per_second,
+            ],
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_config(&Config::default()).expect("the default configuration is valid")
+    }
+}
