@@ -250,10 +250,9 @@ async fn console(
     let clock = start.map_or(Clock::System, Clock::manual);
     let settings = Settings::from_config(config)?;
     let bot = Bot::with(store.clone(), settings.clone(), clock);
-    let scheduler = Scheduler::new(store.clone(), settings);
+    let runtime = labcircle::runtime::Runtime::new(bot, Scheduler::new(store.clone(), settings));
     let mut console = Console::new(
-        bot,
-        scheduler,
+        runtime,
         std::io::stdout().lock(),
         ConsoleUser { name, role },
     );

@@ -21,6 +21,8 @@ use crate::scheduler::{Deliver, Scheduler};
 const RECHECK: StdDuration = StdDuration::from_secs(30);
 /// Deliveries taken per dispatch pass.
 const BATCH: usize = 200;
+/// Most stops one clock advance makes (each moves the clock forward).
+const MAX_STOPS: usize = 1_000_000;
 
 /// The bot, its scheduler and the signal that wakes dispatchers.
 #[derive(Clone, Debug)]
@@ -82,10 +84,15 @@ impl Runtime {
         }
     }
 
-    /// Sends what is due for `platform` now, once (an adapter's start-up, before it looks at
-    /// what happened while it was away).
-    pub async fn flush<D: Deliver>(&self, platform: Platform, sink: &mut D) -> anyhow::Result<()> {
-        self.pass(platform, sink).await.map(|_| ())
+    /// Sends what is due for `platform` now, once, and says how long until more may fall due
+    /// (an adapter's start-up before it looks at what happened while it was away; the
+    /// console after every line).
+    pub async fn flush<D: Deliver>(
+        &self,
+        platform: Platform,
+        sink: &mut D,
+    ) -> anyhow::Result<StdDuration> {
+        self.pass(platform, sink).await
     }
 
     /// One pass: tick, then dispatch until nothing due is left. Returns how long to sleep.
@@ -120,27 +127,55 @@ impl Runtime {
         })
     }
 
+    /// The next due time after now and no later than `target`, where a manual clock moving to
+    /// `target` must stop so that work runs in order.
+    async fn next_stop(&self, target: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let now = self.bot.clock().now();
+        Ok(match self.scheduler.next_wakeup(now).await? {
+            Some(at) if at > now && at <= target => Some(at),
+            _ => None,
+        })
+    }
+
     /// Moves a manual clock to `target`, stopping at every due time on the way so work runs
-    /// in order. Dispatchers are woken at each stop.
+    /// in order. Dispatchers (each adapter's [`Runtime::deliver_loop`]) are woken at each stop.
     pub async fn advance(&self, target: DateTime<Utc>) -> anyhow::Result<()> {
         let clock = self.bot.clock().clone();
-        for _ in 0..100_000 {
-            let now = clock.now();
-            match self.scheduler.next_wakeup(now).await? {
-                Some(at) if at > now && at <= target => {
-                    clock.set(at);
-                    self.scheduler.tick(at).await?;
-                    self.poke();
-                    // Let dispatchers send what fell due at this stop before moving on.
-                    tokio::time::sleep(StdDuration::from_millis(50)).await;
-                }
-                _ => break,
-            }
+        // Bounded: each stop moves the clock forward.
+        for _ in 0..MAX_STOPS {
+            let Some(at) = self.next_stop(target).await? else {
+                break;
+            };
+            clock.set(at);
+            self.scheduler.tick(at).await?;
+            self.poke();
+            // Let dispatchers send what fell due at this stop before moving on.
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
         }
         clock.set(target);
         self.scheduler.tick(target).await?;
         self.poke();
         Ok(())
+    }
+
+    /// Like [`Runtime::advance`], for a caller that is its platform's only dispatcher (the
+    /// console): at each stop, what fell due goes out through `sink` before time moves on.
+    pub async fn advance_through<D: Deliver>(
+        &self,
+        target: DateTime<Utc>,
+        platform: Platform,
+        sink: &mut D,
+    ) -> anyhow::Result<()> {
+        let clock = self.bot.clock().clone();
+        for _ in 0..MAX_STOPS {
+            let Some(at) = self.next_stop(target).await? else {
+                break;
+            };
+            clock.set(at);
+            self.pass(platform, sink).await?;
+        }
+        clock.set(target);
+        self.pass(platform, sink).await.map(|_| ())
     }
 
     /// Reads clock controls from `input` (`:advance DURATION`, `:time`), answering on standard

@@ -16,9 +16,10 @@
 //! Lines starting with `:` are console controls (see [`crate::domain::help::CONSOLE_CONTROLS`]);
 //! lines starting with `#` are comments (handy in scripts); anything else is a command.
 //!
-//! The console runs the scheduler too: after every line, and while idle on the system clock.
-//! With a simulated clock (`--clock`), time moves only with `:advance`, which runs everything
-//! that falls due on the way, in order.
+//! The console runs on the same [`Runtime`] as the chat adapters, as its platform's only
+//! dispatcher: after every line, and while idle on the system clock, one pass ticks the
+//! scheduler and prints what is due. With a simulated clock (`--clock`), time moves only with
+//! `:advance`, which runs everything that falls due on the way, in order.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -30,12 +31,11 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use crate::bot::{Bot, Incoming};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
-use crate::scheduler::{Deliver, Delivery, DeliveryError, Scheduler, Target};
+use crate::runtime::Runtime;
+use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
-/// Longest the console waits before looking at the schedule again, on the system clock.
-const IDLE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
-/// Most deliveries sent in one pass (the console has no platform rate limit to respect).
-const DISPATCH_BATCH: usize = 1000;
+/// Longest the console waits for a line while the bot is simulated offline.
+const OFFLINE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Who is typing.
 #[derive(Debug, Clone)]
@@ -124,8 +124,7 @@ impl<W: Write> Deliver for Printer<W> {
 
 /// The console session: reads lines until end of input or `:quit`.
 pub struct Console<W: Write> {
-    bot: Bot,
-    scheduler: Scheduler,
+    runtime: Runtime,
     printer: Printer<W>,
     user: ConsoleUser,
     /// Reactions on each message, as a platform would keep them (by message id).
@@ -137,10 +136,9 @@ pub struct Console<W: Write> {
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(bot: Bot, scheduler: Scheduler, out: W, user: ConsoleUser) -> Self {
+    pub fn new(runtime: Runtime, out: W, user: ConsoleUser) -> Self {
         Self {
-            bot,
-            scheduler,
+            runtime,
             reactions: HashMap::new(),
             offline: false,
             community: "console".into(),
@@ -162,20 +160,19 @@ impl<W: Write> Console<W> {
     ) -> anyhow::Result<()> {
         let mut input = input;
         let mut bytes = Vec::new();
-        self.pump().await?;
+        let mut wait = self.pump().await?;
         loop {
             if prompt {
                 eprint!("{}> ", self.user.name);
             }
             // On the system clock, prompts fall due while the console waits for a line.
             let read = loop {
-                let wait = self.idle_wait().await?;
                 tokio::select! {
                     read = input.read_until(b'\n', &mut bytes) => {
                         break read.context("cannot read standard input")?;
                     }
-                    () = tokio::time::sleep(wait), if !self.bot.clock().is_manual() => {
-                        self.pump().await?;
+                    () = tokio::time::sleep(wait), if !self.bot().clock().is_manual() => {
+                        wait = self.pump().await?;
                     }
                 }
             };
@@ -192,6 +189,7 @@ impl<W: Write> Console<W> {
                 if !self.control(control).await? {
                     break;
                 }
+                wait = self.pump().await?;
                 continue;
             }
             if self.offline {
@@ -203,71 +201,38 @@ impl<W: Write> Console<W> {
                 actor: self.actor(),
                 text: line,
             };
-            let outgoing = self.bot.handle(incoming).await;
+            let outgoing = self.bot().handle(incoming).await;
             self.print_all(outgoing)?;
-            self.pump().await?;
+            wait = self.pump().await?;
         }
         Ok(())
     }
 
-    /// How long to wait for input before looking at the schedule again.
-    async fn idle_wait(&self) -> anyhow::Result<std::time::Duration> {
-        let now = self.bot.clock().now();
-        Ok(
-            match self.scheduler.next_wakeup(self.bot.clock().now()).await? {
-                Some(at) if at > now => (at - now)
-                    .to_std()
-                    .unwrap_or(IDLE_RECHECK)
-                    .min(IDLE_RECHECK),
-                Some(_) => std::time::Duration::ZERO,
-                None => IDLE_RECHECK,
-            },
-        )
+    fn bot(&self) -> &Bot {
+        self.runtime.bot()
     }
 
-    /// Runs the scheduler and sends what is due, at the clock's current time (not while the
-    /// bot is simulated offline).
-    async fn pump(&mut self) -> anyhow::Result<()> {
+    /// One pass of the runtime: the scheduler ticks and what is due is printed (not while
+    /// the bot is simulated offline). Returns how long until more may fall due.
+    async fn pump(&mut self) -> anyhow::Result<std::time::Duration> {
         if self.offline {
-            return Ok(());
+            return Ok(OFFLINE_RECHECK);
         }
-        let now = self.bot.clock().now();
-        self.scheduler.tick(now).await?;
-        loop {
-            let report = self
-                .scheduler
-                .dispatch(now, Platform::Console, &mut self.printer, DISPATCH_BATCH)
-                .await?;
-            let handled =
-                report.sent + report.retried + report.failed + report.dropped + report.deferred;
-            if handled < DISPATCH_BATCH {
-                break;
-            }
-        }
-        Ok(())
+        self.runtime
+            .flush(Platform::Console, &mut self.printer)
+            .await
     }
 
-    /// Moves a simulated clock to `target`, stopping at every due time on the way.
+    /// Moves a simulated clock to `target`, running what falls due on the way, in order.
     async fn advance_to(&mut self, target: DateTime<Utc>) -> anyhow::Result<()> {
-        let clock = self.bot.clock().clone();
-        // Bounded: each pass moves the clock forward or ends.
         if self.offline {
             // Down: time passes, nothing runs.
-            clock.set(target);
+            self.bot().clock().set(target);
             return Ok(());
         }
-        for _ in 0..1_000_000 {
-            let now = clock.now();
-            match self.scheduler.next_wakeup(self.bot.clock().now()).await? {
-                Some(at) if at > now && at <= target => {
-                    clock.set(at);
-                    self.pump().await?;
-                }
-                _ => break,
-            }
-        }
-        clock.set(target);
-        self.pump().await
+        self.runtime
+            .advance_through(target, Platform::Console, &mut self.printer)
+            .await
     }
 
     fn actor(&self) -> Actor {
@@ -341,14 +306,14 @@ impl<W: Write> Console<W> {
                             emoji: (*emoji).to_owned(),
                             added,
                         };
-                        let outgoing = self.bot.handle(incoming).await;
+                        let outgoing = self.bot().handle(incoming).await;
                         self.print_all(outgoing)?;
                         self.pump().await?;
                     }
                 }
             }
             ["advance", amount] => {
-                if !self.bot.clock().is_manual() {
+                if !self.bot().clock().is_manual() {
                     self.printer.note(
                         "The console runs on the system clock; start it with --clock TIME to \
                          move time with :advance.",
@@ -356,7 +321,7 @@ impl<W: Write> Console<W> {
                 } else {
                     match crate::domain::schedule::parse_advance(amount) {
                         Ok(by) => {
-                            let target = self.bot.clock().now() + by;
+                            let target = self.bot().clock().now() + by;
                             self.advance_to(target).await?;
                             self.printer
                                 .note(&format!("the time is now {}", target.to_rfc3339()))?;
@@ -387,21 +352,21 @@ impl<W: Write> Console<W> {
                 self.printer.note("the bot is back online")?;
                 // As an adapter does on reconnecting: list the reactions on every active
                 // announcement and let the bot reconcile its RSVPs with them.
-                for (_, message) in self.bot.active_announcements(Platform::Console).await? {
+                for (_, message) in self.bot().active_announcements(Platform::Console).await? {
                     let reactions = self.reactions.get(&message).cloned().unwrap_or_default();
                     let incoming = Incoming::ReactionsPresent {
                         post: message,
                         platform: Platform::Console,
                         reactions,
                     };
-                    let outgoing = self.bot.handle(incoming).await;
+                    let outgoing = self.bot().handle(incoming).await;
                     self.print_all(outgoing)?;
                 }
                 self.pump().await?;
             }
             ["online"] => self.printer.note("the bot is online already")?,
             ["time"] => {
-                let now = self.bot.clock().now();
+                let now = self.bot().clock().now();
                 self.printer
                     .note(&format!("the time is {}", now.to_rfc3339()))?;
             }
