@@ -18,8 +18,8 @@
 //! Message ids handed to the bot are `CHANNEL_ID/MESSAGE_ID`, so an edit or a reaction finds
 //! its channel without asking Discord.
 //!
-//! The parts: [`commands`] (slash commands in), [`events`] (gateway events, buttons, the note
-//! form), [`render`] (replies as embeds), [`sink`] (messages out: outbox deliveries and DMs).
+//! The parts: `commands` (slash commands in), `events` (gateway events, buttons, the note
+//! form), `render` (replies as embeds), `sink` (messages out: outbox deliveries and DMs).
 //!
 //! Known limits:
 //! * Serenity hands each gateway event to its own task, so two reactions by one member within
