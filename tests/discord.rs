@@ -745,3 +745,74 @@ async fn a_suggestion_approved_by_an_admin_reaches_the_member_by_dm() {
     assert!(news[0].text().contains("Good news"), "{}", news[0].text());
     assert!(news[0].mentions_disabled());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_quotes_and_colons_in_an_option_arrive_unchanged() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let kim = user(14, "kim");
+    let description = "Night shift: \"we\" meet online, 9:30pm ET.";
+    let id = fake.slash(
+        &kim,
+        NONE,
+        &["suggestgroup"],
+        json!([
+            string("name", "The \"Late\" Lab: night owls"),
+            string("url", "https://example.org/late"),
+            string("description", description)
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("your suggestion is #1"),
+        "{}",
+        answer.text()
+    );
+
+    // The reviewer reads the suggestion exactly as the member wrote it.
+    let id = fake.slash(
+        &user(15, "ada"),
+        MANAGE_GUILD,
+        &["review", "list"],
+        json!([]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(answer.text().contains(description), "{}", answer.text());
+    assert!(
+        answer.text().contains("The \"Late\" Lab: night owls"),
+        "{}",
+        answer.text()
+    );
+
+    // A problem with the options is the bot's own explanation, in red, private for a private
+    // command.
+    let id = fake.slash(
+        &kim,
+        NONE,
+        &["checkin", "answer"],
+        json!([string("mood", "4 5"), string("note", "a \"long\": week")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert_eq!(answer.payload()["embeds"][0]["color"], 0xC0392B);
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(
+        answer.text().contains("takes one MOOD"),
+        "{}",
+        answer.text()
+    );
+
+    // Who may use a command is said before anything about its options.
+    let id = fake.slash(
+        &kim,
+        NONE,
+        &["review", "approve"],
+        json!([string("id", "1 2")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("/review approve is for admins"),
+        "{}",
+        answer.text()
+    );
+}

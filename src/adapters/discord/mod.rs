@@ -1,0 +1,300 @@
+//! The Discord adapter: slash commands, buttons and reactions in, embeds and DMs out.
+//!
+//! * Slash commands are generated from the one command table ([`command::all`]) as poise
+//!   commands (`/group add`, `/checkin answer`, …). An invocation's resolved options reach the
+//!   bot as a [`command::Invocation`], checked as a typed line would be, so Discord and the
+//!   console behave alike, refusals included, and a member's quotes and colons stay text.
+//! * Who may do what comes from Discord: Manage Server (or Administrator) makes an admin,
+//!   Manage Events an organizer; `discord.admin_roles` and `discord.organizer_roles` add roles.
+//! * Replies are embeds. Private replies are ephemeral; [`Outgoing::Direct`] is a DM. Every
+//!   message is sent with mentions disabled, and its text passes through [`neutralize`].
+//! * Deliveries from the outbox: check-in prompts and notices by DM (prompts with buttons),
+//!   meetup announcements in the guild's announcement channel with ✅ 🤔 ❌ added, count
+//!   updates as edits. Each new message carries a nonce derived from the idempotency key with
+//!   `enforce_nonce`, so a retry cannot post twice.
+//! * RSVPs are reactions. On every (re)connection the reactions on active announcements are
+//!   listed and reported to the bot, so RSVPs made while it was away count.
+//!
+//! Message ids handed to the bot are `CHANNEL_ID/MESSAGE_ID`, so an edit or a reaction finds
+//! its channel without asking Discord.
+//!
+//! The parts: `commands` (slash commands in), `events` (gateway events, buttons, the note
+//! form), `render` (replies as embeds), `sink` (messages out: outbox deliveries and DMs).
+//!
+//! Known limits:
+//! * Serenity hands each gateway event to its own task, so two reactions by one member within
+//!   milliseconds (add, then remove) can be handled in either order. The next reconnection's
+//!   reconciliation puts the roster right.
+//! * With `api_base` set (a proxy, the tests' fake Discord), serenity's rate limiter is off (it
+//!   would talk to discord.com), and it drops `retry_after` from 429 errors: a 429 is a
+//!   transient failure that the outbox retries after its backoff (30 s, 1 min, …), longer than
+//!   Discord's retry-after for message routes. Against Discord itself the rate limiter waits
+//!   out every 429 before the delivery sees it.
+//!
+//! [`command::all`]: crate::domain::command::all
+//! [`command::Invocation`]: crate::domain::command::Invocation
+//! [`Outgoing::Direct`]: crate::domain::reply::Outgoing::Direct
+//! [`neutralize`]: crate::domain::mentions::neutralize
+
+mod commands;
+mod events;
+mod render;
+mod sink;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use serenity::{CreateAllowedMentions, GatewayIntents, GuildId, HttpBuilder, Permissions};
+use tokio::sync::watch;
+use tracing::{error, info, warn};
+
+use crate::config::{self, DISCORD_API};
+use crate::domain::identity::{CommunityId, Member, Platform, Role, UserId};
+use crate::domain::reply::{Outgoing, Reply};
+use crate::runtime::Runtime;
+
+pub use sink::DiscordSink;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Interaction ids remembered to answer each once (a resumed session may replay events).
+const SEEN_INTERACTIONS: usize = 1024;
+/// The community of commands and buttons used in DMs.
+const DM_COMMUNITY: &str = "dm";
+
+/// The intents the adapter needs: guilds, reactions (RSVPs, check-in answers) and DMs.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGE_REACTIONS
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGE_REACTIONS
+}
+
+/// What every event handler shares.
+pub struct Data {
+    runtime: Runtime,
+    config: config::Discord,
+    seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
+    /// Display names seen in events, for events that carry none (a reaction removed).
+    names: Mutex<HashMap<u64, String>>,
+}
+
+impl Data {
+    /// Whether this interaction is new (and remembers it).
+    fn first_time(&self, id: u64) -> bool {
+        let mut seen = self.seen.lock().expect("never poisoned");
+        if !seen.0.insert(id) {
+            return false;
+        }
+        seen.1.push_back(id);
+        if seen.1.len() > SEEN_INTERACTIONS
+            && let Some(old) = seen.1.pop_front()
+        {
+            seen.0.remove(&old);
+        }
+        true
+    }
+
+    fn remember_name(&self, user: u64, name: &str) {
+        self.names
+            .lock()
+            .expect("never poisoned")
+            .insert(user, name.to_owned());
+    }
+
+    fn name_of(&self, user: u64) -> String {
+        self.names
+            .lock()
+            .expect("never poisoned")
+            .get(&user)
+            .cloned()
+            .unwrap_or_else(|| format!("member {user}"))
+    }
+
+    /// The member's role: from Discord permissions, and from the configured role ids.
+    fn role(&self, permissions: Option<Permissions>, roles: &[serenity::RoleId]) -> Role {
+        let has_role = |ids: &[String]| {
+            roles
+                .iter()
+                .any(|r| ids.iter().any(|id| *id == r.get().to_string()))
+        };
+        let p = permissions.unwrap_or_else(Permissions::empty);
+        if p.administrator() || p.manage_guild() || has_role(&self.config.admin_roles) {
+            Role::Admin
+        } else if p.manage_events() || has_role(&self.config.organizer_roles) {
+            Role::Organizer
+        } else {
+            Role::Member
+        }
+    }
+}
+
+/// Connects to Discord and serves until `shutdown` turns true (or the connection fails for
+/// good). Prints `discord: ready` on standard output once connected and registered.
+pub async fn run(
+    runtime: Runtime,
+    config: config::Discord,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let token = config.require_token()?.to_owned();
+    let application_id: u64 = config
+        .application_id
+        .parse()
+        .context("discord.application_id is not a number")?;
+    let api_base = config.api_base.trim_end_matches('/');
+    // A server on this machine (a test server, a local proxy) is talked to directly, never
+    // through a proxy from the environment.
+    let loopback = url::Url::parse(api_base).is_ok_and(|u| {
+        matches!(
+            u.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+        )
+    });
+    let mut rest = reqwest::Client::builder();
+    if loopback {
+        rest = rest.no_proxy();
+    }
+    let rest = rest.build().context("cannot set up an HTTP client")?;
+    let mut http = HttpBuilder::new(&token)
+        .client(rest.clone())
+        .application_id(application_id.into());
+    if api_base != DISCORD_API {
+        // Serenity's rate limiter always talks to discord.com, so it is off behind a proxy
+        // (the proxy limits); the delivery path treats 429 as worth retrying.
+        http = http.proxy(api_base).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let guilds: Vec<GuildId> = config
+        .guilds
+        .iter()
+        .filter_map(|g| g.parse::<u64>().ok().map(GuildId::new))
+        .collect();
+    let data = Data {
+        runtime: runtime.clone(),
+        config: config.clone(),
+        seen: Mutex::new((HashSet::new(), VecDeque::new())),
+        names: Mutex::new(HashMap::new()),
+    };
+    let options = poise::FrameworkOptions {
+        commands: commands::commands(),
+        event_handler: |framework, event| Box::pin(events::on_event(framework, event)),
+        on_error: |e| {
+            Box::pin(async move {
+                warn!(error = %e, "Discord framework error");
+            })
+        },
+        initialize_owners: false,
+        allowed_mentions: Some(CreateAllowedMentions::new()),
+        ..Default::default()
+    };
+    let framework = poise::Framework::builder()
+        .options(options)
+        .initialize_owners(false)
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                let registered = if guilds.is_empty() {
+                    poise::builtins::register_globally(ctx, commands).await
+                } else {
+                    let mut result = Ok(());
+                    for guild in &guilds {
+                        result = result
+                            .and(poise::builtins::register_in_guild(ctx, commands, *guild).await);
+                    }
+                    result
+                };
+                match registered {
+                    Ok(()) => info!("Discord slash commands registered"),
+                    Err(e) => error!(error = %e, "registering the slash commands failed"),
+                }
+                println!("discord: ready");
+                Ok(data)
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(framework)
+        .await
+        .context("cannot set up the Discord client")?;
+
+    let mut sink = DiscordSink::new(client.http.clone(), runtime.clone(), rest, config);
+    // Deliveries left from before the start go first: a post sent but not recorded when the
+    // process stopped is sent again (Discord answers the repeated nonce with the first
+    // message), so the reconciliation at Ready knows every announcement.
+    if let Err(e) = runtime.flush(Platform::Discord, &mut sink).await {
+        warn!(error = %e, "could not send the Discord deliveries left from before the start");
+    }
+    let dispatcher = {
+        let runtime = runtime.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            runtime
+                .deliver_loop(Platform::Discord, &mut sink, shutdown)
+                .await;
+        })
+    };
+    let shards = client.shard_manager.clone();
+    let mut stop = shutdown.clone();
+    let stopper = tokio::spawn(async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
+            }
+        }
+        shards.shutdown_all().await;
+    });
+    let result = client.start_autosharded().await;
+    stopper.abort();
+    // Let a delivery in flight finish and be marked sent, rather than cut it off between
+    // Discord's answer and the outbox's record of it.
+    if tokio::time::timeout(Duration::from_secs(5), dispatcher)
+        .await
+        .is_err()
+    {
+        warn!("a Discord delivery was still running at shutdown; it will be retried");
+    }
+    result.context("the Discord connection ended")
+}
+
+/// The name a member shows in the guild: nickname, then global name, then user name.
+fn display_name(user: &serenity::User, member: Option<&serenity::Member>) -> String {
+    member
+        .and_then(|m| m.nick.clone())
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone())
+}
+
+/// The member behind an interaction (their name remembered for events that carry none).
+fn member_of(data: &Data, user: &serenity::User, member: Option<&serenity::Member>) -> Member {
+    let name = display_name(user, member);
+    data.remember_name(user.id.get(), &name);
+    Member {
+        user: UserId::new(Platform::Discord, user.id.get().to_string()),
+        display_name: name,
+    }
+}
+
+/// The guild an interaction came from, or the DM community.
+fn community(guild: Option<GuildId>) -> CommunityId {
+    CommunityId {
+        platform: Platform::Discord,
+        id: guild.map_or_else(|| DM_COMMUNITY.to_owned(), |g| g.get().to_string()),
+    }
+}
+
+/// The bot's answer to an interaction, split: replies to the interaction, and messages to other
+/// members, which wait until the interaction is answered (Discord wants an answer within 3 s).
+fn replies_first(outgoing: Vec<Outgoing>) -> (Vec<Reply>, Vec<(Member, Reply)>) {
+    let mut replies = Vec::new();
+    let mut later = Vec::new();
+    for out in outgoing {
+        match out {
+            Outgoing::Reply(reply) => replies.push(reply),
+            Outgoing::Direct { to, reply } => later.push((to, reply)),
+        }
+    }
+    (replies, later)
+}

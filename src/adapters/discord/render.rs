@@ -1,0 +1,311 @@
+//! Replies as Discord parts: one embed (teal, or red for problems), attachments for what does
+//! not fit, and buttons for the reply's choices.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, ReactionType,
+};
+
+use crate::domain::mentions::neutralize;
+use crate::domain::reply::{Block, Choice, Reply, Tone, WHEN_FIELD};
+
+/// Embed colour of ordinary replies (teal) and of refusals and problems (red).
+const INFO_COLOUR: u32 = 0x2A_9D_8F;
+const PROBLEM_COLOUR: u32 = 0xC0_39_2B;
+/// Button ids: a reaction or a command.
+pub(super) const BUTTON_REACTION: &str = "lc:r:";
+pub(super) const BUTTON_COMMAND: &str = "lc:c:";
+
+/// A reply as Discord parts: one embed, attachments, buttons.
+pub(super) struct Rendered {
+    pub(super) embed: CreateEmbed,
+    pub(super) files: Vec<CreateAttachment>,
+    pub(super) rows: Vec<CreateActionRow>,
+}
+
+impl Rendered {
+    pub(super) fn response(self) -> CreateInteractionResponseMessage {
+        CreateInteractionResponseMessage::new()
+            .embed(self.embed)
+            .add_files(self.files)
+            .components(self.rows)
+            .allowed_mentions(CreateAllowedMentions::new())
+    }
+
+    pub(super) fn followup(self) -> CreateInteractionResponseFollowup {
+        CreateInteractionResponseFollowup::new()
+            .embed(self.embed)
+            .add_files(self.files)
+            .components(self.rows)
+            .allowed_mentions(CreateAllowedMentions::new())
+    }
+
+    pub(super) fn edit(self) -> EditInteractionResponse {
+        let mut edit = EditInteractionResponse::new()
+            .embed(self.embed)
+            .components(self.rows)
+            .allowed_mentions(CreateAllowedMentions::new());
+        for file in self.files {
+            edit = edit.new_attachment(file);
+        }
+        edit
+    }
+
+    pub(super) fn message(self) -> CreateMessage {
+        CreateMessage::new()
+            .embed(self.embed)
+            .add_files(self.files)
+            .components(self.rows)
+            .allowed_mentions(CreateAllowedMentions::new())
+    }
+}
+
+/// Room for text in an embed's description and field values.
+const DESCRIPTION_MAX: usize = 4096;
+const FIELD_VALUE_MAX: usize = 1024;
+/// Room for all text of one embed (title, description, fields, footer).
+const EMBED_TOTAL_MAX: usize = 6000;
+
+pub(super) fn render(reply: &Reply) -> Rendered {
+    let mut embed = CreateEmbed::new().colour(match reply.tone {
+        Tone::Info => INFO_COLOUR,
+        Tone::Problem => PROBLEM_COLOUR,
+    });
+    let title = match (&reply.title, reply.tone) {
+        (Some(t), _) => Some(neutralize(t)),
+        (None, Tone::Problem) => Some("Sorry".to_owned()),
+        (None, Tone::Info) => None,
+    };
+    let title = title.map(|t| shorten(&t, 256));
+    if let Some(title) = &title {
+        embed = embed.title(title.clone());
+    }
+    let mut description: Vec<String> = Vec::new();
+    let mut fields: Vec<(String, String, bool)> = Vec::new();
+    let mut files = Vec::new();
+    for block in &reply.blocks {
+        let text = match block {
+            Block::Text(t) => Some(neutralize(t)),
+            Block::Bullets(items) => Some(
+                items
+                    .iter()
+                    .map(|i| format!("• {}", neutralize(i)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Block::Items {
+                first_number,
+                items,
+            } => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let title = neutralize(&item.title);
+                        let mut s = match &item.link {
+                            Some(link) => {
+                                format!("**{}. [{title}]({})**", first_number + i, neutralize(link))
+                            }
+                            None => format!("**{}. {title}**", first_number + i),
+                        };
+                        if !item.subtitle.is_empty() {
+                            s.push_str(&format!("\n*{}*", neutralize(&item.subtitle)));
+                        }
+                        for line in &item.lines {
+                            s.push_str(&format!("\n{}", neutralize(line)));
+                        }
+                        s
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            ),
+            Block::Fields(pairs) => {
+                for (label, value) in pairs {
+                    let value = match reply.starts_at {
+                        Some(at) if label == WHEN_FIELD => {
+                            let t = at.timestamp();
+                            format!("<t:{t}:F> (<t:{t}:R>)")
+                        }
+                        _ => neutralize(value),
+                    };
+                    fields.push((
+                        shorten(&neutralize(label), 256),
+                        shorten(&value, FIELD_VALUE_MAX),
+                        value.chars().count() <= 40,
+                    ));
+                }
+                None
+            }
+            Block::File { name, content } => {
+                files.push(CreateAttachment::bytes(
+                    content.clone().into_bytes(),
+                    name.clone(),
+                ));
+                Some(format!("📎 {}", neutralize(name)))
+            }
+        };
+        if let Some(text) = text {
+            if fields.is_empty() {
+                description.push(text);
+            } else {
+                // Text after fields stays after them, as a field without a name.
+                fields.push((
+                    "\u{200b}".to_owned(),
+                    shorten(&text, FIELD_VALUE_MAX),
+                    false,
+                ));
+            }
+        }
+    }
+    let mut description = description.join("\n\n");
+    let footer = reply.footer.as_ref().map(|f| shorten(&neutralize(f), 2048));
+    let count = |t: &str| t.chars().count();
+    let fixed = title.as_deref().map_or(0, count) + footer.as_deref().map_or(0, count);
+    let fields_len = |fields: &[(String, String, bool)]| -> usize {
+        fields.iter().map(|(n, v, _)| count(n) + count(v)).sum()
+    };
+    let cut_field = fields
+        .iter()
+        .any(|(_, v, _)| count(v) == FIELD_VALUE_MAX && v.ends_with('…'));
+    let lossy = count(&description) > DESCRIPTION_MAX
+        || fields.len() > 25
+        || cut_field
+        || fixed + count(&description) + fields_len(&fields) > EMBED_TOTAL_MAX;
+    if lossy {
+        // Nothing is lost to Discord's limits (`/mydata` can be long): the whole text is
+        // attached, and the embed keeps what fits (one embed holds 6,000 characters).
+        files.push(CreateAttachment::bytes(
+            reply.to_plain_text().into_bytes(),
+            "labcircle.txt",
+        ));
+        fields.truncate(25);
+        while !fields.is_empty() && fixed + fields_len(&fields) > EMBED_TOTAL_MAX / 2 {
+            fields.pop();
+        }
+        let room = EMBED_TOTAL_MAX
+            .saturating_sub(fixed + fields_len(&fields))
+            .min(DESCRIPTION_MAX)
+            .saturating_sub(100);
+        description = format!(
+            "{}\n\n(Too long for one message: the whole text is attached.)",
+            shorten(&description, room.max(1))
+        );
+    }
+    if !description.is_empty() {
+        embed = embed.description(description);
+    }
+    embed = embed.fields(fields);
+    if let Some(footer) = footer {
+        embed = embed.footer(CreateEmbedFooter::new(footer));
+    }
+    Rendered {
+        embed,
+        files,
+        rows: buttons(&reply.choices),
+    }
+}
+
+/// Text cut to `max` characters, with an ellipsis when cut.
+pub(super) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+fn buttons(choices: &[Choice]) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = choices
+        .iter()
+        .filter_map(|c| match c {
+            Choice::Reaction { emoji, label } => Some(
+                CreateButton::new(format!("{BUTTON_REACTION}{emoji}"))
+                    .label(shorten(label, 80))
+                    .emoji(ReactionType::Unicode(emoji.clone()))
+                    .style(ButtonStyle::Secondary),
+            ),
+            Choice::Command { line, label } => {
+                let id = format!("{BUTTON_COMMAND}{line}");
+                (id.len() <= 100).then(|| {
+                    CreateButton::new(id)
+                        .label(shorten(label, 80))
+                        .style(ButtonStyle::Secondary)
+                })
+            }
+        })
+        .take(25)
+        .collect();
+    buttons
+        .chunks(5)
+        .map(|row| CreateActionRow::Buttons(row.to_vec()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_replies_keep_everything_in_an_attachment() {
+        let long = "x".repeat(5000);
+        let rendered = render(&Reply::private("Everything labcircle stores about you").text(&long));
+        let embed = serde_json::to_value(&rendered.embed).unwrap();
+        let description = embed["description"].as_str().unwrap();
+        assert!(description.chars().count() <= DESCRIPTION_MAX);
+        assert!(description.contains("the whole text is attached"));
+        assert_eq!(rendered.files.len(), 1);
+    }
+
+    #[test]
+    fn an_embed_never_holds_more_than_discord_takes_and_the_rest_is_attached() {
+        let fields: Vec<(String, String)> = (0..30)
+            .map(|i| (format!("Field {i}"), "y".repeat(1000)))
+            .collect();
+        let reply = Reply::private("A lot")
+            .text("x".repeat(3500))
+            .block(Block::Fields(fields))
+            .footer("f".repeat(100));
+        let rendered = render(&reply);
+        let embed = serde_json::to_value(&rendered.embed).unwrap();
+        let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+        let total = len(&embed["title"])
+            + len(&embed["description"])
+            + len(&embed["footer"]["text"])
+            + embed["fields"].as_array().map_or(0, |f| {
+                f.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum()
+            });
+        assert!(total <= EMBED_TOTAL_MAX, "{total}");
+        assert!(embed["fields"].as_array().is_some_and(|f| f.len() <= 25));
+        assert_eq!(rendered.files.len(), 1, "the whole text is attached");
+    }
+
+    #[test]
+    fn meetup_times_show_in_each_readers_zone_and_problems_are_red() {
+        let at = chrono::DateTime::from_timestamp(1_796_945_400, 0).unwrap();
+        let reply = Reply::channel("Meetup #1: <@&1> night")
+            .starts_at(at)
+            .block(Block::Fields(vec![
+                (WHEN_FIELD.to_owned(), "Thu Dec 10, 18:30 ET".to_owned()),
+                ("Where".to_owned(), "@everyone's lab".to_owned()),
+            ]))
+            .text("0 going · 0 maybe");
+        let embed = serde_json::to_value(&render(&reply).embed).unwrap();
+        assert_eq!(
+            embed["fields"][0]["value"],
+            "<t:1796945400:F> (<t:1796945400:R>)"
+        );
+        assert!(!embed["title"].as_str().unwrap().contains("<@&1>"));
+        assert!(
+            !embed["fields"][1]["value"]
+                .as_str()
+                .unwrap()
+                .contains("@everyone")
+        );
+        assert_eq!(embed["fields"][2]["value"], "0 going · 0 maybe");
+        let problem = serde_json::to_value(&render(&Reply::problem("no")).embed).unwrap();
+        assert_eq!(problem["color"], PROBLEM_COLOUR);
+    }
+}
