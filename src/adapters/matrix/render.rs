@@ -5,6 +5,7 @@
 //! would highlight). Messages also carry an empty `m.mentions`, which tells clients and
 //! Synapse's push rules that nobody is mentioned.
 
+use crate::domain::command;
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Reply, Tone};
 
@@ -43,8 +44,7 @@ pub fn with_prefix(text: &str, prefix: &str) -> String {
             .last()
             .is_none_or(|c| c.is_whitespace() || "([\"'`".contains(c));
         let is_command = !word.is_empty()
-            && crate::domain::command::all()
-                .any(|c| c.name.split(' ').next() == Some(word.as_str()));
+            && command::all().any(|c| c.name.split(' ').next() == Some(word.as_str()));
         if at_word_start && is_command {
             out.push_str(prefix);
         } else {

@@ -1,0 +1,230 @@
+//! Messages out: the outbox sink (private messages, announcements with their reactions,
+//! edits of announcements) and the direct chats every private message goes to.
+//!
+//! Each outbox delivery sends with a transaction id derived from its idempotency key, so a
+//! retry after a crash is a repeat the homeserver drops rather than a second post.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+use matrix_sdk::ruma::events::relation::Annotation;
+use matrix_sdk::ruma::events::room::message::{ReplacementMetadata, RoomMessageEventContent};
+use matrix_sdk::ruma::{
+    OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, UserId as MxUserId,
+};
+use matrix_sdk::{Room, RoomState};
+use tracing::warn;
+
+use super::{Shared, render};
+use crate::domain::identity::Platform;
+use crate::domain::reply::{Outgoing, Reply};
+use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
+
+impl Shared {
+    /// The announcement room of a community id (`matrix:!room`): the configured one, or the
+    /// community room itself.
+    pub(super) fn announcement_room(&self, community: &str) -> Option<OwnedRoomId> {
+        let id = community.strip_prefix("matrix:")?;
+        let room: OwnedRoomId = id.parse().ok()?;
+        Some(self.communities.get(&room).cloned().unwrap_or(room))
+    }
+
+    /// The announcement room, for posting: it must be known and the bot in it.
+    fn joined_announcement_room(&self, community: &str) -> anyhow::Result<Room> {
+        let room_id = self
+            .announcement_room(community)
+            .context("no announcement room for this community")?;
+        self.client
+            .get_room(&room_id)
+            .context("the bot is not in the announcement room")
+    }
+
+    /// A reply as a notice that pings nobody.
+    pub(super) fn content(&self, reply: &Reply) -> RoomMessageEventContent {
+        let (plain, html) = render::render(reply, &self.prefix);
+        // An empty m.mentions: nobody is pinged, whatever the text says.
+        RoomMessageEventContent::notice_html(plain, html).add_mentions(Mentions::new())
+    }
+
+    /// The member's direct chat with the bot: known, found, or created (encrypted).
+    async fn direct_room(&self, user: &MxUserId) -> anyhow::Result<Room> {
+        let _turn = self.creating_direct.lock().await;
+        let known = self
+            .direct
+            .lock()
+            .expect("never poisoned")
+            .get(user)
+            .cloned();
+        if let Some(id) = known
+            && let Some(room) = self.client.get_room(&id)
+            && room.state() == RoomState::Joined
+        {
+            return Ok(room);
+        }
+        let room = match self.client.get_dm_room(user) {
+            Some(room) => room,
+            None => self
+                .client
+                .create_dm(user)
+                .await
+                .context("cannot create a direct chat")?,
+        };
+        self.direct
+            .lock()
+            .expect("never poisoned")
+            .insert(user.to_owned(), room.room_id().to_owned());
+        Ok(room)
+    }
+
+    pub(super) async fn send_direct(
+        &self,
+        user: &MxUserId,
+        reply: &Reply,
+        txn: Option<OwnedTransactionId>,
+    ) -> anyhow::Result<OwnedEventId> {
+        let room = self.direct_room(user).await?;
+        let mut send = room.send(self.content(reply));
+        if let Some(txn) = txn {
+            send = send.with_transaction_id(txn);
+        }
+        Ok(send.await?.response.event_id)
+    }
+
+    /// Sends the bot's private notices (what else it answers has nobody to go to here).
+    pub(super) async fn send_notices(&self, outgoing: Vec<Outgoing>) {
+        for message in outgoing {
+            if let Outgoing::Direct { to, reply } = message
+                && let Ok(user) = to.user.id.parse::<OwnedUserId>()
+                && let Err(e) = self.send_direct(&user, &reply, None).await
+            {
+                warn!(error = %e, "matrix: could not send a private notice");
+            }
+        }
+    }
+}
+
+/// A transaction id from an idempotency key: the same key always gives the same id.
+fn transaction_id(key: &str, part: &str) -> OwnedTransactionId {
+    // FNV-1a: stable across runs and builds (the standard hasher is not).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes().chain(part.bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let readable: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(32)
+        .collect();
+    format!("lc-{readable}-{part}-{hash:016x}").into()
+}
+
+/// Classifies a matrix-sdk failure for the outbox.
+fn delivery_error(e: &anyhow::Error) -> DeliveryError {
+    let status = e
+        .downcast_ref::<matrix_sdk::Error>()
+        .and_then(|e| e.as_client_api_error())
+        .map(|e| e.status_code.as_u16());
+    match status {
+        Some(403 | 404) => DeliveryError::Permanent(format!("refused by the homeserver ({e})")),
+        _ => DeliveryError::Transient(e.to_string()),
+    }
+}
+
+/// Sends outbox deliveries.
+pub(super) struct MatrixSink {
+    shared: Arc<Shared>,
+}
+
+impl MatrixSink {
+    pub(super) fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+
+    async fn send(&self, delivery: &Delivery) -> anyhow::Result<String> {
+        let s = &self.shared;
+        let key = &delivery.idempotency_key;
+        match &delivery.target {
+            Target::Member(member) => {
+                let user: OwnedUserId = member
+                    .user
+                    .id
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("not a Matrix user id"))?;
+                let id = s
+                    .send_direct(&user, &delivery.reply, Some(transaction_id(key, "m")))
+                    .await?;
+                Ok(id.to_string())
+            }
+            Target::Channel { community } => {
+                let room = s.joined_announcement_room(community)?;
+                let sent = room
+                    .send(s.content(&delivery.reply))
+                    .with_transaction_id(transaction_id(key, "post"))
+                    .await?;
+                let event_id = sent.response.event_id;
+                for (i, emoji) in delivery.reactions.iter().enumerate() {
+                    let content = ReactionEventContent::new(Annotation::new(
+                        event_id.clone(),
+                        (*emoji).to_owned(),
+                    ));
+                    room.send(content)
+                        .with_transaction_id(transaction_id(key, &format!("r{i}")))
+                        .await?;
+                }
+                Ok(event_id.to_string())
+            }
+            Target::Edit {
+                community,
+                message_id,
+            } => {
+                let room = s.joined_announcement_room(community)?;
+                let original: OwnedEventId = message_id.parse()?;
+                let content = s
+                    .content(&delivery.reply)
+                    .make_replacement(ReplacementMetadata::new(original, Some(Mentions::new())));
+                room.send(content)
+                    .with_transaction_id(transaction_id(key, "edit"))
+                    .await?;
+                Ok(message_id.clone())
+            }
+        }
+    }
+}
+
+impl Deliver for MatrixSink {
+    async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
+        self.send(delivery).await.map_err(|e| delivery_error(&e))
+    }
+
+    async fn announced(&mut self, message_id: &str) {
+        // RSVPs made on the post before it was recorded count now.
+        let outgoing = self
+            .shared
+            .runtime
+            .bot()
+            .announced(Platform::Matrix, message_id)
+            .await;
+        self.shared.send_notices(outgoing).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_ids_are_stable_and_distinct() {
+        let a = transaction_id("announce:1:matrix:!x", "post");
+        assert_eq!(a, transaction_id("announce:1:matrix:!x", "post"));
+        assert_ne!(a, transaction_id("announce:1:matrix:!x", "r0"));
+        assert_ne!(a, transaction_id("announce:2:matrix:!x", "post"));
+        assert!(
+            a.as_str()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
+    }
+}

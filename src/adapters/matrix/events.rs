@@ -1,0 +1,469 @@
+//! Events in: room messages become commands, reactions and their redactions become RSVPs,
+//! and on start (or a redaction the bot cannot place) the reactions on active announcements
+//! are read again so the RSVPs match them.
+
+use std::sync::Arc;
+
+use matrix_sdk::room::{IncludeRelations, RelationsOptions};
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
+use matrix_sdk::ruma::events::relation::{Annotation, RelationType};
+use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::message::{
+    AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation,
+};
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
+use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
+use matrix_sdk::ruma::{
+    EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, UInt, UserId as MxUserId,
+};
+use matrix_sdk::{Room, RoomState};
+use tracing::warn;
+
+use super::Shared;
+use crate::bot::Incoming;
+use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
+use crate::domain::reply::{Outgoing, Reply, Visibility};
+
+/// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
+const REACTIONS_REMEMBERED: usize = 50_000;
+/// Community id of direct chats (roles there are always "member").
+const DIRECT: &str = "direct";
+
+/// Hands messages, reactions, redactions and invites to the bot as they sync in.
+pub(super) fn add_handlers(shared: &Arc<Shared>) {
+    let client = &shared.client;
+    let s = shared.clone();
+    client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
+        let s = s.clone();
+        async move { s.on_message(ev, room).await }
+    });
+    let s = shared.clone();
+    client.add_event_handler(move |ev: OriginalSyncReactionEvent, room: Room| {
+        let s = s.clone();
+        async move { s.on_reaction(ev, room).await }
+    });
+    let s = shared.clone();
+    client.add_event_handler(move |ev: OriginalSyncRoomRedactionEvent, room: Room| {
+        let s = s.clone();
+        async move { s.on_redaction(ev, room).await }
+    });
+    let s = shared.clone();
+    client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
+        let s = s.clone();
+        async move {
+            if ev.state_key == s.me && ev.content.membership == MembershipState::Invite {
+                tokio::spawn(async move { s.answer_invite(room).await });
+            }
+        }
+    });
+}
+
+impl Shared {
+    /// Remembers a reaction so that its redaction can be understood. Bounded: when full, the
+    /// memory starts afresh, and a redaction of a forgotten reaction reconciles its room from
+    /// the server instead.
+    fn remember_reaction(
+        &self,
+        event: OwnedEventId,
+        seen: (OwnedRoomId, OwnedUserId, String, String),
+    ) {
+        let mut reactions = self.reactions.lock().expect("never poisoned");
+        if reactions.len() >= REACTIONS_REMEMBERED {
+            reactions.clear();
+        }
+        reactions.insert(event, seen);
+    }
+
+    /// The command in a message, if it is one.
+    fn command_text(&self, body: &str, direct: bool, mentioned: bool) -> Option<String> {
+        let body = strip_reply_fallback(body).trim();
+        if let Some(rest) = body.strip_prefix(self.prefix.as_str()) {
+            return Some(rest.trim().to_owned());
+        }
+        // "labcircle: findgroup burnout", "@labcircle:example.org !help", or a pill.
+        let lower = body.to_lowercase();
+        for lead in [
+            self.me.as_str().to_lowercase(),
+            self.me.localpart().to_lowercase(),
+        ] {
+            if !lead.is_empty()
+                && let Some(rest) = lower.strip_prefix(&lead)
+            {
+                let rest = body[body.len() - rest.len()..].trim_start_matches([':', ',', ' ']);
+                let rest = rest.strip_prefix(self.prefix.as_str()).unwrap_or(rest);
+                if !rest.trim().is_empty() {
+                    return Some(rest.trim().to_owned());
+                }
+            }
+        }
+        if mentioned && let Some((_, rest)) = body.split_once(':') {
+            let rest = rest.trim();
+            let rest = rest.strip_prefix(self.prefix.as_str()).unwrap_or(rest);
+            if crate::domain::command::resolve(rest).is_ok() {
+                return Some(rest.to_owned());
+            }
+        }
+        if direct {
+            // A bare number in a direct chat answers the open check-in.
+            if let Ok(n) = body.parse::<u8>()
+                && (1..=5).contains(&n)
+            {
+                return Some(format!("checkin answer {n}"));
+            }
+            let line = body.strip_prefix('/').unwrap_or(body);
+            if crate::domain::command::resolve(line).is_ok() {
+                return Some(line.to_owned());
+            }
+        }
+        None
+    }
+
+    async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
+        if ev.sender == self.me || room.state() != RoomState::Joined {
+            return;
+        }
+        // Edits of earlier messages are not new commands.
+        if matches!(ev.content.relates_to, Some(Relation::Replacement(_))) {
+            return;
+        }
+        let MessageType::Text(text) = &ev.content.msgtype else {
+            return;
+        };
+        let direct = self.is_direct(&room).await;
+        let mentioned = ev
+            .content
+            .mentions
+            .as_ref()
+            .is_some_and(|m| m.user_ids.contains(&self.me));
+        let Some(line) = self.command_text(&text.body, direct, mentioned) else {
+            return;
+        };
+        let actor = self.actor(&room, &ev.sender, direct).await;
+        let outgoing = self
+            .runtime
+            .bot()
+            .handle(Incoming::Command {
+                actor: actor.clone(),
+                text: line,
+            })
+            .await;
+        for message in outgoing {
+            let result = match message {
+                Outgoing::Reply(reply) => match reply.visibility {
+                    Visibility::Channel => self.reply_in(&room, &ev, &reply).await.map(|_| ()),
+                    Visibility::Private if direct => {
+                        self.reply_in(&room, &ev, &reply).await.map(|_| ())
+                    }
+                    Visibility::Private => self.reply_privately(&room, &ev, &reply).await,
+                },
+                Outgoing::Direct { to, reply } => match to.user.id.parse::<OwnedUserId>() {
+                    Ok(user) => self.send_direct(&user, &reply, None).await.map(|_| ()),
+                    Err(_) => Ok(()),
+                },
+            };
+            if let Err(e) = result {
+                warn!(error = %e, "matrix: could not send a reply");
+            }
+        }
+        self.runtime.poke();
+    }
+
+    async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
+        if ev.sender == self.me {
+            return;
+        }
+        let Annotation { event_id, key, .. } = ev.content.relates_to;
+        self.remember_reaction(
+            ev.event_id.clone(),
+            (
+                room.room_id().to_owned(),
+                ev.sender.clone(),
+                event_id.to_string(),
+                key.clone(),
+            ),
+        );
+        self.react(&room, &ev.sender, event_id.to_string(), key, true)
+            .await;
+    }
+
+    async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+        let Some(redacted) = ev.redacts.clone().or(ev.content.redacts.clone()) else {
+            return;
+        };
+        let known = self
+            .reactions
+            .lock()
+            .expect("never poisoned")
+            .remove(&redacted);
+        match known {
+            Some((_, sender, post, key)) => self.react(&room, &sender, post, key, false).await,
+            // A reaction from before this start: read what is on the announcements now.
+            None => self.reconcile(Some(room.room_id())).await,
+        }
+    }
+
+    async fn react(
+        &self,
+        room: &Room,
+        sender: &OwnedUserId,
+        post: String,
+        emoji: String,
+        added: bool,
+    ) {
+        let direct = self.is_direct(room).await;
+        let actor = self.actor(room, sender, direct).await;
+        let outgoing = self
+            .runtime
+            .bot()
+            .handle(Incoming::Reaction {
+                actor,
+                post,
+                emoji,
+                added,
+            })
+            .await;
+        for message in outgoing {
+            let (to, reply) = match message {
+                Outgoing::Reply(reply) => (sender.clone(), reply),
+                Outgoing::Direct { to, reply } => match to.user.id.parse::<OwnedUserId>() {
+                    Ok(user) => (user, reply),
+                    Err(_) => continue,
+                },
+            };
+            if let Err(e) = self.send_direct(&to, &reply, None).await {
+                warn!(error = %e, "matrix: could not send a private notice");
+            }
+        }
+        self.runtime.poke();
+    }
+
+    /// Reads the reactions on active announcements (in one room, or all) and lets the bot
+    /// reconcile its RSVPs with them.
+    pub(super) async fn reconcile(&self, only_room: Option<&RoomId>) {
+        let announcements = match self
+            .runtime
+            .bot()
+            .active_announcements(Platform::Matrix)
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                warn!(error = %e, "matrix: cannot list active announcements");
+                return;
+            }
+        };
+        for (community, message) in announcements {
+            let Some(room_id) = self.announcement_room(&community) else {
+                continue;
+            };
+            if only_room.is_some_and(|r| r != room_id) {
+                continue;
+            }
+            let Some(room) = self.client.get_room(&room_id) else {
+                continue;
+            };
+            let Ok(event_id) = EventId::parse(&message) else {
+                continue;
+            };
+            match self.reactions_on(&room, &event_id).await {
+                Ok(reactions) => {
+                    let outgoing = self
+                        .runtime
+                        .bot()
+                        .handle(Incoming::ReactionsPresent {
+                            post: message.clone(),
+                            platform: Platform::Matrix,
+                            reactions,
+                        })
+                        .await;
+                    self.send_notices(outgoing).await;
+                }
+                Err(e) => warn!(error = %e, "matrix: cannot read an announcement's reactions"),
+            }
+        }
+        self.runtime.poke();
+    }
+
+    /// Everyone's reactions on one event (the bot's own left out).
+    async fn reactions_on(
+        &self,
+        room: &Room,
+        event_id: &EventId,
+    ) -> anyhow::Result<Vec<(Member, String)>> {
+        let mut found = Vec::new();
+        let mut from = None;
+        for _ in 0..100 {
+            let options = RelationsOptions {
+                from: from.clone(),
+                limit: Some(UInt::from(100u32)),
+                include_relations: IncludeRelations::RelationsOfType(RelationType::Annotation),
+                ..RelationsOptions::default()
+            };
+            let page = room.relations(event_id.to_owned(), options).await?;
+            for event in &page.chunk {
+                let Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::Reaction(
+                    reaction,
+                ))) = event.raw().deserialize()
+                else {
+                    continue;
+                };
+                let Some(original) = reaction.as_original() else {
+                    continue;
+                };
+                if original.sender == self.me {
+                    continue;
+                }
+                self.remember_reaction(
+                    original.event_id.clone(),
+                    (
+                        room.room_id().to_owned(),
+                        original.sender.clone(),
+                        event_id.to_string(),
+                        original.content.relates_to.key.clone(),
+                    ),
+                );
+                found.push((
+                    self.member(room, &original.sender).await,
+                    original.content.relates_to.key.clone(),
+                ));
+            }
+            match page.next_batch_token {
+                Some(token) if !page.chunk.is_empty() => from = Some(token),
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
+
+    async fn is_direct(&self, room: &Room) -> bool {
+        if self.communities.contains_key(room.room_id())
+            || self.announces_for.contains_key(room.room_id())
+        {
+            return false;
+        }
+        if self
+            .direct
+            .lock()
+            .expect("never poisoned")
+            .values()
+            .any(|r| r == room.room_id())
+        {
+            return true;
+        }
+        room.is_direct().await.unwrap_or(false) || room.joined_members_count() <= 2
+    }
+
+    async fn member(&self, room: &Room, user: &MxUserId) -> Member {
+        let display_name = match room.get_member_no_sync(user).await {
+            Ok(Some(m)) => m.display_name().map(str::to_owned),
+            _ => None,
+        }
+        .unwrap_or_else(|| user.localpart().to_owned());
+        Member {
+            user: UserId::new(Platform::Matrix, user.as_str()),
+            display_name,
+        }
+    }
+
+    /// Who acts, with the role their power level gives in a community room.
+    async fn actor(&self, room: &Room, user: &MxUserId, direct: bool) -> Actor {
+        let member = self.member(room, user).await;
+        let community_room = if direct {
+            None
+        } else {
+            Some(
+                self.announces_for
+                    .get(room.room_id())
+                    .cloned()
+                    .unwrap_or_else(|| room.room_id().to_owned()),
+            )
+        };
+        let role = match &community_room {
+            // Power levels count only in community rooms: in a direct chat both sides hold
+            // the highest level, and any room a member makes is theirs to rule.
+            Some(c) if self.communities.contains_key(c) => {
+                let level = match self.client.get_room(c) {
+                    Some(r) => match r.get_member_no_sync(user).await {
+                        Ok(Some(m)) => m.power_level(),
+                        _ => UserPowerLevel::Int(0.into()),
+                    },
+                    None => UserPowerLevel::Int(0.into()),
+                };
+                let level = match level {
+                    UserPowerLevel::Infinite => i64::MAX,
+                    UserPowerLevel::Int(n) => i64::from(n),
+                    _ => 0,
+                };
+                if level >= self.admin_power {
+                    Role::Admin
+                } else if level >= self.organizer_power {
+                    Role::Organizer
+                } else {
+                    Role::Member
+                }
+            }
+            _ => Role::Member,
+        };
+        Actor {
+            member,
+            role,
+            community: CommunityId {
+                platform: Platform::Matrix,
+                id: community_room.map_or_else(|| DIRECT.to_owned(), |r| r.to_string()),
+            },
+        }
+    }
+
+    /// Answers in the room, as a reply to the command.
+    async fn reply_in(
+        &self,
+        room: &Room,
+        to: &OriginalSyncRoomMessageEvent,
+        reply: &Reply,
+    ) -> anyhow::Result<OwnedEventId> {
+        let content = self
+            .content(reply)
+            .make_reply_to(to, ForwardThread::Yes, AddMentions::No)
+            .add_mentions(Mentions::new());
+        Ok(room.send(content).await?.response.event_id)
+    }
+
+    /// Sends a private reply by direct chat and says so, briefly, where the command was.
+    async fn reply_privately(
+        &self,
+        room: &Room,
+        to: &OriginalSyncRoomMessageEvent,
+        reply: &Reply,
+    ) -> anyhow::Result<()> {
+        self.send_direct(&to.sender, reply, None).await?;
+        let mut note =
+            Reply::channel("").text("I answered you in our direct chat (it is private to you).");
+        note.title = None;
+        self.reply_in(room, to, &note).await?;
+        Ok(())
+    }
+}
+
+/// Message bodies of replies may start with a quote of the message replied to.
+fn strip_reply_fallback(body: &str) -> &str {
+    if !body.starts_with("> ") {
+        return body;
+    }
+    match body.find("\n\n") {
+        Some(i) => &body[i + 2..],
+        None => body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_fallbacks_are_left_out() {
+        assert_eq!(strip_reply_fallback("> <@a:b> How are you?\n\n4"), "4");
+        assert_eq!(strip_reply_fallback("!help"), "!help");
+    }
+}

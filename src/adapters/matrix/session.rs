@@ -1,0 +1,314 @@
+//! The session and the rooms: restore the saved session (or log in once and save it), the
+//! start-up sync, syncing on, joining the configured rooms and answering invites.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use matrix_sdk::authentication::matrix::MatrixSession;
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::filter::FilterDefinition;
+use matrix_sdk::ruma::{OwnedRoomId, RoomId, RoomOrAliasId};
+use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStoreConfig};
+use tracing::{debug, info, warn};
+
+use super::Shared;
+use crate::config::Matrix as MatrixConfig;
+
+/// Name of the saved session inside the store directory.
+const SESSION_FILE: &str = "session.json";
+
+/// Builds the client on its encrypted store and restores or creates the session.
+pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::Result<Client> {
+    std::fs::create_dir_all(store_dir)
+        .with_context(|| format!("matrix: cannot create {}", store_dir.display()))?;
+    let session_path = store_dir.join(SESSION_FILE);
+    let had_store = std::fs::read_dir(store_dir)
+        .map(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name() != SESSION_FILE)))
+        .unwrap_or(false);
+    let client = Client::builder()
+        .homeserver_url(&config.homeserver)
+        // The bot is one account with few rooms: matrix-sdk's low-memory settings (one
+        // connection per core, a 500 KB page cache) keep its memory small (see
+        // docs/PERFORMANCE.md).
+        .sqlite_store_with_config_and_cache_path(
+            SqliteStoreConfig::with_low_memory_config(store_dir)
+                .passphrase(config.store_passphrase.as_deref()),
+            None::<&Path>,
+        )
+        .build()
+        .await
+        .context("matrix: cannot open the store (is the passphrase the one it was made with?)")?;
+
+    if session_path.exists() {
+        let text = std::fs::read_to_string(&session_path)
+            .with_context(|| format!("matrix: cannot read {}", session_path.display()))?;
+        let session: MatrixSession = serde_json::from_str(&text).with_context(|| {
+            format!("matrix: {} is not a saved session", session_path.display())
+        })?;
+        if session.meta.user_id.as_str() != config.user_id {
+            anyhow::bail!(
+                "matrix: the saved session in {} is for {}, not matrix.user_id {}; use another \
+                 store_dir for another account",
+                store_dir.display(),
+                session.meta.user_id,
+                config.user_id
+            );
+        }
+        client
+            .restore_session(session)
+            .await
+            .context("matrix: cannot restore the saved session")?;
+        info!(device = ?client.device_id(), "matrix: session restored");
+        return Ok(client);
+    }
+    if had_store {
+        anyhow::bail!(
+            "matrix: {} holds a store but no saved session; logging in again would make a new \
+             device that the old crypto store refuses. Move the directory away to start afresh.",
+            store_dir.display()
+        );
+    }
+    if let Some(token) = &config.access_token {
+        let probe = Client::builder()
+            .homeserver_url(&config.homeserver)
+            .build()
+            .await?;
+        let session = MatrixSession {
+            meta: SessionMeta {
+                user_id: config.user_id.parse()?,
+                device_id: "unknown".into(),
+            },
+            tokens: SessionTokens {
+                access_token: token.clone(),
+                refresh_token: None,
+            },
+        };
+        probe.restore_session(session.clone()).await?;
+        let who = probe
+            .whoami()
+            .await
+            .context("matrix: the access token was refused")?;
+        let device_id = who
+            .device_id
+            .context("matrix: the access token has no device; log in with a password instead")?;
+        let session = MatrixSession {
+            meta: SessionMeta {
+                user_id: who.user_id,
+                device_id,
+            },
+            ..session
+        };
+        client.restore_session(session).await?;
+    } else {
+        let password = config.password.as_deref().context(
+            "matrix: no password or access token; set LABCIRCLE_MATRIX_PASSWORD (or \
+             LABCIRCLE_MATRIX_ACCESS_TOKEN)",
+        )?;
+        client
+            .matrix_auth()
+            .login_username(&config.user_id, password)
+            .initial_device_display_name(&config.device_name)
+            .send()
+            .await
+            .context("matrix: login failed")?;
+    }
+    let session = client
+        .matrix_auth()
+        .session()
+        .context("matrix: logged in without a session")?;
+    save_session(&session_path, &session)?;
+    info!(device = ?client.device_id(), "matrix: logged in; session saved");
+    Ok(client)
+}
+
+/// Writes the session readable by its owner only (it holds the access token).
+fn save_session(path: &Path, session: &MatrixSession) -> anyhow::Result<()> {
+    let text = serde_json::to_string(session)?;
+    let tmp: PathBuf = path.with_extension("tmp");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&tmp)
+            .with_context(|| format!("matrix: cannot write {}", tmp.display()))?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("matrix: cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Members are loaded lazily: the bot asks for the few it needs.
+fn sync_settings() -> SyncSettings {
+    SyncSettings::default().filter(FilterDefinition::with_lazy_loading().into())
+}
+
+/// Everything that happened before this start is history: take it in without answering.
+pub(super) async fn catch_up(client: &Client) -> anyhow::Result<()> {
+    client
+        .sync_once(sync_settings())
+        .await
+        .context("matrix: the first sync failed")?;
+    Ok(())
+}
+
+/// Long-polls the homeserver for ever. matrix-sdk's own `sync` waits a second between syncs
+/// that come back quickly, which is every sync while members talk to the bot (its own replies
+/// end the long poll): a command right after another would wait that second. Here the next
+/// long poll starts at once; only failures back off (1 s doubling to a minute).
+pub(super) async fn sync_forever(client: &Client) {
+    let settings = sync_settings().timeout(Duration::from_secs(30));
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match client.sync_once(settings.clone()).await {
+            Ok(_) => backoff = Duration::from_secs(1),
+            Err(e) => {
+                warn!(error = %e, "matrix: sync failed; trying again in {backoff:?}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+/// The configured rooms, resolved (and joined, for communities).
+pub(super) struct Rooms {
+    /// Community room → its announcement room.
+    pub communities: HashMap<OwnedRoomId, OwnedRoomId>,
+    /// Announcement room → its community room.
+    pub announces_for: HashMap<OwnedRoomId, OwnedRoomId>,
+    /// Rooms whose invites are accepted from any server.
+    pub invite_rooms: Vec<OwnedRoomId>,
+}
+
+/// Joins the community and announcement rooms and resolves `invite_rooms`. A community room
+/// that cannot be joined stops the start; an invite room that cannot be resolved is ignored.
+pub(super) async fn join_rooms(client: &Client, config: &MatrixConfig) -> anyhow::Result<Rooms> {
+    let mut communities = HashMap::new();
+    let mut announces_for = HashMap::new();
+    for c in &config.communities {
+        let room = join_configured(client, &c.room).await?;
+        let announcements = match &c.announcements {
+            Some(a) => join_configured(client, a).await?,
+            None => room.clone(),
+        };
+        announces_for.insert(announcements.clone(), room.clone());
+        communities.insert(room, announcements);
+    }
+    let mut invite_rooms = Vec::new();
+    for r in &config.invite_rooms {
+        if let Ok(id) = resolve(client, r).await {
+            invite_rooms.push(id);
+        } else {
+            warn!(room = %r, "matrix.invite_rooms: cannot resolve this room; ignored");
+        }
+    }
+    Ok(Rooms {
+        communities,
+        announces_for,
+        invite_rooms,
+    })
+}
+
+async fn resolve(client: &Client, room: &str) -> anyhow::Result<OwnedRoomId> {
+    let id = <&RoomOrAliasId>::try_from(room)
+        .map_err(|_| anyhow::anyhow!("\"{room}\" is not a room id or alias"))?;
+    match <&RoomId>::try_from(id) {
+        Ok(room_id) => Ok(room_id.to_owned()),
+        Err(alias) => Ok(client
+            .resolve_room_alias(alias)
+            .await
+            .with_context(|| format!("cannot resolve {room}"))?
+            .room_id),
+    }
+}
+
+/// A configured room: resolved and joined.
+async fn join_configured(client: &Client, room: &str) -> anyhow::Result<OwnedRoomId> {
+    let id = resolve(client, room)
+        .await
+        .with_context(|| format!("matrix.communities: {room}"))?;
+    if client
+        .get_room(&id)
+        .is_some_and(|r| r.state() == RoomState::Joined)
+    {
+        return Ok(id);
+    }
+    let alias_or_id = <&RoomOrAliasId>::try_from(room)?;
+    with_join_retries(|| client.join_room_by_id_or_alias(alias_or_id, &[]))
+        .await
+        .with_context(|| format!("matrix.communities: cannot join {room}"))?;
+    Ok(id)
+}
+
+/// Tries a join up to eight times, waiting 250 ms doubling to 30 s between tries: Synapse can
+/// send an invite before the room can be joined.
+async fn with_join_retries<T, E, F, Fut>(mut join: F) -> Result<T, E>
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut wait = Duration::from_millis(250);
+    let mut attempt = 1;
+    loop {
+        match join().await {
+            Ok(joined) => return Ok(joined),
+            Err(e) if attempt >= 8 => return Err(e),
+            Err(e) => {
+                debug!(error = %e, attempt, "matrix: joining failed; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(30));
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// Answers the invites that arrived while the bot was away, each in its own task.
+pub(super) fn answer_waiting_invites(shared: &Arc<Shared>) {
+    for room in shared.client.invited_rooms() {
+        let shared = shared.clone();
+        tokio::spawn(async move { shared.answer_invite(room).await });
+    }
+}
+
+impl Shared {
+    /// Accepts an invite from an allowed server or into an allowed room; declines others.
+    pub(super) async fn answer_invite(&self, room: Room) {
+        let inviter = match room.invite_details().await {
+            Ok(details) => details.inviter.map(|m| m.user_id().to_owned()),
+            Err(_) => None,
+        };
+        let from_allowed_server = inviter.as_ref().is_some_and(|u| {
+            self.invite_servers
+                .iter()
+                .any(|s| s.as_str() == u.server_name().as_str())
+        });
+        let allowed_room = self.invite_rooms.iter().any(|r| r == room.room_id())
+            || self.communities.contains_key(room.room_id())
+            || self.announces_for.contains_key(room.room_id());
+        if !(from_allowed_server || allowed_room) {
+            info!(room = %room.room_id(), "matrix: invite from a server not in invite_servers declined");
+            if let Err(e) = room.leave().await {
+                warn!(error = %e, "matrix: cannot decline an invite");
+            }
+            return;
+        }
+        match with_join_retries(|| room.join()).await {
+            Ok(()) => info!(room = %room.room_id(), "matrix: joined on invite"),
+            Err(_) => warn!(room = %room.room_id(), "matrix: could not join after an invite"),
+        }
+    }
+}
