@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{Result, Store, StoreError};
+use super::{Result, Store, StoreError, member_from_row, platform, user_from_row};
 use crate::domain::identity::{Member, Platform, UserId};
 
 /// A member's weekly schedule, as stored.
@@ -590,21 +590,11 @@ async fn insert_delivery(
     Ok(())
 }
 
-pub(super) fn platform(code: &str) -> Result<Platform> {
-    Platform::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("unknown platform {code}")))
-}
-
 fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {
     let quiet_start: Option<String> = r.try_get("quiet_start")?;
     let quiet_end: Option<String> = r.try_get("quiet_end")?;
     Ok(ScheduleRow {
-        member: Member {
-            user: UserId::new(
-                platform(&r.try_get::<String, _>("platform")?)?,
-                r.try_get::<String, _>("user_id")?,
-            ),
-            display_name: r.try_get("display_name")?,
-        },
+        member: member_from_row(r)?,
         community: r.try_get("community")?,
         weekday: u8::try_from(r.try_get::<i64, _>("weekday")?)
             .map_err(|_| StoreError::Corrupt("weekday out of range".into()))?,
@@ -619,10 +609,7 @@ fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {
 fn prompt_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<PromptRow> {
     Ok(PromptRow {
         id: r.try_get("id")?,
-        user: UserId::new(
-            platform(&r.try_get::<String, _>("platform")?)?,
-            r.try_get::<String, _>("user_id")?,
-        ),
+        user: user_from_row(r)?,
         community: r.try_get("community")?,
         due_at: r.try_get("due_at")?,
         week: r.try_get("week")?,

@@ -2,8 +2,7 @@
 
 use sqlx::Row;
 
-use super::checkins::platform;
-use super::{Result, Store};
+use super::{Result, Store, member_from_row, user_from_row};
 use crate::domain::identity::{Member, UserId};
 
 /// A delivery due to be sent.
@@ -58,13 +57,7 @@ impl Store {
                 Ok(PendingDelivery {
                     id: r.try_get("id")?,
                     idempotency_key: r.try_get("idempotency_key")?,
-                    to: Member {
-                        user: UserId::new(
-                            platform(&r.try_get::<String, _>("platform")?)?,
-                            r.try_get::<String, _>("user_id")?,
-                        ),
-                        display_name: r.try_get("display_name")?,
-                    },
+                    to: member_from_row(r)?,
                     kind: r.try_get("kind")?,
                     prompt_id: r.try_get("prompt_id")?,
                     meetup_id: r.try_get("meetup_id")?,
@@ -185,10 +178,7 @@ impl Store {
         .await?;
         for r in rows {
             status.failed.push((
-                UserId::new(
-                    platform(&r.try_get::<String, _>("platform")?)?,
-                    r.try_get::<String, _>("user_id")?,
-                ),
+                user_from_row(&r)?,
                 r.try_get("kind")?,
                 r.try_get::<Option<String>, _>("last_error")?
                     .unwrap_or_default(),
