@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::meetups::queue_post;
+use super::outbox::mark_sent_in;
 use super::{Result, Store};
 use crate::domain::identity::UserId;
 
@@ -61,15 +62,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
-             attempts = attempts + 1, last_error = NULL WHERE id = ?",
-        )
-        .bind(message_id)
-        .bind(now)
-        .bind(delivery)
-        .execute(&mut *tx)
-        .await?;
+        mark_sent_in(&mut tx, delivery, message_id, now).await?;
         let platform_code = community.split(':').next().unwrap_or_default();
         sqlx::query(
             "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \

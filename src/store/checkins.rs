@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use super::outbox::{NewDelivery, Recipient, queue_delivery};
 use super::{Result, Store, StoreError, member_from_row, platform, user_from_row};
 use crate::domain::identity::{Member, Platform, UserId};
 
@@ -564,6 +565,7 @@ impl Store {
     }
 }
 
+/// Queues the delivery of a check-in prompt.
 async fn insert_delivery(
     conn: &mut sqlx::SqliteConnection,
     key: &str,
@@ -572,22 +574,11 @@ async fn insert_delivery(
     due_at: i64,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, prompt_id, \
-         due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'checkin_prompt', ?, ?, ?, ?) \
-         ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(to.user.platform.code())
-    .bind(&to.user.id)
-    .bind(&to.display_name)
-    .bind(prompt_id)
-    .bind(due_at)
-    .bind(due_at)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let prompt = NewDelivery {
+        prompt_id: Some(prompt_id),
+        ..NewDelivery::new(key, Recipient::Member(to), "checkin_prompt", due_at)
+    };
+    queue_delivery(conn, &prompt, now).await
 }
 
 fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {

@@ -5,6 +5,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::{Row, SqliteConnection};
 
+use super::outbox::{NewDelivery, Recipient, queue_delivery};
 use super::{Result, Store, member_from_columns, member_from_row};
 use crate::domain::identity::{Member, UserId};
 
@@ -91,21 +92,12 @@ async fn meetup_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<Meetup
 
 async fn queue_notices(conn: &mut SqliteConnection, notices: &[Notice], now: i64) -> Result<()> {
     for n in notices {
-        sqlx::query(
-            "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, body, \
-             due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'meetup_notice', ?, ?, ?, ?) \
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&n.key)
-        .bind(n.to.user.platform.code())
-        .bind(&n.to.user.id)
-        .bind(&n.to.display_name)
-        .bind(&n.text)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        let to = Recipient::Member(&n.to);
+        let notice = NewDelivery {
+            body: Some(&n.text),
+            ..NewDelivery::new(&n.key, to, "meetup_notice", now)
+        };
+        queue_delivery(conn, &notice, now).await?;
     }
     Ok(())
 }
@@ -149,28 +141,17 @@ pub(super) async fn queue_post(
     key: &str,
     now: i64,
 ) -> Result<()> {
-    let platform_code = community.split(':').next().unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, meetup_id, \
-         community, edit_of, due_at, next_attempt_at, created_at) \
-         VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(platform_code)
-    .bind(if edit_of.is_some() {
+    let kind = if edit_of.is_some() {
         "meetup_edit"
     } else {
         "meetup_announcement"
-    })
-    .bind(meetup_id)
-    .bind(community)
-    .bind(edit_of)
-    .bind(now)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    };
+    let post = NewDelivery {
+        meetup_id: Some(meetup_id),
+        edit_of,
+        ..NewDelivery::new(key, Recipient::Community(community), kind, now)
+    };
+    queue_delivery(conn, &post, now).await
 }
 
 impl Store {
