@@ -2,7 +2,8 @@
 
 use sqlx::Row;
 
-use super::{Result, Store, StoreError};
+use super::outbox::{NewDelivery, Recipient, queue_delivery};
+use super::{Result, Store, StoreError, member_from_row, platform, user_from_row};
 use crate::domain::identity::{Member, Platform, UserId};
 
 /// A member's weekly schedule, as stored.
@@ -576,6 +577,7 @@ impl Store {
     }
 }
 
+/// Queues the delivery of a check-in prompt.
 async fn insert_delivery(
     conn: &mut sqlx::SqliteConnection,
     key: &str,
@@ -584,39 +586,18 @@ async fn insert_delivery(
     due_at: i64,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, prompt_id, \
-         due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'checkin_prompt', ?, ?, ?, ?) \
-         ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(to.user.platform.code())
-    .bind(&to.user.id)
-    .bind(&to.display_name)
-    .bind(prompt_id)
-    .bind(due_at)
-    .bind(due_at)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub(super) fn platform(code: &str) -> Result<Platform> {
-    Platform::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("unknown platform {code}")))
+    let prompt = NewDelivery {
+        prompt_id: Some(prompt_id),
+        ..NewDelivery::new(key, Recipient::Member(to), "checkin_prompt", due_at)
+    };
+    queue_delivery(conn, &prompt, now).await
 }
 
 fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {
     let quiet_start: Option<String> = r.try_get("quiet_start")?;
     let quiet_end: Option<String> = r.try_get("quiet_end")?;
     Ok(ScheduleRow {
-        member: Member {
-            user: UserId::new(
-                platform(&r.try_get::<String, _>("platform")?)?,
-                r.try_get::<String, _>("user_id")?,
-            ),
-            display_name: r.try_get("display_name")?,
-        },
+        member: member_from_row(r)?,
         community: r.try_get("community")?,
         weekday: u8::try_from(r.try_get::<i64, _>("weekday")?)
             .map_err(|_| StoreError::Corrupt("weekday out of range".into()))?,
@@ -631,10 +612,7 @@ fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ScheduleRow> {
 fn prompt_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<PromptRow> {
     Ok(PromptRow {
         id: r.try_get("id")?,
-        user: UserId::new(
-            platform(&r.try_get::<String, _>("platform")?)?,
-            r.try_get::<String, _>("user_id")?,
-        ),
+        user: user_from_row(r)?,
         community: r.try_get("community")?,
         due_at: r.try_get("due_at")?,
         week: r.try_get("week")?,

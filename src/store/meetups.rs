@@ -1,11 +1,13 @@
-//! Meetups, their announcements, RSVPs, reminders and subscriptions.
+//! Meetups, their series and subscriptions to new ones. RSVPs are in `rsvps`, what goes out
+//! about meetups (announcements, count edits, reminders) in `announcements`.
 
+use sqlx::query::Query;
+use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::{Row, SqliteConnection};
 
-use super::checkins::platform;
-use super::{Result, Store, StoreError};
+use super::outbox::{NewDelivery, Recipient, queue_delivery};
+use super::{Result, Store, member_from_columns, member_from_row};
 use crate::domain::identity::{Member, UserId};
-use crate::domain::roster::Status;
 
 /// A meetup, as stored (the domain's type).
 pub use crate::domain::meetup::Meetup as MeetupRow;
@@ -55,47 +57,16 @@ pub struct Notice {
     pub key: String,
 }
 
-/// A meetup with its roster in list order, and the highest position used.
-#[derive(Debug, Clone)]
-pub struct RosterSnapshot {
-    pub meetup: MeetupRow,
-    pub rsvps: Vec<(Member, Status)>,
-    /// The announcement each RSVP came through (reconciliation only touches its own post's).
-    pub via: std::collections::HashMap<UserId, String>,
-    pub last_position: i64,
-}
-
-/// What one RSVP did, for the bot to tell people.
-#[derive(Debug, Clone)]
-pub struct RosterOutcome<R> {
-    pub meetup: MeetupRow,
-    pub result: R,
-    /// Members whose status changed, with the new status (`None`: no RSVP any more).
-    pub changed: Vec<(Member, Option<Status>)>,
-}
-
-fn status_code(s: Status) -> &'static str {
-    match s {
-        Status::Going => "going",
-        Status::Waitlisted => "waitlist",
-        Status::Maybe => "maybe",
-        Status::CantGo => "cant",
-    }
-}
-
-fn meetup_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MeetupRow> {
+pub(super) fn meetup_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MeetupRow> {
     let capacity: Option<i64> = r.try_get("capacity")?;
     Ok(MeetupRow {
         id: r.try_get("id")?,
         series_id: r.try_get("series_id")?,
         community: r.try_get("community")?,
-        organizer: Member {
-            user: UserId::new(
-                platform(&r.try_get::<String, _>("organizer_platform")?)?,
-                r.try_get::<String, _>("organizer_id")?,
-            ),
-            display_name: r.try_get("organizer_name")?,
-        },
+        organizer: member_from_columns(
+            r,
+            ["organizer_platform", "organizer_id", "organizer_name"],
+        )?,
         title: r.try_get("title")?,
         starts_at: r.try_get("starts_at")?,
         ends_at: r.try_get("ends_at")?,
@@ -121,27 +92,48 @@ async fn meetup_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<Meetup
 
 async fn queue_notices(conn: &mut SqliteConnection, notices: &[Notice], now: i64) -> Result<()> {
     for n in notices {
-        sqlx::query(
-            "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, body, \
-             due_at, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'meetup_notice', ?, ?, ?, ?) \
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&n.key)
-        .bind(n.to.user.platform.code())
-        .bind(&n.to.user.id)
-        .bind(&n.to.display_name)
-        .bind(&n.text)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        let to = Recipient::Member(&n.to);
+        let notice = NewDelivery {
+            body: Some(&n.text),
+            ..NewDelivery::new(&n.key, to, "meetup_notice", now)
+        };
+        queue_delivery(conn, &notice, now).await?;
     }
     Ok(())
 }
 
+/// Moves a series on to its next occurrence, starting at `next` (`None`: the series is over).
+async fn advance_series(conn: &mut SqliteConnection, id: i64, next: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE meetup_series SET next_index = next_index + 1, next_starts_at = ? WHERE id = ?",
+    )
+    .bind(next)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Binds what an organizer sets on a meetup, from `title` to `description` in the column order
+/// of `meetups`: creating and saving a meetup write the same fields.
+fn bind_details<'q>(
+    query: Query<'q, Sqlite, SqliteArguments>,
+    m: &MeetupRow,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    query
+        .bind(&m.title)
+        .bind(m.starts_at)
+        .bind(m.ends_at)
+        .bind(&m.timezone)
+        .bind(&m.location)
+        .bind(&m.state)
+        .bind(m.capacity.map(i64::from))
+        .bind(&m.link)
+        .bind(&m.description)
+}
+
 /// Queues an announcement post (or an edit of one) in a community.
-async fn queue_post(
+pub(super) async fn queue_post(
     conn: &mut SqliteConnection,
     meetup_id: i64,
     community: &str,
@@ -149,28 +141,17 @@ async fn queue_post(
     key: &str,
     now: i64,
 ) -> Result<()> {
-    let platform_code = community.split(':').next().unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, meetup_id, \
-         community, edit_of, due_at, next_attempt_at, created_at) \
-         VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(platform_code)
-    .bind(if edit_of.is_some() {
+    let kind = if edit_of.is_some() {
         "meetup_edit"
     } else {
         "meetup_announcement"
-    })
-    .bind(meetup_id)
-    .bind(community)
-    .bind(edit_of)
-    .bind(now)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    };
+    let post = NewDelivery {
+        meetup_id: Some(meetup_id),
+        edit_of,
+        ..NewDelivery::new(key, Recipient::Community(community), kind, now)
+    };
+    queue_delivery(conn, &post, now).await
 }
 
 impl Store {
@@ -200,7 +181,7 @@ impl Store {
                 .await?,
             ),
         };
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query(
             "INSERT INTO meetups (community, organizer_platform, organizer_id, organizer_name, \
              title, starts_at, ends_at, timezone, location, state, capacity, link, description, \
              created_at, updated_at, series_id) \
@@ -209,21 +190,14 @@ impl Store {
         .bind(&m.community)
         .bind(m.organizer.user.platform.code())
         .bind(&m.organizer.user.id)
-        .bind(&m.organizer.display_name)
-        .bind(&m.title)
-        .bind(m.starts_at)
-        .bind(m.ends_at)
-        .bind(&m.timezone)
-        .bind(&m.location)
-        .bind(&m.state)
-        .bind(m.capacity.map(i64::from))
-        .bind(&m.link)
-        .bind(&m.description)
-        .bind(now)
-        .bind(now)
-        .bind(series_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(&m.organizer.display_name);
+        let id: i64 = bind_details(insert, m)
+            .bind(now)
+            .bind(now)
+            .bind(series_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
         if let Some(series) = series_id {
             sqlx::query("UPDATE meetup_series SET template = ? WHERE id = ?")
                 .bind(id)
@@ -317,27 +291,15 @@ impl Store {
             let key = format!("announce:{id}:{community}");
             queue_post(&mut tx, id, &community, None, &key, now).await?;
         }
-        sqlx::query(
-            "UPDATE meetup_series SET next_index = next_index + 1, next_starts_at = ? WHERE id = ?",
-        )
-        .bind(next)
-        .bind(s.id)
-        .execute(&mut *tx)
-        .await?;
+        advance_series(&mut tx, s.id, next).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Moves a series past an occurrence without creating it.
     pub async fn skip_occurrence(&self, s: &SeriesRow, next: Option<i64>) -> Result<()> {
-        sqlx::query(
-            "UPDATE meetup_series SET next_index = next_index + 1, next_starts_at = ? WHERE id = ?",
-        )
-        .bind(next)
-        .bind(s.id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        advance_series(&mut conn, s.id, next).await
     }
 
     /// Marks a series cancelled (no more occurrences are created).
@@ -382,36 +344,28 @@ impl Store {
     /// of every announcement.
     pub async fn save_meetup(&self, m: &MeetupRow, notices: &[Notice], now: i64) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE meetups SET title = ?, starts_at = ?, ends_at = ?, timezone = ?, \
              location = ?, state = ?, capacity = ?, link = ?, description = ?, status = ?, \
              cancel_reason = ?, sequence = sequence + 1, counts_changed_at = ?, \
              reminded_24h = CASE WHEN starts_at = ? THEN reminded_24h ELSE 0 END, \
              reminded_1h = CASE WHEN starts_at = ? THEN reminded_1h ELSE 0 END, updated_at = ? \
              WHERE id = ?",
-        )
-        .bind(&m.title)
-        .bind(m.starts_at)
-        .bind(m.ends_at)
-        .bind(&m.timezone)
-        .bind(&m.location)
-        .bind(&m.state)
-        .bind(m.capacity.map(i64::from))
-        .bind(&m.link)
-        .bind(&m.description)
-        .bind(if m.cancelled {
-            "cancelled"
-        } else {
-            "scheduled"
-        })
-        .bind(&m.cancel_reason)
-        .bind(now)
-        .bind(m.starts_at)
-        .bind(m.starts_at)
-        .bind(now)
-        .bind(m.id)
-        .execute(&mut *tx)
-        .await?;
+        );
+        bind_details(update, m)
+            .bind(if m.cancelled {
+                "cancelled"
+            } else {
+                "scheduled"
+            })
+            .bind(&m.cancel_reason)
+            .bind(now)
+            .bind(m.starts_at)
+            .bind(m.starts_at)
+            .bind(now)
+            .bind(m.id)
+            .execute(&mut *tx)
+            .await?;
         if m.cancelled {
             // Nothing more goes out for a cancelled meetup but the notices below.
             sqlx::query(
@@ -424,351 +378,6 @@ impl Store {
         }
         queue_notices(&mut tx, notices, now).await?;
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Everyone with an RSVP, in list order.
-    pub async fn rsvps(&self, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
-        let mut conn = self.pool.acquire().await?;
-        rsvps_in(&mut conn, meetup_id).await
-    }
-
-    /// A meetup and its roster, read as one row. `None`: no such meetup.
-    pub async fn load_roster(&self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
-        let row = sqlx::query(
-            "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
-             status, position, via)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
-             AND status != 'none' ORDER BY position)) AS roster, \
-             (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
-             FROM meetups AS m WHERE m.id = ?",
-        )
-        .bind(meetup_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let json: String = row.try_get("roster")?;
-        let rows: Vec<(String, String, String, String, i64, String)> =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut via = std::collections::HashMap::new();
-        for (platform_code, user_id, _, _, _, post) in &rows {
-            via.insert(
-                UserId::new(platform(platform_code)?, user_id.clone()),
-                post.clone(),
-            );
-        }
-        Ok(Some(RosterSnapshot {
-            meetup: meetup_from_row(&row)?,
-            rsvps: roster_from_json(&json)?,
-            via,
-            last_position: row.try_get("last")?,
-        }))
-    }
-
-    /// Writes roster changes, all in one statement (so a change never half-lands: a member
-    /// leaving and the one promoted move together). `None` status: the RSVP was taken back
-    /// (kept as a `none` row). A trigger marks the meetup for its announcement edit.
-    pub async fn write_rsvps(
-        &self,
-        meetup_id: i64,
-        changes: &[(Member, Option<Status>, i64, String)],
-        now: i64,
-    ) -> Result<()> {
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<serde_json::Value> = changes
-            .iter()
-            .map(|(m, status, position, via)| {
-                serde_json::json!([
-                    m.user.platform.code(),
-                    m.user.id,
-                    m.display_name,
-                    status.map_or("none", status_code),
-                    position,
-                    via
-                ])
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
-             via, updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
-             value ->> 4, value ->> 5, ? FROM json_each(?) WHERE true \
-             ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
-             status = excluded.status, position = excluded.position, via = excluded.via, \
-             display_name = excluded.display_name, updated_at = excluded.updated_at",
-        )
-        .bind(meetup_id)
-        .bind(now)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The meetup an announcement message belongs to.
-    pub async fn meetup_for_post(
-        &self,
-        platform_code: &str,
-        message_id: &str,
-    ) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT meetup_id FROM meetup_posts WHERE platform = ? AND message_id = ?",
-        )
-        .bind(platform_code)
-        .bind(message_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Announcements of scheduled meetups that have not started, on one platform.
-    pub async fn active_announcements(
-        &self,
-        platform_code: &str,
-        now: i64,
-    ) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
-            "SELECT p.community, p.message_id FROM meetup_posts AS p JOIN meetups AS m \
-             ON m.id = p.meetup_id WHERE p.platform = ? AND m.status = 'scheduled' \
-             AND m.starts_at > ? ORDER BY m.starts_at",
-        )
-        .bind(platform_code)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("community")?, r.try_get("message_id")?)))
-            .collect()
-    }
-
-    /// Where a meetup is announced: (community, message id).
-    pub async fn meetup_posts(&self, meetup_id: i64) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
-            "SELECT community, message_id FROM meetup_posts WHERE meetup_id = ? ORDER BY rowid",
-        )
-        .bind(meetup_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("community")?, r.try_get("message_id")?)))
-            .collect()
-    }
-
-    /// The platform acknowledged an announcement: mark the delivery sent and record the post,
-    /// together (a post the bot does not know would never count its reactions).
-    pub async fn announcement_sent(
-        &self,
-        delivery: i64,
-        meetup_id: i64,
-        community: &str,
-        message_id: &str,
-        now: i64,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
-             attempts = attempts + 1, last_error = NULL WHERE id = ?",
-        )
-        .bind(message_id)
-        .bind(now)
-        .bind(delivery)
-        .execute(&mut *tx)
-        .await?;
-        let platform_code = community.split(':').next().unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \
-             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(meetup_id)
-        .bind(platform_code)
-        .bind(community)
-        .bind(message_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Queues an announcement of an existing meetup in another community (`/meetup share`).
-    pub async fn share_meetup(&self, meetup_id: i64, community: &str, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let already: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM meetup_posts WHERE meetup_id = ? AND community = ?",
-        )
-        .bind(meetup_id)
-        .bind(community)
-        .fetch_one(&mut *tx)
-        .await?;
-        if already > 0 {
-            return Ok(false);
-        }
-        queue_post(
-            &mut tx,
-            meetup_id,
-            community,
-            None,
-            &format!("announce:{meetup_id}:{community}"),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// For every meetup whose RSVPs changed at or before `before`: one edit of each of its
-    /// announcements (a burst of reactions becomes one edit). Returns how many were queued.
-    pub async fn queue_count_edits(&self, before: i64, now: i64) -> Result<usize> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let rows = sqlx::query(
-            "SELECT m.id, p.community, p.message_id, m.counts_changed_at FROM meetups AS m \
-             JOIN meetup_posts AS p ON p.meetup_id = m.id \
-             WHERE m.counts_changed_at IS NOT NULL AND m.counts_changed_at <= ?",
-        )
-        .bind(before)
-        .fetch_all(&mut *tx)
-        .await?;
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
-            let community: String = r.try_get("community")?;
-            let message: String = r.try_get("message_id")?;
-            let at: i64 = r.try_get("counts_changed_at")?;
-            queue_post(
-                &mut tx,
-                id,
-                &community,
-                Some(&message),
-                &format!("edit:{id}:{message}:{at}"),
-                now,
-            )
-            .await?;
-        }
-        sqlx::query(
-            "UPDATE meetups SET counts_changed_at = NULL \
-             WHERE counts_changed_at IS NOT NULL AND counts_changed_at <= ? \
-             AND id IN (SELECT meetup_id FROM meetup_posts)",
-        )
-        .bind(before)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
-    }
-
-    /// Queues the 24-hour and 1-hour reminders that are due, to members going (and maybe,
-    /// unless they opted out), once per meetup and reminder. A 24-hour reminder that comes due
-    /// less than an hour before the start is skipped. Returns how many were queued.
-    pub async fn queue_meetup_reminders(&self, now: i64) -> Result<usize> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut queued = 0;
-        for (flag, lead, label) in [
-            ("reminded_24h", 86_400, "24h"),
-            ("reminded_1h", 3_600, "1h"),
-        ] {
-            // Column names come from the constant list above.
-            let sql = format!(
-                "SELECT id, starts_at FROM meetups WHERE status = 'scheduled' AND {flag} = 0 \
-                 AND starts_at > ? AND starts_at - {lead} <= ?"
-            );
-            let due = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(now)
-                .bind(now)
-                .fetch_all(&mut *tx)
-                .await?;
-            for r in &due {
-                let id: i64 = r.try_get("id")?;
-                let starts: i64 = r.try_get("starts_at")?;
-                // "Tomorrow" would be wrong for a meetup less than 20 hours away.
-                let skip = label == "24h" && starts - now < 20 * 3_600;
-                if !skip {
-                    queued += sqlx::query(
-                        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, \
-                         kind, meetup_id, body, due_at, next_attempt_at, created_at) \
-                         SELECT 'reminder:' || ? || ':' || ? || ':' || ? || ':' || r.platform || ':' \
-                         || r.user_id, r.platform, r.user_id, r.display_name, 'meetup_reminder', \
-                         ?, ?, ?, ?, ? \
-                         FROM rsvps AS r WHERE r.meetup_id = ? AND (r.status = 'going' OR \
-                         (r.status = 'maybe' AND NOT EXISTS (SELECT 1 FROM meetup_reminder_optouts AS o \
-                         WHERE o.platform = r.platform AND o.user_id = r.user_id))) \
-                         ON CONFLICT (idempotency_key) DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(label)
-                    .bind(starts)
-                    .bind(id)
-                    .bind(format!("{label}:{starts}"))
-                    .bind(now)
-                    .bind(now)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected() as usize;
-                }
-                let sql = format!("UPDATE meetups SET {flag} = 1 WHERE id = ?");
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(queued)
-    }
-
-    /// The earliest time meetup work falls due: a reminder, or an edit of counts after
-    /// `coalesce` seconds.
-    pub async fn next_meetup_work(&self, now: i64, coalesce: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT min(t) FROM (\
-             SELECT min(starts_at - 86400) AS t FROM meetups WHERE status = 'scheduled' \
-                AND reminded_24h = 0 AND starts_at > ? \
-             UNION ALL SELECT min(starts_at - 3600) FROM meetups WHERE status = 'scheduled' \
-                AND reminded_1h = 0 AND starts_at > ? \
-             UNION ALL SELECT min(counts_changed_at) + ? FROM meetups \
-                WHERE counts_changed_at IS NOT NULL \
-                AND id IN (SELECT meetup_id FROM meetup_posts))",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(coalesce)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// Meetups where the member has an RSVP.
-    pub async fn meetups_with_rsvp(&self, user: &UserId) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT meetup_id FROM rsvps WHERE platform = ? AND user_id = ? \
-             AND status != 'none'",
-        )
-        .bind(user.platform.code())
-        .bind(&user.id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// The member's RSVP on a meetup.
-    pub async fn rsvp_of(&self, meetup_id: i64, user: &UserId) -> Result<Option<Status>> {
-        Ok(self
-            .rsvps(meetup_id)
-            .await?
-            .into_iter()
-            .find(|(m, _)| &m.user == user)
-            .map(|(_, s)| s))
-    }
-
-    /// Turns reminders for "maybe" meetups off (`true`) or on.
-    pub async fn set_reminder_optout(&self, user: &UserId, off: bool) -> Result<()> {
-        let sql = if off {
-            "INSERT INTO meetup_reminder_optouts (platform, user_id) VALUES (?, ?) \
-             ON CONFLICT DO NOTHING"
-        } else {
-            "DELETE FROM meetup_reminder_optouts WHERE platform = ? AND user_id = ?"
-        };
-        sqlx::query(sql)
-            .bind(user.platform.code())
-            .bind(&user.id)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 
@@ -811,60 +420,6 @@ impl Store {
         .bind(state)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Member {
-                    user: UserId::new(
-                        platform(&r.try_get::<String, _>("platform")?)?,
-                        r.try_get::<String, _>("user_id")?,
-                    ),
-                    display_name: r.try_get("display_name")?,
-                })
-            })
-            .collect()
+        rows.iter().map(member_from_row).collect()
     }
-}
-
-async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
-    // One JSON row crosses from SQLite: sqlx hands rows over one at a time.
-    let json: String = sqlx::query_scalar(
-        "SELECT json_group_array(json_array(platform, user_id, display_name, status, position)) \
-         FROM (SELECT * FROM rsvps WHERE meetup_id = ? AND status != 'none' ORDER BY position)",
-    )
-    .bind(meetup_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    roster_from_json(&json)
-}
-
-/// A roster as `json_group_array(json_array(platform, user_id, display_name, status, …))`.
-fn roster_from_json(json: &str) -> Result<Vec<(Member, Status)>> {
-    // Rows may carry more fields (the via of an RSVP); the first four are read here.
-    let rows: Vec<Vec<serde_json::Value>> =
-        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let text = |v: &[serde_json::Value], i: usize| -> Result<String> {
-        v.get(i)
-            .and_then(|x| x.as_str())
-            .map(str::to_owned)
-            .ok_or_else(|| StoreError::Corrupt("bad roster row".into()))
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (platform_code, user_id, display_name, status) = (
-            text(&row, 0)?,
-            text(&row, 1)?,
-            text(&row, 2)?,
-            text(&row, 3)?,
-        );
-        let status = match status.as_str() {
-            "going" => Status::Going,
-            "waitlist" => Status::Waitlisted,
-            "maybe" => Status::Maybe,
-            "cant" => Status::CantGo,
-            other => return Err(StoreError::Corrupt(format!("unknown RSVP status {other}"))),
-        };
-        let user = UserId::new(platform(&platform_code)?, user_id);
-        out.push((Member { user, display_name }, status));
-    }
-    Ok(out)
 }

@@ -1,11 +1,13 @@
 //! The store: the only place with SQL. SQLite through sqlx, migrations embedded and run at
 //! open, WAL mode, foreign keys on. One module per aggregate.
 
+mod announcements;
 mod checkins;
 mod directory;
 mod meetups;
 mod outbox;
 mod privacy;
+mod rsvps;
 mod suggestions;
 
 use std::path::Path;
@@ -14,15 +16,20 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
+use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
+
+use crate::domain::identity::{Member, Platform, UserId};
 
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
 pub use directory::ImportOutcome;
-pub use meetups::{MeetupRow, NewSeries, Notice, RosterOutcome, RosterSnapshot, SeriesRow};
+pub use meetups::{MeetupRow, NewSeries, Notice, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery};
 pub use privacy::MEMBER_TABLES;
+pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
@@ -125,6 +132,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// A stored platform code as a platform; an unknown one means the row is not readable.
+fn platform(code: &str) -> Result<Platform> {
+    Platform::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("unknown platform {code}")))
+}
+
+/// The user a row names in its `platform` and `user_id` columns.
+fn user_from_row(r: &SqliteRow) -> Result<UserId> {
+    Ok(UserId::new(
+        platform(&r.try_get::<String, _>("platform")?)?,
+        r.try_get::<String, _>("user_id")?,
+    ))
+}
+
+/// The member a row names in its `platform`, `user_id` and `display_name` columns.
+fn member_from_row(r: &SqliteRow) -> Result<Member> {
+    member_from_columns(r, ["platform", "user_id", "display_name"])
+}
+
+/// The member a row names in other columns (a meetup's organizer has its own).
+fn member_from_columns(r: &SqliteRow, [platform_code, id, name]: [&str; 3]) -> Result<Member> {
+    Ok(Member {
+        user: UserId::new(
+            platform(&r.try_get::<String, _>(platform_code)?)?,
+            r.try_get::<String, _>(id)?,
+        ),
+        display_name: r.try_get(name)?,
+    })
 }
 
 /// The current time as stored: RFC 3339, UTC, whole seconds.

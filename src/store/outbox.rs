@@ -1,9 +1,8 @@
 //! The outbox: deliveries waiting to be sent, sent, or given up on.
 
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
-use super::checkins::platform;
-use super::{Result, Store};
+use super::{Result, Store, member_from_row, user_from_row};
 use crate::domain::identity::{Member, UserId};
 
 /// A delivery due to be sent.
@@ -35,6 +34,104 @@ pub struct OutboxStatus {
     pub failed: Vec<(UserId, String, String)>,
 }
 
+/// Who a new delivery goes to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Recipient<'a> {
+    /// A private message to a member.
+    Member(&'a Member),
+    /// A post, or an edit of one, in a community (`platform:id`).
+    Community(&'a str),
+}
+
+/// A delivery to queue. What its kind does not use stays `None`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewDelivery<'a> {
+    /// Makes queueing idempotent: a delivery whose key is queued already is dropped.
+    pub key: &'a str,
+    pub to: Recipient<'a>,
+    pub kind: &'a str,
+    pub prompt_id: Option<i64>,
+    pub meetup_id: Option<i64>,
+    pub edit_of: Option<&'a str>,
+    pub body: Option<&'a str>,
+    /// The first attempt's time.
+    pub due_at: i64,
+}
+
+impl<'a> NewDelivery<'a> {
+    /// A delivery of `kind` to `to`, due at `due_at`, with nothing else set.
+    pub(super) fn new(key: &'a str, to: Recipient<'a>, kind: &'a str, due_at: i64) -> Self {
+        NewDelivery {
+            key,
+            to,
+            kind,
+            prompt_id: None,
+            meetup_id: None,
+            edit_of: None,
+            body: None,
+            due_at,
+        }
+    }
+}
+
+/// Queues a delivery, unless one with its key is queued already.
+pub(super) async fn queue_delivery(
+    conn: &mut SqliteConnection,
+    d: &NewDelivery<'_>,
+    now: i64,
+) -> Result<()> {
+    // A post has no member: the platform is the community's, user and name stay empty.
+    let (platform_code, user_id, display_name, community) = match d.to {
+        Recipient::Member(m) => (
+            m.user.platform.code(),
+            m.user.id.as_str(),
+            m.display_name.as_str(),
+            None,
+        ),
+        Recipient::Community(c) => (c.split(':').next().unwrap_or_default(), "", "", Some(c)),
+    };
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, prompt_id, \
+         meetup_id, community, edit_of, body, due_at, next_attempt_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(d.key)
+    .bind(platform_code)
+    .bind(user_id)
+    .bind(display_name)
+    .bind(d.kind)
+    .bind(d.prompt_id)
+    .bind(d.meetup_id)
+    .bind(community)
+    .bind(d.edit_of)
+    .bind(d.body)
+    .bind(d.due_at)
+    .bind(d.due_at)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a delivery sent: the platform acknowledged it as `message_id`.
+pub(super) async fn mark_sent_in(
+    conn: &mut SqliteConnection,
+    id: i64,
+    message_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
+         attempts = attempts + 1, last_error = NULL WHERE id = ?",
+    )
+    .bind(message_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Deliveries whose time has come, oldest first.
     pub async fn due_deliveries(
@@ -58,13 +155,7 @@ impl Store {
                 Ok(PendingDelivery {
                     id: r.try_get("id")?,
                     idempotency_key: r.try_get("idempotency_key")?,
-                    to: Member {
-                        user: UserId::new(
-                            platform(&r.try_get::<String, _>("platform")?)?,
-                            r.try_get::<String, _>("user_id")?,
-                        ),
-                        display_name: r.try_get("display_name")?,
-                    },
+                    to: member_from_row(r)?,
                     kind: r.try_get("kind")?,
                     prompt_id: r.try_get("prompt_id")?,
                     meetup_id: r.try_get("meetup_id")?,
@@ -89,16 +180,8 @@ impl Store {
 
     /// The platform acknowledged the delivery.
     pub async fn mark_sent(&self, id: i64, message_id: &str, now: i64) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, \
-             attempts = attempts + 1, last_error = NULL WHERE id = ?",
-        )
-        .bind(message_id)
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        mark_sent_in(&mut conn, id, message_id, now).await
     }
 
     /// A passing failure: try again at `retry_at`.
@@ -185,10 +268,7 @@ impl Store {
         .await?;
         for r in rows {
             status.failed.push((
-                UserId::new(
-                    platform(&r.try_get::<String, _>("platform")?)?,
-                    r.try_get::<String, _>("user_id")?,
-                ),
+                user_from_row(&r)?,
                 r.try_get("kind")?,
                 r.try_get::<Option<String>, _>("last_error")?
                     .unwrap_or_default(),

@@ -1,0 +1,182 @@
+//! RSVPs: meetup rosters, read and written whole.
+
+use sqlx::{Row, SqliteConnection};
+
+use super::meetups::{MeetupRow, meetup_from_row};
+use super::{Result, Store, StoreError, platform};
+use crate::domain::identity::{Member, UserId};
+use crate::domain::roster::Status;
+
+/// A meetup with its roster in list order, and the highest position used.
+#[derive(Debug, Clone)]
+pub struct RosterSnapshot {
+    pub meetup: MeetupRow,
+    pub rsvps: Vec<(Member, Status)>,
+    /// The announcement each RSVP came through (reconciliation only touches its own post's).
+    pub via: std::collections::HashMap<UserId, String>,
+    pub last_position: i64,
+}
+
+/// What one RSVP did, for the bot to tell people.
+#[derive(Debug, Clone)]
+pub struct RosterOutcome<R> {
+    pub meetup: MeetupRow,
+    pub result: R,
+    /// Members whose status changed, with the new status (`None`: no RSVP any more).
+    pub changed: Vec<(Member, Option<Status>)>,
+}
+
+fn status_code(s: Status) -> &'static str {
+    match s {
+        Status::Going => "going",
+        Status::Waitlisted => "waitlist",
+        Status::Maybe => "maybe",
+        Status::CantGo => "cant",
+    }
+}
+
+impl Store {
+    /// Everyone with an RSVP, in list order.
+    pub async fn rsvps(&self, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
+        let mut conn = self.pool.acquire().await?;
+        rsvps_in(&mut conn, meetup_id).await
+    }
+
+    /// A meetup and its roster, read as one row. `None`: no such meetup.
+    pub async fn load_roster(&self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
+        let row = sqlx::query(
+            "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
+             status, position, via)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
+             AND status != 'none' ORDER BY position)) AS roster, \
+             (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
+             FROM meetups AS m WHERE m.id = ?",
+        )
+        .bind(meetup_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let json: String = row.try_get("roster")?;
+        let rows: Vec<(String, String, String, String, i64, String)> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut via = std::collections::HashMap::new();
+        for (platform_code, user_id, _, _, _, post) in &rows {
+            via.insert(
+                UserId::new(platform(platform_code)?, user_id.clone()),
+                post.clone(),
+            );
+        }
+        Ok(Some(RosterSnapshot {
+            meetup: meetup_from_row(&row)?,
+            rsvps: roster_from_json(&json)?,
+            via,
+            last_position: row.try_get("last")?,
+        }))
+    }
+
+    /// Writes roster changes, all in one statement (so a change never half-lands: a member
+    /// leaving and the one promoted move together). `None` status: the RSVP was taken back
+    /// (kept as a `none` row). A trigger marks the meetup for its announcement edit.
+    pub async fn write_rsvps(
+        &self,
+        meetup_id: i64,
+        changes: &[(Member, Option<Status>, i64, String)],
+        now: i64,
+    ) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|(m, status, position, via)| {
+                serde_json::json!([
+                    m.user.platform.code(),
+                    m.user.id,
+                    m.display_name,
+                    status.map_or("none", status_code),
+                    position,
+                    via
+                ])
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+             via, updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+             value ->> 4, value ->> 5, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
+             status = excluded.status, position = excluded.position, via = excluded.via, \
+             display_name = excluded.display_name, updated_at = excluded.updated_at",
+        )
+        .bind(meetup_id)
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Meetups where the member has an RSVP.
+    pub async fn meetups_with_rsvp(&self, user: &UserId) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT meetup_id FROM rsvps WHERE platform = ? AND user_id = ? \
+             AND status != 'none'",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The member's RSVP on a meetup.
+    pub async fn rsvp_of(&self, meetup_id: i64, user: &UserId) -> Result<Option<Status>> {
+        Ok(self
+            .rsvps(meetup_id)
+            .await?
+            .into_iter()
+            .find(|(m, _)| &m.user == user)
+            .map(|(_, s)| s))
+    }
+}
+
+async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
+    // One JSON row crosses from SQLite: sqlx hands rows over one at a time.
+    let json: String = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(platform, user_id, display_name, status, position)) \
+         FROM (SELECT * FROM rsvps WHERE meetup_id = ? AND status != 'none' ORDER BY position)",
+    )
+    .bind(meetup_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    roster_from_json(&json)
+}
+
+/// A roster as `json_group_array(json_array(platform, user_id, display_name, status, …))`.
+fn roster_from_json(json: &str) -> Result<Vec<(Member, Status)>> {
+    // Rows may carry more fields (the via of an RSVP); the first four are read here.
+    let rows: Vec<Vec<serde_json::Value>> =
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let text = |v: &[serde_json::Value], i: usize| -> Result<String> {
+        v.get(i)
+            .and_then(|x| x.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| StoreError::Corrupt("bad roster row".into()))
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (platform_code, user_id, display_name, status) = (
+            text(&row, 0)?,
+            text(&row, 1)?,
+            text(&row, 2)?,
+            text(&row, 3)?,
+        );
+        let status = match status.as_str() {
+            "going" => Status::Going,
+            "waitlist" => Status::Waitlisted,
+            "maybe" => Status::Maybe,
+            "cant" => Status::CantGo,
+            other => return Err(StoreError::Corrupt(format!("unknown RSVP status {other}"))),
+        };
+        let user = UserId::new(platform(&platform_code)?, user_id);
+        out.push((Member { user, display_name }, status));
+    }
+    Ok(out)
+}
