@@ -1,7 +1,9 @@
-//! Wiring: opens the store in the data directory, seeds the shipped directory on first start,
-//! and hands the bot to an adapter.
+//! The store and the tools around it: opening the database in the data directory, seeding the
+//! shipped directory on first start, logging, and the `status`, `directory` and `config check`
+//! commands. Running the bot itself is [`crate::serve`].
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Context;
 
@@ -48,6 +50,163 @@ pub async fn seed_directory(store: &Store) -> anyhow::Result<Option<ImportOutcom
     let outcome = store.import_groups(&entries).await?;
     store.set_meta(SEEDED, &crate::store::now_rfc3339()).await?;
     Ok(Some(outcome))
+}
+
+/// Logs to standard error at the configured level, keeping chatty libraries (and the request
+/// routes that carry tokens) quiet.
+pub fn init_logging(config: &Config) {
+    // matrix-sdk logs every refused request (such as "account data not found" at each start,
+    // which is expected) as an error, and warns about key backups the bot does not use; the
+    // adapter logs the failures that matter itself. Naming these modules in LABCIRCLE_LOG
+    // brings them back.
+    let mut level = config.log.level.clone();
+    if !level.contains("matrix_sdk") {
+        level.push_str(",matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
+    }
+    // At debug level the HTTP and gateway libraries print request routes, and Discord's
+    // interaction routes carry the interaction's token: they stay at info at most.
+    let verbose = level.contains("debug") || level.contains("trace");
+    for noisy in [
+        "serenity",
+        "poise",
+        "hyper",
+        "hyper_util",
+        "reqwest",
+        "tungstenite",
+    ] {
+        if verbose && !level.contains(noisy) {
+            level.push_str(&format!(",{noisy}=info"));
+        }
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&level)
+        .expect("the log level was validated with the config");
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// What `labcircle config check` prints: the settings that matter, secrets left out.
+pub fn config_report(config: &Config, source: &str) -> String {
+    let mut out = format!("Configuration OK: {source}\n");
+    out.push_str(&format!(
+        "  data directory:   {}\n",
+        config.data_dir().display()
+    ));
+    out.push_str(&format!(
+        "  default timezone: {}\n",
+        config.community.default_timezone
+    ));
+    out.push_str(&format!("  seed directory:   {}\n", config.directory.seed));
+    out.push_str(&format!("  log level:        {}\n", config.log.level));
+    match &config.matrix {
+        Some(m) => out.push_str(&format!(
+            "  matrix:           {} on {} ({} community room{}; {})\n",
+            m.user_id,
+            m.homeserver,
+            m.communities.len(),
+            if m.communities.len() == 1 { "" } else { "s" },
+            if m.password.is_some() || m.access_token.is_some() {
+                "credentials set"
+            } else {
+                "no password or token yet: set LABCIRCLE_MATRIX_PASSWORD for the first start"
+            }
+        )),
+        None => out.push_str("  matrix:           not configured\n"),
+    }
+    out
+}
+
+/// `labcircle status`: the outbox at a glance.
+pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
+    let (store, path) = open_store(config).await?;
+    let status = store.outbox_status().await?;
+    store.close().await;
+    println!("labcircle status ({})", path.display());
+    println!("  deliveries waiting: {}", status.pending);
+    println!("  deliveries sent:    {}", status.sent);
+    println!("  skipped (stale or no longer needed): {}", status.skipped);
+    if status.failed.is_empty() {
+        println!("  failed for good:    none");
+    } else {
+        println!(
+            "  failed for good:    {} (newest first)",
+            status.failed.len()
+        );
+        for (user, kind, why) in &status.failed {
+            println!("    {user}: {kind}: {why}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `labcircle directory import`: all or nothing; every problem listed with its line.
+pub async fn import(
+    config: &Config,
+    file: &Path,
+    format: Option<FileFormat>,
+) -> anyhow::Result<ExitCode> {
+    let format = match format {
+        Some(f) => f,
+        None => FileFormat::from_path(&file.to_string_lossy()).with_context(|| {
+            format!(
+                "cannot tell the format of {}: name it .toml or .csv, or give --format",
+                file.display()
+            )
+        })?,
+    };
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let entries = match directory_file::read(&text, format) {
+        Ok(entries) => entries,
+        Err(problems) => {
+            eprintln!(
+                "{} has {} problem{}; nothing was imported:",
+                file.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let (store, _) = open_store(config).await?;
+    let outcome = store.import_groups(&entries).await?;
+    store.close().await;
+    println!(
+        "Imported {}: {} added, {} updated, {} unchanged.",
+        file.display(),
+        outcome.added,
+        outcome.updated,
+        outcome.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `labcircle directory export`: the directory as TOML or CSV, to a file or standard output.
+pub async fn export(
+    config: &Config,
+    format: FileFormat,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let (store, _) = open_store(config).await?;
+    let entries = store.all_groups().await?;
+    store.close().await;
+    let text = match format {
+        FileFormat::Toml => directory_file::write_toml(&entries),
+        FileFormat::Csv => directory_file::write_csv(&entries),
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported {} entries to {}.", entries.len(), path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

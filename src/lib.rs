@@ -31,5 +31,6 @@ pub mod domain;
 pub mod notes;
 pub mod runtime;
 pub mod scheduler;
+pub mod serve;
 pub mod settings;
 pub mod store;

@@ -11,6 +11,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
 use crate::bot::Bot;
@@ -57,16 +58,16 @@ impl Runtime {
     }
 
     /// Ticks the scheduler and sends what is due for `platform` through `sink`, until
-    /// `shutdown` turns true. Errors from the store are logged and retried, never fatal.
+    /// `shutdown` is cancelled. Errors from the store are logged and retried, never fatal.
     pub async fn deliver_loop<D: Deliver>(
         &self,
         platform: Platform,
         sink: &mut D,
-        mut shutdown: watch::Receiver<bool>,
+        shutdown: CancellationToken,
     ) {
         let mut wake = self.wake.subscribe();
         loop {
-            if *shutdown.borrow() {
+            if shutdown.is_cancelled() {
                 return;
             }
             let wait = match self.pass(platform, sink).await {
@@ -78,7 +79,7 @@ impl Runtime {
             };
             tokio::select! {
                 _ = wake.changed() => {}
-                _ = shutdown.changed() => {}
+                () = shutdown.cancelled() => {}
                 () = tokio::time::sleep(wait) => {}
             }
         }

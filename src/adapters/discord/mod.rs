@@ -48,7 +48,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{CreateAllowedMentions, GatewayIntents, GuildId, HttpBuilder, Permissions};
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::config::{self, DISCORD_API};
@@ -132,12 +132,12 @@ impl Data {
     }
 }
 
-/// Connects to Discord and serves until `shutdown` turns true (or the connection fails for
+/// Connects to Discord and serves until `shutdown` is cancelled (or the connection fails for
 /// good). Prints `discord: ready` on standard output once connected and registered.
 pub async fn run(
     runtime: Runtime,
     config: config::Discord,
-    shutdown: watch::Receiver<bool>,
+    shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let token = config.require_token()?.to_owned();
     let application_id: u64 = config
@@ -237,17 +237,15 @@ pub async fn run(
         })
     };
     let shards = client.shard_manager.clone();
-    let mut stop = shutdown.clone();
-    let stopper = tokio::spawn(async move {
-        while !*stop.borrow() {
-            if stop.changed().await.is_err() {
-                break;
-            }
+    let start = client.start_autosharded();
+    tokio::pin!(start);
+    let result = tokio::select! {
+        result = &mut start => result,
+        () = shutdown.cancelled() => {
+            shards.shutdown_all().await;
+            start.await
         }
-        shards.shutdown_all().await;
-    });
-    let result = client.start_autosharded().await;
-    stopper.abort();
+    };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between
     // Discord's answer and the outbox's record of it.
     if tokio::time::timeout(Duration::from_secs(5), dispatcher)

@@ -31,7 +31,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use matrix_sdk::Client;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
 use crate::config::Matrix as MatrixConfig;
@@ -61,13 +61,13 @@ struct Shared {
     creating_direct: tokio::sync::Mutex<()>,
 }
 
-/// Runs the Matrix adapter until `shutdown` turns true. `ready` is called once the bot
+/// Runs the Matrix adapter until `shutdown` is cancelled. `ready` is called once the bot
 /// listens (after the first sync).
 pub async fn run(
     runtime: Runtime,
     config: MatrixConfig,
     data_dir: &Path,
-    shutdown: watch::Receiver<bool>,
+    shutdown: CancellationToken,
     ready: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
     let store_dir = config
@@ -121,10 +121,9 @@ pub async fn run(
     ready(me.as_str());
     runtime.poke();
 
-    let mut shutdown = shutdown;
     tokio::select! {
         () = session::sync_forever(&client) => {}
-        _ = shutdown.wait_for(|stop| *stop) => {}
+        () = shutdown.cancelled() => {}
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between the
     // homeserver's answer and the outbox's record of it.

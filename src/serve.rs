@@ -1,0 +1,189 @@
+//! Running the bot: the console for one person at a terminal, or every configured chat
+//! adapter on one [`Runtime`] until a stop signal. Starting, signals and shutdown live here;
+//! the command line only parses arguments.
+//!
+//! Shutdown is one [`CancellationToken`]: Ctrl-C or SIGTERM cancels it, and so does an adapter
+//! that fails (one platform down stops the others, so a supervisor restarts the whole bot
+//! rather than leave it half connected). A [`TaskTracker`] waits for every adapter to finish
+//! what it has in flight.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::adapters::console::{Console, ConsoleUser};
+use crate::app;
+use crate::bot::{Bot, Settings};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::runtime::Runtime;
+use crate::scheduler::Scheduler;
+
+/// Opens the store and builds the runtime on the configured (or a manual, from `start`) clock.
+async fn runtime(
+    config: &Config,
+    start: Option<DateTime<Utc>>,
+) -> anyhow::Result<(Runtime, crate::store::Store, std::path::PathBuf)> {
+    let (store, path) = app::open_store(config).await?;
+    let clock = start.map_or(Clock::System, Clock::manual);
+    let settings = Settings::from_config(config)?;
+    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
+    Ok((runtime, store, path))
+}
+
+/// `labcircle console`: one member at a time, on standard input and output.
+pub async fn console(
+    config: &Config,
+    user: ConsoleUser,
+    start: Option<DateTime<Utc>>,
+) -> anyhow::Result<ExitCode> {
+    let (runtime, store, path) = runtime(config, start).await?;
+    let interactive = std::io::stdin().is_terminal();
+    eprintln!(
+        "labcircle console: acting as {} ({}); database {}",
+        user.name,
+        user.role,
+        path.display()
+    );
+    if interactive {
+        eprintln!("Type /help for commands, /crisis for support lines, :quit to leave.");
+    }
+    let mut console = Console::new(runtime, std::io::stdout().lock(), user);
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let result = console.run(stdin, interactive).await;
+    store.close().await;
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// `labcircle run`: every configured chat adapter on one runtime, until Ctrl-C or SIGTERM, or
+/// until every adapter has ended.
+pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Result<ExitCode> {
+    let discord = config.discord.clone();
+    let matrix = config.matrix.clone();
+    if discord.is_none() && matrix.is_none() {
+        anyhow::bail!(
+            "no chat platform is configured: add a [matrix] or [discord] section to the config \
+             file (see config.example.toml), or use `labcircle console` to try the bot locally"
+        );
+    }
+    if let Some(d) = &discord {
+        d.require_token()?;
+    }
+    let (runtime, store, path) = runtime(config, start).await?;
+    eprintln!("labcircle: serving; database {}", path.display());
+
+    let stop = CancellationToken::new();
+    let adapters = TaskTracker::new();
+    let failed = Arc::new(AtomicBool::new(false));
+    if let Some(d) = discord {
+        let (runtime, token) = (runtime.clone(), stop.clone());
+        supervise(&adapters, "discord", &stop, &failed, async move {
+            crate::adapters::discord::run(runtime, d, token).await
+        });
+    }
+    if let Some(m) = matrix {
+        let (runtime, token) = (runtime.clone(), stop.clone());
+        let data_dir = config.data_dir();
+        supervise(&adapters, "matrix", &stop, &failed, async move {
+            let ready = |me: &str| println!("matrix: ready as {me}");
+            crate::adapters::matrix::run(runtime, m, &data_dir, token, ready).await
+        });
+    }
+    adapters.close();
+    if start.is_some() {
+        let runtime = runtime.clone();
+        // Not tracked: it reads standard input until the process ends.
+        tokio::spawn(async move {
+            runtime.control_loop(stdin_lines()).await;
+        });
+    }
+    tokio::select! {
+        () = adapters.wait() => {}
+        () = stop.cancelled() => {}
+        () = stop_signal() => {
+            eprintln!("labcircle: stopping");
+            stop.cancel();
+        }
+    }
+    adapters.wait().await;
+    store.close().await;
+    Ok(if failed.load(Ordering::SeqCst) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs one adapter as a tracked task. If it fails or panics, `failed` is set and `stop`
+/// cancelled, so the others stop too.
+fn supervise(
+    tracker: &TaskTracker,
+    name: &'static str,
+    stop: &CancellationToken,
+    failed: &Arc<AtomicBool>,
+    adapter: impl Future<Output = anyhow::Result<()>> + Send + 'static,
+) {
+    let (stop, failed) = (stop.clone(), failed.clone());
+    tracker.spawn(async move {
+        // Its own task, so that a panic inside ends up here as an error, not unnoticed.
+        let problem = match tokio::spawn(adapter).await {
+            Ok(Ok(())) => {
+                eprintln!("labcircle: {name} stopped");
+                return;
+            }
+            Ok(Err(e)) => format!("labcircle: {name}: {e:#}"),
+            Err(e) => format!("labcircle: the {name} adapter crashed: {e}"),
+        };
+        eprintln!("{problem}");
+        failed.store(true, Ordering::SeqCst);
+        stop.cancel();
+    });
+}
+
+/// Standard input read on a plain thread: tokio's stdin reads on its blocking pool, and a read
+/// that never returns would keep the runtime from shutting down after a stop signal.
+fn stdin_lines() -> tokio::io::BufReader<tokio::io::DuplexStream> {
+    use tokio::io::AsyncWriteExt;
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let handle = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(mut line) = line else { break };
+            line.push('\n');
+            if handle.block_on(writer.write_all(line.as_bytes())).is_err() {
+                break;
+            }
+        }
+    });
+    tokio::io::BufReader::new(reader)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
