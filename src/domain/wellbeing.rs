@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::input::InputError;
+
 /// The names of the moods, for answers 1 to 5 in order.
 pub const MOOD_LABELS: [&str; 5] = ["Struggling", "Low", "Okay", "Good", "Great"];
 
@@ -21,7 +23,7 @@ pub fn mood_label(mood: u8) -> Option<&'static str> {
 
 /// Reads a mood answer: a number from 1 to 5, a mood name in any case ("okay"), or a keycap
 /// emoji from 1️⃣ to 5️⃣ (with or without the emoji variation selector).
-pub fn parse_mood(input: &str) -> Result<u8, String> {
+pub fn parse_mood(input: &str) -> Result<u8, InputError> {
     let answer = input.trim();
     if let Some(mood) = one_to_five(answer) {
         return Ok(mood);
@@ -32,17 +34,19 @@ pub fn parse_mood(input: &str) -> Result<u8, String> {
     {
         return Ok(u8::try_from(index + 1).expect("there are only five moods"));
     }
-    Err(format!(
+    Err(InputError::expected(format!(
         "Please answer with a number from 1 (Struggling) to 5 (Great), or one of the words {}.",
         MOOD_LABELS.join(", ")
-    ))
+    )))
 }
 
 /// Reads a stress answer: a number from 1 (least stressed) to 5 (most stressed), typed or as a
 /// keycap emoji.
-pub fn parse_stress(input: &str) -> Result<u8, String> {
+pub fn parse_stress(input: &str) -> Result<u8, InputError> {
     one_to_five(input.trim()).ok_or_else(|| {
-        "Please answer with a number from 1 (least stressed) to 5 (most stressed).".to_owned()
+        InputError::expected(
+            "Please answer with a number from 1 (least stressed) to 5 (most stressed).",
+        )
     })
 }
 
