@@ -1,6 +1,7 @@
 //! Weekly check-in schedules: when "Mondays at 09:00 Eastern" next happens, correct across
-//! daylight-saving changes and quiet hours, and the parsers for what members type ("tues",
-//! "9:30pm", "Central", "2h30m").
+//! daylight-saving changes and quiet hours, and the parsers for what members type ("22:00-06:00",
+//! "2h30m"; days, times and zones such as "tues", "9:30pm", "Central" are read by
+//! [`super::time_words`], shared with meetups).
 //!
 //! Rules for an occurrence (the local date in the schedule's zone that falls on its weekday, at
 //! its local time):
@@ -88,23 +89,9 @@ impl WeeklySchedule {
     /// When the occurrence for the local `date` fires, gap, overlap and quiet hours applied.
     fn fires_for(&self, date: NaiveDate) -> DateTime<Utc> {
         let at = resolve(self.zone, date.and_time(self.time));
-        let Some(quiet) = self.quiet else {
-            return at;
-        };
-        let local = at.with_timezone(&self.zone).naive_local();
-        if !quiet.contains(local.time()) {
-            return at;
-        }
-        let crosses_midnight = quiet.start > quiet.end;
-        let end_date = if crosses_midnight && local.time() >= quiet.start {
-            local
-                .date()
-                .succ_opt()
-                .expect("the day after a real instant exists")
-        } else {
-            local.date()
-        };
-        resolve(self.zone, end_date.and_time(quiet.end))
+        self.quiet
+            .and_then(|quiet| quiet.end_after(at, self.zone))
+            .unwrap_or(at)
     }
 }
 

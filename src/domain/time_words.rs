@@ -243,7 +243,7 @@ pub fn digits(text: &str, max_len: usize) -> Option<u32> {
 }
 
 /// Exactly two ASCII digits as a number.
-pub fn two_digits(text: &str) -> Option<u32> {
+fn two_digits(text: &str) -> Option<u32> {
     if text.len() == 2 {
         digits(text, 2)
     } else {

@@ -234,6 +234,11 @@ pub const MOOD_EMOJI: [&str; 5] = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "
 mod tests {
     use super::*;
 
+    /// Weeks that were all answered, with these moods.
+    fn answered<const N: usize>(moods: [u8; N]) -> [Option<u8>; N] {
+        moods.map(Some)
+    }
+
     #[test]
     fn mood_labels_run_from_struggling_to_great() {
         assert_eq!(mood_label(1), Some("Struggling"));
@@ -378,43 +383,16 @@ mod tests {
     #[test]
     fn a_half_point_rise_or_fall_is_a_trend() {
         // Earlier mean 3.0, recent mean 3.5: exactly half a point.
-        let rising = [
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(4),
-            Some(3),
-            Some(4),
-        ];
+        let rising = answered([3, 3, 3, 3, 3, 4, 3, 4]);
         assert_eq!(trend(&rising), Trend::Rising);
-        let falling = [
-            Some(4),
-            Some(3),
-            Some(4),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-        ];
+        let falling = answered([4, 3, 4, 3, 3, 3, 3, 3]);
         assert_eq!(trend(&falling), Trend::Falling);
     }
 
     #[test]
     fn less_than_half_a_point_is_steady() {
         // Earlier mean 3.0, recent mean 3.25.
-        let weeks = [
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(4),
-        ];
+        let weeks = answered([3, 3, 3, 3, 3, 3, 3, 4]);
         assert_eq!(trend(&weeks), Trend::Steady);
         assert_eq!(trend(&[Some(4); 8]), Trend::Steady);
     }
@@ -441,16 +419,7 @@ mod tests {
     #[test]
     fn only_the_last_eight_weeks_shape_the_trend() {
         // Earlier mean 4, recent mean 3. Counting the six old 1s too would make it rising.
-        let weeks = [
-            Some(4),
-            Some(4),
-            Some(4),
-            Some(4),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-        ];
+        let weeks = answered([4, 4, 4, 4, 3, 3, 3, 3]);
         let mut longer = vec![Some(1); 6];
         longer.extend(weeks);
         assert_eq!(trend(&weeks), Trend::Falling);
