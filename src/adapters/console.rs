@@ -326,7 +326,7 @@ impl<W: Write> Console<W> {
                             self.printer
                                 .note(&format!("the time is now {}", target.to_rfc3339()))?;
                         }
-                        Err(e) => self.printer.note(&e)?,
+                        Err(e) => self.printer.note(&e.to_string())?,
                     }
                 }
             }

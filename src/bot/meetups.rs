@@ -143,7 +143,7 @@ impl Bot {
     async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {
         let zone = draft.zone.unwrap_or(self.settings.default_zone);
         let when = draft.when.as_deref().unwrap_or_default();
-        let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::new)?;
+        let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::from)?;
         let m = Meetup {
             id: 0,
             series_id: None,
@@ -312,7 +312,7 @@ impl Bot {
         after.timezone = zone.name().to_owned();
         let mut changes: Vec<String> = Vec::new();
         if let Some(when) = &draft.when {
-            let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::new)?;
+            let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::from)?;
             after.starts_at = starts.timestamp();
             after.ends_at = (starts + DEFAULT_LENGTH).timestamp();
         }
@@ -513,7 +513,7 @@ impl Bot {
                 let first = occurrences.first().cloned().unwrap_or_else(|| m.clone());
                 sequence =
                     occurrences.iter().map(|o| o.sequence).sum::<i64>() + i64::from(s.cancelled);
-                let repeat = Repeat::parse(&s.repeat).map_err(UserError::new)?;
+                let repeat = Repeat::parse(&s.repeat).map_err(UserError::from)?;
                 let until = s
                     .until
                     .as_deref()

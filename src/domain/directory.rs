@@ -6,6 +6,7 @@
 //! turns a draft into an [`Entry`] or into the full list of what is wrong with it, field by field,
 //! so a person can fix everything at once.
 
+use super::input::InputError;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -361,32 +362,37 @@ pub fn region_label(states: &[State], city: Option<&str>) -> String {
     }
 }
 
-/// Checks a value is an absolute http(s) link.
-pub fn check_url(value: &str) -> Result<String, String> {
+/// Checks a value is an absolute http(s) link. The refusal is a fragment ("… is not a valid
+/// link; write it in full, like …") that callers place after the field's name.
+pub fn check_url(value: &str) -> Result<String, InputError> {
     let value = value.trim();
     if value.chars().count() > limits::URL {
-        return Err(format!("a link can be at most {} characters", limits::URL));
+        return Err(InputError::new(
+            format!("a link can be at most {} characters", limits::URL),
+            "",
+        ));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "\"{}\" is not a valid link: links have no spaces or line breaks",
-            value.escape_debug()
+        return Err(InputError::new(
+            format!("\"{}\" is not a valid link:", value.escape_debug()),
+            "links have no spaces or line breaks",
         ));
     }
     match url::Url::parse(value) {
-        Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(format!(
-            "\"{}\" has a user name in it; give the plain address, like https://example.org",
-            value.replace('@', "(at)")
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(InputError::new(
+            format!("\"{}\" has a user name in it;", value.replace('@', "(at)")),
+            "give the plain address, like https://example.org",
         )),
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {
             Ok(value.to_owned())
         }
-        Ok(u) => Err(format!(
-            "\"{value}\" is a {} link; only http:// and https:// links are accepted",
-            u.scheme()
+        Ok(u) => Err(InputError::new(
+            format!("\"{value}\" is a {} link;", u.scheme()),
+            "only http:// and https:// links are accepted",
         )),
-        Err(_) => Err(format!(
-            "\"{value}\" is not a valid link; write it in full, like https://example.org"
+        Err(_) => Err(InputError::new(
+            format!("\"{value}\" is not a valid link;"),
+            "write it in full, like https://example.org",
         )),
     }
 }
@@ -580,8 +586,8 @@ impl Validator<'_> {
         }
         match check_url(&value) {
             Ok(url) => Some(url),
-            Err(message) => {
-                self.fail(field, message);
+            Err(problem) => {
+                self.fail(field, problem.to_string());
                 None
             }
         }

@@ -7,6 +7,8 @@ use std::fmt;
 use chrono::{DateTime, Days, MappedLocalTime, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::input::InputError;
+
 /// How often a series repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
@@ -17,14 +19,14 @@ pub enum Repeat {
 
 impl Repeat {
     /// Reads `weekly`, `biweekly` (or `fortnightly`, `every 2 weeks`), `monthly`.
-    pub fn parse(text: &str) -> Result<Repeat, String> {
+    pub fn parse(text: &str) -> Result<Repeat, InputError> {
         match text.trim().to_lowercase().replace(['-', ' '], "").as_str() {
             "weekly" | "everyweek" => Ok(Repeat::Weekly),
             "biweekly" | "fortnightly" | "every2weeks" | "everyotherweek" => Ok(Repeat::Biweekly),
             "monthly" | "everymonth" => Ok(Repeat::Monthly),
-            _ => Err(format!(
-                "\"{}\" is not a way to repeat; use weekly, biweekly or monthly.",
-                text.trim()
+            _ => Err(InputError::new(
+                format!("\"{}\" is not a way to repeat;", text.trim()),
+                "use weekly, biweekly or monthly.",
             )),
         }
     }

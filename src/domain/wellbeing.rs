@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::input::InputError;
+
 /// The names of the moods, for answers 1 to 5 in order.
 pub const MOOD_LABELS: [&str; 5] = ["Struggling", "Low", "Okay", "Good", "Great"];
 
@@ -21,7 +23,7 @@ pub fn mood_label(mood: u8) -> Option<&'static str> {
 
 /// Reads a mood answer: a number from 1 to 5, a mood name in any case ("okay"), or a keycap
 /// emoji from 1️⃣ to 5️⃣ (with or without the emoji variation selector).
-pub fn parse_mood(input: &str) -> Result<u8, String> {
+pub fn parse_mood(input: &str) -> Result<u8, InputError> {
     let answer = input.trim();
     if let Some(mood) = one_to_five(answer) {
         return Ok(mood);
@@ -32,17 +34,19 @@ pub fn parse_mood(input: &str) -> Result<u8, String> {
     {
         return Ok(u8::try_from(index + 1).expect("there are only five moods"));
     }
-    Err(format!(
+    Err(InputError::expected(format!(
         "Please answer with a number from 1 (Struggling) to 5 (Great), or one of the words {}.",
         MOOD_LABELS.join(", ")
-    ))
+    )))
 }
 
 /// Reads a stress answer: a number from 1 (least stressed) to 5 (most stressed), typed or as a
 /// keycap emoji.
-pub fn parse_stress(input: &str) -> Result<u8, String> {
+pub fn parse_stress(input: &str) -> Result<u8, InputError> {
     one_to_five(input.trim()).ok_or_else(|| {
-        "Please answer with a number from 1 (least stressed) to 5 (most stressed).".to_owned()
+        InputError::expected(
+            "Please answer with a number from 1 (least stressed) to 5 (most stressed).",
+        )
     })
 }
 
@@ -230,6 +234,11 @@ pub const MOOD_EMOJI: [&str; 5] = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "
 mod tests {
     use super::*;
 
+    /// Weeks that were all answered, with these moods.
+    fn answered<const N: usize>(moods: [u8; N]) -> [Option<u8>; N] {
+        moods.map(Some)
+    }
+
     #[test]
     fn mood_labels_run_from_struggling_to_great() {
         assert_eq!(mood_label(1), Some("Struggling"));
@@ -374,43 +383,16 @@ mod tests {
     #[test]
     fn a_half_point_rise_or_fall_is_a_trend() {
         // Earlier mean 3.0, recent mean 3.5: exactly half a point.
-        let rising = [
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(4),
-            Some(3),
-            Some(4),
-        ];
+        let rising = answered([3, 3, 3, 3, 3, 4, 3, 4]);
         assert_eq!(trend(&rising), Trend::Rising);
-        let falling = [
-            Some(4),
-            Some(3),
-            Some(4),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-        ];
+        let falling = answered([4, 3, 4, 3, 3, 3, 3, 3]);
         assert_eq!(trend(&falling), Trend::Falling);
     }
 
     #[test]
     fn less_than_half_a_point_is_steady() {
         // Earlier mean 3.0, recent mean 3.25.
-        let weeks = [
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(4),
-        ];
+        let weeks = answered([3, 3, 3, 3, 3, 3, 3, 4]);
         assert_eq!(trend(&weeks), Trend::Steady);
         assert_eq!(trend(&[Some(4); 8]), Trend::Steady);
     }
@@ -437,16 +419,7 @@ mod tests {
     #[test]
     fn only_the_last_eight_weeks_shape_the_trend() {
         // Earlier mean 4, recent mean 3. Counting the six old 1s too would make it rising.
-        let weeks = [
-            Some(4),
-            Some(4),
-            Some(4),
-            Some(4),
-            Some(3),
-            Some(3),
-            Some(3),
-            Some(3),
-        ];
+        let weeks = answered([4, 4, 4, 4, 3, 3, 3, 3]);
         let mut longer = vec![Some(1); 6];
         longer.extend(weeks);
         assert_eq!(trend(&weeks), Trend::Falling);

@@ -120,12 +120,12 @@ fn checkin_now(_: &Invocation) -> Parsed {
 }
 
 fn checkin_answer(inv: &Invocation) -> Parsed {
-    let mood = wellbeing::parse_mood(inv.arg_text()).map_err(UserError::new)?;
+    let mood = wellbeing::parse_mood(inv.arg_text()).map_err(UserError::from)?;
     let stress = inv
         .option("stress")
         .map(|s| wellbeing::parse_stress(&s))
         .transpose()
-        .map_err(UserError::new)?;
+        .map_err(UserError::from)?;
     let note = inv.option("note").filter(|n| !n.is_empty());
     if let Some(n) = &note {
         let len = n.chars().count();
@@ -143,7 +143,7 @@ fn checkin_answer(inv: &Invocation) -> Parsed {
 fn checkin_snooze(inv: &Invocation) -> Parsed {
     let d = match inv.arg.as_deref() {
         None => chrono::Duration::hours(4),
-        Some(text) => schedule::parse_duration(text).map_err(UserError::new)?,
+        Some(text) => schedule::parse_duration(text).map_err(UserError::from)?,
     };
     Ok(CheckinCommand::Snooze(d).into())
 }
@@ -154,7 +154,7 @@ fn checkin_quiet(inv: &Invocation) -> Parsed {
         if text.eq_ignore_ascii_case("off") || text.eq_ignore_ascii_case("none") {
             CheckinCommand::Quiet(None)
         } else {
-            CheckinCommand::Quiet(Some(QuietHours::parse(text).map_err(UserError::new)?))
+            CheckinCommand::Quiet(Some(QuietHours::parse(text).map_err(UserError::from)?))
         }
         .into(),
     )

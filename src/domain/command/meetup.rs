@@ -91,7 +91,7 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
         zone: option("tz")
             .map(|z| schedule::parse_zone(&z))
             .transpose()
-            .map_err(UserError::new)?,
+            .map_err(UserError::from)?,
         location: text("where", 200)?,
         state: clearable::<State>(option("state"))?,
         capacity: option("capacity")
@@ -127,7 +127,7 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
         repeat: option("repeat")
             .map(|r| series::Repeat::parse(&r))
             .transpose()
-            .map_err(UserError::new)?,
+            .map_err(UserError::from)?,
         until: option("until")
             .map(|u| {
                 chrono::NaiveDate::parse_from_str(&u, "%Y-%m-%d").map_err(|_| {

@@ -59,6 +59,13 @@ pub const MAX_LINE_CHARS: usize = 2000;
 #[error("{0}")]
 pub struct UserError(pub String);
 
+/// A value a parser refused is the member's mistake, worded as the parser worded it.
+impl From<super::input::InputError> for UserError {
+    fn from(e: super::input::InputError) -> Self {
+        Self(e.to_string())
+    }
+}
+
 impl UserError {
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
