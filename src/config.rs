@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// Environment variable that chooses the data directory.
@@ -14,7 +15,7 @@ pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
 pub const ENV_LOG: &str = "LABCIRCLE_LOG";
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
@@ -44,8 +45,14 @@ pub const ENV_MATRIX_TOKEN: &str = "LABCIRCLE_MATRIX_ACCESS_TOKEN";
 /// Environment variable holding the passphrase of matrix-sdk's state and crypto store.
 pub const ENV_MATRIX_PASSPHRASE: &str = "LABCIRCLE_MATRIX_STORE_PASSPHRASE";
 
+/// A secret's text, where it is used (it never goes to a log: `SecretString` prints as
+/// redacted).
+pub fn exposed(secret: &Option<SecretString>) -> Option<&str> {
+    secret.as_ref().map(ExposeSecret::expose_secret)
+}
+
 /// The Matrix adapter.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Matrix {
     /// Client-server API base URL, e.g. `https://matrix.example.org`.
@@ -53,9 +60,9 @@ pub struct Matrix {
     /// The bot's account, e.g. `@labcircle:example.org`.
     pub user_id: String,
     /// Password (prefer `LABCIRCLE_MATRIX_PASSWORD`). Used once; the session is then kept.
-    pub password: Option<String>,
+    pub password: Option<SecretString>,
     /// Access token (prefer `LABCIRCLE_MATRIX_ACCESS_TOKEN`), instead of a password.
-    pub access_token: Option<String>,
+    pub access_token: Option<SecretString>,
     /// Name of the bot's device, shown to members who verify it.
     #[serde(default = "default_device_name")]
     pub device_name: String,
@@ -63,7 +70,7 @@ pub struct Matrix {
     /// Default: `matrix/` in the data directory.
     pub store_dir: Option<PathBuf>,
     /// Passphrase that encrypts the store (prefer `LABCIRCLE_MATRIX_STORE_PASSPHRASE`).
-    pub store_passphrase: Option<String>,
+    pub store_passphrase: Option<SecretString>,
     /// What commands start with in rooms (`!findgroup burnout`).
     #[serde(default = "default_prefix")]
     pub command_prefix: String,
@@ -85,34 +92,13 @@ pub struct Matrix {
 }
 
 /// A Matrix room that is a community.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixCommunity {
     /// The community's room (id `!…` or alias `#…`).
     pub room: String,
     /// Where meetups are announced (id or alias). Default: the community's room.
     pub announcements: Option<String>,
-}
-
-impl std::fmt::Debug for Matrix {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |s: &Option<String>| s.as_ref().map(|_| "(set)");
-        f.debug_struct("Matrix")
-            .field("homeserver", &self.homeserver)
-            .field("user_id", &self.user_id)
-            .field("password", &secret(&self.password))
-            .field("access_token", &secret(&self.access_token))
-            .field("device_name", &self.device_name)
-            .field("store_dir", &self.store_dir)
-            .field("store_passphrase", &secret(&self.store_passphrase))
-            .field("command_prefix", &self.command_prefix)
-            .field("invite_servers", &self.invite_servers)
-            .field("invite_rooms", &self.invite_rooms)
-            .field("organizer_power", &self.organizer_power)
-            .field("admin_power", &self.admin_power)
-            .field("communities", &self.communities)
-            .finish()
-    }
 }
 
 fn default_device_name() -> String {
@@ -198,11 +184,11 @@ pub const ENV_DISCORD_TOKEN: &str = "LABCIRCLE_DISCORD_TOKEN";
 pub const DISCORD_API: &str = "https://discord.com";
 
 /// The Discord adapter (`[discord]`).
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Discord {
     /// The bot token. Prefer `LABCIRCLE_DISCORD_TOKEN`; never logged.
-    pub token: Option<String>,
+    pub token: Option<SecretString>,
     /// The application's id (Developer Portal, General Information).
     pub application_id: String,
     /// Where Discord's API is: Discord itself unless a test or a proxy stands in for it.
@@ -224,27 +210,13 @@ pub struct Discord {
 }
 
 /// A guild the bot announces meetups in (`[[discord.communities]]`).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscordCommunity {
     /// The guild (server) id.
     pub guild: String,
     /// The channel meetups are announced in.
     pub announcements: String,
-}
-
-impl std::fmt::Debug for Discord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Discord")
-            .field("token", &self.token.as_ref().map(|_| "(set)"))
-            .field("application_id", &self.application_id)
-            .field("api_base", &self.api_base)
-            .field("guilds", &self.guilds)
-            .field("organizer_roles", &self.organizer_roles)
-            .field("admin_roles", &self.admin_roles)
-            .field("communities", &self.communities)
-            .finish()
-    }
 }
 
 fn default_api_base() -> String {
@@ -262,7 +234,7 @@ fn is_snowflake(id: &str) -> bool {
 impl Discord {
     /// The bot token, or a message saying where to put it.
     pub fn require_token(&self) -> anyhow::Result<&str> {
-        match self.token.as_deref().map(str::trim) {
+        match exposed(&self.token).map(str::trim) {
             Some(t) if !t.is_empty() => Ok(t),
             _ => anyhow::bail!(
                 "discord: no bot token; set the environment variable {ENV_DISCORD_TOKEN} (or \
@@ -313,7 +285,7 @@ impl Discord {
                 self.api_base
             ),
         }
-        if let Some(t) = &self.token
+        if let Some(t) = exposed(&self.token)
             && (t.trim().is_empty() || t.chars().any(char::is_whitespace))
         {
             anyhow::bail!(
@@ -336,7 +308,7 @@ impl Discord {
 pub const ENV_NOTE_KEY: &str = "LABCIRCLE_NOTE_KEY";
 
 /// Wellbeing check-ins.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Checkins {
     /// Day of the weekly prompt when a member gives none.
@@ -356,20 +328,7 @@ pub struct Checkins {
     #[serde(default = "default_retention")]
     pub retention_days: u32,
     /// Base64 key (32 bytes) that encrypts notes at rest. Prefer `LABCIRCLE_NOTE_KEY`.
-    pub note_key: Option<String>,
-}
-
-impl std::fmt::Debug for Checkins {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Checkins")
-            .field("default_day", &self.default_day)
-            .field("default_time", &self.default_time)
-            .field("prompt_expiry_hours", &self.prompt_expiry_hours)
-            .field("grace_hours", &self.grace_hours)
-            .field("retention_days", &self.retention_days)
-            .field("note_key", &self.note_key.as_ref().map(|_| "(set)"))
-            .finish()
-    }
+    pub note_key: Option<SecretString>,
 }
 
 impl Default for Checkins {
@@ -402,7 +361,7 @@ fn default_retention() -> u32 {
 }
 
 /// Meetups.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meetups {
     /// How many days before it starts each occurrence of a recurring meetup is announced.
@@ -423,7 +382,7 @@ fn default_announce_days() -> u32 {
 }
 
 /// Sending through the outbox.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
     /// Most messages per second the dispatcher sends through each platform.
@@ -463,7 +422,7 @@ fn default_attempts() -> u32 {
 }
 
 /// Where state is kept.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     /// Directory for the SQLite database. Default: the platform's data directory.
@@ -471,7 +430,7 @@ pub struct Storage {
 }
 
 /// Settings of the community the bot serves.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Community {
     /// IANA time zone used when a member gives none.
@@ -492,7 +451,7 @@ fn default_timezone() -> String {
 }
 
 /// The support-group directory.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Directory {
     /// Seed the shipped directory into an empty database on first start.
@@ -511,7 +470,7 @@ fn yes() -> bool {
 }
 
 /// Logging (to standard error).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Log {
     /// A tracing filter: error, warn, info, debug, or per module (labcircle=debug).
@@ -576,7 +535,7 @@ impl Config {
         if !(7..=3650).contains(&c.retention_days) {
             anyhow::bail!("checkins.retention_days: use 7 to 3650");
         }
-        if let Some(key) = &c.note_key {
+        if let Some(key) = exposed(&c.note_key) {
             crate::notes::NoteKey::from_base64(key)
                 .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
         }
@@ -620,23 +579,23 @@ impl Config {
             && let Ok(token) = std::env::var(ENV_DISCORD_TOKEN)
             && !token.is_empty()
         {
-            discord.token = Some(token);
+            discord.token = Some(token.into());
         }
         if let Ok(key) = std::env::var(ENV_NOTE_KEY)
             && !key.is_empty()
         {
-            self.checkins.note_key = Some(key);
+            self.checkins.note_key = Some(key.into());
         }
         if let Some(m) = self.matrix.as_mut() {
             let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
             if let Some(v) = env(ENV_MATRIX_PASSWORD) {
-                m.password = Some(v);
+                m.password = Some(v.into());
             }
             if let Some(v) = env(ENV_MATRIX_TOKEN) {
-                m.access_token = Some(v);
+                m.access_token = Some(v.into());
             }
             if let Some(v) = env(ENV_MATRIX_PASSPHRASE) {
-                m.store_passphrase = Some(v);
+                m.store_passphrase = Some(v.into());
             }
         }
         if let Some(dir) = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()) {
@@ -708,7 +667,7 @@ mod tests {
         let discord = config.discord.unwrap();
         assert_eq!(discord.api_base, DISCORD_API);
         assert!(discord.announcement_channel(&discord.guilds[0]).is_some());
-        assert!(!format!("{discord:?}").contains(discord.token.as_deref().unwrap()));
+        assert!(!format!("{discord:?}").contains(exposed(&discord.token).unwrap()));
     }
 
     #[test]
@@ -745,7 +704,11 @@ mod tests {
 
     #[test]
     fn an_empty_config_gives_the_defaults() {
-        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+        // Compared as printed: secrets have no equality (their Debug shows only whether set).
+        assert_eq!(
+            format!("{:?}", Config::from_toml("").unwrap()),
+            format!("{:?}", Config::default())
+        );
     }
 
     #[test]

@@ -46,9 +46,7 @@ impl Settings {
             prompt_expiry: chrono::Duration::hours(i64::from(c.prompt_expiry_hours)),
             grace: chrono::Duration::hours(i64::from(c.grace_hours)),
             retention: chrono::Duration::days(i64::from(c.retention_days)),
-            note_key: c
-                .note_key
-                .as_deref()
+            note_key: crate::config::exposed(&c.note_key)
                 .map(NoteKey::from_base64)
                 .transpose()
                 .map_err(anyhow::Error::msg)?,

@@ -16,7 +16,8 @@ use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStor
 use tracing::{debug, info, warn};
 
 use super::Shared;
-use crate::config::Matrix as MatrixConfig;
+use crate::config::{Matrix as MatrixConfig, exposed};
+use secrecy::ExposeSecret;
 
 /// Name of the saved session inside the store directory.
 const SESSION_FILE: &str = "session.json";
@@ -36,7 +37,7 @@ pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::
         // docs/PERFORMANCE.md).
         .sqlite_store_with_config_and_cache_path(
             SqliteStoreConfig::with_low_memory_config(store_dir)
-                .passphrase(config.store_passphrase.as_deref()),
+                .passphrase(exposed(&config.store_passphrase)),
             None::<&Path>,
         )
         .build()
@@ -83,7 +84,7 @@ pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::
                 device_id: "unknown".into(),
             },
             tokens: SessionTokens {
-                access_token: token.clone(),
+                access_token: token.expose_secret().to_owned(),
                 refresh_token: None,
             },
         };
@@ -104,7 +105,7 @@ pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::
         };
         client.restore_session(session).await?;
     } else {
-        let password = config.password.as_deref().context(
+        let password = exposed(&config.password).context(
             "matrix: no password or access token; set LABCIRCLE_MATRIX_PASSWORD (or \
              LABCIRCLE_MATRIX_ACCESS_TOKEN)",
         )?;
