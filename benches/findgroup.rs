@@ -1,8 +1,8 @@
 //! `/findgroup` through domain and store (parse, query, render) on generated directories of
-//! 10,000 and 100,000 entries, the time to import 10,000 entries from a TOML file, and the two
-//! search engines side by side (the in-memory BM25 index and SQLite FTS5 through the store) on
-//! the same queries, on two 10,000-entry directories: today's 39-word one and a realistic one
-//! (a Zipf-distributed vocabulary of 20,000 words, 30-word descriptions).
+//! 10,000 and 100,000 entries, the time to import 10,000 entries from a TOML file, and the
+//! search index alone (latency, build time, heap) on two 10,000-entry directories: the 39-word
+//! one and a realistic one (a Zipf-distributed vocabulary of 20,000 words, 30-word descriptions).
+//! The comparison with SQLite FTS5 that kept this index is in docs/PERFORMANCE.md.
 //!
 //! Run: `cargo bench --bench findgroup` (prints figures; no timing assertions).
 //! `LABCIRCLE_BENCH_QUICK=1` runs only the 10,000-entry directory with fewer queries.
@@ -22,8 +22,8 @@ use labcircle::domain::search_index::SearchIndex;
 use labcircle::domain::vocab::{Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
 use labcircle::store::Store;
 
-/// Counts the bytes live on the heap, to weigh the in-memory index. (SQLite allocates with
-/// its own malloc, outside this count: FTS5's memory is read from the process's RSS.)
+/// Counts the bytes live on the heap, to weigh the search index. (SQLite allocates with its
+/// own malloc, outside this count.)
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -373,60 +373,14 @@ fn summary(mut times: Vec<Duration>) -> String {
     )
 }
 
-/// Both engines on the same directory and the same queries: one page (5 entries) and the
-/// total, as `/findgroup` needs them. Each engine's results are checked for the same totals.
-async fn compare_engines(name: &str, entries: Vec<Entry>, rounds: usize) {
+/// The search index alone on one directory: one page (5 entries) and the total for each
+/// query, as `/findgroup` needs them; the time to load and build it; its heap.
+async fn measure_index(name: &str, entries: Vec<Entry>, rounds: usize) {
     let size = entries.len();
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("compare.db");
-    let store = Store::open(&path).await.expect("open");
-    let start = Instant::now();
+    let store = Store::open_in_memory().await.expect("open");
     store.import_groups(&entries).await.expect("import");
-    let imported = start.elapsed();
     drop(entries);
-    let file_bytes: u64 = ["compare.db", "compare.db-wal"]
-        .iter()
-        .filter_map(|f| std::fs::metadata(dir.path().join(f)).ok())
-        .map(|m| m.len())
-        .sum();
-    println!(
-        "{name} directory, {size} entries: import with search rows {:.0} ms; database file {}",
-        imported.as_secs_f64() * 1e3,
-        mib(file_bytes as usize)
-    );
     let queries = parsed_queries();
-    let offset = |page: u32| (page - 1) * PAGE_SIZE;
-
-    // FTS5 first, on a fresh store handle (cold page caches), for its memory.
-    store.close().await;
-    let store = Store::open(&path).await.expect("reopen");
-    let rss_before = rss_bytes();
-    let mut fts_totals = Vec::new();
-    for (q, page) in &queries {
-        let found = store
-            .search_groups(q, offset(*page), PAGE_SIZE)
-            .await
-            .expect("search");
-        fts_totals.push(found.total as usize);
-    }
-    let mut fts = Vec::new();
-    let mut fts_per_query: Vec<Vec<Duration>> = vec![Vec::new(); queries.len()];
-    for _ in 0..rounds {
-        for (i, (q, page)) in queries.iter().enumerate() {
-            let start = Instant::now();
-            let found = store
-                .search_groups(q, offset(*page), PAGE_SIZE)
-                .await
-                .expect("search");
-            std::hint::black_box(found);
-            let took = start.elapsed();
-            fts.push(took);
-            fts_per_query[i].push(took);
-        }
-    }
-    let fts_rss = rss_bytes().saturating_sub(rss_before);
-
-    // The in-memory index: loaded from the store and built, as after any directory change.
     let heap_before = LIVE.load(Ordering::Relaxed);
     let rss_before = rss_bytes();
     let start = Instant::now();
@@ -434,51 +388,35 @@ async fn compare_engines(name: &str, entries: Vec<Entry>, rounds: usize) {
     let built = start.elapsed();
     let index_heap = LIVE.load(Ordering::Relaxed).saturating_sub(heap_before);
     let index_rss = rss_bytes().saturating_sub(rss_before);
-    let mut memory = Vec::new();
-    let mut memory_per_query: Vec<Vec<Duration>> = vec![Vec::new(); queries.len()];
-    for (i, (q, page)) in queries.iter().enumerate() {
-        let total = index
-            .search(q, offset(*page) as usize, PAGE_SIZE as usize)
-            .total;
-        if total != fts_totals[i] {
-            println!(
-                "    note: {} matches {total} entries in memory, {} with FTS5",
-                QUERIES[i], fts_totals[i]
-            );
-        }
-    }
+    let mut all = Vec::new();
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); queries.len()];
     for _ in 0..rounds {
         for (i, (q, page)) in queries.iter().enumerate() {
             let start = Instant::now();
-            let found = index.search(q, offset(*page) as usize, PAGE_SIZE as usize);
+            let found = index.search(q, ((page - 1) * PAGE_SIZE) as usize, PAGE_SIZE as usize);
             std::hint::black_box(found);
             let took = start.elapsed();
-            memory.push(took);
-            memory_per_query[i].push(took);
+            all.push(took);
+            per_query[i].push(took);
         }
     }
     println!(
-        "  in-memory index: {}; load and build {:.0} ms; heap {}, RSS +{}",
-        summary(memory),
+        "search index, {name} directory, {size} entries: {}; load and build {:.0} ms; \
+         heap {}, RSS +{}",
+        summary(all),
         built.as_secs_f64() * 1e3,
         mib(index_heap),
         mib(index_rss)
     );
-    println!(
-        "  FTS5 (store):    {}; no rebuild (writes keep it in step); RSS +{} while searching",
-        summary(fts),
-        mib(fts_rss)
-    );
-    for (i, q) in QUERIES.iter().enumerate() {
-        let m = std::mem::take(&mut memory_per_query[i]);
-        let f = std::mem::take(&mut fts_per_query[i]);
+    for ((q, (query, page)), times) in QUERIES.iter().zip(&queries).zip(per_query) {
+        let total = index
+            .search(query, ((page - 1) * PAGE_SIZE) as usize, PAGE_SIZE as usize)
+            .total;
+        let times = sorted(times);
         println!(
-            "    memory p50/p99 {:>7}/{:>7}  fts5 {:>7}/{:>7}  {:>5} hits  {q}",
-            micros(percentile(&sorted(m.clone()), 0.5)),
-            micros(percentile(&sorted(m), 0.99)),
-            micros(percentile(&sorted(f.clone()), 0.5)),
-            micros(percentile(&sorted(f), 0.99)),
-            fts_totals[i]
+            "    p50 {:>7}  p99 {:>7}  {total:>5} hits  {q}",
+            micros(percentile(&times, 0.5)),
+            micros(percentile(&times, 0.99)),
         );
     }
     store.close().await;
@@ -522,8 +460,8 @@ async fn measure_import(size: usize) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let quick = std::env::var_os("LABCIRCLE_BENCH_QUICK").is_some();
-    compare_engines("39-word", generate(10_000), 200).await;
-    compare_engines("realistic (Zipf)", generate_realistic(10_000), 200).await;
+    measure_index("39-word", generate(10_000), 200).await;
+    measure_index("realistic (Zipf)", generate_realistic(10_000), 200).await;
     measure_import(10_000).await;
     measure_search(10_000, if quick { 20 } else { 200 }).await;
     if !quick {

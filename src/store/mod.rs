@@ -19,7 +19,7 @@ use sqlx::sqlite::{
 };
 
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
-pub use directory::{GroupPage, ImportOutcome};
+pub use directory::ImportOutcome;
 pub use meetups::{MeetupRow, NewSeries, Notice, RosterOutcome, RosterSnapshot, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery};
 pub use privacy::MEMBER_TABLES;
@@ -84,7 +84,6 @@ impl Store {
 
     async fn migrated(pool: SqlitePool) -> Result<Store> {
         sqlx::migrate!("./migrations").run(&pool).await?;
-        directory::refresh_search_rows(&pool).await?;
         Ok(Store {
             pool,
             directory_writes: Arc::new(AtomicU64::new(0)),
