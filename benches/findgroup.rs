@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use labcircle::bot::{Bot, Incoming};
-use labcircle::domain::command::{self, Command};
+use labcircle::domain::command::{self, Command, DirectoryCommand};
 use labcircle::domain::directory::{Draft, Entry, Field, Raw};
 use labcircle::domain::directory_file::{self, FileFormat};
 use labcircle::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
@@ -356,7 +356,7 @@ fn parsed_queries() -> Vec<(SearchQuery, u32)> {
     QUERIES
         .iter()
         .map(|line| match command::parse(line) {
-            Ok(Command::FindGroup { query, page }) => (query, page),
+            Ok(Command::Directory(DirectoryCommand::FindGroup { query, page })) => (query, page),
             other => panic!("{line} is a /findgroup command: {other:?}"),
         })
         .collect()
