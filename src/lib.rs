@@ -3,24 +3,33 @@
 //!
 //! # Layout
 //!
-//! * [`domain`]: the platform-free core, pure rules and data: commands and their help
-//!   ([`domain::command`]), the directory ([`domain::directory`], [`domain::vocab`],
-//!   [`domain::search_index`]), check-ins ([`domain::schedule`], [`domain::wellbeing`],
-//!   [`domain::phi`]), meetup building blocks ([`domain::meetup_time`], [`domain::roster`],
-//!   [`domain::ics`], [`domain::mentions`]) and the reply model ([`domain::reply`]).
+//! * [`domain`]: the platform-free core, pure rules and data: commands by area with their help
+//!   ([`domain::command`], [`domain::help`]), the directory ([`domain::directory`],
+//!   [`domain::directory_file`], [`domain::vocab`], [`domain::search`],
+//!   [`domain::search_index`], [`domain::listing`]), check-ins ([`domain::schedule`],
+//!   [`domain::weekly`], [`domain::wellbeing`], [`domain::phi`]), meetups
+//!   ([`domain::meetup`], [`domain::meetup_time`], [`domain::series`], [`domain::roster`],
+//!   [`domain::ics`], [`domain::mentions`]), time words shared by both ([`domain::time_words`]),
+//!   identities ([`domain::identity`]), typed input errors ([`domain::input`]) and the reply
+//!   model ([`domain::reply`]).
 //! * [`bot`]: the application layer: the [`bot::Bot`] takes [`bot::Incoming`] events, applies
 //!   the domain's rules through the store and answers with [`domain::reply::Outgoing`].
-//! * [`runtime`]: the live loop (scheduler ticks, per-platform dispatch) for chat adapters.
 //! * [`scheduler`]: due check-ins into the outbox, and the outbox out through adapters;
-//!   [`clock`]: time that tests can drive.
+//!   [`settings`]: what the bot and scheduler read from the configuration; [`clock`]: time that
+//!   tests can drive.
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
-//! * [`adapters`]: platforms: the [`adapters::console`] and [`adapters::matrix`].
-//! * [`config`]: typed configuration; [`app`]: wiring (store, seeding); [`notes`]: encryption
-//!   of check-in notes.
+//! * [`runtime`]: the live loop (scheduler ticks, per-platform dispatch) that every adapter runs
+//!   on.
+//! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
+//!   [`adapters::matrix`].
+//! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
+//!   store, seeding, logging and the directory and config tools; [`config`]: typed
+//!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes.
 //!
-//! The arrows point one way: adapters → bot → domain and store. The domain names no platform,
-//! store or SQL; the bot and scheduler name no platform and write no SQL (checked by
-//! `tests/e2e/architecture.rs`).
+//! The arrows point one way: adapters → runtime/bot → scheduler/store → domain. The domain names
+//! no platform, store, configuration or SQL; the bot and scheduler name no platform and write no
+//! SQL; the scheduler does not know the bot; no adapter names another (checked by
+//! `tests/architecture.rs`).
 
 pub mod adapters;
 pub mod app;

@@ -1,8 +1,9 @@
-//! The platform-free core: commands, directory rules and the reply model.
+//! The platform-free core: commands, directory, check-in and meetup rules, and the reply model.
 //!
 //! Nothing here knows Discord, Matrix, the console, the store or SQL: it is pure rules and data,
 //! testable without a database. [`crate::bot`] ties it to the store; adapters render its
-//! [`reply::Outgoing`] values. `tests/e2e/architecture.rs` checks that nothing else creeps in.
+//! [`reply::Outgoing`] values. `tests/architecture.rs` checks that nothing else
+//! creeps in.
 
 pub mod command;
 pub mod directory;

@@ -14,8 +14,8 @@
 //! * Deliveries use a transaction id derived from the idempotency key: Synapse drops a repeat
 //!   from the same device, so a retry after a crash cannot post twice.
 //!
-//! The parts: [`session`] (the session, start-up sync, joining rooms and invites), [`events`]
-//! (commands, RSVPs, reconciliation), [`deliver`] (the outbox and every message sent),
+//! The parts: `session` (the session, start-up sync, joining rooms and invites), `events`
+//! (commands, RSVPs, reconciliation), `deliver` (the outbox and every message sent),
 //! [`render`] (replies as Matrix messages).
 
 mod deliver;
