@@ -631,18 +631,12 @@ impl Bot {
             )))
     }
 
-    /// A reaction: a keycap 1️⃣-5️⃣ on a check-in prompt answers it.
-    pub(super) async fn reaction(
-        &self,
-        actor: &Actor,
-        post: &str,
-        emoji: &str,
-        added: bool,
-    ) -> Handled {
-        // 1️⃣-5️⃣ answer; 💤 (or ⏰) is the prompt's snooze choice. Anything else is not ours.
+    /// A reaction added to a post that is not an announcement: a keycap 1️⃣-5️⃣ on a check-in
+    /// prompt answers it, 💤 (or ⏰) snoozes it. Anything else is not ours.
+    pub(super) async fn checkin_reaction(&self, actor: &Actor, post: &str, emoji: &str) -> Handled {
         let snooze = wellbeing::is_snooze(emoji);
         let mood = wellbeing::parse_mood(emoji).ok();
-        if !added || (mood.is_none() && !snooze) {
+        if mood.is_none() && !snooze {
             return Ok(Vec::new());
         }
         let Some(prompt) = self

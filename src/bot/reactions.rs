@@ -64,7 +64,11 @@ impl Bot {
                 None => Ok(Vec::new()),
             };
         }
-        self.reaction(actor, post, emoji, added).await
+        // Taking a reaction back never un-answers a check-in.
+        if !added {
+            return Ok(Vec::new());
+        }
+        self.checkin_reaction(actor, post, emoji).await
     }
 
     /// Called by adapters once a new announcement is recorded: RSVPs made on it before that

@@ -65,12 +65,7 @@ impl Bot {
         let Some(outcome) = outcome else {
             return Ok(Vec::new());
         };
-        Ok(roster_notices(
-            &outcome.meetup,
-            outcome.result,
-            &outcome.changed,
-            None,
-        ))
+        Ok(changes_told(outcome))
     }
 
     /// A reaction on an announcement: an RSVP (or taking one back).
@@ -137,6 +132,12 @@ impl Bot {
 
 /// Private word of the roster's changes: the waitlisted (the acting member in place, with
 /// `actor`) and the promoted.
+/// Private word of a roster change no member's own reaction made (reconciliation, a place
+/// freed): everyone waitlisted or promoted is told.
+fn changes_told(outcome: RosterOutcome<Vec<Change<UserId>>>) -> Vec<Outgoing> {
+    roster_notices(&outcome.meetup, outcome.result, &outcome.changed, None)
+}
+
 pub(super) fn roster_notices(
     m: &Meetup,
     changes: Vec<Change<UserId>>,
@@ -300,12 +301,7 @@ impl Bot {
         else {
             return Ok(Vec::new());
         };
-        Ok(roster_notices(
-            &outcome.meetup,
-            outcome.result,
-            &outcome.changed,
-            None,
-        ))
+        Ok(changes_told(outcome))
     }
 
     /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).

@@ -2,7 +2,7 @@
 //! reviewing the suggestions.
 
 use super::vocab_option;
-use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, is};
+use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, is, number};
 use crate::domain::directory::{Draft, Field, Raw, slugify};
 use crate::domain::identity::Role;
 use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
@@ -92,15 +92,11 @@ fn draft(inv: &Invocation) -> Draft {
 /// A suggestion's id, the argument.
 fn id(inv: &Invocation) -> Result<i64, UserError> {
     let text = inv.arg_text();
-    text.trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            UserError::new(format!(
-                "\"{text}\" is not a suggestion id; ids are whole numbers, shown by /review list."
-            ))
-        })
+    number(text).ok_or_else(|| {
+        UserError::new(format!(
+            "\"{text}\" is not a suggestion id; ids are whole numbers, shown by /review list."
+        ))
+    })
 }
 
 /// An entry's key, the argument.
@@ -302,23 +298,19 @@ const ENTRY_FIELDS: &[OptSpec] = &[
 ];
 
 /// What a member may give with a suggestion (name, url and description are required).
+#[rustfmt::skip]
 const SUGGEST_FIELDS: &[OptSpec] = &[
-    NAME,
-    URL,
-    DESCRIPTION,
-    KIND,
-    SPECIALTY,
-    STATE,
-    CITY,
-    FORMAT,
-    COST,
-    FACILITATION,
-    SCHEDULE,
-    CONTACT,
-    field_opt!("note", [], "anything the reviewers should know"),
+    NAME, URL, DESCRIPTION, KIND, SPECIALTY, STATE, CITY, FORMAT, COST, FACILITATION, SCHEDULE,
+    CONTACT, field_opt!("note", [], "anything the reviewers should know"),
 ];
 
 const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
+
+/// The argument of several commands here.
+const ENTRY_KEY: ArgSpec = ArgSpec::one("KEY", "the entry's key");
+
+/// The argument of several commands here.
+const SUGGESTION_ID: ArgSpec = ArgSpec::one("ID", "the suggestion's id");
 
 /// The directory commands, in the order `/help` lists them.
 pub(super) static SPECS: &[CommandSpec] = &[
@@ -353,12 +345,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         details: "Shows everything the directory knows about an entry, by its key (the key is \
                   shown under each /findgroup result).",
         role: Role::Member,
-        arg: Some(ArgSpec {
-            name: "KEY",
-            help: "the entry's key",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(ENTRY_KEY),
         options: &[],
         examples: &["/group show ascls"],
     },
@@ -385,12 +372,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Change fields of a directory entry (admins)",
         details: "Give the key, then only the fields to change. The whole entry is checked again.",
         role: Role::Admin,
-        arg: Some(ArgSpec {
-            name: "KEY",
-            help: "the entry's key",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(ENTRY_KEY),
         options: ENTRY_FIELDS,
         examples: &[
             "/group edit oh-histo url:https://ohiohistology.org verified:true last_verified:2026-11-01",
@@ -403,12 +385,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Remove a directory entry (admins)",
         details: "Removes the entry for good. `labcircle directory export` keeps a copy first.",
         role: Role::Admin,
-        arg: Some(ArgSpec {
-            name: "KEY",
-            help: "the entry's key",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(ENTRY_KEY),
         options: &[],
         examples: &["/group remove old-group"],
     },
@@ -447,12 +424,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
                   specialty, format, cost, facilitation) can be given here; any field given here \
                   overrides the suggestion's.",
         role: Role::Admin,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the suggestion's id",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(SUGGESTION_ID),
         options: ENTRY_FIELDS,
         examples: &[
             "/review approve 3 kind:local_group specialty:histo format:in_person cost:free facilitation:peer_led",
@@ -465,12 +437,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Turn a suggestion down, with a reason (admins)",
         details: "The member is told privately, with your reason.",
         role: Role::Admin,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the suggestion's id",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(SUGGESTION_ID),
         options: REJECT_OPTIONS,
         examples: &["/review reject 3 reason:Already listed as oh-histo."],
     },

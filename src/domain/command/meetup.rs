@@ -3,7 +3,7 @@
 use chrono_tz::Tz;
 
 use super::{
-    ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, clearable, is,
+    ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, clearable, is, number,
 };
 use crate::domain::directory::check_url;
 use crate::domain::identity::Role;
@@ -60,15 +60,11 @@ pub struct MeetupDraft {
 
 fn meetup_id(text: Option<&str>) -> Result<i64, UserError> {
     let text = text.unwrap_or_default();
-    text.trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            UserError::new(format!(
-                "\"{text}\" is not a meetup number; /meetup list shows them (like 3 for #3)."
-            ))
-        })
+    number(text).ok_or_else(|| {
+        UserError::new(format!(
+            "\"{text}\" is not a meetup number; /meetup list shows them (like 3 for #3)."
+        ))
+    })
 }
 
 fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
@@ -294,6 +290,12 @@ const MEETUP_FIELDS: &[OptSpec] = &[
     },
 ];
 
+/// The argument of several commands here.
+const STATE_ARG: ArgSpec = ArgSpec::optional_words("STATE", "a US state");
+
+/// The argument of several commands here.
+const MEETUP_ID: ArgSpec = ArgSpec::one("ID", "the meetup's number");
+
 /// The meetup commands, in the order `/help` lists them.
 pub(super) static SPECS: &[CommandSpec] = &[
     CommandSpec {
@@ -319,12 +321,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Upcoming meetups, optionally in one state",
         details: "The next meetups, soonest first.",
         role: Role::Member,
-        arg: Some(ArgSpec {
-            name: "STATE",
-            help: "a US state",
-            required: false,
-            rest: true,
-        }),
+        arg: Some(STATE_ARG),
         options: &[],
         examples: &["/meetup list", "/meetup list OH"],
     },
@@ -335,12 +332,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "One meetup: details and counts",
         details: "Who answered is shown only to the organizer, privately.",
         role: Role::Member,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the meetup's number",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(MEETUP_ID),
         options: &[],
         examples: &["/meetup show 3"],
     },
@@ -352,12 +344,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         details: "Give only what changes. Everyone who answered, and the waitlist, is told what \
                   changed. capacity:none removes the limit.",
         role: Role::Organizer,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the meetup's number",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(MEETUP_ID),
         options: MEETUP_FIELDS,
         examples: &["/meetup edit 3 when:Dec 5 7pm"],
     },
@@ -368,12 +355,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Cancel a meetup (its organizer, or admins)",
         details: "Everyone who answered is told, with your reason; no reminders go out.",
         role: Role::Organizer,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the meetup's number",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(MEETUP_ID),
         options: &[
             OptSpec {
                 name: "series",
@@ -400,12 +382,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         details: "An iCalendar (.ics) file: import it into any calendar. Edits raise its \
                   sequence; after a cancel it says so.",
         role: Role::Member,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the meetup's number",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(MEETUP_ID),
         options: &[],
         examples: &["/meetup ics 3"],
     },
@@ -419,12 +396,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
                   a community's admins may announce any upcoming meetup in their community (one \
                   from the community's Matrix room in its Discord server, say).",
         role: Role::Organizer,
-        arg: Some(ArgSpec {
-            name: "ID",
-            help: "the meetup's number",
-            required: true,
-            rest: false,
-        }),
+        arg: Some(MEETUP_ID),
         options: &[],
         examples: &["/meetup share 3"],
     },
@@ -467,12 +439,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Stop hearing about new meetups (in one state, or all)",
         details: "Without a state, ends every subscription.",
         role: Role::Member,
-        arg: Some(ArgSpec {
-            name: "STATE",
-            help: "a US state",
-            required: false,
-            rest: true,
-        }),
+        arg: Some(STATE_ARG),
         options: &[],
         examples: &["/meetup unsubscribe", "/meetup unsubscribe OH"],
     },

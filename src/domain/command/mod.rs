@@ -107,6 +107,28 @@ pub struct ArgSpec {
     pub rest: bool,
 }
 
+impl ArgSpec {
+    /// One word the command needs (a key, an id).
+    const fn one(name: &'static str, help: &'static str) -> ArgSpec {
+        ArgSpec {
+            name,
+            help,
+            required: true,
+            rest: false,
+        }
+    }
+
+    /// Words the command may take, all that remain.
+    const fn optional_words(name: &'static str, help: &'static str) -> ArgSpec {
+        ArgSpec {
+            name,
+            help,
+            required: false,
+            rest: true,
+        }
+    }
+}
+
 /// One command: its name (with subcommand, like `group add`), who may use it, and its help.
 pub struct CommandSpec {
     pub name: &'static str,
@@ -503,6 +525,14 @@ impl Invocation {
     pub fn arg_text(&self) -> &str {
         self.arg.as_deref().unwrap_or_default()
     }
+}
+
+/// A positive whole number, `#` allowed in front (`#3`): the ids commands take.
+fn number(text: &str) -> Option<i64> {
+    text.trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
 }
 
 /// A vocabulary value that `none` clears: `None` not given, `Some(None)` cleared.
