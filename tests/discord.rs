@@ -43,6 +43,7 @@ impl Labcircle {
             .args(["run", "--clock", MONDAY_8AM])
             .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
             .env("LABCIRCLE_LOG", "warn")
+            .wait(Duration::from_secs(30))
             .start();
         let bot = Labcircle {
             process,
