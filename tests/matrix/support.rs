@@ -19,7 +19,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
-use matrix_sdk::Client;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::api::client::room::create_room::v3::{Request as CreateRoom, RoomPreset};
@@ -30,6 +29,7 @@ use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
+use matrix_sdk::{Client, RoomMemberships};
 use process::{Home, Process};
 
 pub const PASSWORD: &str = "correct-horse-battery-staple";
@@ -358,12 +358,41 @@ impl Human {
     }
 
     pub async fn say(&self, room: &RoomId, text: &str) -> OwnedEventId {
+        self.learn_devices(room).await;
         self.room(room)
             .send(RoomMessageEventContent::text_plain(text))
             .await
             .expect("send a message")
             .response
             .event_id
+    }
+
+    /// Asks the homeserver for the devices of the room's members this client knows none of.
+    /// A bot that has just started has a new device, which the client would hear of only with
+    /// its next sync: a message encrypted before then is one the bot cannot read.
+    async fn learn_devices(&self, room: &RoomId) {
+        let room = self.room(room);
+        let encrypted = room
+            .latest_encryption_state()
+            .await
+            .is_ok_and(|s| s.is_encrypted());
+        if !encrypted {
+            return;
+        }
+        let Ok(members) = room.members(RoomMemberships::ACTIVE).await else {
+            return;
+        };
+        let encryption = self.client.encryption();
+        for member in members {
+            let user = member.user_id();
+            let known = encryption
+                .get_user_devices(user)
+                .await
+                .is_ok_and(|d| d.devices().next().is_some());
+            if !known && Some(user) != self.client.user_id() {
+                let _ = encryption.request_user_identity(user).await;
+            }
+        }
     }
 
     pub async fn react(&self, room: &RoomId, event: &OwnedEventId, key: &str) -> OwnedEventId {

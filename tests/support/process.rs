@@ -209,7 +209,7 @@ impl Launch {
             std::thread::sleep(Duration::from_millis(5));
         };
         process.output.finish();
-        let captured = process.output.0.lock().unwrap();
+        let captured = process.output.captured.lock().unwrap();
         Run {
             stdout: String::from_utf8(captured.stdout.clone()).expect("UTF-8 output"),
             stderr: String::from_utf8(captured.stderr.clone()).expect("UTF-8 errors"),
@@ -246,11 +246,12 @@ struct Captured {
 
 /// The child's output, filled by one reader thread per stream.
 #[derive(Clone, Default)]
-struct Output(
-    Arc<Mutex<Captured>>,
-    Arc<Mutex<Vec<std::thread::JoinHandle<()>>>>,
-    Arc<tokio::sync::Notify>,
-);
+struct Output {
+    captured: Arc<Mutex<Captured>>,
+    readers: Arc<Mutex<Vec<std::thread::JoinHandle<()>>>>,
+    /// Woken at every line and at each stream's end, so waits add no polling delay.
+    arrived: Arc<tokio::sync::Notify>,
+}
 
 impl Output {
     fn capture(child: &mut Child) -> Output {
@@ -260,8 +261,8 @@ impl Output {
             (Stream::Err, Box::new(child.stderr.take().expect("stderr"))),
         ];
         for (stream, pipe) in streams {
-            let captured = output.0.clone();
-            let arrived = output.2.clone();
+            let captured = output.captured.clone();
+            let arrived = output.arrived.clone();
             let reader = std::thread::spawn(move || {
                 let mut pipe = BufReader::new(pipe);
                 let mut line = Vec::new();
@@ -281,14 +282,14 @@ impl Output {
                 captured.lock().unwrap().closed += 1;
                 arrived.notify_waiters();
             });
-            output.1.lock().unwrap().push(reader);
+            output.readers.lock().unwrap().push(reader);
         }
         output
     }
 
     /// Waits until both streams are closed (the child has exited).
     fn finish(&self) {
-        for reader in self.1.lock().unwrap().drain(..) {
+        for reader in self.readers.lock().unwrap().drain(..) {
             let _ = reader.join();
         }
     }
@@ -321,7 +322,7 @@ impl Process {
 
     /// Everything printed so far, both streams interleaved (errors marked `!`).
     pub fn output(&self) -> String {
-        let c = self.output.0.lock().unwrap();
+        let c = self.output.captured.lock().unwrap();
         c.lines
             .iter()
             .map(|(s, l)| match s {
@@ -334,22 +335,22 @@ impl Process {
 
     /// Standard output so far.
     pub fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.output.0.lock().unwrap().stdout).into_owned()
+        String::from_utf8_lossy(&self.output.captured.lock().unwrap().stdout).into_owned()
     }
 
     /// Standard error so far.
     pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.output.0.lock().unwrap().stderr).into_owned()
+        String::from_utf8_lossy(&self.output.captured.lock().unwrap().stderr).into_owned()
     }
 
     /// How many lines have been read so far, to wait only for later ones.
     pub fn mark(&self) -> usize {
-        self.output.0.lock().unwrap().lines.len()
+        self.output.captured.lock().unwrap().lines.len()
     }
 
     /// How many lines so far contain `needle`.
     pub fn count(&self, needle: &str) -> usize {
-        let c = self.output.0.lock().unwrap();
+        let c = self.output.captured.lock().unwrap();
         c.lines.iter().filter(|(_, l)| l.contains(needle)).count()
     }
 
@@ -370,11 +371,11 @@ impl Process {
     pub async fn line_after(&self, mark: usize, needle: &str) -> (usize, String) {
         let deadline = tokio::time::Instant::now() + self.launch.wait;
         loop {
-            let arrived = self.output.2.notified();
+            let arrived = self.output.arrived.notified();
             tokio::pin!(arrived);
             arrived.as_mut().enable();
             let (found, ended) = {
-                let c = self.output.0.lock().unwrap();
+                let c = self.output.captured.lock().unwrap();
                 let found = c.lines.get(mark..).and_then(|lines| {
                     let i = lines.iter().position(|(_, l)| l.contains(needle))?;
                     Some((mark + i, lines[i].1.clone()))
