@@ -3,15 +3,14 @@
 
 #[path = "support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/process.rs"]
+mod process;
 
-use std::io::{BufRead, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID};
+use process::{Home, Process};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 /// Monday 8:00 in New York.
 const MONDAY_8AM: &str = "2026-12-07T08:00:00-05:00";
@@ -22,101 +21,43 @@ const NONE: u64 = 0;
 
 /// The bot process, on a fresh data directory.
 struct Labcircle {
-    child: Child,
-    stdin: ChildStdin,
-    lines: mpsc::UnboundedReceiver<String>,
-    stderr: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    process: Process,
+    _home: Home,
 }
 
 impl Labcircle {
     /// Starts `labcircle run` against the fake and waits for `discord: ready`.
     async fn start(fake: &FakeDiscord) -> Labcircle {
-        let dir = tempfile::tempdir().unwrap();
-        let config = format!(
+        let home = Home::new();
+        home.config(&format!(
             "[storage]\ndata_dir = \"{data}\"\n\
              [delivery]\ndiscord_per_second = 100\n\
              [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n\
              guilds = [\"{GUILD_ID}\"]\n\
              [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
-            data = dir.path().join("data").display(),
+            data = home.data_dir().display(),
             api = fake.api_base,
-        );
-        let config_path = dir.path().join("labcircle.toml");
-        std::fs::write(&config_path, config).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
-            .args(["run", "--config"])
-            .arg(&config_path)
-            .args(["--clock", MONDAY_8AM])
+        ));
+        let process = home
+            .launch_with_config()
+            .args(["run", "--clock", MONDAY_8AM])
             .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
-            .env_remove("LABCIRCLE_CONFIG")
-            .env_remove("LABCIRCLE_DATA_DIR")
             .env("LABCIRCLE_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start labcircle");
-        let (tx, lines) = mpsc::unbounded_channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let err = child.stderr.take().unwrap();
-        let buffer = stderr.clone();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(err).lines() {
-                let Ok(line) = line else { break };
-                buffer.lock().unwrap().push_str(&line);
-                buffer.lock().unwrap().push('\n');
-            }
-        });
-        let stdin = child.stdin.take().unwrap();
-        let mut bot = Labcircle {
-            child,
-            stdin,
-            lines,
-            stderr,
-            _dir: dir,
+            .wait(Duration::from_secs(30))
+            .start();
+        let bot = Labcircle {
+            process,
+            _home: home,
         };
-        bot.line_containing("discord: ready").await;
+        bot.process.next_line("discord: ready").await;
         bot
-    }
-
-    async fn line_containing(&mut self, needle: &str) -> String {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            match tokio::time::timeout_at(deadline, self.lines.recv()).await {
-                Ok(Some(line)) if line.contains(needle) => return line,
-                Ok(Some(_)) => {}
-                _ => panic!(
-                    "no line with {needle:?}; stderr:\n{}",
-                    self.stderr.lock().unwrap()
-                ),
-            }
-        }
     }
 
     /// Moves the simulated clock (`5s`, `1h`, …) and waits until it has moved.
     async fn advance(&mut self, by: &str) {
-        writeln!(self.stdin, ":advance {by}").unwrap();
-        self.stdin.flush().unwrap();
-        self.line_containing("(the time is now").await;
+        self.process.advance(by).await;
         // Let the dispatcher send what fell due.
         tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
-impl Drop for Labcircle {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -586,31 +527,17 @@ async fn a_rate_limited_announcement_is_retried_later_and_posted_once() {
 
 /// Runs the binary to completion with a config file and returns (success, stderr).
 fn run_with_config(config: &str, token: Option<&str>) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("labcircle.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[storage]\ndata_dir = \"{}\"\n{config}",
-            dir.path().display()
-        ),
-    )
-    .unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_labcircle"));
-    command
-        .args(["run", "--config"])
-        .arg(&path)
-        .env_remove("LABCIRCLE_CONFIG")
-        .env_remove("LABCIRCLE_DATA_DIR")
-        .env_remove("LABCIRCLE_DISCORD_TOKEN");
+    let home = Home::new();
+    home.config(&format!(
+        "[storage]\ndata_dir = \"{}\"\n{config}",
+        home.path().display()
+    ));
+    let mut launch = home.launch_with_config().arg("run");
     if let Some(t) = token {
-        command.env("LABCIRCLE_DISCORD_TOKEN", t);
+        launch = launch.env("LABCIRCLE_DISCORD_TOKEN", t);
     }
-    let out = command.output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = launch.run("");
+    (run.success, run.stderr)
 }
 
 #[test]
@@ -637,27 +564,22 @@ fn run_says_what_is_missing_and_never_shows_the_token() {
 async fn sigterm_stops_the_bot_cleanly() {
     let fake = FakeDiscord::start().await;
     let mut bot = Labcircle::start(&fake).await;
-    let pid = bot.child.id().to_string();
-    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(status) = bot.child.try_wait().unwrap() {
-            assert!(
-                status.success(),
-                "{status:?}; stderr:\n{}",
-                bot.stderr.lock().unwrap()
-            );
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still running after SIGTERM; stderr:\n{}",
-            bot.stderr.lock().unwrap()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let stderr = bot.stderr.lock().unwrap().clone();
+    let status = bot
+        .process
+        .terminate(Duration::from_secs(15))
+        .await
+        .unwrap_or_else(|| {
+            panic!(
+                "still running after SIGTERM; stderr:\n{}",
+                bot.process.stderr()
+            )
+        });
+    assert!(
+        status.success(),
+        "{status:?}; stderr:\n{}",
+        bot.process.stderr()
+    );
+    let stderr = bot.process.stderr();
     assert!(stderr.contains("stopping"), "{stderr}");
     assert!(!stderr.contains("fake-token-for-tests"), "{stderr}");
 }

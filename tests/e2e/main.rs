@@ -1,9 +1,13 @@
 //! End-to-end tests: the real `labcircle` binary, driven through the console adapter with
-//! piped standard input, each test on a fresh data directory.
+//! piped standard input, each test on a fresh data directory; and the bot and scheduler in
+//! process (`world`), on a manual clock.
 
+#[path = "../support/process.rs"]
+mod process;
 mod support;
+#[path = "../support/world.rs"]
+mod world;
 
-mod architecture;
 mod checkins;
 mod cli;
 mod directory_admin;

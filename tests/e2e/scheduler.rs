@@ -7,118 +7,10 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
 use labcircle::bot::{Bot, Incoming, Settings};
-use labcircle::clock::Clock;
-use labcircle::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
-use labcircle::domain::reply::Outgoing;
-use labcircle::scheduler::{Deliver, Delivery, DeliveryError, Scheduler};
-use labcircle::store::Store;
+use labcircle::domain::identity::Platform;
+use labcircle::scheduler::{Deliver, Delivery, DeliveryError};
 
-/// Records what was delivered, and fails on demand.
-#[derive(Default)]
-struct Recorder {
-    sent: Vec<(String, String, DateTime<Utc>)>,
-    now: Option<DateTime<Utc>>,
-    fail_with: Option<DeliveryError>,
-}
-
-impl Deliver for Recorder {
-    async fn deliver(&mut self, d: &Delivery) -> Result<String, DeliveryError> {
-        if let Some(e) = self.fail_with.clone() {
-            return Err(e);
-        }
-        self.sent.push((
-            d.member().map(|m| m.user.id.clone()).unwrap_or_default(),
-            d.idempotency_key.clone(),
-            self.now.unwrap_or_default(),
-        ));
-        Ok(format!("m{}", self.sent.len()))
-    }
-}
-
-fn actor(name: &str) -> Actor {
-    Actor {
-        member: Member {
-            user: UserId::new(Platform::Console, name),
-            display_name: name.into(),
-        },
-        role: Role::Member,
-        community: CommunityId {
-            platform: Platform::Console,
-            id: "test".into(),
-        },
-    }
-}
-
-struct World {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-    clock: Clock,
-    bot: Bot,
-    scheduler: Scheduler,
-}
-
-impl World {
-    async fn new(start: DateTime<Utc>) -> World {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("labcircle.db");
-        let store = Store::open(&path).await.expect("open the store");
-        let clock = Clock::manual(start);
-        let settings = Settings::default();
-        World {
-            bot: Bot::with(store.clone(), settings.clone(), clock.clone()),
-            scheduler: Scheduler::new(store, settings),
-            clock,
-            path,
-            _dir: dir,
-        }
-    }
-
-    async fn say(&self, who: &str, text: &str) -> String {
-        let out = self
-            .bot
-            .handle(Incoming::Command {
-                actor: actor(who),
-                text: text.into(),
-            })
-            .await;
-        out.iter()
-            .map(|o| match o {
-                Outgoing::Reply(r) | Outgoing::Direct { reply: r, .. } => r.to_plain_text(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// Runs every due time up to `until`, delivering through `sink`.
-    async fn run_until(&self, until: DateTime<Utc>, sink: &mut Recorder) {
-        loop {
-            let next = self
-                .scheduler
-                .next_wakeup(self.clock.now())
-                .await
-                .expect("wakeup");
-            match next {
-                Some(at) if at <= until => {
-                    self.clock.set(at);
-                    let now = self.clock.now();
-                    sink.now = Some(now);
-                    self.scheduler.tick(now).await.expect("tick");
-                    self.scheduler
-                        .dispatch(now, Platform::Console, sink, 1000)
-                        .await
-                        .expect("dispatch");
-                    if self.clock.now() == now
-                        && self.scheduler.next_wakeup(self.clock.now()).await.unwrap() == Some(now)
-                    {
-                        panic!("no progress at {now}");
-                    }
-                }
-                _ => break,
-            }
-        }
-        self.clock.set(until);
-    }
-}
+use crate::world::{Recorder, World, member, organizer};
 
 #[tokio::test]
 async fn two_years_of_weekly_prompts_arrive_once_a_week_at_local_nine_through_every_dst_change() {
@@ -148,9 +40,10 @@ async fn two_years_of_weekly_prompts_arrive_once_a_week_at_local_nine_through_ev
 
     let mut per_member: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
     let mut keys = HashSet::new();
-    for (who, key, at) in &sink.sent {
+    for sent in &sink.sent {
+        let key = &sent.idempotency_key;
         assert!(keys.insert(key.clone()), "{key} delivered twice");
-        per_member.entry(who.clone()).or_default().push(*at);
+        per_member.entry(sent.to.clone()).or_default().push(sent.at);
     }
     for (i, zone) in zones.iter().enumerate() {
         let tz: Tz = zone.parse().unwrap();
@@ -182,10 +75,7 @@ async fn a_restart_in_the_middle_of_dispatch_sends_nothing_twice_and_loses_nothi
     world.clock.set(due);
     let report = world.scheduler.tick(due).await.unwrap();
     assert_eq!(report.enqueued, 20);
-    let mut first = Recorder {
-        now: Some(due),
-        ..Recorder::default()
-    };
+    let mut first = Recorder::at(due);
     world
         .scheduler
         .dispatch(due, Platform::Console, &mut first, 7)
@@ -194,26 +84,15 @@ async fn a_restart_in_the_middle_of_dispatch_sends_nothing_twice_and_loses_nothi
     assert_eq!(first.sent.len(), 7);
 
     // "Crash": drop everything, open the same database again.
-    let path = world.path.clone();
-    let World {
-        _dir: dir,
-        bot,
-        scheduler,
-        ..
-    } = world;
-    drop((bot, scheduler));
-    let store = Store::open(&path).await.unwrap();
-    let scheduler = Scheduler::new(store.clone(), Settings::default());
+    let world = world.restart().await;
+    let scheduler = &world.scheduler;
     let later = due + Duration::minutes(5);
     assert_eq!(
         scheduler.tick(later).await.unwrap().enqueued,
         0,
         "nothing enqueued twice"
     );
-    let mut second = Recorder {
-        now: Some(later),
-        ..Recorder::default()
-    };
+    let mut second = Recorder::at(later);
     scheduler
         .dispatch(later, Platform::Console, &mut second, 1000)
         .await
@@ -223,7 +102,7 @@ async fn a_restart_in_the_middle_of_dispatch_sends_nothing_twice_and_loses_nothi
         .sent
         .iter()
         .chain(&second.sent)
-        .map(|s| s.1.clone())
+        .map(|s| s.idempotency_key.clone())
         .collect();
     assert_eq!(all.len(), 20);
     scheduler
@@ -231,7 +110,6 @@ async fn a_restart_in_the_middle_of_dispatch_sends_nothing_twice_and_loses_nothi
         .await
         .unwrap();
     assert_eq!(second.sent.len(), 13, "nothing sent again");
-    drop(dir);
 }
 
 #[tokio::test]
@@ -253,16 +131,16 @@ async fn after_downtime_beyond_the_grace_window_stale_prompts_are_skipped_to_nex
         .dispatch(back, Platform::Console, &mut sink, 100)
         .await
         .unwrap();
-    let who: Vec<_> = sink.sent.iter().map(|s| s.0.as_str()).collect();
+    let who: Vec<_> = sink.sent.iter().map(|s| s.to.as_str()).collect();
     assert!(who.is_empty(), "no stale prompt: {who:?}");
     // Next week it arrives on time.
     world
         .run_until(start + Duration::days(7) + Duration::hours(2), &mut sink)
         .await;
-    let late: Vec<_> = sink.sent.iter().filter(|s| s.0 == "late").collect();
+    let late: Vec<_> = sink.sent.iter().filter(|s| s.to == "late").collect();
     assert_eq!(late.len(), 1);
     assert_eq!(
-        late[0].2,
+        late[0].at,
         Utc.with_ymd_and_hms(2026, 12, 14, 14, 0, 0).unwrap()
     );
 }
@@ -275,10 +153,7 @@ async fn prompts_due_within_the_grace_window_are_still_sent_after_downtime() {
     let back = start + Duration::hours(4); // three hours late
     world.clock.set(back);
     world.scheduler.tick(back).await.unwrap();
-    let mut sink = Recorder {
-        now: Some(back),
-        ..Recorder::default()
-    };
+    let mut sink = Recorder::at(back);
     world
         .scheduler
         .dispatch(back, Platform::Console, &mut sink, 100)
@@ -295,11 +170,8 @@ async fn failed_deliveries_are_retried_with_backoff_and_permanent_failures_stop(
     world.say("b", "/checkin start Monday 09:00 Eastern").await;
     world.clock.set(start);
     world.scheduler.tick(start).await.unwrap();
-    let mut sink = Recorder {
-        now: Some(start),
-        fail_with: Some(DeliveryError::Transient("503".into())),
-        ..Recorder::default()
-    };
+    let mut sink = Recorder::at(start);
+    sink.fail_with = Some(DeliveryError::Transient("503".into()));
     let r = world
         .scheduler
         .dispatch(start, Platform::Console, &mut sink, 100)
@@ -369,30 +241,19 @@ async fn answers_past_the_retention_period_are_deleted() {
 #[tokio::test]
 async fn deliveries_are_paced_to_the_platforms_rate() {
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).await.unwrap();
     let settings = Settings {
         sends_per_second: [20, 5, 10],
         ..Settings::default()
     };
-    let clock = Clock::manual(start);
-    let bot = Bot::with(store.clone(), settings.clone(), clock);
+    let world = World::with_settings(start, settings).await;
     for i in 0..6 {
-        bot.handle(Incoming::Command {
-            actor: actor(&format!("m{i}")),
-            text: "/checkin start".into(),
-        })
-        .await;
-        bot.handle(Incoming::Command {
-            actor: actor(&format!("m{i}")),
-            text: "/checkin now".into(),
-        })
-        .await;
+        world.say(&format!("m{i}"), "/checkin start").await;
+        world.say(&format!("m{i}"), "/checkin now").await;
     }
-    let scheduler = Scheduler::new(store, settings);
     let mut sink = Recorder::default();
     let began = std::time::Instant::now();
-    let report = scheduler
+    let report = world
+        .scheduler
         .dispatch(start, Platform::Console, &mut sink, 100)
         .await
         .unwrap();
@@ -405,55 +266,25 @@ async fn deliveries_are_paced_to_the_platforms_rate() {
     );
 }
 
-/// Records posts and edits too.
-#[derive(Default)]
-struct Board {
-    posts: Vec<String>,
-    edits: Vec<String>,
-    next: u32,
-}
-
-impl Deliver for Board {
-    async fn deliver(&mut self, d: &Delivery) -> Result<String, DeliveryError> {
-        self.next += 1;
-        match &d.target {
-            labcircle::scheduler::Target::Edit { message_id, .. } => {
-                self.edits.push(d.reply.to_plain_text());
-                Ok(message_id.clone())
-            }
-            labcircle::scheduler::Target::Channel { .. } => {
-                self.posts.push(d.reply.to_plain_text());
-                Ok(format!("post{}", self.next))
-            }
-            labcircle::scheduler::Target::Member(_) => Ok(format!("dm{}", self.next)),
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_thousand_concurrent_rsvps_give_exact_counts_and_one_edit() {
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
     let world = World::new(start).await;
-    let organizer = Actor {
-        role: Role::Organizer,
-        ..actor("olga")
-    };
     let created = world
-        .bot
-        .handle(Incoming::Command {
-            actor: organizer,
-            text: "/meetup create title:Big one when:Dec 20 6pm where:Hall capacity:300".into(),
-        })
+        .replies(
+            organizer("olga"),
+            "/meetup create title:Big one when:Dec 20 6pm where:Hall capacity:300",
+        )
         .await;
     assert_eq!(created.len(), 1);
-    let mut board = Board::default();
+    let mut board = Recorder::default();
     world.scheduler.tick(start).await.unwrap();
     world
         .scheduler
         .dispatch(start, Platform::Console, &mut board, 10)
         .await
         .unwrap();
-    assert_eq!(board.posts.len(), 1);
+    assert_eq!(board.posts().len(), 1);
     let post = "post1".to_owned();
 
     // 1,000 events at once: 500 going, 300 maybe, 200 of the going switch to can't go.
@@ -468,7 +299,7 @@ async fn a_thousand_concurrent_rsvps_give_exact_counts_and_one_edit() {
                 _ => (format!("g{}", i - 800), "❌"),
             };
             bot.handle(Incoming::Reaction {
-                actor: actor(&who),
+                actor: member(&who),
                 post,
                 emoji: emoji.into(),
                 added: true,
@@ -499,12 +330,13 @@ async fn a_thousand_concurrent_rsvps_give_exact_counts_and_one_edit() {
         .dispatch(later, Platform::Console, &mut board, 1000)
         .await
         .unwrap();
-    assert_eq!(board.edits.len(), 1, "{:?}", board.edits);
+    let edits = board.edits();
+    assert_eq!(edits.len(), 1, "{edits:?}");
     let going = n("Going");
     assert!(
-        board.edits[0].contains(&format!("{going} / 300 going · 300 maybe")),
+        edits[0].contains(&format!("{going} / 300 going · 300 maybe")),
         "{}",
-        board.edits[0]
+        edits[0]
     );
 }
 
@@ -522,7 +354,7 @@ impl Deliver for Hasty {
                 let out = self
                     .bot
                     .handle(Incoming::Reaction {
-                        actor: actor(who),
+                        actor: member(who),
                         post: "post1".into(),
                         emoji: emoji.into(),
                         added: true,
@@ -546,16 +378,11 @@ impl Deliver for Hasty {
 async fn rsvps_made_before_the_announcement_is_recorded_count_once_it_is() {
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 13, 0, 0).unwrap();
     let world = World::new(start).await;
-    let organizer = Actor {
-        role: Role::Organizer,
-        ..actor("olga")
-    };
     world
-        .bot
-        .handle(Incoming::Command {
-            actor: organizer,
-            text: "/meetup create title:Quick one when:Dec 20 6pm where:Hall capacity:1".into(),
-        })
+        .organizer_says(
+            "olga",
+            "/meetup create title:Quick one when:Dec 20 6pm where:Hall capacity:1",
+        )
         .await;
     let mut sink = Hasty {
         bot: world.bot.clone(),

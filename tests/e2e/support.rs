@@ -1,19 +1,13 @@
-//! Drives the `labcircle` binary.
+//! Drives the `labcircle` binary's console through the shared process harness.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+
+pub use crate::process::Run;
+use crate::process::{Home, Launch};
 
 /// A fresh data directory, removed when dropped.
 pub struct Lab {
-    dir: tempfile::TempDir,
-}
-
-/// What one run of the binary printed.
-pub struct Run {
-    pub stdout: String,
-    pub stderr: String,
-    pub success: bool,
+    home: Home,
 }
 
 impl Run {
@@ -40,24 +34,16 @@ impl Run {
 
 impl Lab {
     pub fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("a temporary directory"),
-        }
+        Self { home: Home::new() }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        self.home.path()
     }
 
     /// A file in the test's directory (not the data directory).
     pub fn file(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, contents).expect("write a test file");
-        path
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.home.file(name, contents)
     }
 
     /// Runs `labcircle --data-dir DIR ARGS…` with `input` on standard input.
@@ -88,41 +74,17 @@ impl Lab {
 
     /// The database file.
     pub fn database(&self) -> PathBuf {
-        self.data_dir().join("labcircle.db")
+        self.home.data_dir().join("labcircle.db")
     }
 
     /// Runs the binary with extra environment variables.
     pub fn run_env(&self, args: &[&str], input: &[u8], env: &[(&str, &str)]) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_labcircle"))
-            .arg("--data-dir")
-            .arg(self.data_dir())
-            .args(args)
-            .env_remove("LABCIRCLE_CONFIG")
-            .env_remove("LABCIRCLE_DATA_DIR")
-            .env_remove("LABCIRCLE_LOG")
-            .env_remove("LABCIRCLE_NOTE_KEY")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the labcircle binary starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin is piped")
-            .write_all(input)
-            .expect("write to the console");
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = child.wait_with_output().expect("labcircle ends");
-        Run {
-            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
-            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
-            success: status.success(),
-        }
+        self.launch(args).envs(env.iter().copied()).run(input)
+    }
+
+    /// `labcircle --data-dir DIR ARGS…`, to start or run.
+    pub fn launch(&self, args: &[&str]) -> Launch {
+        self.home.launch().args(args)
     }
 
     /// Types `lines` into the console as `name` with `role`.

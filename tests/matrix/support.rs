@@ -9,15 +9,16 @@
 // Shared with benches/matrix.rs, which reads the timing fields and the bot's pid.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "../support/process.rs"]
+pub mod process;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
-use matrix_sdk::Client;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::api::client::room::create_room::v3::{Request as CreateRoom, RoomPreset};
@@ -28,6 +29,8 @@ use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
+use matrix_sdk::{Client, RoomMemberships};
+use process::{Home, Process};
 
 pub const PASSWORD: &str = "correct-horse-battery-staple";
 /// How long a test waits for something to arrive before it fails.
@@ -355,12 +358,41 @@ impl Human {
     }
 
     pub async fn say(&self, room: &RoomId, text: &str) -> OwnedEventId {
+        self.learn_devices(room).await;
         self.room(room)
             .send(RoomMessageEventContent::text_plain(text))
             .await
             .expect("send a message")
             .response
             .event_id
+    }
+
+    /// Asks the homeserver for the devices of the room's members this client knows none of.
+    /// A bot that has just started has a new device, which the client would hear of only with
+    /// its next sync: a message encrypted before then is one the bot cannot read.
+    async fn learn_devices(&self, room: &RoomId) {
+        let room = self.room(room);
+        let encrypted = room
+            .latest_encryption_state()
+            .await
+            .is_ok_and(|s| s.is_encrypted());
+        if !encrypted {
+            return;
+        }
+        let Ok(members) = room.members(RoomMemberships::ACTIVE).await else {
+            return;
+        };
+        let encryption = self.client.encryption();
+        for member in members {
+            let user = member.user_id();
+            let known = encryption
+                .get_user_devices(user)
+                .await
+                .is_ok_and(|d| d.devices().next().is_some());
+            if !known && Some(user) != self.client.user_id() {
+                let _ = encryption.request_user_identity(user).await;
+            }
+        }
     }
 
     pub async fn react(&self, room: &RoomId, event: &OwnedEventId, key: &str) -> OwnedEventId {
@@ -432,33 +464,22 @@ impl Human {
 
 /// The bot: `labcircle run` with a [matrix] config, its own account and data directory.
 pub struct BotProcess {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Arc<Mutex<Vec<String>>>,
+    process: Process,
     pub name: String,
     pub dir: PathBuf,
-    config: PathBuf,
-    clock: Option<String>,
-}
-
-impl Drop for BotProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A bot account and its data directory, kept across restarts.
 pub struct BotAccount {
     pub name: String,
-    pub dir: tempfile::TempDir,
+    pub dir: Home,
 }
 
 impl BotAccount {
     pub async fn new() -> BotAccount {
         BotAccount {
             name: homeserver().register("bot").await,
-            dir: tempfile::tempdir().expect("a data directory"),
+            dir: Home::new(),
         }
     }
 
@@ -504,62 +525,32 @@ impl BotAccount {
             }
         }
         config.push_str(more_config);
-        let path = self.dir.path().join("labcircle.toml");
-        std::fs::write(&path, config).expect("write the bot's config");
-        BotProcess::spawn(&self.name, self.dir.path(), &path, clock.map(str::to_owned))
+        self.dir.config(&config);
+        BotProcess::spawn(&self.name, &self.dir, clock)
     }
 }
 
 impl BotProcess {
-    fn spawn(name: &str, dir: &Path, config: &Path, clock: Option<String>) -> BotProcess {
-        // LABCIRCLE_BOT_BIN runs another build of the bot (the bench compares profiles).
-        let binary = std::env::var_os("LABCIRCLE_BOT_BIN").map_or_else(
-            || PathBuf::from(env!("CARGO_BIN_EXE_labcircle")),
-            PathBuf::from,
-        );
-        let mut command = Command::new(binary);
-        command
-            .arg("--config")
-            .arg(config)
-            .arg("run")
-            .env("LABCIRCLE_DATA_DIR", dir.join("data"))
+    fn spawn(name: &str, home: &Home, clock: Option<&str>) -> BotProcess {
+        let mut launch = home.launch_with_config().arg("run");
+        if let Some(clock) = clock {
+            launch = launch.arg("--clock").arg(clock);
+        }
+        let process = launch
+            .env("LABCIRCLE_DATA_DIR", home.data_dir())
             .env("LABCIRCLE_MATRIX_PASSWORD", PASSWORD)
             .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
-            .env_remove("LABCIRCLE_CONFIG")
             .env("LABCIRCLE_MATRIX_STORE_PASSPHRASE", "test store passphrase")
             .env(
                 "LABCIRCLE_NOTE_KEY",
                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
             )
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if let Some(clock) = &clock {
-            command.arg("--clock").arg(clock);
-        }
-        let mut child = command.spawn().expect("start labcircle run");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().expect("stderr")),
-        ] {
-            let lines = lines.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines() {
-                    let Ok(line) = line else { break };
-                    lines.lock().unwrap().push(line);
-                }
-            });
-        }
-        let stdin = child.stdin.take();
+            .wait(WAIT)
+            .start();
         BotProcess {
-            child,
-            stdin,
-            lines,
+            process,
             name: name.to_owned(),
-            dir: dir.to_owned(),
-            config: config.to_owned(),
-            clock,
+            dir: home.path().to_owned(),
         }
     }
 
@@ -571,54 +562,16 @@ impl BotProcess {
 
     /// Waits for a line of the bot's output containing `needle`.
     pub async fn wait_line(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(l) = self
-                .lines
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|l| l.contains(needle))
-            {
-                return l.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the bot never printed {needle:?}; it printed:\n{}",
-                self.output()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.process.wait_line(needle).await
     }
 
     pub fn output(&self) -> String {
-        self.lines.lock().unwrap().join("\n")
+        self.process.output()
     }
 
     /// Moves the bot's simulated clock (`--clock`) forward and waits until it has.
     pub async fn advance(&mut self, by: &str) {
-        let before = self.count_lines("(the time is now");
-        let stdin = self.stdin.as_mut().expect("the bot's stdin");
-        writeln!(stdin, ":advance {by}").expect("write to the bot");
-        stdin.flush().expect("flush");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.count_lines("(the time is now") == before {
-            assert!(
-                Instant::now() < deadline,
-                "the bot did not advance its clock; it printed:\n{}",
-                self.output()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    fn count_lines(&self, needle: &str) -> usize {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.contains(needle))
-            .count()
+        self.process.advance(by).await;
     }
 
     /// Stops the bot (SIGKILL: as abrupt as a crash) and starts it again on the same data.
@@ -628,15 +581,18 @@ impl BotProcess {
 
     /// Stops the bot, lets `while_down` happen, and starts it again on the same data.
     pub async fn restart_after(mut self, while_down: impl Future<Output = ()>) -> BotProcess {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.kill();
         while_down.await;
-        let next = BotProcess::spawn(&self.name, &self.dir, &self.config, self.clock.clone());
+        let next = BotProcess {
+            process: self.process.relaunch(),
+            name: self.name.clone(),
+            dir: self.dir.clone(),
+        };
         next.ready().await
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.pid()
     }
 }
 

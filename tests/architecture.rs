@@ -1,0 +1,348 @@
+//! Which way the arrows point, read from the sources: adapters → runtime/bot →
+//! scheduler/store → domain. The domain names no store, platform, config or SQL; the store
+//! knows nothing above it; the bot and scheduler name no platform and write no SQL; no adapter
+//! names another. Source files stay small enough to read, and a migration that has landed is
+//! never edited again (a database that ran it would refuse to start).
+//!
+//! Each failure names the file and line (or size) that breaks the rule.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file under `dir`, as (path relative to the project, text).
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).expect("read a source directory") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("read a source file");
+            let relative = path.strip_prefix(project()).unwrap_or(&path);
+            out.push((relative.display().to_string(), text));
+        }
+    }
+}
+
+/// The files of a module, whether it is one file or a folder (`src/scheduler.rs` or
+/// `src/scheduler/`, both if both exist). Fails if there is neither.
+fn module_files(module: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let dir = project().join(module);
+    if dir.is_dir() {
+        sources(&dir, &mut files);
+    }
+    let file = project().join(format!("{module}.rs"));
+    if file.is_file() {
+        sources_of_file(&file, &mut files);
+    }
+    assert!(!files.is_empty(), "found no {module}.rs nor {module}/");
+    files
+}
+
+fn sources_of_file(path: &Path, out: &mut Vec<(String, String)>) {
+    let text = std::fs::read_to_string(path).expect("read a source file");
+    let relative = path.strip_prefix(project()).unwrap_or(path);
+    out.push((relative.display().to_string(), text));
+}
+
+/// A file's code with comments left out (doc comments too), line by line.
+fn code_of(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paths a line of code names, with `use crate::{a, b::c}` groups spelled out as
+/// `crate::a` and `crate::b`, so a grouped import cannot hide an arrow.
+fn named_paths(code: &str) -> String {
+    let mut out = code.to_owned();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::{") {
+        let group = &rest[at + "crate::{".len()..];
+        let mut depth = 0;
+        let mut item = String::new();
+        let mut items = Vec::new();
+        for c in group.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => items.push(std::mem::take(&mut item)),
+                _ if depth == 0 => item.push(c),
+                _ => {}
+            }
+        }
+        items.push(item);
+        for item in items {
+            let first = item.trim().split("::").next().unwrap_or("").trim();
+            if !first.is_empty() {
+                out.push_str(&format!(" crate::{first}"));
+            }
+        }
+        rest = group;
+    }
+    out
+}
+
+/// SQL statements in string literals, in any case (a line that opens a string with a
+/// statement's first words).
+fn has_sql(code: &str) -> Option<&'static str> {
+    code.lines().find_map(sql_in_line)
+}
+
+fn sql_in_line(line: &str) -> Option<&'static str> {
+    let lower = line.to_lowercase();
+    [
+        ("\"insert into", "insert"),
+        ("\"delete from", "delete"),
+        ("\"create table", "create"),
+        ("\"pragma ", "pragma"),
+    ]
+    .into_iter()
+    .find(|(kw, _)| lower.contains(kw))
+    .map(|(_, name)| name)
+    .or_else(|| (lower.contains("\"select ") && lower.contains(" from ")).then_some("select"))
+    .or_else(|| (lower.contains("\"update ") && lower.contains(" set ")).then_some("update"))
+}
+
+/// What a module may not do.
+struct Rule<'a> {
+    module: &'a str,
+    forbidden: &'a [&'a str],
+    no_sql: bool,
+}
+
+/// Every line of `rule.module` that breaks it, as `file:line: code (names X)`.
+fn violations(rule: &Rule<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, text) in module_files(rule.module) {
+        let code = code_of(&text);
+        for (n, line) in code.lines().enumerate() {
+            // A grouped import may span lines: read it whole from the line that opens it.
+            let names = if line.contains("crate::{") {
+                let whole: String = code.lines().skip(n).take(40).collect::<Vec<_>>().join(" ");
+                let end = whole.find(';').map_or(whole.len(), |i| i + 1);
+                named_paths(&whole[..end])
+            } else {
+                line.to_owned()
+            };
+            for name in rule.forbidden {
+                if names.contains(name) {
+                    found.push(format!("{path}:{}: `{}` names {name}", n + 1, line.trim()));
+                }
+            }
+            if rule.no_sql
+                && let Some(sql) = sql_in_line(line)
+            {
+                found.push(format!(
+                    "{path}:{}: `{}` holds SQL ({sql})",
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    found
+}
+
+fn check(rules: &[Rule<'_>]) {
+    assert_clean(rules.iter().flat_map(violations).collect());
+}
+
+fn assert_clean(found: Vec<String>) {
+    assert!(
+        found.is_empty(),
+        "{} line(s) point an arrow the wrong way:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+const PLATFORMS: &[&str] = &["serenity", "poise", "matrix_sdk", "crate::adapters"];
+
+#[test]
+fn the_domain_names_no_platform_no_store_no_config_and_no_sql() {
+    check(&[Rule {
+        module: "src/domain",
+        forbidden: &[
+            "serenity",
+            "poise",
+            "matrix_sdk",
+            "crate::adapters",
+            "sqlx",
+            "rusqlite",
+            "tokio",
+            "crate::store",
+            "crate::bot",
+            "crate::runtime",
+            "crate::scheduler",
+            "crate::config",
+            "crate::app",
+        ],
+        no_sql: true,
+    }]);
+}
+
+#[test]
+fn the_store_knows_nothing_above_it() {
+    check(&[Rule {
+        module: "src/store",
+        forbidden: &[
+            "crate::bot",
+            "crate::runtime",
+            "crate::scheduler",
+            "crate::adapters",
+            "crate::config",
+            "serenity",
+            "poise",
+            "matrix_sdk",
+        ],
+        no_sql: false,
+    }]);
+}
+
+#[test]
+fn the_bot_and_scheduler_name_no_platform_and_leave_sql_to_the_store() {
+    let mut bot = PLATFORMS.to_vec();
+    bot.extend(["sqlx", "crate::runtime"]);
+    let mut scheduler = bot.clone();
+    // The scheduler sits below the bot: the helpers both use live in the domain.
+    scheduler.push("crate::bot");
+    check(&[
+        Rule {
+            module: "src/bot",
+            forbidden: &bot,
+            no_sql: true,
+        },
+        Rule {
+            module: "src/scheduler",
+            forbidden: &scheduler,
+            no_sql: true,
+        },
+    ]);
+}
+
+#[test]
+fn the_runtime_names_no_adapter() {
+    check(&[Rule {
+        module: "src/runtime",
+        forbidden: PLATFORMS,
+        no_sql: true,
+    }]);
+}
+
+#[test]
+fn no_adapter_names_another() {
+    // Each adapter with its platform's crates: the others may name neither.
+    let adapters: [(&str, &[&str]); 3] = [
+        ("console", &[]),
+        ("discord", &["serenity", "poise"]),
+        ("matrix", &["matrix_sdk"]),
+    ];
+    let mut found = Vec::new();
+    for (name, _) in adapters {
+        let mut forbidden = Vec::new();
+        for (other, crates) in adapters.iter().filter(|(o, _)| *o != name) {
+            forbidden.push(format!("adapters::{other}"));
+            forbidden.push(format!("super::{other}"));
+            forbidden.extend(crates.iter().map(|c| (*c).to_owned()));
+        }
+        let forbidden: Vec<&str> = forbidden.iter().map(String::as_str).collect();
+        found.extend(violations(&Rule {
+            module: &format!("src/adapters/{name}"),
+            forbidden: &forbidden,
+            no_sql: true,
+        }));
+    }
+    assert_clean(found);
+}
+
+#[test]
+fn no_source_file_is_over_800_lines_except_the_command_tables() {
+    let mut files = Vec::new();
+    sources(&project().join("src"), &mut files);
+    let mut long: Vec<String> = files
+        .iter()
+        .filter_map(|(path, text)| {
+            let lines = text.lines().count();
+            let limit = if path.starts_with("src/domain/command/") {
+                1000
+            } else {
+                800
+            };
+            (lines > limit).then(|| format!("{path}: {lines} lines (at most {limit})"))
+        })
+        .collect();
+    long.sort();
+    assert!(
+        long.is_empty(),
+        "{} file(s) too long to read at once; split them:\n{}",
+        long.len(),
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_checks_would_catch_what_they_look_for() {
+    assert_eq!(has_sql("let q = \"Select id FROM x\";"), Some("select"));
+    assert_eq!(
+        has_sql("query(\"DELETE FROM x WHERE a = ?\")"),
+        Some("delete")
+    );
+    assert_eq!(
+        has_sql("\"Delete everything the bot stores about you\""),
+        None
+    );
+    assert_eq!(code_of("let a = 1; // sqlx"), "let a = 1; ");
+    let grouped = named_paths("use crate::{domain::x, bot::{Bot, Settings}, store};");
+    assert!(grouped.contains("crate::bot"), "{grouped}");
+    assert!(grouped.contains("crate::store"), "{grouped}");
+    assert!(!grouped.contains("crate::Bot"), "{grouped}");
+}
+
+/// The SHA-256 of every migration that has landed. sqlx records each applied migration's
+/// checksum and refuses to start on a database whose migration has since changed: a change
+/// goes into a new migration instead. Add a line here when a new one lands.
+const LANDED: &[(&str, &str)] = &[
+    (
+        "0001_directory.sql",
+        "8ab2830b3e029dc8a74a5c57e1c7c8238942e1e030c34374424c16404086a1f9",
+    ),
+    (
+        "0002_checkins.sql",
+        "922fa228257576ff737d9b048f030b9f64fdab263d2f87cf968bd3377281dca2",
+    ),
+    (
+        "0003_meetups.sql",
+        "c4b9a536c9ceca3b20de28055a21f7490d7f1c542ae9e4ac0f08a335ae802fec",
+    ),
+];
+
+#[test]
+fn landed_migrations_are_never_edited() {
+    let mut problems = Vec::new();
+    for (name, expected) in LANDED {
+        let path = project().join("migrations").join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let actual = hex::encode(Sha256::digest(&bytes));
+                if actual != *expected {
+                    problems.push(format!(
+                        "migrations/{name} changed after it landed; add a new migration \
+                         instead (sha256 {actual}, landed as {expected})"
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!(
+                "migrations/{name} landed and is gone ({e}); databases that ran it need it"
+            )),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
