@@ -87,8 +87,9 @@ impl Bot {
                 ),
             );
         }
+        // A JSON value always serialises; were it not to, the member still gets an answer.
         let json = serde_json::to_string_pretty(&serde_json::Value::Object(out))
-            .expect("JSON values always serialise");
+            .unwrap_or_else(|_| "{}".to_owned());
         Ok(Reply::private("Everything labcircle stores about you")
             .text(json)
             .footer("/forgetme deletes all of it."))

@@ -2,6 +2,7 @@
 //! reviewing the suggestions.
 
 use std::sync::Arc;
+use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use super::{Bot, Failure, Handled};
@@ -52,10 +53,7 @@ impl Bot {
     pub(super) async fn index(&self) -> Result<Arc<SearchIndex>, StoreError> {
         let local_writes = self.store.local_directory_writes();
         {
-            let cache = self
-                .index
-                .read()
-                .expect("the index lock is never poisoned: no panics inside");
+            let cache = self.index.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(built) = cache.as_ref()
                 && built.local_writes == local_writes
                 && built.checked.elapsed() < INDEX_RECHECK
@@ -65,10 +63,7 @@ impl Bot {
         }
         let version = self.store.directory_version().await?;
         {
-            let mut cache = self
-                .index
-                .write()
-                .expect("the index lock is never poisoned");
+            let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
             if let Some(built) = cache.as_mut()
                 && built.local_writes == local_writes
                 && built.version == version
@@ -80,10 +75,7 @@ impl Bot {
         // Version and write count were read before the entries: a write in between makes the
         // next call rebuild again, never serve stale results for long.
         let index = Arc::new(SearchIndex::build(self.store.all_groups().await?));
-        let mut cache = self
-            .index
-            .write()
-            .expect("the index lock is never poisoned");
+        let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
         *cache = Some(BuiltIndex {
             index: index.clone(),
             version,

@@ -2,6 +2,7 @@
 //! announcement is recorded), answers on check-in prompts, and the reactions present on an
 //! announcement when an adapter (re)connects.
 
+use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use super::{Bot, Handled, Incoming};
@@ -146,14 +147,19 @@ impl Bot {
         post: &str,
     ) -> Result<Option<i64>, StoreError> {
         let key = (platform, post.to_owned());
-        if let Some(id) = self.announcements.read().expect("never poisoned").get(&key) {
+        if let Some(id) = self
+            .announcements
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
             return Ok(Some(*id));
         }
         let found = self.store.meetup_for_post(platform.code(), post).await?;
         if let Some(id) = found {
             self.announcements
                 .write()
-                .expect("never poisoned")
+                .unwrap_or_else(PoisonError::into_inner)
                 .insert(key, id);
         }
         Ok(found)

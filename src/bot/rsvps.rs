@@ -3,6 +3,7 @@
 //! [`Bot::with_roster`], holding the RSVP turn.
 
 use std::collections::HashMap;
+use std::sync::PoisonError;
 
 use super::{Bot, Handled};
 use crate::domain::command::UserError;
@@ -188,7 +189,7 @@ impl Bot {
         let cached = self
             .rosters
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .remove(&meetup_id);
         let mut snapshot = match cached {
             Some(s) => s,
@@ -267,15 +268,18 @@ impl Bot {
         let mut via = names.via;
         via.retain(|user, _| rsvps.iter().any(|(m, _)| &m.user == user));
         let meetup = snapshot.meetup;
-        self.rosters.lock().expect("never poisoned").insert(
-            meetup_id,
-            RosterSnapshot {
-                meetup: meetup.clone(),
-                rsvps,
-                via,
-                last_position: position,
-            },
-        );
+        self.rosters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                meetup_id,
+                RosterSnapshot {
+                    meetup: meetup.clone(),
+                    rsvps,
+                    via,
+                    last_position: position,
+                },
+            );
         let changed = writes.into_iter().map(|(m, s, _, _)| (m, s)).collect();
         Ok(Some(RosterOutcome {
             meetup,
@@ -306,7 +310,7 @@ impl Bot {
 
     /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).
     pub(super) fn forget_rosters(&self, meetup_id: Option<i64>) {
-        let mut rosters = self.rosters.lock().expect("never poisoned");
+        let mut rosters = self.rosters.lock().unwrap_or_else(PoisonError::into_inner);
         match meetup_id {
             Some(id) => {
                 rosters.remove(&id);

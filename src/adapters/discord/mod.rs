@@ -43,6 +43,7 @@ mod sink;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -85,7 +86,7 @@ pub struct Data {
 impl Data {
     /// Whether this interaction is new (and remembers it).
     fn first_time(&self, id: u64) -> bool {
-        let mut seen = self.seen.lock().expect("never poisoned");
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         if !seen.0.insert(id) {
             return false;
         }
@@ -101,14 +102,14 @@ impl Data {
     fn remember_name(&self, user: u64, name: &str) {
         self.names
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(user, name.to_owned());
     }
 
     fn name_of(&self, user: u64) -> String {
         self.names
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .get(&user)
             .cloned()
             .unwrap_or_else(|| format!("member {user}"))

@@ -5,6 +5,7 @@
 //! retry after a crash is a repeat the homeserver drops rather than a second post.
 
 use std::sync::Arc;
+use std::sync::PoisonError;
 
 use anyhow::Context as _;
 use matrix_sdk::ruma::events::Mentions;
@@ -54,7 +55,7 @@ impl Shared {
         let known = self
             .direct
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .get(user)
             .cloned();
         if let Some(id) = known
@@ -73,7 +74,7 @@ impl Shared {
         };
         self.direct
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(user.to_owned(), room.room_id().to_owned());
         Ok(room)
     }

@@ -3,6 +3,7 @@
 //! are read again so the RSVPs match them.
 
 use std::sync::Arc;
+use std::sync::PoisonError;
 
 use matrix_sdk::room::{IncludeRelations, RelationsOptions};
 use matrix_sdk::ruma::events::Mentions;
@@ -69,7 +70,10 @@ impl Shared {
         event: OwnedEventId,
         seen: (OwnedRoomId, OwnedUserId, String, String),
     ) {
-        let mut reactions = self.reactions.lock().expect("never poisoned");
+        let mut reactions = self
+            .reactions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if reactions.len() >= REACTIONS_REMEMBERED {
             reactions.clear();
         }
@@ -195,7 +199,7 @@ impl Shared {
         let known = self
             .reactions
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .remove(&redacted);
         match known {
             Some((_, sender, post, key)) => self.react(&room, &sender, post, key, false).await,
@@ -346,7 +350,7 @@ impl Shared {
         if self
             .direct
             .lock()
-            .expect("never poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .values()
             .any(|r| r == room.room_id())
         {
