@@ -23,14 +23,14 @@ impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::System => Utc::now(),
-            Clock::Manual(t) => *t.lock().expect("the clock lock is never poisoned"),
+            Clock::Manual(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
         }
     }
 
     /// Moves a manual clock to `to` (never backwards). The system clock cannot be moved.
     pub fn set(&self, to: DateTime<Utc>) {
         if let Clock::Manual(t) = self {
-            let mut t = t.lock().expect("the clock lock is never poisoned");
+            let mut t = t.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if to > *t {
                 *t = to;
             }

@@ -148,7 +148,7 @@ impl Scheduler {
             let mut pacing = self
                 .pacing
                 .lock()
-                .expect("the pacing lock is never poisoned");
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let now = tokio::time::Instant::now();
             let slot = pacing.get(&platform).copied().unwrap_or(now).max(now);
             pacing.insert(platform, slot + gap);

@@ -219,8 +219,9 @@ pub struct Invocation {
 impl Invocation {
     /// An invocation from structured values (a slash command's resolved options), checked as
     /// a typed line would be: only the spec's options, each once; the argument as the spec
-    /// wants it; no more than [`MAX_LINE_CHARS`] in all. Values are taken whole: quotes and
-    /// colons inside them are text.
+    /// wants it; no more than [`MAX_LINE_CHARS`] in all. Option values are taken whole: quotes
+    /// and colons inside them are text. A free-text argument is read with the line grammar (it
+    /// may carry options, like `burnout state:OH`); a one-word argument loses surrounding quotes.
     pub fn from_parts<'a>(
         spec: &'static CommandSpec,
         arg: Option<String>,
@@ -228,7 +229,20 @@ impl Invocation {
     ) -> Result<Invocation, UserError> {
         let arg = arg.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
         let mut length = spec.name.chars().count() + arg.as_ref().map_or(0, |a| a.chars().count());
-        let mut taken: Vec<(&'static OptSpec, String)> = Vec::new();
+        let (arg, mut taken) = match (&spec.arg, arg) {
+            // Words typed into a free-text box read as a typed line would: `burnout state:OH`
+            // in /findgroup's words filters by state, as it does on the console and Matrix.
+            (Some(a), Some(text)) if a.rest && !spec.options.is_empty() => {
+                let inner = invocation(&format!("/{} {text}", spec.name))?;
+                (inner.arg, inner.options)
+            }
+            // One word (a key, an id): quotes around it are not part of it.
+            (Some(a), Some(text)) if !a.rest => {
+                let unquoted = text.trim_matches(['"', '“', '”']).trim().to_owned();
+                ((!unquoted.is_empty()).then_some(unquoted), Vec::new())
+            }
+            (_, arg) => (arg, Vec::new()),
+        };
         for (name, value) in options {
             let Some(opt) = spec
                 .options

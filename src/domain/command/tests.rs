@@ -193,3 +193,45 @@ fn every_spec_has_help_and_examples_that_parse_to_it() {
         }
     }
 }
+
+#[test]
+fn structured_invocations_keep_option_values_whole_and_read_free_text_as_a_line() {
+    let from = |name: &str, arg: &str, options: &[(&str, &str)]| {
+        let spec = spec(name).unwrap();
+        let options = options.iter().map(|(k, v)| (*k, (*v).to_owned()));
+        Invocation::from_parts(spec, Some(arg.to_owned()), options).and_then(typed)
+    };
+    // Filters typed into the words box work as on the console.
+    let Command::Directory(DirectoryCommand::FindGroup { query, .. }) =
+        from("findgroup", "burnout state:OH", &[]).unwrap()
+    else {
+        panic!("not a findgroup");
+    };
+    assert_eq!(query.terms, vec!["burnout"]);
+    assert_eq!(query.region, Some(Region::State(State::OH)));
+    // ... but not twice.
+    let twice = from("findgroup", "burnout state:OH", &[("state", "TX")]).unwrap_err();
+    assert!(twice.0.contains("given twice"), "{twice}");
+    // A key in quotes is still the key.
+    assert_eq!(
+        from("group show", "\"oh-histo\"", &[]).unwrap(),
+        Command::Directory(DirectoryCommand::Show("oh-histo".into()))
+    );
+    // Option values keep quotes and colons exactly.
+    let Command::Directory(DirectoryCommand::Suggest { draft, .. }) = from(
+        "suggestgroup",
+        "",
+        &[
+            ("name", "The \"Late\" Lab: night owls"),
+            ("url", "https://example.org"),
+            ("description", "Night shift: \"we\" meet online."),
+        ],
+    )
+    .unwrap() else {
+        panic!("not a suggestion");
+    };
+    assert_eq!(
+        draft[&Field::Name],
+        Raw::Text("The \"Late\" Lab: night owls".into())
+    );
+}
