@@ -629,12 +629,14 @@ impl Bot {
                 .publish_week(&community, week, now.timestamp())
                 .await?;
         }
-        let weeks = if fresh.is_empty() {
+        let mut weeks = if fresh.is_empty() {
             published
         } else {
             // Read back: an admin asking at the same moment may have kept other figures first.
             self.store.published_weeks(&community, &since).await?
         };
+        // Only closed weeks, even if the clock was set back.
+        weeks.retain(|w| w.week <= closed_before);
         if weeks.is_empty() {
             return Ok(Reply::private(
                 "No closed check-in weeks with answers in this community in the last 12 weeks.",

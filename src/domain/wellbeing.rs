@@ -662,10 +662,15 @@ mod tests {
             state ^= state << 17;
             ((state >> 11) as f64 + 1.0) / (1u64 << 53) as f64
         };
-        let shown: Vec<u32> = (0..1000).map(|_| published_count(20, &mut uniform)).collect();
+        let shown: Vec<u32> = (0..1000)
+            .map(|_| published_count(20, &mut uniform))
+            .collect();
         let exact = shown.iter().filter(|&&s| s == 20).count();
         assert!(exact > 600, "{exact} of 1000");
-        assert!(shown.iter().all(|s| s % 5 == 0 && (5..=40).contains(s)), "{shown:?}");
+        assert!(
+            shown.iter().all(|s| s % 5 == 0 && (5..=40).contains(s)),
+            "{shown:?}"
+        );
     }
 
     #[test]

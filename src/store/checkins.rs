@@ -600,7 +600,12 @@ impl Store {
 
     /// Keeps a week's figures as first shown. A week already kept stays as it was (two admins
     /// asking at once both see the first figures).
-    pub async fn publish_week(&self, community: &str, week: &PublishedWeek, now: i64) -> Result<()> {
+    pub async fn publish_week(
+        &self,
+        community: &str,
+        week: &PublishedWeek,
+        now: i64,
+    ) -> Result<()> {
         let band = |i: usize| week.bands.map(|b| i64::from(b[i]));
         sqlx::query(
             "INSERT INTO checkin_week_stats (community, week, struggling, okay, good, \
