@@ -342,7 +342,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         details: "Per closed week: about how many members were struggling (1-2), okay (3) and \
                   good (4-5), each rounded to 5 after a small random change; only answers from \
                   members who opted in at least 4 weeks before count, and a week shows only \
-                  with at least 10 of them (checkins.stats_min_answers). Never anything about \
+                  with enough of them (10 by default, checkins.stats_min_answers). Never anything about \
                   one person.",
         role: Role::Admin,
         arg: None,
