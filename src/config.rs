@@ -327,6 +327,10 @@ pub struct Checkins {
     /// Answers older than this many days are deleted.
     #[serde(default = "default_retention")]
     pub retention_days: u32,
+    /// Fewest answers (from members who opted in at least four weeks before) for a week to
+    /// show in `/checkin stats`. At least 5.
+    #[serde(default = "default_stats_min_answers")]
+    pub stats_min_answers: u32,
     /// Base64 key (32 bytes) that encrypts notes at rest. Prefer `LABCIRCLE_NOTE_KEY`.
     pub note_key: Option<SecretString>,
 }
@@ -339,6 +343,7 @@ impl Default for Checkins {
             prompt_expiry_hours: default_expiry(),
             grace_hours: default_grace(),
             retention_days: default_retention(),
+            stats_min_answers: default_stats_min_answers(),
             note_key: None,
         }
     }
@@ -358,6 +363,9 @@ fn default_grace() -> u32 {
 }
 fn default_retention() -> u32 {
     365
+}
+fn default_stats_min_answers() -> u32 {
+    10
 }
 
 /// Meetups.
@@ -534,6 +542,14 @@ impl Config {
         }
         if !(7..=3650).contains(&c.retention_days) {
             anyhow::bail!("checkins.retention_days: use 7 to 3650");
+        }
+        let floor = crate::domain::wellbeing::STATS_MIN_ANSWERS_FLOOR;
+        if !(floor..=100_000).contains(&c.stats_min_answers) {
+            anyhow::bail!(
+                "checkins.stats_min_answers: {} is not allowed; use {floor} to 100000 (default \
+                 10). With fewer answers a handful of accounts could work out one member's answer",
+                c.stats_min_answers
+            );
         }
         if let Some(key) = exposed(&c.note_key) {
             crate::notes::NoteKey::from_base64(key)

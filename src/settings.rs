@@ -13,6 +13,8 @@ pub struct Settings {
     pub prompt_expiry: chrono::Duration,
     pub grace: chrono::Duration,
     pub retention: chrono::Duration,
+    /// Fewest counted answers for a week to show in `/checkin stats` (5 or more).
+    pub stats_min_answers: u32,
     pub note_key: Option<NoteKey>,
     pub max_attempts: u32,
     /// Most deliveries per second through the console, Discord and Matrix.
@@ -46,6 +48,7 @@ impl Settings {
             prompt_expiry: chrono::Duration::hours(i64::from(c.prompt_expiry_hours)),
             grace: chrono::Duration::hours(i64::from(c.grace_hours)),
             retention: chrono::Duration::days(i64::from(c.retention_days)),
+            stats_min_answers: c.stats_min_answers,
             note_key: crate::config::exposed(&c.note_key)
                 .map(NoteKey::from_base64)
                 .transpose()

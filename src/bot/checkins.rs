@@ -15,12 +15,17 @@ use crate::domain::search::{Region, SearchQuery};
 use crate::domain::vocab::{Kind, Specialty, State, Vocab, from_code};
 use crate::domain::weekly::{instant, local_label, next_due, week_label};
 use crate::domain::wellbeing;
-use crate::store::{AnswerRow, NewPrompt, PromptRow, ScheduleRow};
+use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
 
 /// Weeks shown by `/checkin history`.
 const HISTORY_WEEKS: i64 = 12;
-/// Fewest answers in a week before `/checkin stats` shows it.
-pub const MIN_ANSWERS_FOR_STATS: i64 = 5;
+
+/// Uniform numbers in (0, 1] from the operating system's generator, for the noise in stats.
+fn fresh_uniform() -> impl FnMut() -> f64 {
+    use chacha20poly1305::aead::OsRng;
+    use chacha20poly1305::aead::rand_core::RngCore;
+    || ((OsRng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+}
 
 fn community_key(actor: &Actor) -> String {
     format!("{}:{}", actor.community.platform.code(), actor.community.id)
@@ -138,8 +143,8 @@ impl Bot {
             local_label(instant(next), schedule.zone)
         ));
         reply = reply.text(
-            "Your answers are private to you: admins only ever see weekly counts and averages, \
-             never anyone's answers.",
+            "Your answers are private to you: admins only ever see rough weekly counts of how \
+             members are doing (struggling, okay, good), never anyone's answers.",
         );
         if self.settings.note_key.is_none() {
             reply = reply.text(
@@ -577,27 +582,61 @@ impl Bot {
             .block(Block::Bullets(lines)))
     }
 
+    /// Community figures that cannot give one member away: only answers from members who
+    /// opted in here at least four weeks before the week count, a week shows only from
+    /// `stats_min_answers` of them, and then only as counts per band (struggling, okay, good),
+    /// each with a little noise and rounded to 5. A week's figures are worked out once, the
+    /// first time it is shown after it closed, and kept: later `/forgetme`s, stops or a
+    /// repeated question cannot change them, so no difference gives an answer away.
     async fn stats(&self, actor: &Actor) -> Result<Reply, Failure> {
         let now = self.clock.now();
-        let since = week_label(
-            now - Duration::weeks(HISTORY_WEEKS - 1),
-            self.settings.default_zone,
-        );
+        let zone = self.settings.default_zone;
+        let min = self.settings.stats_min_answers;
+        let community = community_key(actor);
+        let since = week_label(now - Duration::weeks(HISTORY_WEEKS - 1), zone);
         // A week shows only once every prompt of it has closed: an open week's figures would
         // change with one more answer (or a correction) and give that answer away.
         let closed_before = (now - self.settings.prompt_expiry - Duration::days(8))
-            .with_timezone(&self.settings.default_zone)
-            .date_naive();
-        let weeks: Vec<_> = self
+            .with_timezone(&zone)
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let published = self.store.published_weeks(&community, &since).await?;
+        let seasoning = Duration::weeks(wellbeing::STATS_SEASONING_WEEKS).num_seconds();
+        let mut fresh = Vec::new();
+        for week in self
             .store
-            .community_stats(&community_key(actor), &since, MIN_ANSWERS_FOR_STATS)
+            .week_moods(&community, &since, &closed_before, seasoning)
             .await?
-            .into_iter()
-            .filter(|w| {
-                chrono::NaiveDate::parse_from_str(&w.week, "%Y-%m-%d")
-                    .is_ok_and(|d| d <= closed_before)
-            })
-            .collect();
+        {
+            if published.iter().any(|p| p.week == week.week) {
+                continue;
+            }
+            let counted: u32 = week.per_mood.iter().sum();
+            let bands = (counted >= min).then(|| {
+                let mut uniform = fresh_uniform();
+                wellbeing::band_counts(week.per_mood)
+                    .map(|n| wellbeing::published_count(n, &mut uniform))
+            });
+            fresh.push(PublishedWeek {
+                week: week.week,
+                bands,
+                min_answers: min,
+            });
+        }
+        for week in &fresh {
+            self.store
+                .publish_week(&community, week, now.timestamp())
+                .await?;
+        }
+        let mut weeks = if fresh.is_empty() {
+            published
+        } else {
+            // Read back: an admin asking at the same moment may have kept other figures first.
+            self.store.published_weeks(&community, &since).await?
+        };
+        // Only closed weeks, even if the clock was set back.
+        weeks.retain(|w| w.week <= closed_before);
         if weeks.is_empty() {
             return Ok(Reply::private(
                 "No closed check-in weeks with answers in this community in the last 12 weeks.",
@@ -607,28 +646,25 @@ impl Bot {
         let lines = weeks
             .iter()
             .map(|w| {
-                if w.answers < MIN_ANSWERS_FOR_STATS {
-                    format!(
-                        "Week of {}: not enough answers to show without identifying anyone",
-                        w.week
-                    )
-                } else {
-                    let stress = w
-                        .average_stress
-                        .map_or(String::new(), |s| format!(", average stress {s:.1}"));
-                    format!(
-                        "Week of {}: {} answers, average mood {:.1}{stress}",
-                        w.week, w.answers, w.average_mood
-                    )
-                }
+                // Figures kept under a lower minimum than today's are not shown any more.
+                let bands = w.bands.filter(|_| w.min_answers >= min);
+                wellbeing::band_line(&w.week, bands, min)
             })
             .collect();
-        Ok(Reply::private("Check-ins in this community (counts and averages only)")
-            .block(Block::Bullets(lines))
-            .footer(format!(
-                "Weeks with fewer than {MIN_ANSWERS_FOR_STATS} answers are hidden. Nobody's own \
-                 answers are ever shown to anyone else."
-            )))
+        Ok(
+            Reply::private("Check-ins in this community: how members are doing, roughly")
+                .block(Block::Bullets(lines))
+                .text(format!(
+                    "Counted: each member's latest answer of the week, from members who opted in \
+                     here at least {} weeks before it. Each figure is rounded to 5 after a small \
+                     random change, so no figure gives away one member's answer.",
+                    wellbeing::STATS_SEASONING_WEEKS
+                ))
+                .footer(format!(
+                    "Weeks with fewer than {min} such answers are hidden. A week's figures are \
+                     fixed when first shown. Nobody's own answers are ever shown to anyone else."
+                )),
+        )
     }
 
     /// A reaction added to a post that is not an announcement: a keycap 1️⃣-5️⃣ on a check-in

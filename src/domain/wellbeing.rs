@@ -230,6 +230,102 @@ pub fn prompt_reply(expires: &str, snoozes_left: i64) -> crate::domain::reply::R
 /// The keycaps that answer a prompt, mood 1 to 5.
 pub const MOOD_EMOJI: [&str; 5] = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"];
 
+// ---- Community stats: what admins see, and why it cannot give one member away -------------
+
+/// Weeks between a member's opt-in in a community and the first week their answers count in
+/// its stats: accounts made for an attack cannot count until long after.
+pub const STATS_SEASONING_WEEKS: i64 = 4;
+/// Fewest counted answers for a week to be shown; the configuration may raise it, never lower.
+pub const STATS_MIN_ANSWERS_FLOOR: u32 = 5;
+/// Shown counts are multiples of this.
+pub const STATS_ROUNDING: u32 = 5;
+/// The noise added to each count before rounding: a difference of `d` is `NOISE_RATIO^|d|` times
+/// as likely as none, so one member's answer changes how likely any shown figure is by at most a
+/// factor of `1 / NOISE_RATIO` per band it touches (two-sided geometric noise).
+pub const NOISE_RATIO: f64 = 0.5;
+
+/// The bands community stats show instead of moods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    /// Moods 1 (Struggling) and 2 (Low).
+    Struggling,
+    /// Mood 3 (Okay).
+    Okay,
+    /// Moods 4 (Good) and 5 (Great).
+    Good,
+}
+
+impl Band {
+    pub const ALL: [Band; 3] = [Band::Struggling, Band::Okay, Band::Good];
+
+    /// The band of a mood answer; `None` outside 1 to 5.
+    pub fn of(mood: u8) -> Option<Band> {
+        match mood {
+            1 | 2 => Some(Band::Struggling),
+            3 => Some(Band::Okay),
+            4 | 5 => Some(Band::Good),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Struggling => "struggling (1-2)",
+            Band::Okay => "okay (3)",
+            Band::Good => "good (4-5)",
+        }
+    }
+}
+
+/// Counts per band (struggling, okay, good) from counts per mood (1 to 5).
+pub fn band_counts(per_mood: [u32; 5]) -> [u32; 3] {
+    let mut bands = [0; 3];
+    for (mood, n) in (1..=5u8).zip(per_mood) {
+        if let Some(band) = Band::of(mood) {
+            bands[band as usize] += n;
+        }
+    }
+    bands
+}
+
+/// A count as shown: noise added (`uniform` returns numbers in (0, 1]), below zero taken as
+/// zero, rounded to the nearest multiple of [`STATS_ROUNDING`]. Each figure is drawn once, when
+/// the week is first shown, and kept: asking again cannot average the noise away.
+pub fn published_count(count: u32, uniform: &mut impl FnMut() -> f64) -> u32 {
+    let mut geometric = || {
+        let u = uniform().clamp(f64::MIN_POSITIVE, 1.0);
+        // P(X >= k) = NOISE_RATIO^k. Bounded so that a strange draw stays a small number.
+        (u.ln() / NOISE_RATIO.ln()).floor().min(1000.0) as i64
+    };
+    let noisy = i64::from(count) + geometric() - geometric();
+    round_count(noisy)
+}
+
+/// Below zero is zero; otherwise the nearest multiple of [`STATS_ROUNDING`] (halves go up).
+pub fn round_count(value: i64) -> u32 {
+    let step = i64::from(STATS_ROUNDING);
+    let rounded = (value.max(0) + step / 2) / step * step;
+    u32::try_from(rounded).unwrap_or(u32::MAX)
+}
+
+/// One week's figures as an admin reads them.
+pub fn band_line(week: &str, shown: Option<[u32; 3]>, min_answers: u32) -> String {
+    match shown {
+        Some(counts) => {
+            let parts: Vec<String> = Band::ALL
+                .iter()
+                .zip(counts)
+                .map(|(band, n)| format!("{} about {n}", band.label()))
+                .collect();
+            format!("Week of {week}: {}", parts.join(", "))
+        }
+        None => format!(
+            "Week of {week}: fewer than {min_answers} answers from members who opted in at least \
+             {STATS_SEASONING_WEEKS} weeks before; not shown, so that nobody can be identified"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +589,99 @@ mod tests {
         assert!(is_low(3, &[1, 1, 5, 5, 5, 5]));
         // The old 5s fall outside the window: the average is 3.
         assert!(!is_low(3, &[5, 5, 3, 3, 3, 3]));
+    }
+
+    #[test]
+    fn moods_fall_into_three_bands() {
+        assert_eq!(Band::of(1), Some(Band::Struggling));
+        assert_eq!(Band::of(2), Some(Band::Struggling));
+        assert_eq!(Band::of(3), Some(Band::Okay));
+        assert_eq!(Band::of(4), Some(Band::Good));
+        assert_eq!(Band::of(5), Some(Band::Good));
+        assert_eq!(Band::of(0), None);
+        assert_eq!(Band::of(6), None);
+        assert_eq!(band_counts([1, 2, 3, 4, 5]), [3, 3, 9]);
+    }
+
+    #[test]
+    fn counts_round_to_five_and_never_go_below_zero() {
+        assert_eq!(round_count(-3), 0);
+        assert_eq!(round_count(2), 0);
+        assert_eq!(round_count(3), 5);
+        assert_eq!(round_count(7), 5);
+        assert_eq!(round_count(8), 10);
+        // With no noise drawn (every draw 1.0), a count is only rounded.
+        assert_eq!(published_count(12, &mut || 1.0), 10);
+        assert_eq!(published_count(13, &mut || 1.0), 15);
+        // A draw of zero (not in (0, 1]) stays a bounded number, not a panic or an overflow.
+        assert!(published_count(10, &mut || 0.0) <= 1010);
+    }
+
+    /// The exact chance that a band count of `count` is shown as `shown`.
+    fn chance(count: i64, shown: u32) -> f64 {
+        let a = NOISE_RATIO;
+        (-400..=400)
+            .filter(|g| round_count(count + g) == shown)
+            .map(|g: i64| (1.0 - a) / (1.0 + a) * a.powi(g.unsigned_abs() as i32))
+            .sum()
+    }
+
+    /// The attack that beats plain rounding: an attacker who knows every other answer puts
+    /// the others' count of a band right at a rounding edge (2 or 4, say), so one more answer
+    /// there would flip the shown figure. With the noise, every figure stays possible either
+    /// way, and none is more than twice as likely with the victim in the band as without.
+    #[test]
+    fn one_member_moves_no_shown_figure_by_more_than_a_factor_of_two() {
+        for count in 0..60 {
+            let mut total = 0.0;
+            for shown in (0..=120).step_by(5) {
+                let without = chance(count, shown);
+                let with = chance(count + 1, shown);
+                total += without;
+                if without < 1e-12 && with < 1e-12 {
+                    continue;
+                }
+                assert!(without > 0.0 && with > 0.0, "{count} shown as {shown}");
+                let ratio = with / without;
+                assert!(
+                    (0.5 - 1e-9..=2.0 + 1e-9).contains(&ratio),
+                    "count {count} shown as {shown}: ratio {ratio}"
+                );
+            }
+            assert!((total - 1.0).abs() < 1e-9, "{count}: {total}");
+        }
+    }
+
+    #[test]
+    fn the_noise_is_small_next_to_the_rounding() {
+        // Over many draws from a fixed sequence, a count of 20 is mostly shown as 20.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut uniform = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ((state >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+        };
+        let shown: Vec<u32> = (0..1000)
+            .map(|_| published_count(20, &mut uniform))
+            .collect();
+        let exact = shown.iter().filter(|&&s| s == 20).count();
+        assert!(exact > 600, "{exact} of 1000");
+        assert!(
+            shown.iter().all(|s| s % 5 == 0 && (5..=40).contains(s)),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_hidden_week_says_why_and_a_shown_one_gives_bands_only() {
+        let hidden = band_line("2026-12-07", None, 10);
+        assert!(hidden.contains("fewer than 10 answers"), "{hidden}");
+        assert!(hidden.contains("at least 4 weeks"), "{hidden}");
+        let shown = band_line("2026-12-07", Some([5, 10, 0]), 10);
+        assert_eq!(
+            shown,
+            "Week of 2026-12-07: struggling (1-2) about 5, okay (3) about 10, good (4-5) about 0"
+        );
     }
 }

@@ -67,18 +67,30 @@ pub struct AnswerRow {
     pub answered_at: i64,
 }
 
-/// Counts and averages for one week in one community. Never anything per person.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeekStats {
+/// One week's answers in a community that count for its stats: per mood (1 to 5), one answer
+/// per member (their latest of the week), only from members who opted in there long enough
+/// before. Never anything per person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekMoods {
     pub week: String,
-    pub answers: i64,
-    pub average_mood: f64,
-    pub average_stress: Option<f64>,
+    pub per_mood: [u32; 5],
+}
+
+/// One week's figures as first shown, kept unchanged from then on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedWeek {
+    pub week: String,
+    /// Struggling, okay, good (rounded, with noise); `None`: too few answers to show.
+    pub bands: Option<[u32; 3]>,
+    /// The least number of counted answers the week needed when it was worked out.
+    pub min_answers: u32,
 }
 
 impl Store {
-    /// Creates or replaces a member's schedule.
+    /// Creates or replaces a member's schedule, and records when they first opted in to check-ins
+    /// in its community (kept through `/checkin stop`; `/forgetme` deletes it).
     pub async fn save_schedule(&self, s: &ScheduleRow, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO checkin_schedules (platform, user_id, display_name, community, weekday, \
                 local_time, timezone, quiet_start, quiet_end, paused_until, next_due_at, \
@@ -104,8 +116,19 @@ impl Store {
         .bind(s.next_due_at)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO checkin_optins (platform, user_id, community, opted_in_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(s.member.user.platform.code())
+        .bind(&s.member.user.id)
+        .bind(&s.community)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -495,39 +518,109 @@ impl Store {
         Ok(answers)
     }
 
-    /// Per-week counts and averages of a community's answers since `week`: one answer per
-    /// member and week (their latest), and a stress average only where at least `min` members
-    /// gave one, so that no figure stands for one person.
-    pub async fn community_stats(
+    /// Per week from `from` to `to` (Mondays, YYYY-MM-DD) with any answer in `community`: the
+    /// answers that count for its stats, per mood. One answer per member and week (their
+    /// latest), and only from members who opted in to check-ins in this community at least
+    /// `seasoning` seconds before the week's Monday (00:00 UTC).
+    pub async fn week_moods(
         &self,
         community: &str,
-        week: &str,
-        min: i64,
-    ) -> Result<Vec<WeekStats>> {
+        from: &str,
+        to: &str,
+        seasoning: i64,
+    ) -> Result<Vec<WeekMoods>> {
         let rows = sqlx::query(
-            "WITH latest AS (SELECT a.mood, a.stress, a.week FROM checkin_answers AS a \
-                WHERE a.community = ? AND a.week >= ? AND a.id = (SELECT max(b.id) \
+            "WITH latest AS (SELECT a.platform, a.user_id, a.mood, a.week \
+                FROM checkin_answers AS a \
+                WHERE a.community = ? AND a.week >= ? AND a.week <= ? AND a.id = (SELECT max(b.id) \
                 FROM checkin_answers AS b WHERE b.platform = a.platform \
-                AND b.user_id = a.user_id AND b.week = a.week)) \
-             SELECT week, count(*) AS answers, avg(mood) AS mood, \
-                CASE WHEN count(stress) >= ? THEN avg(stress) END AS stress \
-             FROM latest GROUP BY week ORDER BY week",
+                AND b.user_id = a.user_id AND b.week = a.week)), \
+             counted AS (SELECT l.week, CASE WHEN EXISTS (SELECT 1 FROM checkin_optins AS o \
+                WHERE o.platform = l.platform AND o.user_id = l.user_id AND o.community = ? \
+                AND o.opted_in_at <= CAST(strftime('%s', l.week) AS INTEGER) - ?) \
+                THEN l.mood END AS mood FROM latest AS l) \
+             SELECT week, count(mood = 1 OR NULL) AS m1, count(mood = 2 OR NULL) AS m2, \
+                count(mood = 3 OR NULL) AS m3, count(mood = 4 OR NULL) AS m4, \
+                count(mood = 5 OR NULL) AS m5 \
+             FROM counted GROUP BY week ORDER BY week",
         )
         .bind(community)
-        .bind(week)
-        .bind(min)
+        .bind(from)
+        .bind(to)
+        .bind(community)
+        .bind(seasoning)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(WeekStats {
+                let mut per_mood = [0; 5];
+                for (i, n) in per_mood.iter_mut().enumerate() {
+                    let count: i64 = r.try_get(i + 1)?;
+                    *n = u32::try_from(count)
+                        .map_err(|_| StoreError::Corrupt("count out of range".into()))?;
+                }
+                Ok(WeekMoods {
                     week: r.try_get("week")?,
-                    answers: r.try_get("answers")?,
-                    average_mood: r.try_get("mood")?,
-                    average_stress: r.try_get("stress")?,
+                    per_mood,
                 })
             })
             .collect()
+    }
+
+    /// The figures already shown for `community`'s weeks since `from`, oldest first.
+    pub async fn published_weeks(&self, community: &str, from: &str) -> Result<Vec<PublishedWeek>> {
+        let rows = sqlx::query(
+            "SELECT week, struggling, okay, good, min_answers FROM checkin_week_stats \
+             WHERE community = ? AND week >= ? ORDER BY week",
+        )
+        .bind(community)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        let count = |v: i64| u32::try_from(v).map_err(|_| StoreError::Corrupt("stats".into()));
+        rows.iter()
+            .map(|r| {
+                let bands: [Option<i64>; 3] = [
+                    r.try_get("struggling")?,
+                    r.try_get("okay")?,
+                    r.try_get("good")?,
+                ];
+                let bands = match bands {
+                    [Some(s), Some(o), Some(g)] => Some([count(s)?, count(o)?, count(g)?]),
+                    _ => None,
+                };
+                Ok(PublishedWeek {
+                    week: r.try_get("week")?,
+                    bands,
+                    min_answers: count(r.try_get("min_answers")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a week's figures as first shown. A week already kept stays as it was (two admins
+    /// asking at once both see the first figures).
+    pub async fn publish_week(
+        &self,
+        community: &str,
+        week: &PublishedWeek,
+        now: i64,
+    ) -> Result<()> {
+        let band = |i: usize| week.bands.map(|b| i64::from(b[i]));
+        sqlx::query(
+            "INSERT INTO checkin_week_stats (community, week, struggling, okay, good, \
+                min_answers, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(community)
+        .bind(&week.week)
+        .bind(band(0))
+        .bind(band(1))
+        .bind(band(2))
+        .bind(i64::from(week.min_answers))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// What the member told the bot about themselves: (specialty code, state code).

@@ -24,7 +24,7 @@ use sqlx::sqlite::{
 
 use crate::domain::identity::{Member, Platform, UserId};
 
-pub use checkins::{AnswerRow, NewPrompt, PromptRow, ScheduleRow, WeekStats};
+pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
 pub use meetups::{MeetupRow, NewSeries, Notice, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery};

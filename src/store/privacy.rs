@@ -13,6 +13,7 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("member_profiles", "platform", "user_id"),
     ("checkin_schedules", "platform", "user_id"),
     ("checkin_answers", "platform", "user_id"),
+    ("checkin_optins", "platform", "user_id"),
     ("outbox", "platform", "user_id"),
     ("checkin_prompts", "platform", "user_id"),
     ("suggestions", "platform", "user_id"),

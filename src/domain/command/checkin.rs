@@ -338,9 +338,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "checkin stats",
         parse: checkin_stats,
         private: true,
-        summary: "Community check-in counts and averages (admins)",
-        details: "Per week: how many answered and the averages, only for weeks with at least \
-                  5 answers. Never anything about one person.",
+        summary: "How the community is doing, roughly, per week (admins)",
+        details: "Per closed week: about how many members were struggling (1-2), okay (3) and \
+                  good (4-5), each rounded to 5 after a small random change; only answers from \
+                  members who opted in at least 4 weeks before count, and a week shows only \
+                  with enough of them (10 by default, checkins.stats_min_answers). Never anything about \
+                  one person.",
         role: Role::Admin,
         arg: None,
         options: &[],
