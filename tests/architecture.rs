@@ -322,6 +322,10 @@ const LANDED: &[(&str, &str)] = &[
         "0003_meetups.sql",
         "c4b9a536c9ceca3b20de28055a21f7490d7f1c542ae9e4ac0f08a335ae802fec",
     ),
+    (
+        "0004_stats_optin.sql",
+        "477c75a696c1b83c948b90021348d8baa27468b54e660e189a0df2e6cf4ef513",
+    ),
 ];
 
 #[test]
