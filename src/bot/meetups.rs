@@ -119,20 +119,14 @@ impl Bot {
                 "There is no meetup #{id}. /meetup list shows the upcoming ones."
             ))
         })?;
-        // Roles are per community: an admin manages the meetups of their own community (where
-        // it was created or is announced), not every community's.
-        let admin_here = actor.role.allows(Role::Admin)
-            && (m.community == community_key(actor)
-                || self
-                    .store
-                    .meetup_posts(id)
-                    .await?
-                    .iter()
-                    .any(|(c, _)| *c == community_key(actor)));
-        if manage && m.organizer.user != actor.member.user && !admin_here {
+        // A meetup belongs to its home community (where it was created): its organizer and
+        // that community's admins manage it. Sharing it elsewhere announces it there and gives
+        // that community's admins no say over it.
+        let home_admin = actor.role.allows(Role::Admin) && m.community == community_key(actor);
+        if manage && m.organizer.user != actor.member.user && !home_admin {
             return Err(UserError::new(format!(
-                "Meetup #{id} is {}'s; only its organizer or an admin can change it. Nothing \
-                 was changed.",
+                "Meetup #{id} is {}'s; only its organizer or an admin of the community it was \
+                 created in can change it. Nothing was changed.",
                 neutralize(&m.organizer.display_name)
             ))
             .into());

@@ -16,3 +16,4 @@ mod import_export;
 mod meetups;
 mod moderation;
 mod scheduler;
+mod sharing;
