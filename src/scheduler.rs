@@ -440,8 +440,20 @@ impl Scheduler {
         let Some(meetup) = self.store.meetup(id).await? else {
             return Ok(Planned::Drop("no such meetup"));
         };
-        let counts = counts_of(&self.store.rsvps(id).await?, meetup.capacity);
-        let reply = meetup::announcement(&meetup, &counts);
+        // Withdrawn from a community it was shared into: a post not sent yet is not sent, an
+        // edit says it was withdrawn.
+        let withdrawn = self
+            .store
+            .announcement_withdrawn(id, &community, d.edit_of.as_deref())
+            .await?;
+        let reply = match (withdrawn, &d.edit_of) {
+            (true, None) => return Ok(Planned::Drop("announcement withdrawn")),
+            (true, Some(_)) => meetup::withdrawn(&meetup),
+            (false, _) => {
+                let counts = counts_of(&self.store.rsvps(id).await?, meetup.capacity);
+                meetup::announcement(&meetup, &counts)
+            }
+        };
         let (target, reactions) = match &d.edit_of {
             Some(message_id) => (
                 Target::Edit {

@@ -326,6 +326,10 @@ const LANDED: &[(&str, &str)] = &[
         "0004_stats_optin.sql",
         "477c75a696c1b83c948b90021348d8baa27468b54e660e189a0df2e6cf4ef513",
     ),
+    (
+        "0005_meetup_shares.sql",
+        "48bf466ad260cd49426059ce59d37fe0e66eb3579917cb4de30f9479866cb543",
+    ),
 ];
 
 #[test]

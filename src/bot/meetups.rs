@@ -15,7 +15,7 @@ use crate::domain::roster::{Change, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 
-use crate::store::{NewSeries, Notice};
+use crate::store::{NewSeries, Notice, Unshared};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
@@ -46,32 +46,8 @@ impl Bot {
                 whole_series,
             } => self.cancel_meetup(actor, id, reason, whole_series).await?,
             MeetupCommand::Ics(id) => self.meetup_ics(id).await?,
-            MeetupCommand::Share(id) => {
-                // Sharing announces the meetup here and changes nothing of it, so this
-                // community's admins may share any meetup into it (the organizer's identity on
-                // another platform is another member); organizers share their own.
-                let m = self
-                    .meetup_for(actor, id, !actor.role.allows(Role::Admin))
-                    .await?;
-                if m.cancelled || m.starts_at <= self.now() {
-                    return Err(UserError::new(format!(
-                        "Meetup #{id} is cancelled or over; there is nothing to share."
-                    ))
-                    .into());
-                }
-                if !self
-                    .store
-                    .share_meetup(m.id, &community_key(actor), self.now())
-                    .await?
-                {
-                    return Err(
-                        UserError::new(format!("Meetup #{id} is announced here already.")).into(),
-                    );
-                }
-                Reply::channel(format!(
-                    "Meetup #{id} will be announced here too; RSVPs count toward one roster."
-                ))
-            }
+            MeetupCommand::Share(id) => self.share_meetup(actor, id).await?,
+            MeetupCommand::Unshare(id) => self.unshare_meetup(actor, id).await?,
             MeetupCommand::Reminders(on) => {
                 self.store
                     .set_reminder_optout(&actor.member.user, !on)
@@ -119,25 +95,106 @@ impl Bot {
                 "There is no meetup #{id}. /meetup list shows the upcoming ones."
             ))
         })?;
-        // Roles are per community: an admin manages the meetups of their own community (where
-        // it was created or is announced), not every community's.
-        let admin_here = actor.role.allows(Role::Admin)
-            && (m.community == community_key(actor)
-                || self
-                    .store
-                    .meetup_posts(id)
-                    .await?
-                    .iter()
-                    .any(|(c, _)| *c == community_key(actor)));
-        if manage && m.organizer.user != actor.member.user && !admin_here {
+        // A meetup belongs to its home community (where it was created): its organizer and
+        // that community's admins manage it. Sharing it elsewhere announces it there and gives
+        // that community's admins only their own announcement (`/meetup unshare`).
+        let home_admin = actor.role.allows(Role::Admin) && m.community == community_key(actor);
+        if manage && m.organizer.user != actor.member.user && !home_admin {
+            let here = if actor.role.allows(Role::Admin) && m.community != community_key(actor) {
+                format!(
+                    " If it is announced here, admins here can withdraw that announcement: \
+                     /meetup unshare {id}."
+                )
+            } else {
+                String::new()
+            };
             return Err(UserError::new(format!(
-                "Meetup #{id} is {}'s; only its organizer or an admin can change it. Nothing \
-                 was changed.",
+                "Meetup #{id} is {}'s; only its organizer or an admin of the community it was \
+                 created in can change it. Nothing was changed.{here}",
                 neutralize(&m.organizer.display_name)
             ))
             .into());
         }
         Ok(m)
+    }
+
+    /// `/meetup share`: announces a meetup in this community too, giving it no say over it.
+    async fn share_meetup(&self, actor: &Actor, id: i64) -> Result<Reply, Failure> {
+        // Sharing announces the meetup here and changes nothing of it, so this community's
+        // admins may share any meetup into it (the organizer's identity on another platform
+        // is another member); organizers share their own.
+        let m = self
+            .meetup_for(actor, id, !actor.role.allows(Role::Admin))
+            .await?;
+        if m.cancelled || m.starts_at <= self.now() {
+            return Err(UserError::new(format!(
+                "Meetup #{id} is cancelled or over; there is nothing to share."
+            ))
+            .into());
+        }
+        let here = community_key(actor);
+        if m.community == here {
+            return Err(UserError::new(format!(
+                "Meetup #{id} was created in this community, so it is announced here already."
+            ))
+            .into());
+        }
+        if !self.store.share_meetup(m.id, &here, self.now()).await? {
+            return Err(UserError::new(format!("Meetup #{id} is announced here already.")).into());
+        }
+        Ok(Reply::channel(format!(
+            "Meetup #{id} will be announced here too; RSVPs count toward one roster."
+        ))
+        .footer(format!(
+            "It stays its own community's: only its organizer and that community's admins edit \
+             or cancel it. /meetup unshare {id} withdraws the announcement here."
+        )))
+    }
+
+    /// `/meetup unshare`: withdraws this community's announcement of a meetup shared into it.
+    async fn unshare_meetup(&self, actor: &Actor, id: i64) -> Result<Reply, Failure> {
+        let m = self.meetup_for(actor, id, false).await?;
+        let here = community_key(actor);
+        if m.community == here {
+            return Err(UserError::new(format!(
+                "Meetup #{id} was created in this community, so its announcement here is its \
+                 own; there is nothing to withdraw. /meetup cancel {id} calls the meetup off."
+            ))
+            .into());
+        }
+        if !actor.role.allows(Role::Admin) && m.organizer.user != actor.member.user {
+            return Err(UserError::new(format!(
+                "Only this community's admins, or the meetup's organizer, can withdraw meetup \
+                 #{id}'s announcement here. Nothing was changed."
+            ))
+            .into());
+        }
+        // Taken with the RSVP turn, so no reaction on the announcement counts after this.
+        let _turn = self.rsvp_turn.lock().await;
+        let done = match self.store.unshare_meetup(id, &here, self.now()).await? {
+            Unshared::NotShared => {
+                return Err(UserError::new(format!(
+                    "Meetup #{id} was never shared into this community; there is nothing to \
+                     withdraw."
+                ))
+                .into());
+            }
+            Unshared::WithdrawnAlready => {
+                return Err(UserError::new(format!(
+                    "Meetup #{id}'s announcement here is withdrawn already; /meetup share {id} \
+                     announces it again."
+                ))
+                .into());
+            }
+            Unshared::Withdrawn { posted: 0 } => "its announcement will not be posted here",
+            Unshared::Withdrawn { .. } => {
+                "its announcement here says so and takes no new RSVPs; RSVPs made already stay"
+            }
+        };
+        Ok(Reply::channel(format!(
+            "Meetup #{id} is withdrawn from this community: {done}."
+        ))
+        .footer("The meetup itself is unchanged; its own community still announces it."))
     }
 
     async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {

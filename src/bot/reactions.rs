@@ -36,7 +36,10 @@ impl Bot {
         reactions: Vec<(Member, String)>,
     ) -> Handled {
         match self.store.meetup_for_post(platform.code(), post).await? {
-            Some(meetup) => self.reconcile_meetup(meetup, post, reactions).await,
+            Some(meetup) => {
+                self.reconcile_meetup(platform, meetup, post, reactions)
+                    .await
+            }
             None => Ok(Vec::new()),
         }
     }

@@ -7,7 +7,7 @@ use std::sync::PoisonError;
 
 use super::{Bot, Handled};
 use crate::domain::command::UserError;
-use crate::domain::identity::{Actor, Member, UserId};
+use crate::domain::identity::{Actor, Member, Platform, UserId};
 use crate::domain::meetup::{self, Meetup};
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Outgoing, Reply};
@@ -18,6 +18,7 @@ impl Bot {
     /// Makes the roster match the reactions present on an announcement (after downtime).
     pub(super) async fn reconcile_meetup(
         &self,
+        platform: Platform,
         meetup_id: i64,
         post: &str,
         reactions: Vec<(Member, String)>,
@@ -27,6 +28,11 @@ impl Bot {
             .filter_map(|(m, e)| meetup::rsvp_of(&e).map(|r| (m, r)))
             .collect();
         let _turn = self.rsvp_turn.lock().await;
+        // A withdrawn announcement is not reconciled: its reactions make no new RSVPs, and
+        // the RSVPs made through it stay.
+        if self.store.post_withdrawn(platform.code(), post).await? {
+            return Ok(Vec::new());
+        }
         let now = self.now();
         let outcome = self
             .with_roster(meetup_id, now, |m, roster, names| {
@@ -82,6 +88,19 @@ impl Bot {
             return Ok(Vec::new());
         };
         let _turn = self.rsvp_turn.lock().await;
+        // A withdrawn announcement takes no new RSVPs; taking one back still counts.
+        if added
+            && self
+                .store
+                .post_withdrawn(actor.member.user.platform.code(), post)
+                .await?
+        {
+            return Err(UserError::new(format!(
+                "Meetup #{meetup_id}'s announcement was withdrawn from this community, so your \
+                 reaction was not counted. /meetup show {meetup_id} has its details."
+            ))
+            .into());
+        }
         let now = self.now();
         let me = actor.member.user.clone();
         let name = actor.member.display_name.clone();

@@ -141,6 +141,21 @@ pub fn announcement(m: &Meetup, c: &Counts) -> Reply {
     }
 }
 
+/// An announcement withdrawn from a community it was shared into (`/meetup unshare`): no
+/// counts (it is no longer updated) and no call to react.
+pub fn withdrawn(m: &Meetup) -> Reply {
+    Reply::channel(format!(
+        "WITHDRAWN: Meetup #{}: {}",
+        m.id,
+        neutralize(&m.title)
+    ))
+    .text(
+        "This community no longer announces this meetup: reactions here are not counted as new \
+         RSVPs, and RSVPs made here before still stand.",
+    )
+    .footer(format!("/meetup show {} has its details", m.id))
+}
+
 /// `/meetup show`: details and counts; names only for the organizer.
 pub fn details(m: &Meetup, c: &Counts, attendees: Option<&[(Member, &'static str)]>) -> Reply {
     let mut reply = announcement(m, c);

@@ -8,6 +8,19 @@ use super::outbox::mark_sent_in;
 use super::{Result, Store};
 use crate::domain::identity::UserId;
 
+/// What `/meetup unshare` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unshared {
+    /// Withdrawn; `posted` announcements there were edited to say so (0: it was not posted
+    /// yet, and will not be).
+    Withdrawn {
+        posted: usize,
+    },
+    WithdrawnAlready,
+    /// The meetup was never shared into that community.
+    NotShared,
+}
+
 impl Store {
     /// The meetup an announcement message belongs to.
     pub async fn meetup_for_post(
@@ -33,20 +46,10 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT p.community, p.message_id FROM meetup_posts AS p JOIN meetups AS m \
              ON m.id = p.meetup_id WHERE p.platform = ? AND m.status = 'scheduled' \
-             AND m.starts_at > ? ORDER BY m.starts_at",
+             AND m.starts_at > ? AND p.withdrawn_at IS NULL ORDER BY m.starts_at",
         )
         .bind(platform_code)
         .bind(now)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// Where a meetup is announced: (community, message id).
-    pub async fn meetup_posts(&self, meetup_id: i64) -> Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT community, message_id FROM meetup_posts WHERE meetup_id = ? ORDER BY rowid",
-        )
-        .bind(meetup_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -64,44 +67,177 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         mark_sent_in(&mut tx, delivery, message_id, now).await?;
         let platform_code = community.split(':').next().unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id) \
-             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        // A share withdrawn while its post was on its way: the post is recorded withdrawn
+        // and edited to say so.
+        let withdrawn: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO meetup_posts (meetup_id, platform, community, message_id, withdrawn_at) \
+             VALUES (?, ?, ?, ?, (SELECT withdrawn_at FROM meetup_shares \
+             WHERE meetup_id = ? AND community = ?)) ON CONFLICT DO NOTHING \
+             RETURNING withdrawn_at",
         )
         .bind(meetup_id)
         .bind(platform_code)
         .bind(community)
         .bind(message_id)
-        .execute(&mut *tx)
-        .await?;
+        .bind(meetup_id)
+        .bind(community)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        if withdrawn.is_some() {
+            let key = format!("withdrawn:{meetup_id}:{message_id}");
+            queue_post(&mut tx, meetup_id, community, Some(message_id), &key, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Queues an announcement of an existing meetup in another community (`/meetup share`).
+    /// Shares a meetup into a community other than its home (`/meetup share`): records the
+    /// share and queues its announcement there. A share withdrawn before is renewed with a
+    /// new announcement. `Ok(false)`: it is announced there already.
     pub async fn share_meetup(&self, meetup_id: i64, community: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let already: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM meetup_posts WHERE meetup_id = ? AND community = ?",
+        let share: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT generation, withdrawn_at FROM meetup_shares \
+             WHERE meetup_id = ? AND community = ?",
         )
         .bind(meetup_id)
         .bind(community)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        if already > 0 {
-            return Ok(false);
-        }
-        queue_post(
-            &mut tx,
-            meetup_id,
-            community,
-            None,
-            &format!("announce:{meetup_id}:{community}"),
-            now,
-        )
-        .await?;
+        let key = match share {
+            Some((_, None)) => return Ok(false),
+            None => {
+                sqlx::query(
+                    "INSERT INTO meetup_shares (meetup_id, community, shared_at) VALUES (?, ?, ?)",
+                )
+                .bind(meetup_id)
+                .bind(community)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                format!("announce:{meetup_id}:{community}")
+            }
+            Some((generation, Some(_))) => {
+                sqlx::query(
+                    "UPDATE meetup_shares SET generation = ?, shared_at = ?, withdrawn_at = NULL \
+                     WHERE meetup_id = ? AND community = ?",
+                )
+                .bind(generation + 1)
+                .bind(now)
+                .bind(meetup_id)
+                .bind(community)
+                .execute(&mut *tx)
+                .await?;
+                format!("announce:{meetup_id}:{community}:{}", generation + 1)
+            }
+        };
+        queue_post(&mut tx, meetup_id, community, None, &key, now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Withdraws a meetup's announcement from a community it was shared into
+    /// (`/meetup unshare`): a post still waiting is not sent, and every post there is marked
+    /// withdrawn and edited to say so. RSVPs made through them stay.
+    pub async fn unshare_meetup(
+        &self,
+        meetup_id: i64,
+        community: &str,
+        now: i64,
+    ) -> Result<Unshared> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let share: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT withdrawn_at FROM meetup_shares WHERE meetup_id = ? AND community = ?",
+        )
+        .bind(meetup_id)
+        .bind(community)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match share {
+            None => return Ok(Unshared::NotShared),
+            Some(Some(_)) => return Ok(Unshared::WithdrawnAlready),
+            Some(None) => {}
+        }
+        sqlx::query(
+            "UPDATE meetup_shares SET withdrawn_at = ? WHERE meetup_id = ? AND community = ?",
+        )
+        .bind(now)
+        .bind(meetup_id)
+        .bind(community)
+        .execute(&mut *tx)
+        .await?;
+        // The post not sent yet, and count edits of the posts there, are not sent.
+        sqlx::query(
+            "UPDATE outbox SET status = 'skipped', last_error = 'announcement withdrawn' \
+             WHERE meetup_id = ? AND community = ? AND status = 'pending' \
+             AND kind IN ('meetup_announcement', 'meetup_edit')",
+        )
+        .bind(meetup_id)
+        .bind(community)
+        .execute(&mut *tx)
+        .await?;
+        let posts: Vec<String> = sqlx::query_scalar(
+            "UPDATE meetup_posts SET withdrawn_at = ? \
+             WHERE meetup_id = ? AND community = ? AND withdrawn_at IS NULL RETURNING message_id",
+        )
+        .bind(now)
+        .bind(meetup_id)
+        .bind(community)
+        .fetch_all(&mut *tx)
+        .await?;
+        for message in &posts {
+            let key = format!("withdrawn:{meetup_id}:{message}");
+            queue_post(&mut tx, meetup_id, community, Some(message), &key, now).await?;
+        }
+        tx.commit().await?;
+        Ok(Unshared::Withdrawn {
+            posted: posts.len(),
+        })
+    }
+
+    /// Whether an announcement was withdrawn from its community: the post `message_id`, or,
+    /// without one (a post not sent yet), the meetup's share there.
+    pub async fn announcement_withdrawn(
+        &self,
+        meetup_id: i64,
+        community: &str,
+        message_id: Option<&str>,
+    ) -> Result<bool> {
+        let withdrawn: Option<Option<i64>> =
+            match message_id {
+                Some(message) => {
+                    sqlx::query_scalar(
+                        "SELECT withdrawn_at FROM meetup_posts \
+                     WHERE meetup_id = ? AND community = ? AND message_id = ?",
+                    )
+                    .bind(meetup_id)
+                    .bind(community)
+                    .bind(message)
+                    .fetch_optional(&self.pool)
+                    .await?
+                }
+                None => sqlx::query_scalar(
+                    "SELECT withdrawn_at FROM meetup_shares WHERE meetup_id = ? AND community = ?",
+                )
+                .bind(meetup_id)
+                .bind(community)
+                .fetch_optional(&self.pool)
+                .await?,
+            };
+        Ok(withdrawn.flatten().is_some())
+    }
+
+    /// Whether a post on `platform_code` is a withdrawn announcement.
+    pub async fn post_withdrawn(&self, platform_code: &str, message_id: &str) -> Result<bool> {
+        let withdrawn: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT withdrawn_at FROM meetup_posts WHERE platform = ? AND message_id = ?",
+        )
+        .bind(platform_code)
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(withdrawn.flatten().is_some())
     }
 
     /// For every meetup whose RSVPs changed at or before `before`: one edit of each of its
@@ -111,7 +247,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT m.id, p.community, p.message_id, m.counts_changed_at FROM meetups AS m \
              JOIN meetup_posts AS p ON p.meetup_id = m.id \
-             WHERE m.counts_changed_at IS NOT NULL AND m.counts_changed_at <= ?",
+             WHERE m.counts_changed_at IS NOT NULL AND m.counts_changed_at <= ? \
+             AND p.withdrawn_at IS NULL",
         )
         .bind(before)
         .fetch_all(&mut *tx)

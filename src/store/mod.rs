@@ -24,6 +24,7 @@ use sqlx::sqlite::{
 
 use crate::domain::identity::{Member, Platform, UserId};
 
+pub use announcements::Unshared;
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
 pub use meetups::{MeetupRow, NewSeries, Notice, SeriesRow};

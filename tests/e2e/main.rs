@@ -16,4 +16,5 @@ mod import_export;
 mod meetups;
 mod moderation;
 mod scheduler;
+mod sharing;
 mod stats;

@@ -26,6 +26,8 @@ pub enum MeetupCommand {
     },
     Ics(i64),
     Share(i64),
+    /// `/meetup unshare ID`: withdraw this community's announcement of a shared meetup.
+    Unshare(i64),
     /// `/meetup reminders on|off`.
     Reminders(bool),
     Subscribe(State),
@@ -225,6 +227,10 @@ fn meetup_share(inv: &Invocation) -> Parsed {
     Ok(MeetupCommand::Share(meetup_id(inv.arg.as_deref())?).into())
 }
 
+fn meetup_unshare(inv: &Invocation) -> Parsed {
+    Ok(MeetupCommand::Unshare(meetup_id(inv.arg.as_deref())?).into())
+}
+
 fn meetup_reminders(inv: &Invocation) -> Parsed {
     match inv.arg_text().to_lowercase().as_str() {
         "on" => Ok(MeetupCommand::Reminders(true).into()),
@@ -340,7 +346,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "meetup edit",
         parse: meetup_edit,
         private: false,
-        summary: "Change a meetup (its organizer, or admins)",
+        summary: "Change a meetup (its organizer, or its community's admins)",
         details: "Give only what changes. Everyone who answered, and the waitlist, is told what \
                   changed. capacity:none removes the limit.",
         role: Role::Organizer,
@@ -352,7 +358,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "meetup cancel",
         parse: meetup_cancel,
         private: false,
-        summary: "Cancel a meetup (its organizer, or admins)",
+        summary: "Cancel a meetup (its organizer, or its community's admins)",
         details: "Everyone who answered is told, with your reason; no reminders go out.",
         role: Role::Organizer,
         arg: Some(MEETUP_ID),
@@ -394,11 +400,27 @@ pub(super) static SPECS: &[CommandSpec] = &[
         details: "Posts the announcement in this community as well; RSVPs from every community \
                   count toward one roster and one capacity. Organizers share their own meetups; \
                   a community's admins may announce any upcoming meetup in their community (one \
-                  from the community's Matrix room in its Discord server, say).",
+                  from the community's Matrix room in its Discord server, say). Sharing gives no \
+                  say over the meetup: only its organizer and the admins of the community it was \
+                  created in edit or cancel it; /meetup unshare withdraws the announcement here.",
         role: Role::Organizer,
         arg: Some(MEETUP_ID),
         options: &[],
         examples: &["/meetup share 3"],
+    },
+    CommandSpec {
+        name: "meetup unshare",
+        parse: meetup_unshare,
+        private: false,
+        summary: "Withdraw a shared meetup's announcement here (admins, its organizer)",
+        details: "For a meetup shared into this community from another: its announcement here \
+                  says it was withdrawn, is no longer updated, and its reactions no longer make \
+                  new RSVPs (RSVPs already made stay). The meetup itself is unchanged. This \
+                  community's admins, or the meetup's organizer, may do it.",
+        role: Role::Organizer,
+        arg: Some(MEETUP_ID),
+        options: &[],
+        examples: &["/meetup unshare 3"],
     },
     CommandSpec {
         name: "meetup reminders",
