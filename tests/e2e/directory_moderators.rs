@@ -160,7 +160,9 @@ fn a_moderator_keeps_the_directory_from_a_community_where_they_are_only_a_member
 #[test]
 fn without_moderators_start_up_and_config_check_say_the_directory_changes_only_by_import() {
     let lab = Lab::new();
-    let run = console(&lab, None, "root", "admin", "/group remove ascls\n");
+    // A community admin (the console's, with --role admin) is refused, and start-up says why.
+    let run = lab.admin("/group remove ascls\n");
+    assert!(run.message(0).contains("you are not one"), "{}", run.stdout);
     assert!(
         run.stderr.contains("directory moderators: nobody")
             && run.stderr.contains("labcircle directory import"),
