@@ -98,6 +98,10 @@ pub fn config_report(config: &Config, source: &str) -> String {
         config.community.default_timezone
     ));
     out.push_str(&format!("  seed directory:   {}\n", config.directory.seed));
+    out.push_str(&format!(
+        "  directory moderators: {}\n",
+        config.directory.moderators_summary()
+    ));
     out.push_str(&format!("  log level:        {}\n", config.log.level));
     match &config.matrix {
         Some(m) => out.push_str(&format!(

@@ -33,8 +33,10 @@ struct Cli {
 enum Command {
     /// Talk to the bot on this terminal, as one member (scripts can pipe commands in).
     ///
-    /// Without --as, you are "you", the admin of your own console. With --as NAME, you act as
-    /// that member, with the role member unless --role says otherwise.
+    /// Without --as, you are "you", the admin of your own console and, as the operator of this
+    /// database, a directory moderator. With --as NAME, you act as that member, with the role
+    /// member unless --role says otherwise, and moderate the directory only if the config names
+    /// console:NAME in [directory] moderators.
     Console {
         /// The member to act as.
         #[arg(long = "as", value_name = "NAME")]
@@ -125,6 +127,9 @@ impl From<FormatArg> for FileFormat {
     }
 }
 
+/// Who the console user is without --as: the operator of the local database.
+const OPERATOR: &str = "you";
+
 pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let mut config = match &cli.config {
@@ -138,10 +143,22 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     config.validate()?;
     app::init_logging(&config);
 
+    // The console without --as is the operator of the local database: a directory moderator
+    // (so someone trying the bot can try /group add). With --as NAME, only if the config names
+    // console:NAME.
+    if matches!(
+        cli.command,
+        None | Some(Command::Console { name: None, .. })
+    ) {
+        config
+            .directory
+            .moderators
+            .push(format!("console:{OPERATOR}"));
+    }
     match cli.command {
         None => {
             let user = ConsoleUser {
-                name: "you".into(),
+                name: OPERATOR.into(),
                 role: Role::Admin,
             };
             serve::console(&config, user, None).await
@@ -152,7 +169,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
                 (Some(_), None) => Role::Member,
                 (None, None) => Role::Admin,
             };
-            let name = name.unwrap_or_else(|| "you".into());
+            let name = name.unwrap_or_else(|| OPERATOR.into());
             serve::console(&config, ConsoleUser { name, role }, clock).await
         }
         Some(Command::Run { clock }) => serve::serve(&config, clock).await,

@@ -9,6 +9,9 @@ use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod directory;
+pub use directory::Directory;
+
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
 /// Environment variable that sets the log filter.
@@ -458,25 +461,6 @@ fn default_timezone() -> String {
     "America/New_York".to_owned()
 }
 
-/// The support-group directory.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Directory {
-    /// Seed the shipped directory into an empty database on first start.
-    #[serde(default = "yes")]
-    pub seed: bool,
-}
-
-impl Default for Directory {
-    fn default() -> Self {
-        Self { seed: true }
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// Logging (to standard error).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -571,6 +555,7 @@ impl Config {
         if !(1..=50).contains(&d.max_attempts) {
             anyhow::bail!("delivery.max_attempts: use 1 to 50");
         }
+        self.directory.validate()?;
         if let Some(m) = &self.matrix {
             m.validate()?;
         }

@@ -32,6 +32,12 @@ async fn runtime(
     let (store, path) = app::open_store(config).await?;
     let clock = start.map_or(Clock::System, Clock::manual);
     let settings = Settings::from_config(config)?;
+    let moderators = config.directory.moderators_summary();
+    if settings.moderators.is_empty() {
+        tracing::warn!("directory moderators: {moderators}");
+    } else {
+        tracing::info!("directory moderators: {moderators}");
+    }
     let bot = Bot::with(store.clone(), settings.clone(), clock);
     let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
     Ok((runtime, store, path))
@@ -45,10 +51,19 @@ pub async fn console(
 ) -> anyhow::Result<ExitCode> {
     let (runtime, store, path) = runtime(config, start).await?;
     let interactive = std::io::stdin().is_terminal();
+    let moderator = config
+        .directory
+        .moderators
+        .contains(&format!("console:{}", user.name));
     eprintln!(
-        "labcircle console: acting as {} ({}); database {}",
+        "labcircle console: acting as {} ({}{}); database {}",
         user.name,
         user.role,
+        if moderator {
+            ", directory moderator"
+        } else {
+            ""
+        },
         path.display()
     );
     if interactive {

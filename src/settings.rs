@@ -1,7 +1,7 @@
 //! What the bot and the scheduler need to know from the configuration, read and checked once.
 
 use crate::config::Config;
-use crate::domain::identity::Platform;
+use crate::domain::identity::{Moderators, Platform};
 use crate::notes::NoteKey;
 
 /// What the bot needs to know from the configuration.
@@ -21,6 +21,8 @@ pub struct Settings {
     pub sends_per_second: [u32; 3],
     /// How long before it starts each occurrence of a series is announced.
     pub announce_ahead: chrono::Duration,
+    /// Who moderates the shared directory (community roles do not).
+    pub moderators: Moderators,
 }
 
 impl Settings {
@@ -55,6 +57,7 @@ impl Settings {
                 .map_err(anyhow::Error::msg)?,
             max_attempts: config.delivery.max_attempts,
             announce_ahead: chrono::Duration::days(i64::from(config.meetups.announce_days_ahead)),
+            moderators: config.directory.moderators()?,
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,

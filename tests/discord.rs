@@ -19,6 +19,11 @@ const MANAGE_EVENTS: u64 = 1 << 33;
 const MANAGE_GUILD: u64 = 1 << 5;
 const NONE: u64 = 0;
 
+/// The directory's moderators named in the config (users 13 and 15): moderation is by
+/// identity, whatever their permissions in the server.
+const MODERATOR: u64 = 800_000_000_000_000_013;
+const READER: u64 = 800_000_000_000_000_015;
+
 /// The bot process, on a fresh data directory.
 struct Labcircle {
     process: Process,
@@ -32,6 +37,7 @@ impl Labcircle {
         home.config(&format!(
             "[storage]\ndata_dir = \"{data}\"\n\
              [delivery]\ndiscord_per_second = 100\n\
+             [directory]\nmoderators = [\"discord:{MODERATOR}\", \"discord:{READER}\"]\n\
              [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n\
              guilds = [\"{GUILD_ID}\"]\n\
              [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
@@ -606,7 +612,7 @@ async fn closed_dms_fail_for_good_without_retrying() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_suggestion_approved_by_an_admin_reaches_the_member_by_dm() {
+async fn a_suggestion_approved_by_a_moderator_reaches_the_member_by_dm() {
     let fake = FakeDiscord::start().await;
     let _bot = Labcircle::start(&fake).await;
     let lee = user(12, "lee");
@@ -644,10 +650,26 @@ async fn a_suggestion_approved_by_an_admin_reaches_the_member_by_dm() {
         answer.text()
     );
 
-    let admin = user(13, "ada");
+    // Managing the server does not make anyone a moderator of the shared directory.
     let id = fake.slash(
-        &admin,
+        &user(16, "ada"),
         MANAGE_GUILD,
+        &["review", "approve"],
+        json!([string("id", "1"), string("kind", "peer_support")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer
+            .text()
+            .contains("/review approve is for the directory's moderators"),
+        "{}",
+        answer.text()
+    );
+    // The moderator named in the config, with no permissions in this server.
+    let moderator = user(13, "ada");
+    let id = fake.slash(
+        &moderator,
+        NONE,
         &["review", "approve"],
         json!([
             string("id", "1"),
@@ -692,12 +714,7 @@ async fn a_members_quotes_and_colons_in_an_option_arrive_unchanged() {
     );
 
     // The reviewer reads the suggestion exactly as the member wrote it.
-    let id = fake.slash(
-        &user(15, "ada"),
-        MANAGE_GUILD,
-        &["review", "list"],
-        json!([]),
-    );
+    let id = fake.slash(&user(15, "ada"), NONE, &["review", "list"], json!([]));
     let answer = fake.callback(&id).await;
     assert!(answer.ephemeral(), "{}", answer.body);
     assert!(answer.text().contains(description), "{}", answer.text());
@@ -733,7 +750,9 @@ async fn a_members_quotes_and_colons_in_an_option_arrive_unchanged() {
     );
     let answer = fake.callback(&id).await;
     assert!(
-        answer.text().contains("/review approve is for admins"),
+        answer
+            .text()
+            .contains("/review approve is for the directory's moderators"),
         "{}",
         answer.text()
     );

@@ -1,5 +1,6 @@
-//! The directory: searching it, admins keeping it, members suggesting entries and admins
-//! reviewing the suggestions.
+//! The directory: searching it, its moderators keeping it, members suggesting entries and
+//! moderators reviewing the suggestions. Who may do what is checked before any of this runs
+//! (`Bot::permitted`: the moderators are named in the configuration, not community admins).
 
 use std::sync::Arc;
 use std::sync::PoisonError;
@@ -180,7 +181,7 @@ impl Bot {
         draft: &Draft,
         note: Option<&str>,
     ) -> Result<Reply, Failure> {
-        // Check the fields the member gave; the rest (key, kind, …) an admin fills in at review.
+        // Check the fields the member gave; the rest (key, kind, …) a moderator fills in at review.
         let mut trial = draft.clone();
         let placeholders = [
             (Field::Key, "placeholder"),
@@ -212,7 +213,7 @@ impl Bot {
             "Thank you: your suggestion is #{id} in the review queue."
         ))
         .text(
-            "An admin will look at it; you will hear from me privately when it is approved or \
+            "A directory moderator will look at it; you will hear from me privately when it is approved or \
              turned down.",
         ))
     }

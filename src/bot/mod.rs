@@ -20,7 +20,7 @@ use tracing::error;
 use crate::clock::Clock;
 use crate::domain::command::{self, Command, HelpCommand, UserError};
 use crate::domain::help;
-use crate::domain::identity::{Actor, Platform, Role};
+use crate::domain::identity::{Actor, Platform, Rights, Role};
 use crate::domain::reply::{Outgoing, Reply};
 use crate::store::{Store, StoreError};
 
@@ -178,13 +178,13 @@ impl Bot {
         // Who may use the command is checked before its arguments are read, so a member never
         // learns admin options from an error message.
         let spec = command::resolve(text)?;
-        permitted(actor, spec)?;
+        self.permitted(actor, spec)?;
         let command = command::typed(command::invocation(text)?)?;
         self.run(actor, command).await
     }
 
     async fn invoked(&self, actor: &Actor, invocation: command::Invocation) -> Handled {
-        permitted(actor, invocation.spec)?;
+        self.permitted(actor, invocation.spec)?;
         let command = command::typed(invocation)?;
         self.run(actor, command).await
     }
@@ -195,7 +195,7 @@ impl Bot {
         match command {
             Command::Help(HelpCommand::Help(topic)) => Ok(vec![Outgoing::Reply(help::help(
                 topic.as_deref(),
-                actor.role,
+                self.rights(actor),
                 actor.community.platform,
             )?)]),
             Command::Help(HelpCommand::Crisis) => Ok(vec![Outgoing::Reply(help::crisis())]),
@@ -206,32 +206,53 @@ impl Bot {
         }
     }
 
-    /// Whether a member with `role` may use a command (for adapters that hide commands).
-    pub fn allows(role: Role, command_name: &str) -> bool {
-        command::spec(command_name).is_some_and(|s| role.allows(s.role))
+    /// What `actor` may do: their role where they act, and whether they moderate the
+    /// directory (by identity, named in the configuration).
+    pub fn rights(&self, actor: &Actor) -> Rights {
+        self.settings.moderators.rights(actor)
+    }
+
+    /// Whether `actor` may use the command `spec` (adapters ask before reading its options).
+    pub fn permits(&self, actor: &Actor, spec: &command::CommandSpec) -> bool {
+        self.rights(actor).allows(spec.role)
+    }
+
+    fn permitted(&self, actor: &Actor, spec: &command::CommandSpec) -> Result<(), UserError> {
+        if self.permits(actor, spec) {
+            Ok(())
+        } else {
+            Err(refusal(actor, spec, self.settings.moderators.is_empty()))
+        }
     }
 }
 
-/// Who may use a command is checked before its arguments are read, so a member never learns
-/// admin options from an error message.
-fn permitted(actor: &Actor, spec: &command::CommandSpec) -> Result<(), UserError> {
-    let needed = spec.role;
-    if !actor.role.allows(needed) {
-        let alternative = if spec.name.starts_with("group") || spec.name.starts_with("review") {
-            " To propose a group for the directory, use /suggestgroup."
+/// Why a command is refused to someone without the rights it needs. Who may use a command is
+/// checked before its arguments are read, so a member never learns admin options from an
+/// error message.
+fn refusal(actor: &Actor, spec: &command::CommandSpec, nobody_moderates: bool) -> UserError {
+    let name = spec.name;
+    let suggest = if spec.name.starts_with("group") || spec.name.starts_with("review") {
+        " To propose a group or a correction for the directory, use /suggestgroup."
+    } else {
+        ""
+    };
+    if spec.role == Role::Moderator {
+        let who = if nobody_moderates {
+            "This labcircle names no directory moderators, so the directory is changed only by \
+             whoever runs it (with `labcircle directory import`)."
         } else {
-            ""
+            "Moderators are named in this labcircle's configuration; being an admin of a \
+             community does not make you one."
         };
-        return Err(UserError::new(format!(
-            "/{} is for {needed}s, and you are {} {} here; nothing was changed.{alternative}",
-            spec.name,
-            if actor.role == Role::Member {
-                "a"
-            } else {
-                "an"
-            },
-            actor.role
-        )));
+        return UserError::new(format!(
+            "/{name} is for the directory's moderators, and you are not one; nothing was \
+             changed. {who}{suggest}"
+        ));
     }
-    Ok(())
+    let role = actor.role;
+    let article = if role == Role::Member { "a" } else { "an" };
+    UserError::new(format!(
+        "/{name} is for {}s, and you are {article} {role} here; nothing was changed.{suggest}",
+        spec.role
+    ))
 }

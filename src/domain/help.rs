@@ -1,7 +1,7 @@
 //! `/help` and `/crisis`: both come from data in the domain, so every adapter shows the same.
 
 use super::command::{self, CommandSpec, OptKind, UserError, nearest, top_level_names};
-use super::identity::{Platform, Role};
+use super::identity::{Platform, Rights, Role};
 use super::reply::{Block, Reply};
 
 /// A crisis or support line that is always shown, whatever the directory holds.
@@ -77,20 +77,28 @@ pub fn crisis() -> Reply {
 }
 
 /// The `/help` reply: every command, or one command in full.
-pub fn help(topic: Option<&str>, role: Role, platform: Platform) -> Result<Reply, UserError> {
+pub fn help(topic: Option<&str>, rights: Rights, platform: Platform) -> Result<Reply, UserError> {
     let Some(topic) = topic.map(|t| t.trim().trim_start_matches('/').to_lowercase()) else {
-        return Ok(overview(role, platform));
+        return Ok(overview(rights, platform));
     };
     if let Some(spec) = command::all().find(|c| c.name == topic) {
         return Ok(one(spec));
     }
-    let subs: Vec<&CommandSpec> = command::all()
+    // Subcommands the asker cannot use are left out (a member asking about /group or /review
+    // is not offered the moderators' ones).
+    let (subs, moderated): (Vec<&CommandSpec>, Vec<&CommandSpec>) = command::all()
         .filter(|c| {
             c.name
                 .strip_prefix(topic.as_str())
                 .is_some_and(|r| r.starts_with(' '))
         })
-        .collect();
+        .partition(|c| c.role != Role::Moderator || rights.moderator);
+    if subs.is_empty() && !moderated.is_empty() {
+        return Ok(Reply::channel(format!(
+            "/{topic} is for the directory's moderators. To add a group or correct an entry, \
+             use /suggestgroup."
+        )));
+    }
     if !subs.is_empty() {
         let mut reply = Reply::channel(format!("/{topic}"));
         reply = reply.block(Block::Bullets(
@@ -108,16 +116,19 @@ pub fn help(topic: Option<&str>, role: Role, platform: Platform) -> Result<Reply
     )))
 }
 
-fn overview(role: Role, platform: Platform) -> Reply {
+fn overview(rights: Rights, platform: Platform) -> Reply {
     let lines = command::all()
-        .filter(|c| c.role == Role::Member || role.allows(c.role))
+        .filter(|c| c.role == Role::Member || rights.allows(c.role))
         .map(|c| format!("{}: {}", c.usage(), c.summary))
         .collect();
     let mut reply =
         Reply::channel("labcircle: support groups and communities for lab professionals")
             .block(Block::Bullets(lines));
-    if !role.allows(Role::Admin) {
-        reply = reply.text("Admins also have /group add, /group edit, /group remove and /review.");
+    if !rights.moderator {
+        reply = reply.text(
+            "The directory is kept by its moderators: to add a group or correct an entry, \
+             use /suggestgroup.",
+        );
     }
     if platform == Platform::Console {
         reply = reply.text("Console controls:").block(Block::Bullets(
@@ -135,8 +146,15 @@ fn overview(role: Role, platform: Platform) -> Reply {
 fn one(spec: &CommandSpec) -> Reply {
     let mut reply =
         Reply::channel(spec.usage()).text(format!("{}. {}", spec.summary, spec.details));
-    if spec.role != Role::Member {
-        reply = reply.text(format!("Who: {}s only.", spec.role));
+    match spec.role {
+        Role::Member => {}
+        Role::Moderator => {
+            reply = reply.text(
+                "Who: the directory's moderators only, named in this labcircle's configuration \
+                 (community admins are not moderators as such).",
+            );
+        }
+        role => reply = reply.text(format!("Who: {role}s only.")),
     }
     let mut opts: Vec<String> = Vec::new();
     if let Some(arg) = &spec.arg {
@@ -159,38 +177,91 @@ fn one(spec: &CommandSpec) -> Reply {
 mod tests {
     use super::*;
 
+    fn rights(role: Role, moderator: bool) -> Rights {
+        Rights { role, moderator }
+    }
+
     #[test]
-    fn help_lists_member_commands_and_hides_admin_ones_from_members() {
-        let text = help(None, Role::Member, Platform::Discord)
+    fn help_lists_member_commands_and_offers_moderator_ones_only_to_moderators() {
+        let text = help(None, rights(Role::Member, false), Platform::Discord)
             .unwrap()
             .to_plain_text();
         assert!(text.contains("/findgroup"), "{text}");
-        assert!(!text.contains("- /group add"), "{text}");
+        assert!(!text.contains("/group add"), "{text}");
+        assert!(text.contains("use /suggestgroup"), "{text}");
         assert!(text.contains("/crisis"));
         assert!(!text.contains(":react"));
-        let text = help(None, Role::Admin, Platform::Console)
+        // A community admin is not a directory moderator.
+        let text = help(None, rights(Role::Admin, false), Platform::Console)
             .unwrap()
             .to_plain_text();
         assert!(
-            text.contains("/group add") && text.contains(":react MSG EMOJI"),
+            !text.contains("/group add")
+                && !text.contains("/review")
+                && text.contains(":react MSG EMOJI"),
+            "{text}"
+        );
+        // A moderator who is only a member where they ask is offered them.
+        let text = help(None, rights(Role::Member, true), Platform::Discord)
+            .unwrap()
+            .to_plain_text();
+        assert!(
+            text.contains("/group add") && text.contains("/review approve"),
+            "{text}"
+        );
+        assert!(!text.contains("use /suggestgroup"), "{text}");
+        let text = help(
+            Some("review"),
+            rights(Role::Admin, false),
+            Platform::Discord,
+        )
+        .unwrap()
+        .to_plain_text();
+        assert!(
+            text.contains("for the directory's moderators") && !text.contains("approve"),
+            "{text}"
+        );
+        let text = help(
+            Some("group add"),
+            rights(Role::Admin, false),
+            Platform::Discord,
+        )
+        .unwrap()
+        .to_plain_text();
+        assert!(
+            text.contains("Who: the directory's moderators only"),
             "{text}"
         );
     }
 
     #[test]
     fn help_for_one_command_shows_options_and_examples() {
-        let text = help(Some("findgroup"), Role::Member, Platform::Console)
-            .unwrap()
-            .to_plain_text();
+        let text = help(
+            Some("findgroup"),
+            rights(Role::Member, false),
+            Platform::Console,
+        )
+        .unwrap()
+        .to_plain_text();
         assert!(
             text.contains("specialty:") && text.contains("Examples:"),
             "{text}"
         );
-        let text = help(Some("/group"), Role::Member, Platform::Console)
-            .unwrap()
-            .to_plain_text();
+        let text = help(
+            Some("/group"),
+            rights(Role::Member, false),
+            Platform::Console,
+        )
+        .unwrap()
+        .to_plain_text();
         assert!(text.contains("/group show KEY"), "{text}");
-        let err = help(Some("findgrop"), Role::Member, Platform::Console).unwrap_err();
+        assert!(!text.contains("/group edit"), "{text}");
+        let err = help(
+            Some("findgrop"),
+            rights(Role::Member, false),
+            Platform::Console,
+        )
+        .unwrap_err();
         assert!(err.0.contains("Did you mean /help findgroup?"), "{err}");
     }
 }

@@ -224,10 +224,11 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
          /suggestgroup name:X url:https://example.org description:Y\n:advance 8d\n",
         &key,
     );
-    // alice is also an admin who decided bob's suggestion.
+    // alice is also a directory moderator who decided bob's suggestion.
+    let config = lab.moderators_config(&[who]).display().to_string();
     let decided = lab.run_env(
         &[
-            "console", "--as", who, "--role", "admin", "--clock", MONDAY_8AM,
+            "--config", &config, "console", "--as", who, "--clock", MONDAY_8AM,
         ],
         b"/review reject 1 reason:duplicate\n",
         &key,

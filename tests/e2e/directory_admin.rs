@@ -1,4 +1,4 @@
-//! Admins add, edit and remove entries; bad input changes nothing.
+//! Directory moderators add, edit and remove entries; bad input changes nothing.
 
 use crate::support::Lab;
 
@@ -7,9 +7,9 @@ const ADD: &str = "/group add name:Night Shift Lab Circle kind:peer_support spec
     description:Weekly online peer group for lab staff working nights. tags:night-shift, burnout\n";
 
 #[test]
-fn an_admin_adds_edits_and_removes_an_entry() {
+fn a_moderator_adds_edits_and_removes_an_entry() {
     let lab = Lab::new();
-    let added = lab.admin(ADD).message(0);
+    let added = lab.moderator(ADD).message(0);
     assert!(
         added.contains("Added Night Shift Lab Circle to the directory"),
         "{added}"
@@ -23,7 +23,7 @@ fn an_admin_adds_edits_and_removes_an_entry() {
     assert!(found.contains("Night Shift Lab Circle"), "{found}");
 
     let m = lab
-        .admin(
+        .moderator(
             "/group edit night-shift-lab-circle schedule:Tuesdays 7pm ET state:OH\n\
              /group edit night-shift-lab-circle schedule:Tuesdays 7pm ET\n\
              /group show night-shift-lab-circle\n",
@@ -42,7 +42,7 @@ fn an_admin_adds_edits_and_removes_an_entry() {
     );
 
     let removed = lab
-        .admin("/group remove night-shift-lab-circle\n")
+        .moderator("/group remove night-shift-lab-circle\n")
         .message(0);
     assert!(
         removed.contains("Removed Night Shift Lab Circle"),
@@ -57,7 +57,7 @@ fn bad_entries_are_refused_field_by_field_and_change_nothing() {
     let lab = Lab::new();
     let before = lab.export_csv();
     let m = lab
-        .admin(
+        .moderator(
             "/group add name:Bad kind:club specialty:all format:online cost:free \
              facilitation:peer_led url:ftp://example.org description:x\n\
              /group add key:ascls name:Copy kind:association specialty:mls format:online \
@@ -106,7 +106,10 @@ fn bad_entries_are_refused_field_by_field_and_change_nothing() {
 #[test]
 fn console_controls_switch_members_and_react_to_bot_posts() {
     let lab = Lab::new();
-    let run = lab.member(
+    // bob moderates the directory (named in the config); :as switches to him.
+    let config = lab.moderators_config(&["bob"]).display().to_string();
+    let run = lab.run(
+        &["--config", &config, "console", "--as", "alice"],
         "/crisis\n:react 1 ✅\n:react 7 ✅\n:as bob admin\n/review\n:as bob wizard\n:frobnicate\n\
          :react 2 👍\n:as carol\n:react 2 👍\n",
     );

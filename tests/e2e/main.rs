@@ -11,6 +11,7 @@ mod world;
 mod checkins;
 mod cli;
 mod directory_admin;
+mod directory_moderators;
 mod findgroup;
 mod import_export;
 mod meetups;

@@ -1,9 +1,9 @@
-//! Suggestions and their review: member → queue → admin → directory, and the refusals.
+//! Suggestions and their review: member → queue → moderator → directory, and the refusals.
 
 use crate::support::Lab;
 
 #[test]
-fn a_suggestion_approved_by_an_admin_enters_the_directory_and_the_member_is_told() {
+fn a_suggestion_approved_by_a_moderator_enters_the_directory_and_the_member_is_told() {
     let lab = Lab::new();
     let suggested = lab.member(
         "/suggestgroup name:Tri-State Histo Night Owls url:https://example.org/owls \
@@ -15,7 +15,7 @@ fn a_suggestion_approved_by_an_admin_enters_the_directory_and_the_member_is_told
         "{reply}"
     );
 
-    let review = lab.admin("/review\n").message(0);
+    let review = lab.moderator("/review\n").message(0);
     assert!(review.contains("#1 Tri-State Histo Night Owls"), "{review}");
     assert!(review.contains("suggested by alice"), "{review}");
     assert!(
@@ -24,14 +24,14 @@ fn a_suggestion_approved_by_an_admin_enters_the_directory_and_the_member_is_told
     );
 
     // Approval needs the fields the member left out; nothing changes until they are given.
-    let refused = lab.admin("/review approve 1\n").message(0);
+    let refused = lab.moderator("/review approve 1\n").message(0);
     assert!(
         refused.contains("can't be approved yet; nothing was changed"),
         "{refused}"
     );
     assert!(refused.contains("kind: is required"), "{refused}");
 
-    let approved = lab.admin(
+    let approved = lab.moderator(
         "/review approve 1 kind:local_group specialty:histo format:online cost:free facilitation:peer_led\n",
     );
     let m = approved.messages();
@@ -57,13 +57,15 @@ fn a_suggestion_approved_by_an_admin_enters_the_directory_and_the_member_is_told
     assert!(found.contains("Tri-State Histo Night Owls"), "{found}");
 
     // Decided suggestions stay decided.
-    let again = lab.admin("/review approve 1 kind:local_group\n").message(0);
+    let again = lab
+        .moderator("/review approve 1 kind:local_group\n")
+        .message(0);
     assert!(
         again.contains("Suggestion #1 was already approved"),
         "{again}"
     );
     assert!(
-        lab.admin("/review\n")
+        lab.moderator("/review\n")
             .message(0)
             .contains("No suggestions are waiting")
     );
@@ -77,7 +79,7 @@ fn a_rejected_suggestion_tells_the_member_why_and_adds_nothing() {
         "/suggestgroup name:Duplicate url:https://ohiohistology.org description:Ohio histo.\n",
     );
     let m = lab
-        .admin("/review reject 1 reason:Already listed as oh-histo.\n")
+        .moderator("/review reject 1 reason:Already listed as oh-histo.\n")
         .messages();
     assert!(m[0].contains("Turned down #1"), "{m:?}");
     assert!(m[1].starts_with("[private to alice"), "{m:?}");
@@ -86,13 +88,15 @@ fn a_rejected_suggestion_tells_the_member_why_and_adds_nothing() {
         "{m:?}"
     );
     assert_eq!(lab.export_csv().len(), before);
-    let again = lab.admin("/review approve 1 kind:association\n").message(0);
+    let again = lab
+        .moderator("/review approve 1 kind:association\n")
+        .message(0);
     assert!(
         again.contains("Suggestion #1 was already turned down"),
         "{again}"
     );
     assert!(
-        lab.admin("/review\n")
+        lab.moderator("/review\n")
             .message(0)
             .contains("No suggestions are waiting")
     );
@@ -103,7 +107,7 @@ fn an_approved_suggestion_whose_name_is_taken_gets_a_free_key() {
     let lab = Lab::new();
     lab.member("/suggestgroup name:ASCLS url:https://example.org description:A second one.\n");
     let m = lab
-        .admin(
+        .moderator(
             "/review approve 1 kind:association specialty:mls format:online cost:free \
              facilitation:none\n",
         )
@@ -138,48 +142,47 @@ fn bad_suggestions_and_reviews_are_refused_with_reasons() {
     );
     assert!(m[2].contains("\"wizardry\" is not a specialty"), "{}", m[2]);
     let m = lab
-        .admin("/review approve 42\n/review reject 42 reason:x\n/review approve two\n/review reject 1\n")
+        .moderator("/review approve 42\n/review reject 42 reason:x\n/review approve two\n/review reject 1\n")
         .messages();
     assert!(m[0].contains("There is no suggestion #42"), "{}", m[0]);
     assert!(m[1].contains("There is no suggestion #42"), "{}", m[1]);
     assert!(m[2].contains("\"two\" is not a suggestion id"), "{}", m[2]);
     assert!(m[3].contains("Give the member a reason"), "{}", m[3]);
     assert!(
-        lab.admin("/review\n")
+        lab.moderator("/review\n")
             .message(0)
             .contains("No suggestions are waiting")
     );
 }
 
 #[test]
-fn members_cannot_use_admin_commands() {
+fn members_and_community_admins_cannot_use_moderator_commands() {
     let lab = Lab::new();
     let before = lab.export_csv();
-    let m = lab
-        .member(
+    let config = lab.moderators_config(&["mo"]).display().to_string();
+    for role in ["member", "organizer", "admin"] {
+        let run = lab.run(
+            &[
+                "--config", &config, "console", "--as", "alice", "--role", role,
+            ],
             "/group add name:Mine kind:peer_support specialty:all format:online cost:free \
              facilitation:peer_led description:x\n\
              /group remove ascls\n/group edit ascls name:Hijacked\n/review\n/review approve 1\n\
              /group remove\n/group add colour:red\n",
-        )
-        .messages();
-    assert_eq!(m.len(), 7, "{m:?}");
-    for reply in &m {
-        assert!(
-            reply.contains("is for admins, and you are a member here; nothing was changed"),
-            "{reply}"
         );
+        let m = run.messages();
+        assert_eq!(m.len(), 7, "{m:?}");
+        for reply in &m {
+            assert!(
+                reply.contains(
+                    "is for the directory's moderators, and you are not one; nothing was changed"
+                ),
+                "{reply}"
+            );
+            assert!(reply.contains("/suggestgroup"), "{reply}");
+        }
+        // The refusal comes before any complaint about the arguments, and names no option.
+        assert!(!m[6].contains("description:"), "{}", m[6]);
     }
-    assert!(m[0].contains("/suggestgroup"), "{}", m[0]);
-    // The refusal comes before any complaint about the arguments, and names no admin option.
-    assert!(!m[6].contains("description:"), "{}", m[6]);
     assert_eq!(lab.export_csv(), before);
-    // Organizers are not admins either.
-    let reply = lab
-        .console_as("olga", "organizer", "/group remove ascls\n")
-        .message(0);
-    assert!(
-        reply.contains("is for admins, and you are an organizer here"),
-        "{reply}"
-    );
 }

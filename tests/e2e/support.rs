@@ -108,6 +108,29 @@ impl Lab {
         self.console_as("root", "admin", lines)
     }
 
+    /// A config file naming `console:NAME` for each of `names` as directory moderators.
+    pub fn moderators_config(&self, names: &[&str]) -> PathBuf {
+        let list: Vec<String> = names.iter().map(|n| format!("\"console:{n}\"")).collect();
+        self.file(
+            "moderators.toml",
+            &format!("[directory]\nmoderators = [{}]\n", list.join(", ")),
+        )
+    }
+
+    /// Types `lines` into the console as `mo`, a directory moderator named in the config who
+    /// is only a member of the console community: moderation is by identity, not by role.
+    pub fn moderator(&self, lines: &str) -> Run {
+        let config = self.moderators_config(&["mo"]);
+        let config = config.display().to_string();
+        let run = self.run(&["--config", &config, "console", "--as", "mo"], lines);
+        assert!(
+            run.success,
+            "console failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
+        run
+    }
+
     /// The directory, exported as CSV rows (header first).
     pub fn export_csv(&self) -> Vec<String> {
         let run = self.run(&["directory", "export", "--format", "csv"], "");

@@ -31,7 +31,8 @@ pub fn organizer(name: &str) -> Actor {
     as_role(name, Role::Organizer)
 }
 
-/// `name` as an admin (may review the directory).
+/// `name` as an admin of the test community (its meetups and stats; not the directory, which
+/// only moderators named in the settings keep).
 pub fn admin(name: &str) -> Actor {
     as_role(name, Role::Admin)
 }

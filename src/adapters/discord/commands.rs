@@ -237,7 +237,7 @@ pub(super) async fn run_invocation(
     let invocation = match invocation {
         Ok(invocation) => invocation,
         // The bare command, for the bot to refuse before it reads any options.
-        Err(_) if !actor.role.allows(spec.role) => Invocation {
+        Err(_) if !data.runtime.bot().permits(&actor, spec) => Invocation {
             spec,
             arg: None,
             options: Vec::new(),

@@ -1,5 +1,5 @@
-//! The directory: searching it, admins keeping it, members suggesting entries and admins
-//! reviewing the suggestions.
+//! The directory: searching it, its moderators keeping it, members suggesting entries and
+//! moderators reviewing the suggestions.
 
 use super::vocab_option;
 use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, is, number};
@@ -272,7 +272,11 @@ const CONTACT: OptSpec = field_opt!("contact", [], "how to reach it");
 const DESCRIPTION: OptSpec = field_opt!("description", [], "one or two plain sentences");
 const TAGS: OptSpec = field_opt!("tags", ["tag"], "comma-separated search words");
 const SOURCE: OptSpec = field_opt!("source", [], "where the facts come from (a link)");
-const VERIFIED: OptSpec = field_opt!("verified", [], "true once an admin has checked the facts");
+const VERIFIED: OptSpec = field_opt!(
+    "verified",
+    [],
+    "true once a moderator has checked the facts"
+);
 const LAST_VERIFIED: OptSpec = field_opt!("last_verified", [], "date last checked, YYYY-MM-DD");
 
 /// Every entry field, for add, edit and approve.
@@ -353,10 +357,10 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "group add",
         parse: group_add,
         private: false,
-        summary: "Add an entry to the directory (admins)",
+        summary: "Add an entry to the directory (moderators)",
         details: "Required: name, kind, specialty, format, cost, facilitation, description. \
                   Lists are comma-separated. Links must be http or https.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: None,
         options: ENTRY_FIELDS,
         examples: &[
@@ -369,9 +373,9 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "group edit",
         parse: group_edit,
         private: false,
-        summary: "Change fields of a directory entry (admins)",
+        summary: "Change fields of a directory entry (moderators)",
         details: "Give the key, then only the fields to change. The whole entry is checked again.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: Some(ENTRY_KEY),
         options: ENTRY_FIELDS,
         examples: &[
@@ -382,9 +386,9 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "group remove",
         parse: group_remove,
         private: false,
-        summary: "Remove a directory entry (admins)",
+        summary: "Remove a directory entry (moderators)",
         details: "Removes the entry for good. `labcircle directory export` keeps a copy first.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: Some(ENTRY_KEY),
         options: &[],
         examples: &["/group remove old-group"],
@@ -394,7 +398,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: suggestgroup,
         private: false,
         summary: "Suggest a group for the directory",
-        details: "Your suggestion goes to the admins' review queue; you are told privately when \
+        details: "Your suggestion goes to the directory moderators' review queue; you are told privately when \
                   it is approved or turned down. Give at least its name, link and a description.",
         role: Role::Member,
         arg: None,
@@ -408,9 +412,9 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "review list",
         parse: review_list,
         private: false,
-        summary: "List pending directory suggestions (admins)",
+        summary: "List pending directory suggestions (moderators)",
         details: "Shows suggestions waiting for review, oldest first, with their ids.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: None,
         options: &[],
         examples: &["/review", "/review list"],
@@ -419,11 +423,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "review approve",
         parse: review_approve,
         private: false,
-        summary: "Approve a suggestion into the directory (admins)",
+        summary: "Approve a suggestion into the directory (moderators)",
         details: "Creates the entry from the suggestion. Fields the member left out (kind, \
                   specialty, format, cost, facilitation) can be given here; any field given here \
                   overrides the suggestion's.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: Some(SUGGESTION_ID),
         options: ENTRY_FIELDS,
         examples: &[
@@ -434,9 +438,9 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "review reject",
         parse: review_reject,
         private: false,
-        summary: "Turn a suggestion down, with a reason (admins)",
+        summary: "Turn a suggestion down, with a reason (moderators)",
         details: "The member is told privately, with your reason.",
-        role: Role::Admin,
+        role: Role::Moderator,
         arg: Some(SUGGESTION_ID),
         options: REJECT_OPTIONS,
         examples: &["/review reject 3 reason:Already listed as oh-histo."],
