@@ -440,14 +440,18 @@ struct Validator<'a> {
 impl<'a> Validator<'a> {
     /// A validator for `draft` that has already refused every field holding a character
     /// others must not be shown (see [`member_text`]): every field is one line here, since
-    /// results show descriptions as one.
+    /// results show descriptions as one. Links are left to [`check_url`], which says it in
+    /// terms of links.
     fn new(draft: &'a Draft) -> Self {
         let mut v = Validator {
             draft,
             errors: Vec::new(),
             refused: Vec::new(),
         };
-        for (&field, raw) in draft {
+        let not_links = draft
+            .iter()
+            .filter(|(field, _)| !matches!(field, Field::Url | Field::Source));
+        for (&field, raw) in not_links {
             let (items, is_list) = match raw {
                 Raw::Text(t) => (vec![t.trim()], false),
                 Raw::List(items) => (items.iter().map(|i| i.trim()).collect(), true),
@@ -734,7 +738,7 @@ pub(crate) mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            vec![Field::Name, Field::Url, Field::Description, Field::Tags]
+            vec![Field::Name, Field::Description, Field::Tags, Field::Url]
         );
         assert_eq!(
             errors[0].to_string(),
@@ -742,11 +746,16 @@ pub(crate) mod tests {
              Accepted: letters, digits, punctuation, spaces and emoji, on one line; control, \
              text-direction and invisible characters are not."
         );
-        assert!(errors[2].message.contains("text-direction control (U+202E"));
+        assert!(errors[1].message.contains("text-direction control (U+202E"));
+        assert!(
+            errors[2]
+                .message
+                .starts_with("an item contains a control character")
+        );
         assert!(
             errors[3]
                 .message
-                .starts_with("an item contains a control character")
+                .starts_with("the link contains a text-direction control")
         );
         for e in &errors {
             assert!(

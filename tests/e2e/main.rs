@@ -14,5 +14,6 @@ mod directory_admin;
 mod findgroup;
 mod import_export;
 mod meetups;
+mod member_text;
 mod moderation;
 mod scheduler;
