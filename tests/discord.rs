@@ -757,3 +757,88 @@ async fn a_members_quotes_and_colons_in_an_option_arrive_unchanged() {
         answer.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_masked_link_and_markdown_arrive_escaped_and_links_only_from_link_fields() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let olga = user(1, "olga");
+    let id = fake.slash(
+        &olga,
+        MANAGE_EVENTS,
+        &["meetup", "create"],
+        json!([
+            string(
+                "title",
+                "**URGENT** [Official 988 line](https://example.org)"
+            ),
+            string("when", "Dec 10 6:30pm"),
+            string("where", "# Brewpub"),
+            string("link", "https://example.org/histo"),
+            string(
+                "description",
+                "Crisis? [Official 988 line](https://example.org) `call` ||now||"
+            )
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.text().contains("Meetup #1"), "{}", answer.text());
+    let posts = fake
+        .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
+        .await;
+    let embed = &posts[0].payload()["embeds"][0];
+    assert_eq!(
+        embed["title"],
+        "Meetup #1: \\*\\*URGENT\\*\\* \\[Official 988 line\\](https://example.org)",
+        "{embed}"
+    );
+    assert_eq!(
+        embed["description"],
+        "Crisis? \\[Official 988 line\\](https://example.org) \\`call\\` \\|\\|now\\|\\|",
+        "{embed}"
+    );
+    let field = |name: &str| {
+        embed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {embed}"))["value"]
+            .clone()
+    };
+    assert_eq!(field("Where"), "\\# Brewpub");
+    // The link field is the one link, as the plain address.
+    assert_eq!(field("Link"), "https://example.org/histo");
+
+    // A suggestion's masked link reaches the reviewer as text too.
+    let id = fake.slash(
+        &user(12, "lee"),
+        NONE,
+        &["suggestgroup"],
+        json!([
+            string("name", "[Official 988 line](https://example.org)"),
+            string("url", "https://example.org/owls"),
+            string("description", "Peer support for _night_ techs.")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("your suggestion is #1"),
+        "{}",
+        answer.text()
+    );
+    let id = fake.slash(
+        &user(13, "ada"),
+        MANAGE_GUILD,
+        &["review", "list"],
+        json!([]),
+    );
+    let review = fake.callback(&id).await;
+    let text = review.text();
+    assert!(
+        text.contains("#1 \\[Official 988 line\\](https://example.org)"),
+        "{text}"
+    );
+    assert!(text.contains("\\_night\\_"), "{text}");
+    assert!(text.contains("\nhttps://example.org/owls"), "{text}");
+}

@@ -7,6 +7,7 @@
 //! so a person can fix everything at once.
 
 use super::input::InputError;
+use super::member_text::{self, Lines};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -206,10 +207,7 @@ pub struct Entry {
 impl Entry {
     /// Validates a draft. Every problem is reported, not only the first.
     pub fn from_draft(draft: &Draft) -> Result<Entry, Vec<FieldError>> {
-        let mut v = Validator {
-            draft,
-            errors: Vec::new(),
-        };
+        let mut v = Validator::new(draft);
         let key = v.key();
         let name = v.text(Field::Name, limits::NAME, true);
         let kind = v.one::<Kind>(Field::Kind);
@@ -378,6 +376,12 @@ pub fn check_url(value: &str) -> Result<String, InputError> {
             "links have no spaces or line breaks",
         ));
     }
+    if let Some(refused) = member_text::first_refused(value, Lines::One) {
+        return Err(InputError::new(
+            format!("the link {};", refused.problem()),
+            "give the plain address as it shows in a browser, like https://example.org",
+        ));
+    }
     match url::Url::parse(value) {
         Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(InputError::new(
             format!("\"{}\" has a user name in it;", value.replace('@', "(at)")),
@@ -428,10 +432,50 @@ pub fn slugify(name: &str) -> String {
 struct Validator<'a> {
     draft: &'a Draft,
     errors: Vec<FieldError>,
+    /// Fields refused for their characters: said once, and not read further (so nothing
+    /// quotes their text back).
+    refused: Vec<Field>,
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
+    /// A validator for `draft` that has already refused every field holding a character
+    /// others must not be shown (see [`member_text`]): every field is one line here, since
+    /// results show descriptions as one. Links are left to [`check_url`], which says it in
+    /// terms of links.
+    fn new(draft: &'a Draft) -> Self {
+        let mut v = Validator {
+            draft,
+            errors: Vec::new(),
+            refused: Vec::new(),
+        };
+        let not_links = draft
+            .iter()
+            .filter(|(field, _)| !matches!(field, Field::Url | Field::Source));
+        for (&field, raw) in not_links {
+            let (items, is_list) = match raw {
+                Raw::Text(t) => (vec![t.trim()], false),
+                Raw::List(items) => (items.iter().map(|i| i.trim()).collect(), true),
+                Raw::Bool(_) => (Vec::new(), false),
+            };
+            let refused = items
+                .into_iter()
+                .find_map(|item| member_text::first_refused(item, Lines::One));
+            if let Some(refused) = refused {
+                let which = if is_list { "an item " } else { "" };
+                v.fail(
+                    field,
+                    format!("{which}{}. {}", refused.problem(), refused.accepted()),
+                );
+                v.refused.push(field);
+            }
+        }
+        v
+    }
+
     fn fail(&mut self, field: Field, message: impl Into<String>) {
+        if self.refused.contains(&field) {
+            return;
+        }
         self.errors.push(FieldError {
             field,
             message: message.into(),
@@ -439,6 +483,9 @@ impl Validator<'_> {
     }
 
     fn raw(&self, field: Field) -> Option<&Raw> {
+        if self.refused.contains(&field) {
+            return None;
+        }
         self.draft.get(&field)
     }
 
@@ -483,9 +530,6 @@ impl Validator<'_> {
                             v.chars().count()
                         ),
                     );
-                    None
-                } else if v.chars().any(char::is_control) {
-                    self.fail(field, "must be a single line without control characters");
                     None
                 } else {
                     Some(v)
@@ -563,8 +607,7 @@ impl Validator<'_> {
                     field,
                     format!("\"{item}\" holds a comma or semicolon; give each item separately"),
                 );
-            } else if item.chars().count() > limits::LIST_ITEM || item.chars().any(char::is_control)
-            {
+            } else if item.chars().count() > limits::LIST_ITEM {
                 self.fail(
                     field,
                     format!(
@@ -676,6 +719,52 @@ pub(crate) mod tests {
             "{:?}",
             errors[2]
         );
+    }
+
+    #[test]
+    fn hidden_characters_are_refused_once_per_field_without_quoting_them() {
+        let mut d = sample();
+        d.insert(Field::Name, Raw::Text("Admin\u{200B}istrators".into()));
+        d.insert(
+            Field::Description,
+            Raw::Text("Call \u{202E}8891 now".into()),
+        );
+        d.insert(Field::Tags, Raw::List(vec!["ok".into(), "bad\u{7}".into()]));
+        d.insert(
+            Field::Url,
+            Raw::Text("https://example.org/\u{2066}x".into()),
+        );
+        let errors = Entry::from_draft(&d).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![Field::Name, Field::Description, Field::Tags, Field::Url]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            "name: contains an invisible character (U+200B ZERO WIDTH SPACE) at character 6. \
+             Accepted: letters, digits, punctuation, spaces and emoji, on one line; control, \
+             text-direction and invisible characters are not."
+        );
+        assert!(errors[1].message.contains("text-direction control (U+202E"));
+        assert!(
+            errors[2]
+                .message
+                .starts_with("an item contains a control character")
+        );
+        assert!(
+            errors[3]
+                .message
+                .starts_with("the link contains a text-direction control")
+        );
+        for e in &errors {
+            assert!(
+                !e.message
+                    .contains(['\u{200B}', '\u{202E}', '\u{7}', '\u{2066}'])
+            );
+        }
+        // A link checked on its own (a meetup's) is refused too.
+        assert!(check_url("https://example.org/\u{200F}").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod input;
 pub mod listing;
 pub mod meetup;
 pub mod meetup_time;
+pub mod member_text;
 pub mod mentions;
 pub mod phi;
 pub mod reply;

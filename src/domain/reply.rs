@@ -13,6 +13,12 @@ use super::identity::Member;
 /// the reply carries [`Reply::starts_at`].
 pub const WHEN_FIELD: &str = "When";
 
+/// Labels of fields whose value comes from a link field (an entry's url and source, a meetup's
+/// link), checked as an http(s) address when it was entered. Adapters that turn text into links
+/// make links only of these values (and of [`Item::link`]), shown as the plain address; every
+/// other string is shown as plain text.
+pub const LINK_FIELDS: [&str; 2] = ["Link", "Source"];
+
 /// An answer a member can give to a message in one tap. Adapters with buttons offer these as
 /// buttons; the others leave them out (the message's text says how to answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +53,7 @@ pub struct Item {
     /// A short line under the title: kind · format · region.
     pub subtitle: String,
     pub lines: Vec<String>,
+    /// From a link field (see [`LINK_FIELDS`]).
     pub link: Option<String>,
 }
 

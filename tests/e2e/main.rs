@@ -15,6 +15,7 @@ mod directory_moderators;
 mod findgroup;
 mod import_export;
 mod meetups;
+mod member_text;
 mod moderation;
 mod scheduler;
 mod sharing;

@@ -1,5 +1,14 @@
 //! Replies as Discord parts: one embed (teal, or red for problems), attachments for what does
 //! not fit, and buttons for the reply's choices.
+//!
+//! Every string of a reply may hold member text, and Discord reads markdown in embed titles,
+//! descriptions and fields, so all of it is shown as plain text: mentions are neutralised and
+//! markdown is escaped ([`escape_markdown`]: no masked links, headings, quotes, lists, code,
+//! bold, italics or spoilers made by members). The bot makes links only of link fields
+//! ([`LINK_FIELDS`] and an item's link), shown as the plain address, never behind a name. A
+//! bare address a member writes in a description stays visible as written (Discord may make
+//! it clickable, but what is shown is where it goes). Footers are plain text in Discord, so they
+//! are only neutralised.
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -8,8 +17,10 @@ use serenity::{
     CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, ReactionType,
 };
 
+use crate::domain::directory::check_url;
+use crate::domain::meetup::safe_link;
 use crate::domain::mentions::neutralize;
-use crate::domain::reply::{Block, Choice, Reply, Tone, WHEN_FIELD};
+use crate::domain::reply::{Block, Choice, LINK_FIELDS, Reply, Tone, WHEN_FIELD};
 
 /// Embed colour of ordinary replies (teal) and of refusals and problems (red).
 const INFO_COLOUR: u32 = 0x2A_9D_8F;
@@ -74,7 +85,7 @@ pub(super) fn render(reply: &Reply) -> Rendered {
         Tone::Problem => PROBLEM_COLOUR,
     });
     let title = match (&reply.title, reply.tone) {
-        (Some(t), _) => Some(neutralize(t)),
+        (Some(t), _) => Some(plain(t)),
         (None, Tone::Problem) => Some("Sorry".to_owned()),
         (None, Tone::Info) => None,
     };
@@ -87,11 +98,11 @@ pub(super) fn render(reply: &Reply) -> Rendered {
     let mut files = Vec::new();
     for block in &reply.blocks {
         let text = match block {
-            Block::Text(t) => Some(neutralize(t)),
+            Block::Text(t) => Some(plain(t)),
             Block::Bullets(items) => Some(
                 items
                     .iter()
-                    .map(|i| format!("• {}", neutralize(i)))
+                    .map(|i| format!("• {}", plain(i)))
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
@@ -103,18 +114,15 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        let title = neutralize(&item.title);
-                        let mut s = match &item.link {
-                            Some(link) => {
-                                format!("**{}. [{title}]({})**", first_number + i, neutralize(link))
-                            }
-                            None => format!("**{}. {title}**", first_number + i),
-                        };
+                        let mut s = format!("**{}. {}**", first_number + i, plain(&item.title));
                         if !item.subtitle.is_empty() {
-                            s.push_str(&format!("\n*{}*", neutralize(&item.subtitle)));
+                            s.push_str(&format!("\n*{}*", plain(&item.subtitle)));
                         }
                         for line in &item.lines {
-                            s.push_str(&format!("\n{}", neutralize(line)));
+                            s.push_str(&format!("\n{}", plain(line)));
+                        }
+                        if let Some(link) = &item.link {
+                            s.push_str(&format!("\n{}", link_text(link)));
                         }
                         s
                     })
@@ -128,10 +136,11 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                             let t = at.timestamp();
                             format!("<t:{t}:F> (<t:{t}:R>)")
                         }
-                        _ => neutralize(value),
+                        _ if LINK_FIELDS.contains(&label.as_str()) => link_text(value),
+                        _ => plain(value),
                     };
                     fields.push((
-                        shorten(&neutralize(label), 256),
+                        shorten(&plain(label), 256),
                         shorten(&value, FIELD_VALUE_MAX),
                         value.chars().count() <= 40,
                     ));
@@ -143,7 +152,7 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                     content.clone().into_bytes(),
                     name.clone(),
                 ));
-                Some(format!("📎 {}", neutralize(name)))
+                Some(format!("📎 {}", plain(name)))
             }
         };
         if let Some(text) = text {
@@ -205,6 +214,51 @@ pub(super) fn render(reply: &Reply) -> Rendered {
         files,
         rows: buttons(&reply.choices),
     }
+}
+
+/// Reply text as Discord shows it: no mentions, no markdown.
+fn plain(text: &str) -> String {
+    escape_markdown(&neutralize(text))
+}
+
+/// `text` with everything Discord would read as markdown escaped with a backslash, so it shows
+/// exactly as written: `*`, `_`, `~`, `` ` ``, `|`, `[`, `]`, `<` and `\` anywhere, and what
+/// starts a line (`#` headings, `>` quotes, `-` and `+` lists, `-#` subtext, the `.` of `1.`).
+pub(super) fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        out.push_str(&line[..line.len() - body.len()]);
+        // ASCII digits: their count is also the byte index of what follows them.
+        let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+        for (i, c) in body.char_indices() {
+            let starts_line = i == 0 && matches!(c, '#' | '>' | '-' | '+');
+            let numbers_line = digits > 0 && i == digits && matches!(c, '.' | ')');
+            let inline = matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '<');
+            if starts_line || numbers_line || inline {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A link field's value: the plain address when it is an http(s) link (Discord makes it
+/// clickable, showing exactly where it goes), otherwise plain text.
+fn link_text(value: &str) -> String {
+    let Some(url) = check_url(value)
+        .ok()
+        .and_then(|checked| url::Url::parse(&checked).ok())
+    else {
+        return plain(value);
+    };
+    // The address as parsed has `<`, `>`, `"`, `` ` `` and spaces percent-encoded, so nothing
+    // in it ends the link early or starts markup; `@` is encoded so no path pings.
+    safe_link(url.as_str())
 }
 
 /// Text cut to `max` characters, with an ellipsis when cut.
@@ -307,5 +361,104 @@ mod tests {
         assert_eq!(embed["fields"][2]["value"], "0 going · 0 maybe");
         let problem = serde_json::to_value(&render(&Reply::problem("no")).embed).unwrap();
         assert_eq!(problem["color"], PROBLEM_COLOUR);
+    }
+
+    /// Markdown characters in `text` that no backslash escapes.
+    fn live_markup(text: &str) -> Vec<char> {
+        let mut live = Vec::new();
+        let mut escaped = false;
+        for c in text.chars() {
+            if !escaped && "*_~`|[]<".contains(c) {
+                live.push(c);
+            }
+            escaped = !escaped && c == '\\';
+        }
+        live
+    }
+
+    #[test]
+    fn markdown_in_member_text_shows_as_written_and_makes_no_link() {
+        let hostile = "[Official 988 line](https://example.org) **call** __now__ ~~x~~ ||y|| \
+                       `z` <t:0:R> \\[a](b)";
+        let lines = "# Heading\n> quote\n- list\n-# small\n  + item\n12. numbered\n```\ncode\n```";
+        let reply = Reply::channel(hostile)
+            .text(format!("{hostile}\n{lines}"))
+            .block(Block::Bullets(vec![hostile.into()]))
+            .block(Block::Fields(vec![("Where".into(), hostile.into())]));
+        let embed = serde_json::to_value(&render(&reply).embed).unwrap();
+        let texts = [
+            embed["title"].as_str().unwrap(),
+            embed["description"].as_str().unwrap(),
+            embed["fields"][0]["value"].as_str().unwrap(),
+        ];
+        for text in texts {
+            assert_eq!(live_markup(text), Vec::<char>::new(), "{text}");
+            assert!(
+                text.contains("\\[Official 988 line\\](https://example.org)"),
+                "{text}"
+            );
+        }
+        let description = texts[1];
+        for escaped in [
+            "\\# Heading",
+            "\\> quote",
+            "\\- list",
+            "\\-# small",
+            "  \\+ item",
+            "12\\. numbered",
+            "\\`\\`\\`",
+            "\\\\\\[a\\](b)",
+        ] {
+            assert!(description.contains(escaped), "{escaped} in {description}");
+        }
+        // Ordinary text is left alone.
+        assert_eq!(
+            escape_markdown("Meetup #3: 6:30pm, 5-7 people."),
+            "Meetup #3: 6:30pm, 5-7 people."
+        );
+    }
+
+    #[test]
+    fn links_come_only_from_link_fields_as_plain_addresses() {
+        let mut draft = crate::domain::directory::tests::sample();
+        draft.insert(
+            crate::domain::directory::Field::Name,
+            crate::domain::directory::Raw::Text("[Official 988 line](https://evil.example)".into()),
+        );
+        let entry = crate::domain::directory::Entry::from_draft(&draft).unwrap();
+        let results = Reply::channel("Results").block(Block::Items {
+            first_number: 1,
+            items: vec![crate::domain::listing::summary_item(&entry)],
+        });
+        let embed = serde_json::to_value(&render(&results).embed).unwrap();
+        let description = embed["description"].as_str().unwrap();
+        assert!(
+            description.starts_with("**1. \\[Official 988 line\\](https://evil.example)"),
+            "{description}"
+        );
+        assert!(
+            description.ends_with("\nhttps://ohiohistology.org/"),
+            "{description}"
+        );
+
+        let full = crate::domain::listing::entry_reply(&entry);
+        let embed = serde_json::to_value(&render(&full).embed).unwrap();
+        let link = embed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "Link")
+            .unwrap();
+        assert_eq!(link["value"], "https://ohiohistology.org/");
+        // A link field that is not a web address stays text.
+        let odd = Reply::channel("x").block(Block::Fields(vec![(
+            "Link".into(),
+            "[click](javascript:alert(1))".into(),
+        )]));
+        let embed = serde_json::to_value(&render(&odd).embed).unwrap();
+        assert_eq!(
+            embed["fields"][0]["value"],
+            "\\[click\\](javascript:alert(1))"
+        );
     }
 }

@@ -182,6 +182,28 @@ mod tests {
     }
 
     #[test]
+    fn a_masked_link_in_member_text_stays_text_and_item_links_show_their_address() {
+        let reply = Reply::channel("[Official 988 line](https://example.org)")
+            .text("**Call** [Official 988 line](https://example.org)")
+            .block(Block::Items {
+                first_number: 1,
+                items: vec![Item {
+                    title: "[Official 988 line](https://example.org)".into(),
+                    subtitle: String::new(),
+                    lines: Vec::new(),
+                    link: Some("https://example.org/owls".into()),
+                }],
+            });
+        let (_, html) = render(&reply, "!");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/owls\">https://example.org/owls</a>"),
+            "{html}"
+        );
+        assert!(!html.contains("<strong>Call"), "{html}");
+    }
+
+    #[test]
     fn commands_are_shown_with_the_matrix_prefix() {
         assert_eq!(
             with_prefix(

@@ -5,6 +5,7 @@ use super::vocab_option;
 use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError, is, number};
 use crate::domain::directory::{Draft, Field, Raw, slugify};
 use crate::domain::identity::Role;
+use crate::domain::member_text::{self, Lines};
 use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
 use crate::domain::vocab::{Cost, Format, Kind, Specialty};
 
@@ -165,6 +166,10 @@ fn suggestgroup(inv: &Invocation) -> Parsed {
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(UserError::new("note: can be at most 500 characters."));
     }
+    if let Some(note) = &note {
+        // The reviewers read it.
+        member_text::check("note", note, Lines::Several)?;
+    }
     Ok(DirectoryCommand::Suggest { draft: d, note }.into())
 }
 
@@ -193,6 +198,8 @@ fn review_reject(inv: &Invocation) -> Parsed {
     if reason.chars().count() > 500 {
         return Err(UserError::new("reason: can be at most 500 characters."));
     }
+    // The member reads it.
+    member_text::check("reason", &reason, Lines::Several)?;
     Ok(DirectoryCommand::ReviewReject { id, reason }.into())
 }
 

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::domain::directory::check_url;
 use crate::domain::identity::Role;
+use crate::domain::member_text::{self, Lines};
 use crate::domain::schedule;
 use crate::domain::series;
 use crate::domain::vocab::{State, Vocab};
@@ -71,7 +72,9 @@ fn meetup_id(text: Option<&str>) -> Result<i64, UserError> {
 
 fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
     let option = |name: &str| inv.option(name);
-    let text = |name: &str, max: usize| -> Result<Option<String>, UserError> {
+    // Everything here but `when:` is shown to others; `when:` is read as a time, and refused
+    // the same way so no control character is ever echoed back.
+    let text = |name: &str, max: usize, lines: Lines| -> Result<Option<String>, UserError> {
         match option(name) {
             None => Ok(None),
             Some(v) if v.is_empty() => Err(UserError::new(format!("{name}: is empty."))),
@@ -79,18 +82,21 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
                 "{name}: is {} characters long; at most {max} are accepted.",
                 v.chars().count()
             ))),
-            Some(v) => Ok(Some(v)),
+            Some(v) => {
+                member_text::check(name, &v, lines)?;
+                Ok(Some(v))
+            }
         }
     };
     let none = |v: &str| v.eq_ignore_ascii_case("none");
     Ok(MeetupDraft {
-        title: text("title", 120)?,
-        when: text("when", 60)?,
+        title: text("title", 120, Lines::One)?,
+        when: text("when", 60, Lines::One)?,
         zone: option("tz")
             .map(|z| schedule::parse_zone(&z))
             .transpose()
             .map_err(UserError::from)?,
-        location: text("where", 200)?,
+        location: text("where", 200, Lines::One)?,
         state: clearable::<State>(option("state"))?,
         capacity: option("capacity")
             .map(|c| {
@@ -121,7 +127,8 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
                 }
             })
             .transpose()?,
-        description: text("description", 1000)?.map(|d| if none(&d) { None } else { Some(d) }),
+        description: text("description", 1000, Lines::Several)?
+            .map(|d| if none(&d) { None } else { Some(d) }),
         repeat: option("repeat")
             .map(|r| series::Repeat::parse(&r))
             .transpose()
