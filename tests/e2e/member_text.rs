@@ -155,3 +155,23 @@ fn a_suggestion_with_hidden_characters_is_refused_field_by_field_and_not_queued(
         .message(0);
     assert!(reply.contains("your suggestion is #1"), "{reply}");
 }
+
+#[test]
+fn a_cancel_reason_with_a_direction_control_is_refused_and_the_meetup_stays() {
+    let lab = Lab::new();
+    let m = organizer(
+        &lab,
+        "/meetup create title:Histo night when:Dec 10 6:30pm where:Brewpub\n\
+         /meetup cancel 1 reason:Moved, call \u{202E}8891 now\n/meetup show 1\n",
+    );
+    let refused = m.iter().find(|x| x.contains("reason: contains")).unwrap();
+    assert!(
+        refused.contains("a text-direction control (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        "{refused}"
+    );
+    let show = m.last().unwrap();
+    assert!(
+        show.contains("Meetup #1: Histo night") && !show.contains("CANCELLED"),
+        "still on: {show}"
+    );
+}

@@ -208,6 +208,10 @@ fn meetup_cancel(inv: &Invocation) -> Parsed {
     if reason.as_ref().is_some_and(|r| r.chars().count() > 300) {
         return Err(UserError::new("reason: can be at most 300 characters."));
     }
+    // Attendees read the reason: the rules for text shown to others apply.
+    if let Some(r) = &reason {
+        member_text::check("reason", r, Lines::Several)?;
+    }
     let whole_series = match inv.option("series").map(|s| s.to_lowercase()).as_deref() {
         None | Some("this") => false,
         Some("all") => true,
