@@ -3,6 +3,7 @@
 
 mod announcements;
 mod checkins;
+mod direct_chats;
 mod directory;
 mod meetups;
 mod outbox;

@@ -4,6 +4,7 @@
 //! bot, matrix-sdk clients as the members. Rooms are end-to-end encrypted, as are the direct
 //! chats the bot opens.
 
+mod private_chats;
 mod support;
 
 // The fake Discord of tests/discord.rs, for the test that runs both platforms in one process.

@@ -335,6 +335,56 @@ impl Human {
         room
     }
 
+    /// Creates a room marked as a direct chat (`is_direct`), encrypted, inviting `invite`:
+    /// what a member's client makes when they "message" someone.
+    pub async fn create_marked_direct(&self, invite: &[OwnedUserId]) -> Room {
+        let mut request = CreateRoom::new();
+        request.is_direct = true;
+        request.preset = Some(RoomPreset::TrustedPrivateChat);
+        request.invite = invite.to_vec();
+        let room = self
+            .client
+            .create_room(request)
+            .await
+            .expect("create a direct room");
+        room.enable_encryption().await.expect("enable encryption");
+        room
+    }
+
+    /// Invites `user` into a room this member is in.
+    pub async fn invite(&self, room: &RoomId, user: &OwnedUserId) {
+        self.room(room)
+            .invite_user_by_id(user)
+            .await
+            .expect("invite someone");
+    }
+
+    /// Waits until exactly `users` have joined `room`, as this member sees it.
+    pub async fn wait_joined(&self, room: &RoomId, users: &[OwnedUserId]) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mut joined: Vec<OwnedUserId> = self
+                .room(room)
+                .members(RoomMemberships::JOIN)
+                .await
+                .expect("members")
+                .iter()
+                .map(|m| m.user_id().to_owned())
+                .collect();
+            joined.sort();
+            let mut expected = users.to_vec();
+            expected.sort();
+            if joined == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{room}: expected {expected:?} joined, saw {joined:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub fn room(&self, id: &RoomId) -> Room {
         self.client.get_room(id).expect("a room this member is in")
     }

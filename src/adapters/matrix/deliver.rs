@@ -1,13 +1,13 @@
 //! Messages out: the outbox sink (private messages, announcements with their reactions,
-//! edits of announcements) and the direct chats every private message goes to.
+//! edits of announcements), and private messages, sent to the member's private chat.
 //!
 //! Each outbox delivery sends with a transaction id derived from its idempotency key, so a
 //! retry after a crash is a repeat the homeserver drops rather than a second post.
 
 use std::sync::Arc;
-use std::sync::PoisonError;
 
 use anyhow::Context as _;
+use matrix_sdk::Room;
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
@@ -15,7 +15,6 @@ use matrix_sdk::ruma::events::room::message::{ReplacementMetadata, RoomMessageEv
 use matrix_sdk::ruma::{
     OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, UserId as MxUserId,
 };
-use matrix_sdk::{Room, RoomState};
 use tracing::warn;
 
 use super::{Shared, render};
@@ -47,36 +46,6 @@ impl Shared {
         let (plain, html) = render::render(reply, &self.prefix);
         // An empty m.mentions: nobody is pinged, whatever the text says.
         RoomMessageEventContent::notice_html(plain, html).add_mentions(Mentions::new())
-    }
-
-    /// The member's direct chat with the bot: known, found, or created (encrypted).
-    async fn direct_room(&self, user: &MxUserId) -> anyhow::Result<Room> {
-        let _turn = self.creating_direct.lock().await;
-        let known = self
-            .direct
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(user)
-            .cloned();
-        if let Some(id) = known
-            && let Some(room) = self.client.get_room(&id)
-            && room.state() == RoomState::Joined
-        {
-            return Ok(room);
-        }
-        let room = match self.client.get_dm_room(user) {
-            Some(room) => room,
-            None => self
-                .client
-                .create_dm(user)
-                .await
-                .context("cannot create a direct chat")?,
-        };
-        self.direct
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(user.to_owned(), room.room_id().to_owned());
-        Ok(room)
     }
 
     pub(super) async fn send_direct(

@@ -1,5 +1,5 @@
-//! Events in: room messages become commands, reactions and their redactions become RSVPs,
-//! and on start (or a redaction the bot cannot place) the reactions on active announcements
+//! Events in: room messages become commands (prefix-free only in the sender's private chat,
+//! see `private`), reactions and their redactions become RSVPs, and on start (or a redaction the bot cannot place) the reactions on active announcements
 //! are read again so the RSVPs match them.
 
 use std::sync::Arc;
@@ -9,7 +9,9 @@ use matrix_sdk::room::{IncludeRelations, RelationsOptions};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::relation::{Annotation, RelationType};
-use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::member::{
+    MembershipState, OriginalSyncRoomMemberEvent, StrippedRoomMemberEvent,
+};
 use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation,
 };
@@ -29,7 +31,7 @@ use crate::domain::reply::{Outgoing, Reply, Visibility};
 
 /// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
 const REACTIONS_REMEMBERED: usize = 50_000;
-/// Community id of direct chats (roles there are always "member").
+/// Community id of private chats (roles there are always "member").
 const DIRECT: &str = "direct";
 
 /// Hands messages, reactions, redactions and invites to the bot as they sync in.
@@ -49,6 +51,11 @@ pub(super) fn add_handlers(shared: &Arc<Shared>) {
     client.add_event_handler(move |ev: OriginalSyncRoomRedactionEvent, room: Room| {
         let s = s.clone();
         async move { s.on_redaction(ev, room).await }
+    });
+    let s = shared.clone();
+    client.add_event_handler(move |ev: OriginalSyncRoomMemberEvent, room: Room| {
+        let s = s.clone();
+        async move { s.on_membership(ev, room).await }
     });
     let s = shared.clone();
     client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
@@ -135,7 +142,9 @@ impl Shared {
         let MessageType::Text(text) = &ev.content.msgtype else {
             return;
         };
-        let direct = self.is_direct(&room).await;
+        // Only the sender's own private chat with the bot is private; anywhere else (a room
+        // with the direct-chat mark or two members included) a command is a room command.
+        let direct = self.is_private_chat(&room, &ev.sender).await;
         let mentioned = ev
             .content
             .mentions
@@ -216,7 +225,7 @@ impl Shared {
         emoji: String,
         added: bool,
     ) {
-        let direct = self.is_direct(room).await;
+        let direct = self.is_private_chat(room, sender).await;
         let actor = self.actor(room, sender, direct).await;
         let outgoing = self
             .runtime
@@ -341,24 +350,6 @@ impl Shared {
         Ok(found)
     }
 
-    async fn is_direct(&self, room: &Room) -> bool {
-        if self.communities.contains_key(room.room_id())
-            || self.announces_for.contains_key(room.room_id())
-        {
-            return false;
-        }
-        if self
-            .direct
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .any(|r| r == room.room_id())
-        {
-            return true;
-        }
-        room.is_direct().await.unwrap_or(false) || room.joined_members_count() <= 2
-    }
-
     async fn member(&self, room: &Room, user: &MxUserId) -> Member {
         let display_name = match room.get_member_no_sync(user).await {
             Ok(Some(m)) => m.display_name().map(str::to_owned),
@@ -385,7 +376,7 @@ impl Shared {
             )
         };
         let role = match &community_room {
-            // Power levels count only in community rooms: in a direct chat both sides hold
+            // Power levels count only in community rooms: in a private chat both sides hold
             // the highest level, and any room a member makes is theirs to rule.
             Some(c) if self.communities.contains_key(c) => {
                 let level = match self.client.get_room(c) {
@@ -434,7 +425,8 @@ impl Shared {
         Ok(room.send(content).await?.response.event_id)
     }
 
-    /// Sends a private reply by direct chat and says so, briefly, where the command was.
+    /// Sends a private reply to the member's private chat and says so, briefly, where the
+    /// command was.
     async fn reply_privately(
         &self,
         room: &Room,

@@ -4,10 +4,13 @@
 //!   same device), `sync_once` so messages from before the start are not answered, reconcile
 //!   RSVPs with the reactions on active announcements, then handle events and sync on.
 //! * Commands: `!findgroup …` (the prefix is configurable), or the bot's name followed by a
-//!   command; in a direct chat with the bot the prefix may be left out, and a bare number
-//!   answers the open check-in. Replies are HTML with a plain body, in reply to the command.
-//! * Private replies, check-in prompts and notices go to an encrypted direct chat with the
-//!   member, created once and reused.
+//!   command; in the member's private chat with the bot the prefix may be left out, and a bare
+//!   number answers the open check-in. Replies are HTML with a plain body, in reply to the
+//!   command.
+//! * Private replies, check-in prompts and notices go to the member's private chat: a room the
+//!   bot created with them (recorded in the database), encrypted, used while it holds exactly
+//!   the two of them; a third person or the member leaving closes it and the next private
+//!   message opens a new one (`private`). The direct-chat mark alone makes no room private.
 //! * Meetups: announcements get ✅ 🤔 ❌ from the bot; `m.reaction` annotations and their
 //!   redactions are RSVPs; counts are kept by editing the announcement (`m.replace`).
 //! * Roles come from power levels in community rooms; in any other room everyone is a member.
@@ -15,11 +18,12 @@
 //!   from the same device, so a retry after a crash cannot post twice.
 //!
 //! The parts: `session` (the session, start-up sync, joining rooms and invites), `events`
-//! (commands, RSVPs, reconciliation), `deliver` (the outbox and every message sent),
+//! (commands, RSVPs, reconciliation), `private` (private chats), `deliver` (the outbox and every message sent),
 //! [`render`] (replies as Matrix messages).
 
 mod deliver;
 mod events;
+mod private;
 pub mod render;
 mod session;
 
@@ -52,12 +56,11 @@ struct Shared {
     communities: HashMap<OwnedRoomId, OwnedRoomId>,
     /// Announcement room → its community room.
     announces_for: HashMap<OwnedRoomId, OwnedRoomId>,
-    /// Member → their direct chat with the bot, once known (created or found).
-    direct: Mutex<HashMap<OwnedUserId, OwnedRoomId>>,
     /// Reactions seen: reaction event → (room, sender, annotated event, key), so that a
     /// redaction (which carries only the reaction's id) can be turned into "took back".
     reactions: Mutex<HashMap<OwnedEventId, (OwnedRoomId, OwnedUserId, String, String)>>,
-    /// Serialises direct-chat creation, so two messages to one member make one room.
+    /// Serialises finding and creating private chats, so two messages to one member make one
+    /// room.
     creating_direct: tokio::sync::Mutex<()>,
 }
 
@@ -92,7 +95,6 @@ pub async fn run(
         invite_rooms: rooms.invite_rooms,
         communities: rooms.communities,
         announces_for: rooms.announces_for,
-        direct: Mutex::new(HashMap::new()),
         reactions: Mutex::new(HashMap::new()),
         creating_direct: tokio::sync::Mutex::new(()),
     });

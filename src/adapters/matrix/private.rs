@@ -1,0 +1,197 @@
+//! Private chats: the rooms the bot created with one member, recorded in the database, used
+//! only while they hold exactly the two of them and are encrypted. A room that merely carries
+//! the direct-chat mark, or happens to have two members, is not one: commands there are room
+//! commands, and private answers go to the member's real private chat with a pointer.
+//!
+//! When a third person joins (or is invited) or the member leaves, the chat is closed in the
+//! database and never used again; the next private message opens a new one.
+
+use anyhow::Context as _;
+use matrix_sdk::ruma::UserId as MxUserId;
+use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent};
+use matrix_sdk::{Room, RoomMemberships, RoomState};
+use tracing::{info, warn};
+
+use super::Shared;
+use crate::domain::reply::Reply;
+
+/// What the bot can tell about a recorded private chat.
+enum Privacy {
+    /// The bot and the member only (the member joined or still invited), encrypted.
+    Private,
+    /// No longer private, and why (recorded when the chat is closed).
+    Broken(&'static str),
+}
+
+/// Told in a private chat that someone else joined (it names nobody and shows nothing).
+const NO_LONGER_PRIVATE: &str = "Someone else is in this chat now, so it is no longer private: \
+     I will send private answers to a new chat.";
+
+impl Shared {
+    fn now_secs(&self) -> i64 {
+        self.runtime.bot().clock().now().timestamp()
+    }
+
+    /// Whether `room`, as the bot sees it now, is private to the bot and `member`.
+    async fn privacy(&self, room: &Room, member: &MxUserId) -> anyhow::Result<Privacy> {
+        if room.state() != RoomState::Joined {
+            return Ok(Privacy::Broken("the bot is not in it"));
+        }
+        if !room.latest_encryption_state().await?.is_encrypted() {
+            return Ok(Privacy::Broken("not encrypted"));
+        }
+        // The summary's counts first (they come with every sync), then the members by name.
+        if room.joined_members_count() + room.invited_members_count() > 2 {
+            return Ok(Privacy::Broken("a third person joined or was invited"));
+        }
+        let present = room
+            .members(RoomMemberships::JOIN | RoomMemberships::INVITE | RoomMemberships::KNOCK)
+            .await?;
+        if present
+            .iter()
+            .any(|m| m.user_id() != self.me && m.user_id() != member)
+        {
+            return Ok(Privacy::Broken("a third person joined or was invited"));
+        }
+        if !present.iter().any(|m| m.user_id() == member) {
+            return Ok(Privacy::Broken("the member left"));
+        }
+        Ok(Privacy::Private)
+    }
+
+    /// Stops using a private chat, recording why. Errors are logged: the room is not used
+    /// either way for this message.
+    async fn close_private_chat(&self, room: &Room, reason: &str) -> bool {
+        match self
+            .runtime
+            .bot()
+            .store()
+            .close_direct_chat(room.room_id().as_str(), reason, self.now_secs())
+            .await
+        {
+            Ok(closed) => {
+                if closed {
+                    info!(room = %room.room_id(), reason, "matrix: private chat closed");
+                }
+                closed
+            }
+            Err(e) => {
+                warn!(error = %e, "matrix: cannot record that a private chat was closed");
+                false
+            }
+        }
+    }
+
+    /// Whether `room` is `sender`'s private chat with the bot (recorded, and still the two of
+    /// them, encrypted). A recorded chat that is no longer private is closed here.
+    pub(super) async fn is_private_chat(&self, room: &Room, sender: &MxUserId) -> bool {
+        let owner = match self
+            .runtime
+            .bot()
+            .store()
+            .direct_chat_member(room.room_id().as_str())
+            .await
+        {
+            Ok(owner) => owner,
+            Err(e) => {
+                warn!(error = %e, "matrix: cannot read the private chats");
+                return false;
+            }
+        };
+        if owner.as_deref() != Some(sender.as_str()) {
+            return false;
+        }
+        match self.privacy(room, sender).await {
+            Ok(Privacy::Private) => true,
+            Ok(Privacy::Broken(reason)) => {
+                self.close_private_chat(room, reason).await;
+                false
+            }
+            Err(e) => {
+                warn!(error = %e, "matrix: cannot tell whether a chat is private");
+                false
+            }
+        }
+    }
+
+    /// The member's private chat: the recorded one while it stays private, or a new one
+    /// (created by the bot, encrypted, recorded).
+    pub(super) async fn direct_room(&self, user: &MxUserId) -> anyhow::Result<Room> {
+        let _turn = self.creating_direct.lock().await;
+        let store = self.runtime.bot().store();
+        if let Some(id) = store.open_direct_chat(user.as_str()).await? {
+            let known = id.parse::<matrix_sdk::ruma::OwnedRoomId>().ok();
+            match known.and_then(|id| self.client.get_room(&id)) {
+                Some(room) => match self.privacy(&room, user).await? {
+                    Privacy::Private => return Ok(room),
+                    Privacy::Broken(reason) => {
+                        self.close_private_chat(&room, reason).await;
+                    }
+                },
+                None => {
+                    store
+                        .close_direct_chat(&id, "the bot is not in it", self.now_secs())
+                        .await?;
+                }
+            }
+        }
+        let room = self
+            .client
+            .create_dm(user)
+            .await
+            .context("cannot create a private chat")?;
+        store
+            .record_direct_chat(user.as_str(), room.room_id().as_str(), self.now_secs())
+            .await?;
+        info!(room = %room.room_id(), "matrix: private chat opened");
+        Ok(room)
+    }
+
+    /// A membership change in a recorded private chat: a third person joining or invited, or
+    /// the member leaving, closes it at once. Someone else joining is told that the chat is
+    /// no longer private (so the member knows where private answers went); a chat the member
+    /// left is left by the bot too.
+    pub(super) async fn on_membership(&self, ev: OriginalSyncRoomMemberEvent, room: Room) {
+        if ev.state_key == self.me {
+            return;
+        }
+        let owner = match self
+            .runtime
+            .bot()
+            .store()
+            .direct_chat_member(room.room_id().as_str())
+            .await
+        {
+            Ok(Some(owner)) => owner,
+            Ok(None) => return,
+            Err(e) => {
+                warn!(error = %e, "matrix: cannot read the private chats");
+                return;
+            }
+        };
+        let is_owner = ev.state_key.as_str() == owner;
+        let membership = &ev.content.membership;
+        let present = matches!(
+            membership,
+            MembershipState::Join | MembershipState::Invite | MembershipState::Knock
+        );
+        if !is_owner && present {
+            if self
+                .close_private_chat(&room, "a third person joined or was invited")
+                .await
+            {
+                let mut note = Reply::channel("").text(NO_LONGER_PRIVATE);
+                note.title = None;
+                if let Err(e) = room.send(self.content(&note)).await {
+                    warn!(error = %e, "matrix: cannot say that a chat is no longer private");
+                }
+            }
+        } else if is_owner
+            && matches!(membership, MembershipState::Leave | MembershipState::Ban)
+            && self.close_private_chat(&room, "the member left").await
+            && let Err(e) = room.leave().await
+        {
+            warn!(error = %e, "matrix: cannot leave a closed private chat");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Private chats are the rooms the bot opened with one member, while they hold exactly the two
+//! of them: a room with the direct-chat mark is not private because of the mark, and a private
+//! chat someone else joins is never used again.
+
+use std::time::Duration;
+
+use super::community;
+use super::support::{BotAccount, Human};
+
+/// What `/mydata` answers with (its title); never to be seen by anyone but the member.
+const MYDATA: &str = "stores about you";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_marked_direct_with_three_members_gets_no_private_answers() {
+    let member = Human::new("tech").await;
+    let peer = Human::new("peer").await;
+    let bot = BotAccount::new().await;
+    let _running = bot.start(&[], None).ready().await;
+
+    // The member's client "messages" the bot: a room marked direct, but a colleague is in it.
+    let marked = member
+        .create_marked_direct(&[bot.user_id(), peer.user_id()])
+        .await;
+    let marked = marked.room_id().to_owned();
+    member
+        .wait_joined(&marked, &[member.user_id(), bot.user_id(), peer.user_id()])
+        .await;
+    peer.joined(&marked).await;
+
+    // Something private to show: a check-in schedule.
+    let mark = member.mark();
+    let asked = member
+        .say(&marked, "!checkin start Friday 17:00 Central")
+        .await;
+    member
+        .wait_for(mark, "a pointer to the private answer", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+
+    // /mydata there: the room gets a pointer, the data goes to the bot's own private chat.
+    let mark = member.mark();
+    let asked = member.say(&marked, "!mydata").await;
+    let note = member
+        .wait_for(mark, "a pointer to the data", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert_eq!(note.room, marked);
+    assert!(note.body.contains("direct chat"), "{}", note.body);
+    assert!(!note.body.contains(MYDATA), "{}", note.body);
+    let data = member
+        .wait_for(mark, "the data, privately", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    assert_ne!(data.room, marked, "not in the room with the colleague");
+    assert!(data.encrypted, "the private chat is encrypted");
+    member
+        .wait_joined(&data.room, &[member.user_id(), bot.user_id()])
+        .await;
+
+    // Without the prefix, a room that is not the private chat hears no command, and a bare
+    // number answers nothing.
+    let mark = peer.mark();
+    member.say(&marked, "mydata").await;
+    member.say(&marked, "3").await;
+    // The colleague tries too: their own data would not come here either.
+    peer.say(&marked, "checkin history").await;
+    peer.never(mark, Duration::from_secs(3), |s| s.sender == bot.user_id())
+        .await;
+
+    // The colleague saw nothing private from the bot, ever: only pointers.
+    let peer_saw = peer.seen();
+    let from_bot: Vec<_> = peer_saw
+        .iter()
+        .filter(|s| s.sender == bot.user_id())
+        .collect();
+    assert!(!from_bot.is_empty(), "the pointers are seen in the room");
+    assert!(
+        from_bot
+            .iter()
+            .all(|s| s.room == marked && !s.body.contains(MYDATA) && !s.body.contains("Friday")),
+        "{from_bot:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_chat_a_third_person_joins_is_closed_and_the_next_private_answer_opens_a_new_one()
+{
+    let host = Human::new("host").await;
+    let member = Human::new("tech").await;
+    let peer = Human::new("peer").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    // The bot opens a private chat for the first private answer.
+    let mark = member.mark();
+    member.say(&room, "!mydata").await;
+    let first = member
+        .wait_for(mark, "the data in a private chat", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    let old = first.room.clone();
+    assert_ne!(old, room);
+    member.joined(&old).await;
+
+    // The member brings a colleague in: the bot says the chat is no longer private.
+    let mark = member.mark();
+    member.invite(&old, &peer.user_id()).await;
+    peer.joined(&old).await;
+    let said = member
+        .wait_for(mark, "the notice that the chat is no longer private", |s| {
+            s.sender == bot.user_id() && s.room == old
+        })
+        .await;
+    assert!(said.body.contains("no longer private"), "{}", said.body);
+
+    // A command in the old chat is a room command now: a pointer there, the data elsewhere.
+    let mark = member.mark();
+    let asked = member.say(&old, "!mydata").await;
+    let note = member
+        .wait_for(mark, "a pointer in the old chat", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert_eq!(note.room, old);
+    assert!(!note.body.contains(MYDATA), "{}", note.body);
+    let data = member
+        .wait_for(mark, "the data in a new private chat", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    let new = data.room.clone();
+    assert!(new != old && new != room, "a new chat: {new}");
+    assert!(data.encrypted);
+    member
+        .wait_joined(&new, &[member.user_id(), bot.user_id()])
+        .await;
+
+    // The next private message (from the community room) goes to the new chat too.
+    let mark = member.mark();
+    member
+        .say(&room, "!checkin start Friday 17:00 Central")
+        .await;
+    let confirmed = member
+        .wait_for(mark, "the check-in confirmation", |s| {
+            s.sender == bot.user_id() && s.body.contains("Friday")
+        })
+        .await;
+    assert_eq!(confirmed.room, new, "the new chat is reused");
+
+    // Prefix-free commands in the old chat are not commands any more.
+    let mark = peer.mark();
+    member.say(&old, "checkin history").await;
+    peer.never(mark, Duration::from_secs(3), |s| s.sender == bot.user_id())
+        .await;
+
+    // The colleague never saw the member's data.
+    assert!(
+        peer.seen()
+            .iter()
+            .filter(|s| s.sender == bot.user_id())
+            .all(|s| !s.body.contains(MYDATA) && !s.body.contains("Friday")),
+        "{:#?}",
+        peer.seen()
+    );
+}
