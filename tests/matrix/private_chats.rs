@@ -168,3 +168,36 @@ async fn a_private_chat_a_third_person_joins_is_closed_and_the_next_private_answ
         peer.seen()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_chat_the_member_left_is_not_used_again() {
+    let host = Human::new("host").await;
+    let member = Human::new("tech").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    let mark = member.mark();
+    member.say(&room, "!mydata").await;
+    let first = member
+        .wait_for(mark, "the data in a private chat", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    let old = first.room.clone();
+    member.joined(&old).await;
+
+    // The member leaves it; the bot hears of it with its next sync.
+    member.room(&old).leave().await.expect("leave the chat");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let mark = member.mark();
+    member.say(&room, "!mydata").await;
+    let data = member
+        .wait_for(mark, "the data in a new private chat", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    assert!(data.room != old && data.room != room, "{}", data.room);
+    assert!(data.encrypted);
+}
