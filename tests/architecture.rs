@@ -330,6 +330,10 @@ const LANDED: &[(&str, &str)] = &[
         "0005_meetup_shares.sql",
         "48bf466ad260cd49426059ce59d37fe0e66eb3579917cb4de30f9479866cb543",
     ),
+    (
+        "0006_matrix_direct_chats.sql",
+        "286f773d5d854f5fba4696816f55cf25da3bc3fab4231c683a09bf0597ecfde5",
+    ),
 ];
 
 #[test]
