@@ -93,8 +93,12 @@ async fn meetup_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<Meetup
 async fn queue_notices(conn: &mut SqliteConnection, notices: &[Notice], now: i64) -> Result<()> {
     for n in notices {
         let to = Recipient::Member(&n.to);
+        // Every notice's key names its meetup second (`cancel:12:…`): kept with the delivery
+        // so a notice that goes stale is reported to that meetup's organizer.
+        let meetup_id = n.key.split(':').nth(1).and_then(|id| id.parse().ok());
         let notice = NewDelivery {
             body: Some(&n.text),
+            meetup_id,
             ..NewDelivery::new(&n.key, to, "meetup_notice", now)
         };
         queue_delivery(conn, &notice, now).await?;
