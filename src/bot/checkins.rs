@@ -260,12 +260,22 @@ impl Bot {
             .open_prompt(&actor.member.user, now.timestamp())
             .await?
         {
-            return Ok(Reply::private(format!(
-                "Your check-in of {} is still open, in your private messages: answer it there \
-                 (or with /checkin answer 1-5) until {}. No new one was opened.",
+            let (of, until) = (
                 local_label(instant(open.due_at), schedule.zone),
-                local_label(instant(open.expires_at), schedule.zone)
-            )));
+                local_label(instant(open.expires_at), schedule.zone),
+            );
+            let text = if open.status == "answered" {
+                format!(
+                    "You answered your check-in of {of}; /checkin answer changes the answer \
+                     until {until}. No new one was opened."
+                )
+            } else {
+                format!(
+                    "Your check-in of {of} is still open, in your private messages: answer it \
+                     there (or with /checkin answer 1-5) until {until}. No new one was opened."
+                )
+            };
+            return Ok(Reply::private(text));
         }
         let prompt = NewPrompt {
             member: actor.member.clone(),

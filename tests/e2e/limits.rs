@@ -47,12 +47,19 @@ async fn fifty_checkin_now_give_one_prompt_and_every_other_points_to_the_open_on
             "{r}"
         );
     }
-    // Answering closes it; the next /checkin now opens a new one.
+    // An answered prompt still counts (its answer can be changed until it closes): no second
+    // prompt, and no second answer for the week, until it has closed.
     let answered = world.say("alice", "/checkin answer 4").await;
     assert!(answered.contains("Recorded"), "{answered}");
     world.clock.advance(Duration::seconds(3));
     let again = world.say("alice", "/checkin now").await;
-    assert!(again.contains("on its way"), "{again}");
+    assert!(
+        again.contains("You answered your check-in") && again.contains("No new one"),
+        "{again}"
+    );
+    world.clock.advance(world.settings.prompt_expiry);
+    let later = world.say("alice", "/checkin now").await;
+    assert!(later.contains("on its way"), "{later}");
 }
 
 #[tokio::test]
@@ -90,9 +97,7 @@ async fn a_member_who_floods_commands_is_told_once_then_hears_nothing_until_the_
 }
 
 fn suggestion(n: usize) -> String {
-    format!(
-        "/suggestgroup name:Group {n} url:https://example.org/{n} description:Peer group {n}"
-    )
+    format!("/suggestgroup name:Group {n} url:https://example.org/{n} description:Peer group {n}")
 }
 
 #[tokio::test]
@@ -125,7 +130,10 @@ async fn three_hundred_suggestions_queue_only_the_daily_allowance_and_the_member
     let after = world.say("mallory", &suggestion(301)).await;
     assert!(after.contains("in the last 24 hours"), "{after}");
     assert!(world.say("mallory", &suggestion(302)).await.is_empty());
-    assert_eq!(world.bot.store().pending_suggestions().await.unwrap().len(), 6);
+    assert_eq!(
+        world.bot.store().pending_suggestions().await.unwrap().len(),
+        6
+    );
     // A day after the first one, one more is accepted.
     world.clock.advance(Duration::hours(24));
     let later = world.say("mallory", &suggestion(303)).await;
@@ -156,7 +164,10 @@ async fn an_organizer_creates_at_most_the_daily_number_of_meetups_and_is_told_on
     assert!(told[0].contains("was not created"), "{}", told[0]);
     let store = world.bot.store();
     assert!(store.meetup(10).await.unwrap().is_some());
-    assert!(store.meetup(11).await.unwrap().is_none(), "an 11th was kept");
+    assert!(
+        store.meetup(11).await.unwrap().is_none(),
+        "an 11th was kept"
+    );
     // Another organizer is not held back by olga's count.
     let other = world.organizer_says("otto", &meetup(99)).await;
     assert!(other.contains("Meetup #11"), "{other}");
@@ -224,7 +235,11 @@ async fn a_late_announcement_of_a_meetup_still_to_come_is_sent_and_a_stale_notic
     );
     let report: Vec<_> = sink.sent.iter().filter(|s| s.to == "olga").collect();
     assert_eq!(report.len(), 1, "{:#?}", sink.sent);
-    assert!(report[0].text.contains("a notice to a member"), "{}", report[0].text);
+    assert!(
+        report[0].text.contains("a notice to a member"),
+        "{}",
+        report[0].text
+    );
     assert_eq!(
         world.bot.store().outbox_status().await.unwrap().stale_total,
         1
