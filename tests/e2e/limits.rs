@@ -209,6 +209,28 @@ async fn an_announcement_past_its_window_is_reported_to_the_organizer_not_droppe
     world.clock.advance(Duration::minutes(1));
     world.step(&mut sink, 1000).await;
     assert_eq!(sink.directs().len(), 1);
+    // `labcircle status` on that database counts and lists it.
+    let lab = Lab::new();
+    let to = lab.database();
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let from = format!("{}{suffix}", world.path.display());
+        if std::path::Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{suffix}", to.display())).unwrap();
+        }
+    }
+    let status = lab.run(&["status"], "");
+    assert!(status.success, "{}\n{}", status.stdout, status.stderr);
+    assert!(
+        status
+            .stdout
+            .contains("not sent, past their window (reported to the meetup's organizer): 1")
+            && status
+                .stdout
+                .contains("meetup_announcement for meetup #1, to console:test"),
+        "{}",
+        status.stdout
+    );
 }
 
 #[tokio::test]
