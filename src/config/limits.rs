@@ -60,3 +60,41 @@ fn default_suggestions() -> u32 {
 fn default_meetups() -> u32 {
     10
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn read(text: &str) -> anyhow::Result<Config> {
+        let config: Config = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    #[test]
+    fn defaults_are_generous_for_normal_use() {
+        let c = read("").unwrap();
+        assert_eq!(
+            (
+                c.limits.commands_per_minute,
+                c.limits.suggestions_per_day,
+                c.limits.meetups_per_day
+            ),
+            (20, 5, 10)
+        );
+        let c = read("[limits]\nsuggestions_per_day = 2\n").unwrap();
+        assert_eq!(c.limits.suggestions_per_day, 2);
+    }
+
+    #[test]
+    fn zero_and_unknown_limits_are_refused_by_name() {
+        let e = read("[limits]\ncommands_per_minute = 0\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("limits.commands_per_minute: 0 is not allowed; use 1 to 10000"),
+            "{e}"
+        );
+        let e = read("[limits]\nmeetups_per_week = 3\n").unwrap_err();
+        assert!(e.to_string().contains("meetups_per_week"), "{e}");
+    }
+}
