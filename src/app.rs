@@ -130,6 +130,14 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     println!("  deliveries waiting: {}", status.pending);
     println!("  deliveries sent:    {}", status.sent);
     println!("  skipped (stale or no longer needed): {}", status.skipped);
+    println!(
+        "  not sent, past their window (reported to the meetup's organizer): {}",
+        status.stale_total
+    );
+    for (kind, meetup, to) in &status.stale {
+        let meetup = meetup.map_or_else(|| "-".to_owned(), |id| format!("meetup #{id}"));
+        println!("    {kind} for {meetup}, to {to}");
+    }
     if status.failed.is_empty() {
         println!("  failed for good:    none");
     } else {

@@ -10,7 +10,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 mod directory;
+mod limits;
 pub use directory::Directory;
+pub use limits::Limits;
 
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
@@ -33,6 +35,8 @@ pub struct Config {
     pub delivery: Delivery,
     #[serde(default)]
     pub meetups: Meetups,
+    #[serde(default)]
+    pub limits: Limits,
     #[serde(default)]
     pub log: Log,
     /// The Discord adapter; absent: not connected to Discord.
@@ -539,6 +543,7 @@ impl Config {
             crate::notes::NoteKey::from_base64(key)
                 .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
         }
+        self.limits.validate()?;
         if !(1..=60).contains(&self.meetups.announce_days_ahead) {
             anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }

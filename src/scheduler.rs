@@ -26,7 +26,7 @@ use crate::domain::schedule::WeeklySchedule;
 use crate::domain::series::{Repeat, occurrence, within};
 use crate::domain::weekly::{self, instant, next_due, week_label};
 use crate::settings::Settings;
-use crate::store::{NewPrompt, PendingDelivery, Store, StoreError};
+use crate::store::{NewPrompt, PendingDelivery, StaleDelivery, Store, StoreError};
 
 /// RSVPs within this long of each other become one edit of an announcement (rate limits).
 pub const EDIT_COALESCE: Duration = Duration::seconds(5);
@@ -109,6 +109,11 @@ pub struct TickReport {
     pub skipped_stale: usize,
     pub expired_prompts: u64,
     pub deleted_answers: u64,
+    /// Prompts still in the outbox past the grace window, skipped.
+    pub stale_prompts: u64,
+    /// Announcements, reminders and notices past their window: not sent, logged, counted by
+    /// `labcircle status` and reported to their meetup's organizer.
+    pub stale_reported: usize,
 }
 
 /// What one `dispatch` did.
@@ -211,7 +216,15 @@ impl Scheduler {
             .store
             .delete_answers_before((now - self.settings.retention).timestamp())
             .await?;
-        self.store.skip_stale_deliveries(stale_before).await?;
+        let (stale_prompts, stale) = self
+            .store
+            .skip_stale_deliveries(stale_before, now.timestamp())
+            .await?;
+        report.stale_prompts = stale_prompts;
+        report.stale_reported = stale.len();
+        if !stale.is_empty() {
+            self.report_stale(stale, now).await?;
+        }
         if report != TickReport::default() {
             debug!(
                 enqueued = report.enqueued,
@@ -239,7 +252,7 @@ impl Scheduler {
         for d in due {
             let planned = match d.kind.as_str() {
                 "checkin_prompt" => self.checkin_delivery(&d, now, &mut schedules).await?,
-                "meetup_notice" => Planned::Send(Delivery {
+                "meetup_notice" | "stale_report" => Planned::Send(Delivery {
                     target: Target::Member(d.to.clone()),
                     reply: Reply::private(d.body.clone().unwrap_or_default()),
                     reactions: Vec::new(),
@@ -305,6 +318,71 @@ impl Scheduler {
             }
         }
         Ok(report)
+    }
+
+    /// Logs deliveries given up on as stale and tells each meetup's organizer, privately,
+    /// what did not go out. The log names kinds, counts and meetup ids, never members or
+    /// their text.
+    async fn report_stale(
+        &self,
+        stale: Vec<StaleDelivery>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut by_meetup: std::collections::BTreeMap<i64, Vec<StaleDelivery>> =
+            std::collections::BTreeMap::new();
+        for d in stale {
+            match d.meetup_id {
+                // A report that itself went stale is logged, not reported again.
+                Some(id) if d.kind != "stale_report" => by_meetup.entry(id).or_default().push(d),
+                _ => warn!(delivery = d.id, kind = %d.kind, "delivery past its window, not sent"),
+            }
+        }
+        for (id, items) in by_meetup {
+            let count = |kind: &str| items.iter().filter(|d| d.kind == kind).count();
+            let places: Vec<&str> = items
+                .iter()
+                .filter(|d| d.kind == "meetup_announcement")
+                .filter_map(|d| d.community.as_deref())
+                .collect();
+            let (reminders, notices) = (count("meetup_reminder"), count("meetup_notice"));
+            warn!(
+                meetup = id,
+                announcements = places.len(),
+                reminders,
+                notices,
+                "deliveries past their window, not sent; reporting to the organizer"
+            );
+            let Some(m) = self.store.meetup(id).await? else {
+                continue;
+            };
+            let mut parts = Vec::new();
+            if !places.is_empty() {
+                parts.push(format!("its announcement in {}", places.join(", ")));
+            }
+            for (n, one, many) in [
+                (reminders, "a reminder to a member", "reminders to members"),
+                (notices, "a notice to a member", "notices to members"),
+            ] {
+                match n {
+                    0 => {}
+                    1 => parts.push(one.to_owned()),
+                    n => parts.push(format!("{n} {many}")),
+                }
+            }
+            let body = format!(
+                "Some messages about your meetup #{id} \"{}\" could not go out in time (labcircle \
+                 or the platform was down) and were not sent late: {}. Members can still read \
+                 the meetup as it stands with /meetup show {id}; you may want to tell them \
+                 yourself.",
+                crate::domain::mentions::neutralize(&m.title),
+                parts.join("; ")
+            );
+            let key = format!("stale:{id}:{}", now.timestamp());
+            self.store
+                .queue_stale_report(&m.organizer, &key, &body, now.timestamp())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Creates (and announces) the next occurrence of every series that starts within

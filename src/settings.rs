@@ -23,6 +23,8 @@ pub struct Settings {
     pub announce_ahead: chrono::Duration,
     /// Who moderates the shared directory (community roles do not).
     pub moderators: Moderators,
+    /// Per-member limits (`[limits]`).
+    pub limits: crate::config::Limits,
 }
 
 impl Settings {
@@ -58,6 +60,7 @@ impl Settings {
             max_attempts: config.delivery.max_attempts,
             announce_ahead: chrono::Duration::days(i64::from(config.meetups.announce_days_ahead)),
             moderators: config.directory.moderators()?,
+            limits: config.limits.clone(),
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,

@@ -254,6 +254,29 @@ impl Bot {
     async fn now_prompt(&self, actor: &Actor) -> Result<Reply, Failure> {
         let (row, schedule) = self.own_schedule(actor).await?;
         let now = self.clock.now();
+        // One prompt at a time: a second /checkin now points to the open one.
+        if let Some(open) = self
+            .store
+            .open_prompt(&actor.member.user, now.timestamp())
+            .await?
+        {
+            let (of, until) = (
+                local_label(instant(open.due_at), schedule.zone),
+                local_label(instant(open.expires_at), schedule.zone),
+            );
+            let text = if open.status == "answered" {
+                format!(
+                    "You answered your check-in of {of}; /checkin answer changes the answer \
+                     until {until}. No new one was opened."
+                )
+            } else {
+                format!(
+                    "Your check-in of {of} is still open, in your private messages: answer it \
+                     there (or with /checkin answer 1-5) until {until}. No new one was opened."
+                )
+            };
+            return Ok(Reply::private(text));
+        }
         let prompt = NewPrompt {
             member: actor.member.clone(),
             community: row.community.clone(),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
+use super::limits::{Gate, Limit};
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{DirectoryCommand, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
@@ -205,10 +206,26 @@ impl Bot {
                 return Err(invalid("The suggestion was not sent", &given).into());
             }
         }
-        let id = self
+        let now = self.clock.now();
+        let most = self.settings.limits.suggestions_per_day;
+        let Some(id) = self
             .store
-            .add_suggestion(&actor.member, draft, note)
-            .await?;
+            .add_suggestion_within(&actor.member, draft, note, now, most)
+            .await?
+        else {
+            let user = &actor.member.user;
+            let until = (self.store.suggestions_reopen(user, now).await?)
+                .unwrap_or(now + chrono::Duration::days(1));
+            return match self.limits.gate(Limit::Suggestions, user, until) {
+                Gate::Quiet => Err(Failure::Quiet),
+                _ => Ok(Reply::private(format!(
+                    "You have sent {most} suggestions in the last 24 hours, the most one member \
+                     may; this one was not kept. Thank you for them: you may suggest again from \
+                     {}. Until then I will not answer further suggestions.",
+                    crate::domain::weekly::local_label(until, self.settings.default_zone)
+                ))),
+            };
+        };
         Ok(Reply::private(format!(
             "Thank you: your suggestion is #{id} in the review queue."
         ))

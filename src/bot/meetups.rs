@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 
+use super::limits::{Gate, Limit};
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{MeetupCommand, MeetupDraft, UserError};
 use crate::domain::ics::{IcsEvent, calendar_stamped};
@@ -197,7 +198,36 @@ impl Bot {
         .footer("The meetup itself is unchanged; its own community still announces it."))
     }
 
+    /// Whether the organizer created `limits.meetups_per_day` meetups in the last 24 hours
+    /// (counted in the database): then they are told once, and after that answered nothing
+    /// until the oldest of them is a day old.
+    async fn meetups_limited(&self, actor: &Actor) -> Result<Option<Reply>, Failure> {
+        let now = self.clock.now();
+        let most = self.settings.limits.meetups_per_day;
+        let user = &actor.member.user;
+        let (made, oldest) = self
+            .store
+            .meetups_created_since(user, (now - Duration::days(1)).timestamp())
+            .await?;
+        if made < i64::from(most) {
+            return Ok(None);
+        }
+        let until = oldest.map_or(now, crate::domain::weekly::instant) + Duration::days(1);
+        match self.limits.gate(Limit::Meetups, user, until) {
+            Gate::Quiet => Err(Failure::Quiet),
+            _ => Ok(Some(Reply::private(format!(
+                "You have created {most} meetups in the last 24 hours, the most one organizer \
+                 may; this one was not created. You may create meetups again from {}. Until \
+                 then I will not answer further /meetup create.",
+                crate::domain::weekly::local_label(until, self.settings.default_zone)
+            )))),
+        }
+    }
+
     async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {
+        if let Some(reply) = self.meetups_limited(actor).await? {
+            return Ok(reply);
+        }
         let zone = draft.zone.unwrap_or(self.settings.default_zone);
         let when = draft.when.as_deref().unwrap_or_default();
         let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::from)?;

@@ -9,6 +9,7 @@
 mod account;
 mod checkins;
 mod directory;
+mod limits;
 mod meetups;
 mod reactions;
 mod rsvps;
@@ -62,6 +63,9 @@ enum Failure {
     User(#[from] UserError),
     #[error(transparent)]
     Internal(#[from] StoreError),
+    /// Over a limit the member was told about already: nothing is answered.
+    #[error("over a limit, told already")]
+    Quiet,
 }
 
 type Handled = Result<Vec<Outgoing>, Failure>;
@@ -86,6 +90,8 @@ pub struct Bot {
     /// here (a little while) and count once the adapter reports the post as recorded
     /// ([`Bot::announced`]).
     pending: Arc<tokio::sync::Mutex<Vec<PendingReaction>>>,
+    /// Per-member limits (commands per minute; whom we told about a limit).
+    limits: Arc<limits::Limiter>,
 }
 
 impl Bot {
@@ -98,13 +104,17 @@ impl Bot {
     pub fn with(store: Store, settings: Settings, clock: Clock) -> Self {
         Self {
             store,
-            settings: Arc::new(settings),
-            clock,
+            clock: clock.clone(),
             index: Arc::new(RwLock::new(None)),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
             announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),
             rosters: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
             pending: Arc::new(tokio::sync::Mutex::new(Vec::new())),
+            limits: Arc::new(limits::Limiter::new(
+                settings.limits.commands_per_minute,
+                clock.clone(),
+            )),
+            settings: Arc::new(settings),
         }
     }
 
@@ -136,6 +146,21 @@ impl Bot {
             Incoming::Invoked { invocation, .. } => invocation.spec.private,
             Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };
+        // Commands count against the member's per-minute limit before anything is read.
+        if let Incoming::Command { actor, .. } | Incoming::Invoked { actor, .. } = &incoming {
+            match self.limits.command(&actor.member.user) {
+                limits::Gate::Go => {}
+                limits::Gate::Quiet => return Vec::new(),
+                limits::Gate::Tell(_) => {
+                    return vec![Outgoing::Reply(Reply::private(format!(
+                        "You are sending commands faster than labcircle takes them (at most {} \
+                         a minute), so this one was not done. Please wait a minute; until then \
+                         I will not answer, so as not to flood the room.",
+                        self.settings.limits.commands_per_minute
+                    )))];
+                }
+            }
+        }
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
             Incoming::Invoked { actor, invocation } => self.invoked(&actor, invocation).await,
@@ -153,6 +178,7 @@ impl Bot {
         };
         match result {
             Ok(out) => out,
+            Err(Failure::Quiet) => Vec::new(),
             Err(Failure::User(e)) => {
                 let mut reply = Reply::problem(e.0);
                 if private {

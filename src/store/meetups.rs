@@ -93,8 +93,12 @@ async fn meetup_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<Meetup
 async fn queue_notices(conn: &mut SqliteConnection, notices: &[Notice], now: i64) -> Result<()> {
     for n in notices {
         let to = Recipient::Member(&n.to);
+        // Every notice's key names its meetup second (`cancel:12:…`): kept with the delivery
+        // so a notice that goes stale is reported to that meetup's organizer.
+        let meetup_id = n.key.split(':').nth(1).and_then(|id| id.parse().ok());
         let notice = NewDelivery {
             body: Some(&n.text),
+            meetup_id,
             ..NewDelivery::new(&n.key, to, "meetup_notice", now)
         };
         queue_delivery(conn, &notice, now).await?;
@@ -155,6 +159,27 @@ pub(super) async fn queue_post(
 }
 
 impl Store {
+    /// How many meetups `organizer` created after `since` (a series counts once, by its first
+    /// occurrence; later occurrences are the scheduler's), and when the oldest of them was.
+    pub async fn meetups_created_since(
+        &self,
+        organizer: &UserId,
+        since: i64,
+    ) -> Result<(i64, Option<i64>)> {
+        let row = sqlx::query(
+            "SELECT count(*) AS n, min(created_at) AS oldest FROM meetups m \
+             WHERE organizer_platform = ? AND organizer_id = ? AND created_at > ? \
+             AND (series_id IS NULL \
+                  OR id = (SELECT template FROM meetup_series s WHERE s.id = m.series_id))",
+        )
+        .bind(organizer.platform.code())
+        .bind(&organizer.id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("oldest")?))
+    }
+
     /// Creates a meetup (and, with `series`, the series it starts), queues its announcement in
     /// its community and notices to subscribers.
     pub async fn create_meetup(

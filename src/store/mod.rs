@@ -29,7 +29,7 @@ pub use announcements::Unshared;
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
 pub use meetups::{MeetupRow, NewSeries, Notice, SeriesRow};
-pub use outbox::{OutboxStatus, PendingDelivery};
+pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use suggestions::{Suggestion, SuggestionStatus};

@@ -30,8 +30,29 @@ pub struct OutboxStatus {
     pub pending: i64,
     pub sent: i64,
     pub skipped: i64,
+    /// Announcements, reminders and notices that waited past their window and were not sent
+    /// (logged and reported to their meetup's organizer): (kind, meetup, recipient or
+    /// community), newest first.
+    pub stale: Vec<(String, Option<i64>, String)>,
+    /// How many of those in all.
+    pub stale_total: i64,
     /// Permanent failures: (recipient, kind, reason), newest first.
     pub failed: Vec<(UserId, String, String)>,
+}
+
+/// What `last_error` says of a delivery given up on as stale and reported.
+const STALE_REPORTED: &str = "stale, reported";
+
+/// A delivery given up on because it waited past its window (not a check-in prompt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleDelivery {
+    pub id: i64,
+    pub kind: String,
+    pub meetup_id: Option<i64>,
+    /// For announcements: the community it was for.
+    pub community: Option<String>,
+    /// For private deliveries: the member it was for.
+    pub to: Option<Member>,
 }
 
 /// Who a new delivery goes to.
@@ -231,18 +252,77 @@ impl Store {
         Ok(())
     }
 
-    /// Gives up on deliveries that should have gone out before `before` and did not (after
-    /// downtime: no burst of stale prompts). Deferrals (quiet hours) and retries move
-    /// `next_attempt_at`, so they are not stale. Returns how many.
-    pub async fn skip_stale_deliveries(&self, before: i64) -> Result<u64> {
-        Ok(sqlx::query(
+    /// Gives up on deliveries past their window, and returns those that must be reported.
+    ///
+    /// - Check-in prompts due before `before` (the grace window) are skipped: after downtime a
+    ///   member gets this week's prompt, not a burst of stale ones. They are counted, not
+    ///   reported (a skipped prompt is the next week's to make up).
+    /// - Notices and reminders (and reports of stale deliveries) due before `before`, and
+    ///   announcements of a meetup that has started by `now`, are skipped as `stale,
+    ///   reported`: returned so the caller logs them and tells their meetup's organizer, and
+    ///   counted by `labcircle status`. An announcement of a meetup still to come is sent late
+    ///   rather than dropped.
+    /// - Edits of announcements are never stale: they carry the meetup as it now stands.
+    ///
+    /// Deferrals (quiet hours) and retries move `next_attempt_at`, so they are not stale.
+    pub async fn skip_stale_deliveries(
+        &self,
+        before: i64,
+        now: i64,
+    ) -> Result<(u64, Vec<StaleDelivery>)> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let prompts = sqlx::query(
             "UPDATE outbox SET status = 'skipped', last_error = 'stale after downtime' \
-             WHERE status = 'pending' AND next_attempt_at < ?",
+             WHERE status = 'pending' AND kind = 'checkin_prompt' AND next_attempt_at < ?",
         )
         .bind(before)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
-        .rows_affected())
+        .rows_affected();
+        let rows = sqlx::query(
+            "UPDATE outbox SET status = 'skipped', last_error = ? WHERE status = 'pending' AND ( \
+             (kind IN ('meetup_notice', 'meetup_reminder', 'stale_report') \
+              AND next_attempt_at < ?) \
+             OR (kind = 'meetup_announcement' AND next_attempt_at <= ? \
+                 AND (SELECT starts_at FROM meetups m WHERE m.id = outbox.meetup_id) <= ?)) \
+             RETURNING id, kind, meetup_id, community, platform, user_id, display_name",
+        )
+        .bind(STALE_REPORTED)
+        .bind(before)
+        .bind(now)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let stale = rows
+            .iter()
+            .map(|r| {
+                Ok(StaleDelivery {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    meetup_id: r.try_get("meetup_id")?,
+                    community: r.try_get("community")?,
+                    to: member_from_row(r).ok().filter(|m| !m.user.id.is_empty()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((prompts, stale))
+    }
+
+    /// Queues a private report of stale deliveries to `to` (a meetup's organizer), due now.
+    pub async fn queue_stale_report(
+        &self,
+        to: &Member,
+        key: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let report = NewDelivery {
+            body: Some(body),
+            ..NewDelivery::new(key, Recipient::Member(to), "stale_report", now)
+        };
+        queue_delivery(&mut conn, &report, now).await
     }
 
     /// Counts by status and the permanent failures.
@@ -260,6 +340,29 @@ impl Store {
                 _ => {}
             }
         }
+        let rows = sqlx::query(
+            "SELECT kind, meetup_id, platform, user_id, community FROM outbox \
+             WHERE status = 'skipped' AND last_error = ? ORDER BY id DESC LIMIT 50",
+        )
+        .bind(STALE_REPORTED)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let community: Option<String> = r.try_get("community")?;
+            let to = match community {
+                Some(c) => c,
+                None => user_from_row(&r)?.to_string(),
+            };
+            status
+                .stale
+                .push((r.try_get("kind")?, r.try_get("meetup_id")?, to));
+        }
+        status.stale_total = sqlx::query_scalar(
+            "SELECT count(*) FROM outbox WHERE status = 'skipped' AND last_error = ?",
+        )
+        .bind(STALE_REPORTED)
+        .fetch_one(&self.pool)
+        .await?;
         let rows = sqlx::query(
             "SELECT platform, user_id, kind, last_error FROM outbox WHERE status = 'failed' \
              ORDER BY id DESC LIMIT 50",

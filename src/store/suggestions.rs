@@ -65,6 +65,62 @@ impl Store {
         Ok(id)
     }
 
+    /// Queues a suggestion unless `by` sent `limit` or more in the 24 hours before `now`
+    /// (counted in the database, in the same statement, so a restart or a second process
+    /// cannot go past it). `None`: the limit was reached and nothing was kept.
+    pub async fn add_suggestion_within(
+        &self,
+        by: &Member,
+        draft: &Draft,
+        note: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Option<i64>> {
+        let stamp =
+            |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO suggestions (platform, user_id, display_name, draft, note, created_at) \
+             SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM suggestions \
+             WHERE platform = ? AND user_id = ? AND created_at > ?) < ? RETURNING id",
+        )
+        .bind(by.user.platform.code())
+        .bind(&by.user.id)
+        .bind(&by.display_name)
+        .bind(draft_to_json(draft))
+        .bind(note)
+        .bind(stamp(now))
+        .bind(by.user.platform.code())
+        .bind(&by.user.id)
+        .bind(stamp(now - chrono::Duration::days(1)))
+        .bind(i64::from(limit))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// When `by` may suggest again: 24 hours after the oldest of their suggestions in the
+    /// day before `now`.
+    pub async fn suggestions_reopen(
+        &self,
+        by: &UserId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let since =
+            (now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let oldest: Option<String> = sqlx::query_scalar(
+            "SELECT min(created_at) FROM suggestions WHERE platform = ? AND user_id = ? \
+             AND created_at > ?",
+        )
+        .bind(by.platform.code())
+        .bind(&by.id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(oldest
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc) + chrono::Duration::days(1)))
+    }
+
     /// Suggestions waiting for review, oldest first.
     pub async fn pending_suggestions(&self) -> Result<Vec<Suggestion>> {
         let rows = sqlx::query("SELECT * FROM suggestions WHERE status = 'pending' ORDER BY id")

@@ -14,6 +14,7 @@ mod directory_admin;
 mod directory_moderators;
 mod findgroup;
 mod import_export;
+mod limits;
 mod meetups;
 mod member_text;
 mod moderation;

@@ -64,7 +64,9 @@ async fn answer(world: &World, community: &str, name: &str, mood: u8, stress: u8
 async fn stats(world: &World, community: &str) -> String {
     world
         .say_as(
-            in_community("admin", community, Role::Admin),
+            // Each community's own admin: one identity asking dozens of times at one instant
+            // would meet the per-minute command limit.
+            in_community(&format!("{community}-admin"), community, Role::Admin),
             "/checkin stats",
         )
         .await
