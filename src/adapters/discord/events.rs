@@ -6,12 +6,12 @@ use serenity::{
     ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateInteractionResponse,
     FullEvent, Http, ReactionType,
 };
-use tracing::warn;
+use tracing::{debug, warn};
 
 use super::commands::{one_line, run_invocation};
 use super::render::{BUTTON_COMMAND, BUTTON_REACTION, render};
 use super::sink::{direct, parse_post, post_id};
-use super::{Data, Error, community, display_name, member_of, replies_first};
+use super::{Data, Error, Served, community, display_name, member_of, not_set_up, replies_first};
 use crate::bot::Incoming;
 use crate::domain::command::{self, CommandSpec, Invocation, UserError};
 use crate::domain::identity::{Actor, Member, Platform, Role, UserId};
@@ -98,6 +98,11 @@ async fn reaction(
     r: &serenity::Reaction,
     added: bool,
 ) {
+    if data.served(r.guild_id, None) == Served::Refused {
+        // Not who, nor where: a server not in the config is simply not listened to.
+        debug!("a reaction in a server not in the config; ignored");
+        return;
+    }
     let Some(user) = r.user_id else {
         return;
     };
@@ -142,6 +147,11 @@ async fn reaction(
 
 /// A button under a check-in prompt: the same as the reaction or command it stands for.
 async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> serenity::Result<()> {
+    let served = data.served(press.guild_id, press.context);
+    if served == Served::Refused {
+        debug!("a button in a server not in the config; answered not set up");
+        return press.create_response(http, not_set_up()).await;
+    }
     let id = press.data.custom_id.as_str();
     if let Some(mood) = id.strip_prefix(BUTTON_NOTE) {
         let form = serenity::CreateModal::new(format!("{NOTE_FORM}{mood}"), "Add to your check-in")
@@ -170,7 +180,7 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
             .await;
     }
     let member = press.member.as_ref();
-    let role = member.map_or(Role::Member, |m| data.role(m.permissions, &m.roles));
+    let role = member.map_or(Role::Member, |m| data.role(served, m.permissions, &m.roles));
     let actor = Actor {
         member: member_of(data, &press.user, member),
         role,
@@ -239,6 +249,10 @@ async fn note_form(
     http: &Http,
     form: &serenity::ModalInteraction,
 ) -> serenity::Result<()> {
+    if data.served(form.guild_id, None) == Served::Refused {
+        debug!("a form from a server not in the config; answered not set up");
+        return form.create_response(http, not_set_up()).await;
+    }
     let Some(mood) = form.data.custom_id.strip_prefix(NOTE_FORM) else {
         return Ok(());
     };
