@@ -1161,3 +1161,29 @@ fn serving_no_listed_server_without_allow_any_guild_is_refused_at_start() {
         "{err}"
     );
 }
+
+#[test]
+fn config_check_says_which_servers_are_served() {
+    let check = |discord: &str| {
+        let home = Home::new();
+        home.config(&format!(
+            "[storage]\ndata_dir = \"{}\"\n[discord]\napplication_id = \"1\"\n{discord}",
+            home.path().display()
+        ));
+        let run = home.launch_with_config().args(["config", "check"]).run("");
+        assert!(run.success, "{}", run.stderr);
+        run.stdout
+    };
+    let out = check(&format!("guilds = [\"{GUILD_ID}\"]\n"));
+    assert!(
+        out.contains(&format!(
+            "discord servers:  {GUILD_ID}; other servers are told they are not set up"
+        )),
+        "{out}"
+    );
+    let out = check("allow_any_guild = true\n");
+    assert!(
+        out.contains("discord servers:  any server, with member rights only"),
+        "{out}"
+    );
+}

@@ -157,6 +157,18 @@ impl Discord {
         all
     }
 
+    /// One line on which servers are served, for `labcircle config check` and the start-up log.
+    pub fn servers_summary(&self) -> String {
+        let listed = self.configured_guilds().join(", ");
+        match (self.allow_any_guild, listed.is_empty()) {
+            (true, true) => "any server, with member rights only (allow_any_guild)".to_owned(),
+            (true, false) => {
+                format!("{listed}; any other server with member rights only (allow_any_guild)")
+            }
+            (false, _) => format!("{listed}; other servers are told they are not set up"),
+        }
+    }
+
     /// The announcement channel of a guild, if configured.
     pub fn announcement_channel(&self, guild: &str) -> Option<&str> {
         self.communities
@@ -244,6 +256,23 @@ mod tests {
         let only = "[discord]\napplication_id = \"1\"\n\
                     [[discord.communities]]\nguild = \"4\"\nannouncements = \"6\"\n";
         assert!(Config::from_toml(only).is_ok());
+    }
+
+    #[test]
+    fn the_summary_says_which_servers_are_served() {
+        let summary = |toml: &str| {
+            Config::from_toml(&format!("[discord]\napplication_id = \"1\"\n{toml}"))
+                .unwrap()
+                .discord
+                .unwrap()
+                .servers_summary()
+        };
+        assert_eq!(
+            summary("guilds = [\"2\"]\n"),
+            "2; other servers are told they are not set up"
+        );
+        assert!(summary("allow_any_guild = true\n").starts_with("any server, with member rights"));
+        assert!(summary("allow_any_guild = true\nguilds = [\"2\"]\n").starts_with("2; any other"));
     }
 
     #[test]

@@ -227,6 +227,7 @@ pub async fn run(
         http = http.proxy(api_base).ratelimiter_disabled(true);
     }
     let http = http.build();
+    info!("Discord servers: {}", config.servers_summary());
     let data = Data {
         runtime: runtime.clone(),
         config: config.clone(),
