@@ -38,14 +38,20 @@ impl Labcircle {
 
     /// Starts as `start`, with more `[discord]` settings (`allow_any_guild = true`).
     async fn start_with(fake: &FakeDiscord, discord: &str) -> Labcircle {
-        let home = Home::new();
+        let servers = format!(
+            "guilds = [\"{GUILD_ID}\"]\n{discord}\n\
+             [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n"
+        );
+        Labcircle::start_in(Home::new(), fake, &servers).await
+    }
+
+    /// Starts in `home` (its data kept), with `servers` ending the `[discord]` section.
+    async fn start_in(home: Home, fake: &FakeDiscord, servers: &str) -> Labcircle {
         home.config(&format!(
             "[storage]\ndata_dir = \"{data}\"\n\
              [delivery]\ndiscord_per_second = 100\n\
              [directory]\nmoderators = [\"discord:{MODERATOR}\", \"discord:{READER}\"]\n\
-             [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n\
-             guilds = [\"{GUILD_ID}\"]\n{discord}\n\
-             [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
+             [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n{servers}",
             data = home.data_dir().display(),
             api = fake.api_base,
         ));
@@ -62,6 +68,13 @@ impl Labcircle {
         };
         bot.process.next_line("discord: ready").await;
         bot
+    }
+
+    /// Stops the bot (SIGTERM) and starts it again on the same data with other `servers`.
+    async fn restart_with(mut self, fake: &FakeDiscord, servers: &str) -> Labcircle {
+        let stopped = self.process.terminate(Duration::from_secs(15)).await;
+        assert!(stopped.is_some(), "still running after SIGTERM");
+        Labcircle::start_in(self._home, fake, servers).await
     }
 
     /// Moves the simulated clock (`5s`, `1h`, …) and waits until it has moved.
@@ -1186,4 +1199,37 @@ fn config_check_says_which_servers_are_served() {
         out.contains("discord servers:  any server, with member rights only"),
         "{out}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_on_an_announcement_in_a_server_taken_out_of_the_config_are_not_read() {
+    let fake = FakeDiscord::start().await;
+    let bot = Labcircle::start(&fake).await;
+    let message = announce(&fake, "Histo night out").await;
+    // While the bot is stopped, the server is taken out of the config and someone reacts.
+    fake.react_silently(&user(4, "bob"), &message, "✅");
+    let identified = fake.identifies();
+    let _bot = bot
+        .restart_with(&fake, &format!("guilds = [\"{OTHER_GUILD_ID}\"]\n"))
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while fake.identifies() <= identified {
+        assert!(tokio::time::Instant::now() < deadline, "never identified");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        fake.calls_to("GET", &format!("/messages/{message}/reactions/"))
+            .is_empty(),
+        "{}",
+        fake.describe_calls()
+    );
+    // Its members are now told it is not set up.
+    let id = fake.slash(
+        &user(4, "bob"),
+        NONE,
+        &["meetup", "show"],
+        json!([string("id", "1")]),
+    );
+    not_set_up(&fake, &id).await;
 }

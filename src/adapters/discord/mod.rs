@@ -106,6 +106,21 @@ enum Served {
     Refused,
 }
 
+/// How an interaction or event from `guild` is served under `config`.
+fn served(
+    config: &config::Discord,
+    guild: Option<GuildId>,
+    context: Option<InteractionContext>,
+) -> Served {
+    match guild {
+        None if context == Some(InteractionContext::PrivateChannel) => Served::Refused,
+        None => Served::Direct,
+        Some(g) if config.is_configured(&g.get().to_string()) => Served::Listed,
+        Some(_) if config.allow_any_guild => Served::Unlisted,
+        Some(_) => Served::Refused,
+    }
+}
+
 /// The answer to an interaction from a server that is not set up: private, no mentions.
 fn not_set_up() -> CreateInteractionResponse {
     let reply = Reply::problem(NOT_SET_UP);
@@ -156,13 +171,7 @@ impl Data {
     /// How an interaction or event from `guild` is served. `context` is the interaction's (a
     /// group DM, where another app's users could reach the bot, is not a DM with the bot).
     fn served(&self, guild: Option<GuildId>, context: Option<InteractionContext>) -> Served {
-        match guild {
-            None if context == Some(InteractionContext::PrivateChannel) => Served::Refused,
-            None => Served::Direct,
-            Some(g) if self.config.is_configured(&g.get().to_string()) => Served::Listed,
-            Some(_) if self.config.allow_any_guild => Served::Unlisted,
-            Some(_) => Served::Refused,
-        }
+        served(&self.config, guild, context)
     }
 
     /// The member's role where they act: in a server in the config, from Discord permissions
