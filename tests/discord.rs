@@ -1047,6 +1047,20 @@ async fn a_server_not_in_the_config_is_told_it_is_not_set_up_and_nothing_runs_th
         "{}",
         answer.text()
     );
+    // A group DM (reached through someone's own install of the app) is not a DM with the bot.
+    let group_dm = "900000000000000042";
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        json!({
+            "id": group_dm, "application_id": APPLICATION_ID, "type": 2,
+            "data": {"id": "900000000000000043", "name": "mydata", "type": 1, "options": []},
+            "channel_id": "900000000000000044", "user": rex,
+            "token": "token-group-dm", "version": 1, "locale": "en-US",
+            "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+            "context": 2, "authorizing_integration_owners": {"1": rex["id"]}
+        }),
+    );
+    not_set_up(&fake, group_dm).await;
     let id = fake.slash_in(
         None,
         &rex,

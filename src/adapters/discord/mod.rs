@@ -351,3 +351,40 @@ fn replies_first(outgoing: Vec<Outgoing>) -> (Vec<Reply>, Vec<(Member, Reply)>) 
     }
     (replies, later)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discord(extra: &str) -> config::Discord {
+        config::Config::from_toml(&format!(
+            "[discord]\napplication_id = \"1\"\nguilds = [\"2\"]\n{extra}\n\
+             [[discord.communities]]\nguild = \"4\"\nannouncements = \"5\"\n"
+        ))
+        .unwrap()
+        .discord
+        .unwrap()
+    }
+
+    #[test]
+    fn servers_in_the_config_are_served_others_are_refused_unless_any_is_allowed() {
+        let listed = discord("");
+        let guild = |g| Some(GuildId::new(g));
+        assert_eq!(served(&listed, None, None), Served::Direct);
+        assert_eq!(
+            served(&listed, None, Some(InteractionContext::BotDm)),
+            Served::Direct
+        );
+        // A group DM reached through someone's own install is not a DM with the bot.
+        assert_eq!(
+            served(&listed, None, Some(InteractionContext::PrivateChannel)),
+            Served::Refused
+        );
+        assert_eq!(served(&listed, guild(2), None), Served::Listed);
+        assert_eq!(served(&listed, guild(4), None), Served::Listed);
+        assert_eq!(served(&listed, guild(3), None), Served::Refused);
+        let any = discord("allow_any_guild = true");
+        assert_eq!(served(&any, guild(3), None), Served::Unlisted);
+        assert_eq!(served(&any, guild(4), None), Served::Listed);
+    }
+}
