@@ -118,6 +118,9 @@ pub fn config_report(config: &Config, source: &str) -> String {
         )),
         None => out.push_str("  matrix:           not configured\n"),
     }
+    if let Some(d) = &config.discord {
+        out.push_str(&format!("  discord servers:  {}\n", d.servers_summary()));
+    }
     out
 }
 

@@ -10,8 +10,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 mod directory;
+mod discord;
 mod limits;
 pub use directory::Directory;
+pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
 
 /// Environment variable that chooses the data directory.
@@ -184,131 +186,12 @@ impl Matrix {
     }
 }
 
-/// Environment variable holding the Discord bot token.
-pub const ENV_DISCORD_TOKEN: &str = "LABCIRCLE_DISCORD_TOKEN";
-
-/// Discord's own address, the default `api_base`.
-pub const DISCORD_API: &str = "https://discord.com";
-
-/// The Discord adapter (`[discord]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Discord {
-    /// The bot token. Prefer `LABCIRCLE_DISCORD_TOKEN`; never logged.
-    pub token: Option<SecretString>,
-    /// The application's id (Developer Portal, General Information).
-    pub application_id: String,
-    /// Where Discord's API is: Discord itself unless a test or a proxy stands in for it.
-    #[serde(default = "default_api_base")]
-    pub api_base: String,
-    /// Guilds whose slash commands are registered directly (they appear at once); without
-    /// any, commands are registered globally.
-    #[serde(default)]
-    pub guilds: Vec<String>,
-    /// Members with any of these roles are organizers (besides Manage Events).
-    #[serde(default)]
-    pub organizer_roles: Vec<String>,
-    /// Members with any of these roles are admins (besides Manage Server).
-    #[serde(default)]
-    pub admin_roles: Vec<String>,
-    /// Each guild's announcement channel, for meetups.
-    #[serde(default)]
-    pub communities: Vec<DiscordCommunity>,
-}
-
-/// A guild the bot announces meetups in (`[[discord.communities]]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiscordCommunity {
-    /// The guild (server) id.
-    pub guild: String,
-    /// The channel meetups are announced in.
-    pub announcements: String,
-}
-
-fn default_api_base() -> String {
-    DISCORD_API.to_owned()
-}
-
 /// Whether `id` looks like a Discord id (a snowflake: digits, not zero).
 fn is_snowflake(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 20
         && id.bytes().all(|b| b.is_ascii_digit())
         && id.parse::<u64>().is_ok_and(|n| n > 0)
-}
-
-impl Discord {
-    /// The bot token, or a message saying where to put it.
-    pub fn require_token(&self) -> anyhow::Result<&str> {
-        match exposed(&self.token).map(str::trim) {
-            Some(t) if !t.is_empty() => Ok(t),
-            _ => anyhow::bail!(
-                "discord: no bot token; set the environment variable {ENV_DISCORD_TOKEN} (or \
-                 discord.token in the config file) to the token from the Developer Portal's Bot page"
-            ),
-        }
-    }
-
-    fn validate(&self) -> anyhow::Result<()> {
-        let id = |key: &str, value: &str| -> anyhow::Result<()> {
-            if is_snowflake(value) {
-                Ok(())
-            } else {
-                anyhow::bail!(
-                    "discord.{key}: \"{value}\" is not a Discord id; ids are long numbers like \
-                     123456789012345678 (Developer Mode, then right-click → Copy ID)"
-                )
-            }
-        };
-        id("application_id", &self.application_id)?;
-        for g in &self.guilds {
-            id("guilds", g)?;
-        }
-        for r in &self.organizer_roles {
-            id("organizer_roles", r)?;
-        }
-        for r in &self.admin_roles {
-            id("admin_roles", r)?;
-        }
-        for c in &self.communities {
-            id("communities.guild", &c.guild)?;
-            id("communities.announcements", &c.announcements)?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        for c in &self.communities {
-            if !seen.insert(&c.guild) {
-                anyhow::bail!(
-                    "discord.communities: guild {} is listed twice; give each guild one \
-                     announcement channel",
-                    c.guild
-                );
-            }
-        }
-        match url::Url::parse(&self.api_base) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-            _ => anyhow::bail!(
-                "discord.api_base: \"{}\" is not an http(s) address; leave it out to use {DISCORD_API}",
-                self.api_base
-            ),
-        }
-        if let Some(t) = exposed(&self.token)
-            && (t.trim().is_empty() || t.chars().any(char::is_whitespace))
-        {
-            anyhow::bail!(
-                "discord.token: the token is empty or has spaces in it; copy it again from the Developer Portal"
-            );
-        }
-        Ok(())
-    }
-
-    /// The announcement channel of a guild, if configured.
-    pub fn announcement_channel(&self, guild: &str) -> Option<&str> {
-        self.communities
-            .iter()
-            .find(|c| c.guild == guild)
-            .map(|c| c.announcements.as_str())
-    }
 }
 
 /// Environment variable holding the key that encrypts check-in notes.
@@ -566,6 +449,20 @@ impl Config {
         }
         if let Some(discord) = &self.discord {
             discord.validate()?;
+            // A moderators' server must be one the bot is set up for: an unlisted server
+            // (allow_any_guild) never holds directory power through its admins.
+            for room in &self.directory.moderator_rooms {
+                if let Some(guild) = room.strip_prefix("discord:")
+                    && !discord.is_configured(guild)
+                {
+                    anyhow::bail!(
+                        "directory.moderator_rooms: {room} is not a server in [discord]; a \
+                         moderators' server must be listed in discord.guilds (or \
+                         [[discord.communities]]), or name its moderators in \
+                         directory.moderators instead"
+                    );
+                }
+            }
         }
         if !valid_log_filter(&self.log.level)
             || tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err()
@@ -650,62 +547,6 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let config = Config::from_toml(text).unwrap();
         assert_eq!(config.community.default_timezone, "America/New_York");
-    }
-
-    #[test]
-    fn the_example_discord_section_validates_when_uncommented() {
-        let text = include_str!("../config.example.toml");
-        let start = text
-            .find("# [discord]")
-            .expect("the example documents [discord]");
-        let uncommented: String = text[start..]
-            .lines()
-            .filter_map(|l| l.strip_prefix("# "))
-            // Settings, not their documentation: `[table]` and `key = value` lines.
-            .filter(|l| {
-                l.starts_with('[')
-                    || l.split_once(" = ")
-                        .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let config = Config::from_toml(&uncommented).unwrap();
-        let discord = config.discord.unwrap();
-        assert_eq!(discord.api_base, DISCORD_API);
-        assert!(discord.announcement_channel(&discord.guilds[0]).is_some());
-        assert!(!format!("{discord:?}").contains(exposed(&discord.token).unwrap()));
-    }
-
-    #[test]
-    fn discord_ids_and_addresses_are_checked() {
-        let err = Config::from_toml("[discord]\napplication_id = \"my-bot\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("discord.application_id") && err.contains("my-bot"),
-            "{err}"
-        );
-        let err =
-            Config::from_toml("[discord]\napplication_id = \"1\"\napi_base = \"discord.com\"\n")
-                .unwrap_err()
-                .to_string();
-        assert!(err.contains("discord.api_base"), "{err}");
-        let err = Config::from_toml(
-            "[discord]\napplication_id = \"1\"\n[[discord.communities]]\nguild = \"2\"\nannouncement = \"3\"\n",
-        )
-        .unwrap_err();
-        assert!(format!("{err:#}").contains("announcements"), "{err:#}");
-        let discord = Config::from_toml("[discord]\napplication_id = \"1\"\n")
-            .unwrap()
-            .discord
-            .unwrap();
-        assert!(
-            discord
-                .require_token()
-                .unwrap_err()
-                .to_string()
-                .contains("LABCIRCLE_DISCORD_TOKEN")
-        );
     }
 
     #[test]

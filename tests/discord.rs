@@ -8,7 +8,7 @@ mod process;
 
 use std::time::Duration;
 
-use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID};
+use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID, OTHER_GUILD_ID};
 use process::{Home, Process};
 use serde_json::{Value, json};
 
@@ -33,14 +33,25 @@ struct Labcircle {
 impl Labcircle {
     /// Starts `labcircle run` against the fake and waits for `discord: ready`.
     async fn start(fake: &FakeDiscord) -> Labcircle {
-        let home = Home::new();
+        Labcircle::start_with(fake, "").await
+    }
+
+    /// Starts as `start`, with more `[discord]` settings (`allow_any_guild = true`).
+    async fn start_with(fake: &FakeDiscord, discord: &str) -> Labcircle {
+        let servers = format!(
+            "guilds = [\"{GUILD_ID}\"]\n{discord}\n\
+             [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n"
+        );
+        Labcircle::start_in(Home::new(), fake, &servers).await
+    }
+
+    /// Starts in `home` (its data kept), with `servers` ending the `[discord]` section.
+    async fn start_in(home: Home, fake: &FakeDiscord, servers: &str) -> Labcircle {
         home.config(&format!(
             "[storage]\ndata_dir = \"{data}\"\n\
              [delivery]\ndiscord_per_second = 100\n\
              [directory]\nmoderators = [\"discord:{MODERATOR}\", \"discord:{READER}\"]\n\
-             [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n\
-             guilds = [\"{GUILD_ID}\"]\n\
-             [[discord.communities]]\nguild = \"{GUILD_ID}\"\nannouncements = \"{ANNOUNCEMENTS_ID}\"\n",
+             [discord]\napplication_id = \"{APPLICATION_ID}\"\napi_base = \"{api}\"\n{servers}",
             data = home.data_dir().display(),
             api = fake.api_base,
         ));
@@ -57,6 +68,13 @@ impl Labcircle {
         };
         bot.process.next_line("discord: ready").await;
         bot
+    }
+
+    /// Stops the bot (SIGTERM) and starts it again on the same data with other `servers`.
+    async fn restart_with(mut self, fake: &FakeDiscord, servers: &str) -> Labcircle {
+        let stopped = self.process.terminate(Duration::from_secs(15)).await;
+        assert!(stopped.is_some(), "still running after SIGTERM");
+        Labcircle::start_in(self._home, fake, servers).await
     }
 
     /// Moves the simulated clock (`5s`, `1h`, …) and waits until it has moved.
@@ -553,7 +571,10 @@ fn run_says_what_is_missing_and_never_shows_the_token() {
     assert!(err.contains("no chat platform is configured"), "{err}");
     assert!(err.contains("[discord]"), "{err}");
 
-    let (ok, err) = run_with_config("[discord]\napplication_id = \"1\"\n", None);
+    let (ok, err) = run_with_config(
+        "[discord]\napplication_id = \"1\"\nguilds = [\"2\"]\n",
+        None,
+    );
     assert!(!ok);
     assert!(err.contains("LABCIRCLE_DISCORD_TOKEN"), "{err}");
 
@@ -841,4 +862,388 @@ async fn a_members_masked_link_and_markdown_arrive_escaped_and_links_only_from_l
     );
     assert!(text.contains("\\_night\\_"), "{text}");
     assert!(text.contains("\nhttps://example.org/owls"), "{text}");
+}
+
+/// The commands registered globally (for every server, or only for DMs with the bot): each
+/// top-level name with its subcommands' names, and the contexts it may be used in.
+async fn global_commands(fake: &FakeDiscord) -> Vec<(String, Vec<String>, Value)> {
+    let calls = fake
+        .wait_calls(
+            "PUT",
+            &format!("/applications/{APPLICATION_ID}/commands"),
+            1,
+        )
+        .await;
+    let mut out = Vec::new();
+    for c in calls[0].body.as_array().unwrap() {
+        let subs = c["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] == 1)
+            .filter_map(|o| o["name"].as_str().map(str::to_owned))
+            .collect();
+        out.push((
+            c["name"].as_str().unwrap().to_owned(),
+            subs,
+            c["contexts"].clone(),
+        ));
+    }
+    out
+}
+
+/// The slash command's one answer, which must be the private "not set up" and nothing else.
+async fn not_set_up(fake: &FakeDiscord, interaction: &str) {
+    let answer = fake.callback(interaction).await;
+    assert!(
+        answer
+            .text()
+            .contains("This server is not set up for labcircle"),
+        "{}",
+        answer.text()
+    );
+    assert!(answer.ephemeral(), "told privately: {}", answer.body);
+    assert!(answer.mentions_disabled());
+    assert_eq!(answer.body["type"], 4, "answered at once: {}", answer.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_not_in_the_config_is_told_it_is_not_set_up_and_nothing_runs_there() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    // Commands go to the configured server; globally only what works in a DM with the bot
+    // (which also takes back commands an old global registration left in other servers).
+    fake.wait_calls("PUT", &format!("/guilds/{GUILD_ID}/commands"), 1)
+        .await;
+    let global = global_commands(&fake).await;
+    let names: Vec<&str> = global.iter().map(|(n, _, _)| n.as_str()).collect();
+    for name in [
+        "checkin",
+        "mydata",
+        "forgetme",
+        "findgroup",
+        "help",
+        "review",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    for (name, subs, contexts) in &global {
+        assert_eq!(
+            *contexts,
+            json!([1]),
+            "/{name} is for DMs with the bot only"
+        );
+        assert!(
+            !subs.iter().any(|s| s == "create" || s == "cancel"),
+            "/{name} {subs:?}: organizer commands need a server's roles"
+        );
+    }
+    assert!(
+        fake.calls_to("PUT", &format!("/guilds/{OTHER_GUILD_ID}/"))
+            .is_empty()
+    );
+    let message = announce(&fake, "Histo night out").await;
+
+    // The other server's owner, with every permission there, tries the bot.
+    let rex = user(20, "rex");
+    let everything = MANAGE_GUILD | MANAGE_EVENTS | 1 << 3;
+    let tries = [
+        (
+            vec!["findgroup"],
+            json!([string("specialty", "histotechnology")]),
+        ),
+        (
+            vec!["meetup", "create"],
+            json!([
+                string("title", "Rex's party"),
+                string("when", "Dec 10 6:30pm"),
+                string("where", "Lab")
+            ]),
+        ),
+        (
+            vec!["group", "edit"],
+            json!([
+                string("key", "988-lifeline"),
+                string("url", "https://example.org/not-988")
+            ]),
+        ),
+        (vec!["checkin", "start"], json!([])),
+    ];
+    for (path, options) in tries {
+        let id = fake.slash_in(Some(OTHER_GUILD_ID), &rex, everything, &path, options);
+        not_set_up(&fake, &id).await;
+    }
+    // Nothing runs there, not even for a directory moderator named in the config.
+    let id = fake.slash_in(
+        Some(OTHER_GUILD_ID),
+        &user(13, "ada"),
+        NONE,
+        &["group", "edit"],
+        json!([
+            string("key", "988-lifeline"),
+            string("url", "https://example.org/not-988")
+        ]),
+    );
+    not_set_up(&fake, &id).await;
+    // A button there gets the same one answer; typing gets no suggestions.
+    let press = fake.press_in(
+        OTHER_GUILD_ID,
+        &rex,
+        everything,
+        &message,
+        "lc:c:/checkin now",
+    );
+    not_set_up(&fake, &press).await;
+    let typing = fake.typing_in(OTHER_GUILD_ID, &rex, "findgroup", "state", "ohi");
+    let answer = fake.callback(&typing).await;
+    assert_eq!(answer.body["type"], 8, "{}", answer.body);
+    assert_eq!(answer.body["data"]["choices"], json!([]), "{}", answer.body);
+
+    // A reaction that claims to come from that server is not an RSVP, and brings no DM; one
+    // from the configured server after it counts.
+    fake.react_in(OTHER_GUILD_ID, &rex, ANNOUNCEMENTS_ID, &message, "✅", true);
+    fake.react(&user(4, "bob"), ANNOUNCEMENTS_ID, &message, "✅", true);
+    shows(&fake, "1", "1 going").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    shows(&fake, "1", "1 going").await;
+
+    // The crisis line is as it was; nothing was announced for Rex, and nobody heard more
+    // from the bot: one answer per interaction, no follow-ups, no DM to Rex.
+    let id = fake.slash(
+        &user(4, "bob"),
+        NONE,
+        &["group", "show"],
+        json!([string("key", "988-lifeline")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("988lifeline.org"),
+        "{}",
+        answer.text()
+    );
+    assert!(!answer.text().contains("not-988"), "{}", answer.text());
+    assert_eq!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .len(),
+        1
+    );
+    assert!(fake.calls_to("POST", "/webhooks/").is_empty());
+    assert!(
+        fake.calls_to("POST", "/users/@me/channels")
+            .iter()
+            .all(|c| c.body["recipient_id"] != rex["id"]),
+        "{}",
+        fake.describe_calls()
+    );
+
+    // A DM with the bot still serves private commands, Rex's included.
+    let id = fake.slash_in(None, &rex, NONE, &["mydata"], json!([]));
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(
+        answer
+            .text()
+            .contains("Everything labcircle stores about you"),
+        "{}",
+        answer.text()
+    );
+    // A group DM (reached through someone's own install of the app) is not a DM with the bot.
+    let group_dm = "900000000000000042";
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        json!({
+            "id": group_dm, "application_id": APPLICATION_ID, "type": 2,
+            "data": {"id": "900000000000000043", "name": "mydata", "type": 1, "options": []},
+            "channel_id": "900000000000000044", "user": rex,
+            "token": "token-group-dm", "version": 1, "locale": "en-US",
+            "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+            "context": 2, "authorizing_integration_owners": {"1": rex["id"]}
+        }),
+    );
+    not_set_up(&fake, group_dm).await;
+    let id = fake.slash_in(
+        None,
+        &rex,
+        NONE,
+        &["checkin", "start"],
+        json!([string("day_time_timezone", "Monday 9am Eastern")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(!answer.text().contains("not set up"), "{}", answer.text());
+    assert!(answer.text().contains("Monday"), "{}", answer.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_allow_any_guild_another_server_is_served_with_member_rights_only() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start_with(&fake, "allow_any_guild = true").await;
+    // Registered globally, for servers and DMs with the bot, organizer commands included.
+    let global = global_commands(&fake).await;
+    let meetup = global.iter().find(|(n, _, _)| n == "meetup").unwrap();
+    assert!(meetup.1.iter().any(|s| s == "create"), "{meetup:?}");
+    assert!(
+        global.iter().all(|(_, _, c)| *c == json!([0, 1])),
+        "{global:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(fake.calls_to("PUT", "/guilds/").is_empty());
+
+    // Any member there can search.
+    let rex = user(20, "rex");
+    let everything = MANAGE_GUILD | MANAGE_EVENTS | 1 << 3;
+    let id = fake.slash_in(
+        Some(OTHER_GUILD_ID),
+        &user(21, "sue"),
+        NONE,
+        &["findgroup"],
+        json!([
+            string("specialty", "histotechnology"),
+            string("state", "OH")
+        ]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("Histology Society of Ohio"),
+        "{}",
+        answer.text()
+    );
+    // Its owner is a member as far as the bot goes: no meetups, no stats, no directory.
+    let refused = [
+        (
+            vec!["meetup", "create"],
+            json!([
+                string("title", "Rex's party"),
+                string("when", "Dec 10 6:30pm"),
+                string("where", "Lab")
+            ]),
+            "/meetup create is for organizers, and you are a member here",
+        ),
+        (
+            vec!["checkin", "stats"],
+            json!([]),
+            "/checkin stats is for admins, and you are a member here",
+        ),
+        (
+            vec!["group", "edit"],
+            json!([
+                string("key", "988-lifeline"),
+                string("url", "https://example.org/not-988")
+            ]),
+            "/group edit is for the directory's moderators",
+        ),
+        (
+            vec!["review", "list"],
+            json!([]),
+            "/review list is for the directory's moderators",
+        ),
+    ];
+    for (path, options, says) in refused {
+        let id = fake.slash_in(Some(OTHER_GUILD_ID), &rex, everything, &path, options);
+        let answer = fake.callback(&id).await;
+        assert!(answer.text().contains(says), "{path:?}: {}", answer.text());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .is_empty(),
+        "nothing was announced"
+    );
+    // A moderator named by id keeps that power there, as everywhere.
+    let id = fake.slash_in(
+        Some(OTHER_GUILD_ID),
+        &user(13, "ada"),
+        NONE,
+        &["review", "list"],
+        json!([]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(answer.ephemeral(), "{}", answer.body);
+    assert!(!answer.text().contains("is for"), "{}", answer.text());
+    // In the configured server, roles count as before.
+    announce(&fake, "Histo night out").await;
+}
+
+#[test]
+fn serving_no_listed_server_without_allow_any_guild_is_refused_at_start() {
+    let (ok, err) = run_with_config(
+        "[discord]\napplication_id = \"1\"\ntoken = \"secret-token-value\"\n",
+        None,
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("discord.guilds") && err.contains("allow_any_guild = true"),
+        "{err}"
+    );
+    assert!(!err.contains("secret-token-value"), "{err}");
+    // A moderators' server must be one the bot is set up for.
+    let (ok, err) = run_with_config(
+        "[directory]\nmoderator_rooms = [\"discord:900000000000000006\"]\n\
+         [discord]\napplication_id = \"1\"\nallow_any_guild = true\n",
+        Some("fake-token-for-tests"),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("directory.moderator_rooms") && err.contains("not a server in [discord]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_check_says_which_servers_are_served() {
+    let check = |discord: &str| {
+        let home = Home::new();
+        home.config(&format!(
+            "[storage]\ndata_dir = \"{}\"\n[discord]\napplication_id = \"1\"\n{discord}",
+            home.path().display()
+        ));
+        let run = home.launch_with_config().args(["config", "check"]).run("");
+        assert!(run.success, "{}", run.stderr);
+        run.stdout
+    };
+    let out = check(&format!("guilds = [\"{GUILD_ID}\"]\n"));
+    assert!(
+        out.contains(&format!(
+            "discord servers:  {GUILD_ID}; other servers are told they are not set up"
+        )),
+        "{out}"
+    );
+    let out = check("allow_any_guild = true\n");
+    assert!(
+        out.contains("discord servers:  any server, with member rights only"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_on_an_announcement_in_a_server_taken_out_of_the_config_are_not_read() {
+    let fake = FakeDiscord::start().await;
+    let bot = Labcircle::start(&fake).await;
+    let message = announce(&fake, "Histo night out").await;
+    // While the bot is stopped, the server is taken out of the config and someone reacts.
+    fake.react_silently(&user(4, "bob"), &message, "✅");
+    let identified = fake.identifies();
+    let _bot = bot
+        .restart_with(&fake, &format!("guilds = [\"{OTHER_GUILD_ID}\"]\n"))
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while fake.identifies() <= identified {
+        assert!(tokio::time::Instant::now() < deadline, "never identified");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        fake.calls_to("GET", &format!("/messages/{message}/reactions/"))
+            .is_empty(),
+        "{}",
+        fake.describe_calls()
+    );
+    // Its members are now told it is not set up.
+    let id = fake.slash(
+        &user(4, "bob"),
+        NONE,
+        &["meetup", "show"],
+        json!([string("id", "1")]),
+    );
+    not_set_up(&fake, &id).await;
 }

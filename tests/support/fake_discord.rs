@@ -22,6 +22,12 @@ pub const BOT_USER_ID: &str = "900000000000000002";
 pub const GUILD_ID: &str = "900000000000000003";
 pub const CHANNEL_ID: &str = "900000000000000004";
 pub const ANNOUNCEMENTS_ID: &str = "900000000000000005";
+/// A second server the bot was added to, which the tests' config does not list.
+pub const OTHER_GUILD_ID: &str = "900000000000000006";
+/// A channel of the second server.
+pub const OTHER_CHANNEL_ID: &str = "900000000000000007";
+/// A DM channel between a member and the bot.
+pub const DM_CHANNEL_ID: &str = "900000000000000008";
 
 /// One REST call as the bot made it.
 #[derive(Debug, Clone)]
@@ -367,29 +373,72 @@ impl FakeDiscord {
     /// A slash command in the guild. `path` is the command and subcommand (`["meetup",
     /// "create"]`), `options` the leaf's options. Returns the interaction id.
     pub fn slash(&self, user: &Value, permissions: u64, path: &[&str], options: Value) -> String {
+        self.slash_in(Some(GUILD_ID), user, permissions, path, options)
+    }
+
+    /// A slash command in a server (`Some(guild)`, from a channel of it) or in a DM with the
+    /// bot (`None`). Returns the interaction id.
+    pub fn slash_in(
+        &self,
+        guild: Option<&str>,
+        user: &Value,
+        permissions: u64,
+        path: &[&str],
+        options: Value,
+    ) -> String {
         let id = self.new_id();
         let mut opts = options;
         for sub in path[1..].iter().rev() {
             opts = json!([{"name": sub, "type": 1, "options": opts}]);
         }
         let data = json!({"id": self.new_id(), "name": path[0], "type": 1, "options": opts});
-        self.dispatch(
-            "INTERACTION_CREATE",
-            json!({
-                "id": id, "application_id": APPLICATION_ID, "type": 2, "data": data,
-                "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
-                "member": Self::member(user, permissions),
-                "token": format!("token-{id}"), "version": 1, "locale": "en-US",
-                "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
-                "attachment_size_limit": 8_388_608, "context": 0,
-                "authorizing_integration_owners": {}
-            }),
-        );
+        let mut d = json!({
+            "id": id, "application_id": APPLICATION_ID, "type": 2, "data": data,
+            "token": format!("token-{id}"), "version": 1, "locale": "en-US",
+            "app_permissions": "0", "entitlements": [],
+            "attachment_size_limit": 8_388_608, "authorizing_integration_owners": {}
+        });
+        match guild {
+            Some(guild) => {
+                d["guild_id"] = json!(guild);
+                d["channel_id"] = json!(Self::channel_of(guild));
+                d["member"] = Self::member(user, permissions);
+                d["guild_locale"] = json!("en-US");
+                d["context"] = json!(0);
+            }
+            None => {
+                d["channel_id"] = json!(DM_CHANNEL_ID);
+                d["user"] = user.clone();
+                d["context"] = json!(1);
+            }
+        }
+        self.dispatch("INTERACTION_CREATE", d);
         id
+    }
+
+    /// The channel interactions in a server come from.
+    fn channel_of(guild: &str) -> &'static str {
+        if guild == GUILD_ID {
+            CHANNEL_ID
+        } else {
+            OTHER_CHANNEL_ID
+        }
     }
 
     /// Typing into an option with suggestions (an autocomplete interaction). Returns its id.
     pub fn typing(&self, user: &Value, command: &str, option: &str, partial: &str) -> String {
+        self.typing_in(GUILD_ID, user, command, option, partial)
+    }
+
+    /// Typing into an option with suggestions in a server. Returns its id.
+    pub fn typing_in(
+        &self,
+        guild: &str,
+        user: &Value,
+        command: &str,
+        option: &str,
+        partial: &str,
+    ) -> String {
         let id = self.new_id();
         self.dispatch(
             "INTERACTION_CREATE",
@@ -397,7 +446,7 @@ impl FakeDiscord {
                 "id": id, "application_id": APPLICATION_ID, "type": 4,
                 "data": {"id": self.new_id(), "name": command, "type": 1, "options": [
                     {"name": option, "type": 3, "value": partial, "focused": true}]},
-                "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+                "guild_id": guild, "channel_id": Self::channel_of(guild),
                 "member": Self::member(user, 0),
                 "token": format!("token-{id}"), "version": 1, "locale": "en-US",
                 "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
@@ -420,6 +469,34 @@ impl FakeDiscord {
                 "token": format!("token-{id}"), "version": 1, "locale": "en-US",
                 "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
                 "context": 1, "authorizing_integration_owners": {}
+            }),
+        );
+        id
+    }
+
+    /// A button press on a message in a server's channel, by a member with these permissions.
+    /// Returns the interaction id.
+    pub fn press_in(
+        &self,
+        guild: &str,
+        user: &Value,
+        permissions: u64,
+        message: &str,
+        custom_id: &str,
+    ) -> String {
+        let id = self.new_id();
+        let channel = Self::channel_of(guild);
+        self.dispatch(
+            "INTERACTION_CREATE",
+            json!({
+                "id": id, "application_id": APPLICATION_ID, "type": 3,
+                "data": {"custom_id": custom_id, "component_type": 2},
+                "guild_id": guild, "channel_id": channel,
+                "member": Self::member(user, permissions),
+                "message": message_json(message, channel, &json!([])),
+                "token": format!("token-{id}"), "version": 1, "locale": "en-US",
+                "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+                "context": 0, "authorizing_integration_owners": {}
             }),
         );
         id
@@ -455,6 +532,19 @@ impl FakeDiscord {
     /// A member reacts (or takes a reaction back) in the guild: kept, and sent to the bot when
     /// `tell` (as the gateway does while connected).
     pub fn react(&self, user: &Value, channel: &str, message: &str, emoji: &str, added: bool) {
+        self.react_in(GUILD_ID, user, channel, message, emoji, added);
+    }
+
+    /// A reaction as `react`, with the event saying it came from `guild`.
+    pub fn react_in(
+        &self,
+        guild: &str,
+        user: &Value,
+        channel: &str,
+        message: &str,
+        emoji: &str,
+        added: bool,
+    ) {
         let uid = user["id"].as_str().unwrap().to_owned();
         {
             let mut s = self.state();
@@ -469,7 +559,7 @@ impl FakeDiscord {
             }
         }
         let mut d = json!({"user_id": uid, "channel_id": channel, "message_id": message,
-                           "guild_id": GUILD_ID, "emoji": {"id": null, "name": emoji},
+                           "guild_id": guild, "emoji": {"id": null, "name": emoji},
                            "burst": false, "type": 0});
         if added {
             d["member"] = Self::member(user, 0);

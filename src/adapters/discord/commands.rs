@@ -13,7 +13,7 @@ use tracing::{debug, warn};
 
 use super::render::{render, shorten};
 use super::sink::direct;
-use super::{Data, Error, community, member_of, replies_first};
+use super::{Data, Error, Served, community, member_of, not_set_up, replies_first};
 use crate::bot::Incoming;
 use crate::domain::command::{self, CommandSpec, Invocation, OptKind, UserError};
 use crate::domain::identity::{Actor, Role};
@@ -27,8 +27,58 @@ const DEFER_AFTER: Duration = Duration::from_millis(2000);
 
 /// The poise commands: one per top-level name, subcommands for `group add`, `checkin answer`, ….
 pub(super) fn commands() -> Vec<poise::Command<Data, Error>> {
+    commands_where(|_| true)
+}
+
+/// The commands that work in a DM with the bot: those for members (check-ins, `/mydata`, …)
+/// and the directory's moderators (named by id, they moderate anywhere). Organizer and admin
+/// commands need a server's roles, which a DM has not.
+fn dm_commands() -> Vec<poise::Command<Data, Error>> {
+    commands_where(|spec| matches!(spec.role, Role::Member | Role::Moderator))
+}
+
+/// Registers the commands. With `allow_any_guild`, globally, for servers and DMs with the bot.
+/// Otherwise in each server in the config, and globally only the DM commands (for DMs with the
+/// bot only), which also takes back commands an earlier global registration left in servers
+/// that are not in the config.
+pub(super) async fn register(
+    http: &serenity::Context,
+    config: &crate::config::Discord,
+) -> serenity::Result<()> {
+    use serenity::{InstallationContext, InteractionContext};
+    // Installed in servers only: a user's own install would reach group DMs.
+    let usable_in = |mut list: Vec<poise::Command<Data, Error>>,
+                     contexts: Vec<InteractionContext>| {
+        for c in &mut list {
+            c.install_context = Some(vec![InstallationContext::Guild]);
+            c.interaction_context = Some(contexts.clone());
+        }
+        list
+    };
+    if config.allow_any_guild {
+        let everywhere = usable_in(
+            commands(),
+            vec![InteractionContext::Guild, InteractionContext::BotDm],
+        );
+        return poise::builtins::register_globally(http, &everywhere).await;
+    }
+    let in_guild = commands();
+    let mut result = Ok(());
+    for guild in config.configured_guilds() {
+        let Ok(id) = guild.parse::<u64>() else {
+            continue;
+        };
+        result = result.and(
+            poise::builtins::register_in_guild(http, &in_guild, serenity::GuildId::new(id)).await,
+        );
+    }
+    let direct = usable_in(dm_commands(), vec![InteractionContext::BotDm]);
+    result.and(poise::builtins::register_globally(http, &direct).await)
+}
+
+fn commands_where(wanted: impl Fn(&CommandSpec) -> bool) -> Vec<poise::Command<Data, Error>> {
     let mut top: Vec<poise::Command<Data, Error>> = Vec::new();
-    for spec in command::all() {
+    for spec in command::all().filter(|s| wanted(s)) {
         match spec.name.split_once(' ') {
             None => top.push(leaf(spec.name, spec)),
             Some((group, sub)) => {
@@ -171,6 +221,12 @@ fn autocomplete<'a>(
     partial: &'a str,
 ) -> poise::BoxFuture<'a, CreateAutocompleteResponse> {
     Box::pin(async move {
+        let served = ctx
+            .data()
+            .served(ctx.interaction.guild_id, ctx.interaction.context);
+        if served == Served::Refused {
+            return CreateAutocompleteResponse::new();
+        }
         let focused = ctx.args.iter().find_map(|o| match o.value {
             ResolvedValue::Autocomplete { .. } => Some(o.name),
             _ => None,
@@ -265,6 +321,15 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
             debug!("interaction seen before; not answered twice");
             return Ok(());
         }
+        if data.served(interaction.guild_id, interaction.context) == Served::Refused {
+            // Not who, nor which server: only that one was turned away.
+            debug!("a slash command from a server not in the config; answered not set up");
+            let http = &ctx.framework.serenity_context.http;
+            if let Err(e) = interaction.create_response(http, not_set_up()).await {
+                warn!(error = %e, "could not answer a slash command from a server not set up");
+            }
+            return Ok(());
+        }
         let name = ctx
             .command_tree
             .last()
@@ -298,8 +363,9 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
 
 fn command_actor(data: &Data, interaction: &CommandInteraction) -> Actor {
     let member = interaction.member.as_deref();
+    let served = data.served(interaction.guild_id, interaction.context);
     let role = match member {
-        Some(m) => data.role(m.permissions, &m.roles),
+        Some(m) => data.role(served, m.permissions, &m.roles),
         None => Role::Member,
     };
     Actor {
@@ -334,6 +400,9 @@ async fn answer_command(
         }
     };
     data.runtime.poke();
+    // Nothing at all comes back only when the bot stays quiet on purpose (a member over the
+    // command limit, already told once); Discord still needs an answer.
+    let silent = outgoing.is_empty();
     let (replies, later) = replies_first(outgoing);
     let mut answered = false;
     for reply in replies {
@@ -370,7 +439,11 @@ async fn answer_command(
         answered = true;
     }
     if !answered {
-        let done = Reply::private("Done.");
+        let done = Reply::private(if silent {
+            "Not answered: that is more commands than the bot takes in a minute. Try again shortly."
+        } else {
+            "Done."
+        });
         match deferred {
             Some(_) => {
                 interaction

@@ -6,13 +6,16 @@ use serenity::{
     ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateInteractionResponse,
     FullEvent, Http, ReactionType,
 };
-use tracing::warn;
+use tracing::{debug, warn};
 
 use super::commands::{one_line, run_invocation};
 use super::render::{BUTTON_COMMAND, BUTTON_REACTION, render};
 use super::sink::{direct, parse_post, post_id};
-use super::{Data, Error, community, display_name, member_of, replies_first};
+use super::{
+    Data, Error, Served, community, display_name, member_of, not_set_up, replies_first, served,
+};
 use crate::bot::Incoming;
+use crate::config;
 use crate::domain::command::{self, CommandSpec, Invocation, UserError};
 use crate::domain::identity::{Actor, Member, Platform, Role, UserId};
 use crate::domain::meetup::RSVP_EMOJI;
@@ -35,9 +38,10 @@ pub(super) async fn on_event(
         FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
             let http = ctx.http.clone();
             let runtime = data.runtime.clone();
+            let config = data.config.clone();
             let me = framework.bot_id();
             tokio::spawn(async move {
-                if let Err(e) = reconcile(&http, &runtime, me, None).await {
+                if let Err(e) = reconcile(&http, &runtime, &config, me, None).await {
                     warn!(error = %e, "could not list the reactions on announcements");
                 }
             });
@@ -86,7 +90,7 @@ pub(super) async fn on_event(
 
 /// Reads what is left on a post whose reactions a moderator cleared.
 async fn reconcile_cleared(ctx: &serenity::Context, data: &Data, me: serenity::UserId, post: &str) {
-    if let Err(e) = reconcile(&ctx.http, &data.runtime, me, Some(post)).await {
+    if let Err(e) = reconcile(&ctx.http, &data.runtime, &data.config, me, Some(post)).await {
         warn!(error = %e, "could not reconcile a cleared announcement");
     }
 }
@@ -98,6 +102,11 @@ async fn reaction(
     r: &serenity::Reaction,
     added: bool,
 ) {
+    if data.served(r.guild_id, None) == Served::Refused {
+        // Not who, nor where: a server not in the config is simply not listened to.
+        debug!("a reaction in a server not in the config; ignored");
+        return;
+    }
     let Some(user) = r.user_id else {
         return;
     };
@@ -142,6 +151,11 @@ async fn reaction(
 
 /// A button under a check-in prompt: the same as the reaction or command it stands for.
 async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> serenity::Result<()> {
+    let served = data.served(press.guild_id, press.context);
+    if served == Served::Refused {
+        debug!("a button in a server not in the config; answered not set up");
+        return press.create_response(http, not_set_up()).await;
+    }
     let id = press.data.custom_id.as_str();
     if let Some(mood) = id.strip_prefix(BUTTON_NOTE) {
         let form = serenity::CreateModal::new(format!("{NOTE_FORM}{mood}"), "Add to your check-in")
@@ -170,7 +184,7 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
             .await;
     }
     let member = press.member.as_ref();
-    let role = member.map_or(Role::Member, |m| data.role(m.permissions, &m.roles));
+    let role = member.map_or(Role::Member, |m| data.role(served, m.permissions, &m.roles));
     let actor = Actor {
         member: member_of(data, &press.user, member),
         role,
@@ -239,6 +253,10 @@ async fn note_form(
     http: &Http,
     form: &serenity::ModalInteraction,
 ) -> serenity::Result<()> {
+    if data.served(form.guild_id, None) == Served::Refused {
+        debug!("a form from a server not in the config; answered not set up");
+        return form.create_response(http, not_set_up()).await;
+    }
     let Some(mood) = form.data.custom_id.strip_prefix(NOTE_FORM) else {
         return Ok(());
     };
@@ -299,10 +317,13 @@ fn note_invocation<'a>(
     Invocation::from_parts(spec, Some(mood.to_owned()), options)
 }
 
-/// Lists the RSVP reactions on every active announcement and lets the bot reconcile.
+/// Lists the RSVP reactions on every active announcement and lets the bot reconcile. An
+/// announcement in a server no longer in the config (and not served by `allow_any_guild`) is
+/// left alone: reactions there are not counted.
 async fn reconcile(
     http: &Http,
     runtime: &Runtime,
+    config: &config::Discord,
     me: serenity::UserId,
     only: Option<&str>,
 ) -> anyhow::Result<()> {
@@ -310,8 +331,17 @@ async fn reconcile(
         .bot()
         .active_announcements(Platform::Discord)
         .await?;
-    for (_, post) in announcements {
+    for (community, post) in announcements {
         if only.is_some_and(|o| o != post) {
+            continue;
+        }
+        let guild = community
+            .strip_prefix("discord:")
+            .and_then(|g| g.parse::<u64>().ok())
+            .filter(|g| *g != 0)
+            .map(serenity::GuildId::new);
+        if guild.is_none_or(|g| served(config, Some(g), None) == Served::Refused) {
+            debug!("an announcement in a server not in the config; its reactions are not read");
             continue;
         }
         // One announcement that cannot be read (deleted, channel gone) does not keep the

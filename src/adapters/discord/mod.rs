@@ -4,8 +4,16 @@
 //!   commands (`/group add`, `/checkin answer`, …). An invocation's resolved options reach the
 //!   bot as a [`command::Invocation`], checked as a typed line would be, so Discord and the
 //!   console behave alike, refusals included, and a member's quotes and colons stay text.
-//! * Who may do what comes from Discord: Manage Server (or Administrator) makes an admin,
-//!   Manage Events an organizer; `discord.admin_roles` and `discord.organizer_roles` add roles.
+//! * Which servers: those in the config (`discord.guilds` and the guilds of
+//!   `[[discord.communities]]`). Commands are registered in each of them, and globally only
+//!   those that work in a DM with the bot. An interaction from any other server is answered
+//!   once, privately, "this server is not set up for labcircle", and nothing runs; its
+//!   reactions are ignored. With `discord.allow_any_guild` the commands are global and any
+//!   server is served, but a server not in the config gives member rights only (see
+//!   [`Served`]). DMs with the bot are served either way.
+//! * Who may do what comes from Discord, in a server in the config: Manage Server (or
+//!   Administrator) makes an admin, Manage Events an organizer; `discord.admin_roles` and
+//!   `discord.organizer_roles` add roles.
 //! * Replies are embeds. Private replies are ephemeral; [`Outgoing::Direct`] is a DM. Every
 //!   message is sent with mentions disabled, and its text passes through [`neutralize`].
 //! * Deliveries from the outbox: check-in prompts and notices by DM (prompts with buttons),
@@ -48,7 +56,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
-use serenity::{CreateAllowedMentions, GatewayIntents, GuildId, HttpBuilder, Permissions};
+use serenity::{
+    CreateAllowedMentions, CreateInteractionResponse, GatewayIntents, GuildId, HttpBuilder,
+    InteractionContext, Permissions,
+};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
@@ -72,6 +83,48 @@ pub fn intents() -> GatewayIntents {
         | GatewayIntents::GUILD_MESSAGE_REACTIONS
         | GatewayIntents::DIRECT_MESSAGES
         | GatewayIntents::DIRECT_MESSAGE_REACTIONS
+}
+
+/// The one answer to an interaction from a server that is not in the config.
+const NOT_SET_UP: &str = "This server is not set up for labcircle. Its admins can ask the \
+                          bot's operator to add it.";
+
+/// How the bot serves an interaction or event, by where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Served {
+    /// A DM with the bot: commands with member rights (private ones, check-ins, `/mydata`).
+    Direct,
+    /// A server in the config: roles from its permissions and the configured roles.
+    Listed,
+    /// Any other server, with `allow_any_guild`. Its admins and organizers count as members:
+    /// the operator has vouched for no one there, and it has no announcement channel for
+    /// meetups. It never moderates the directory (a moderators' server must be in the config);
+    /// moderators named by id keep their power, as everywhere.
+    Unlisted,
+    /// Any other server without `allow_any_guild`: one "not set up" answer per interaction,
+    /// reactions ignored.
+    Refused,
+}
+
+/// How an interaction or event from `guild` is served under `config`.
+fn served(
+    config: &config::Discord,
+    guild: Option<GuildId>,
+    context: Option<InteractionContext>,
+) -> Served {
+    match guild {
+        None if context == Some(InteractionContext::PrivateChannel) => Served::Refused,
+        None => Served::Direct,
+        Some(g) if config.is_configured(&g.get().to_string()) => Served::Listed,
+        Some(_) if config.allow_any_guild => Served::Unlisted,
+        Some(_) => Served::Refused,
+    }
+}
+
+/// The answer to an interaction from a server that is not set up: private, no mentions.
+fn not_set_up() -> CreateInteractionResponse {
+    let reply = Reply::problem(NOT_SET_UP);
+    CreateInteractionResponse::Message(render::render(&reply).response().ephemeral(true))
 }
 
 /// What every event handler shares.
@@ -115,8 +168,23 @@ impl Data {
             .unwrap_or_else(|| format!("member {user}"))
     }
 
-    /// The member's role: from Discord permissions, and from the configured role ids.
-    fn role(&self, permissions: Option<Permissions>, roles: &[serenity::RoleId]) -> Role {
+    /// How an interaction or event from `guild` is served. `context` is the interaction's (a
+    /// group DM, where another app's users could reach the bot, is not a DM with the bot).
+    fn served(&self, guild: Option<GuildId>, context: Option<InteractionContext>) -> Served {
+        served(&self.config, guild, context)
+    }
+
+    /// The member's role where they act: in a server in the config, from Discord permissions
+    /// and the configured role ids; anywhere else, a member.
+    fn role(
+        &self,
+        served: Served,
+        permissions: Option<Permissions>,
+        roles: &[serenity::RoleId],
+    ) -> Role {
+        if served != Served::Listed {
+            return Role::Member;
+        }
         let has_role = |ids: &[String]| {
             roles
                 .iter()
@@ -168,11 +236,7 @@ pub async fn run(
         http = http.proxy(api_base).ratelimiter_disabled(true);
     }
     let http = http.build();
-    let guilds: Vec<GuildId> = config
-        .guilds
-        .iter()
-        .filter_map(|g| g.parse::<u64>().ok().map(GuildId::new))
-        .collect();
+    info!("Discord servers: {}", config.servers_summary());
     let data = Data {
         runtime: runtime.clone(),
         config: config.clone(),
@@ -194,19 +258,9 @@ pub async fn run(
     let framework = poise::Framework::builder()
         .options(options)
         .initialize_owners(false)
-        .setup(move |ctx, _ready, framework| {
+        .setup(move |ctx, _ready, _framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                let registered = if guilds.is_empty() {
-                    poise::builtins::register_globally(ctx, commands).await
-                } else {
-                    let mut result = Ok(());
-                    for guild in &guilds {
-                        result = result
-                            .and(poise::builtins::register_in_guild(ctx, commands, *guild).await);
-                    }
-                    result
-                };
+                let registered = commands::register(ctx, &data.config).await;
                 match registered {
                     Ok(()) => info!("Discord slash commands registered"),
                     Err(e) => error!(error = %e, "registering the slash commands failed"),
@@ -296,4 +350,41 @@ fn replies_first(outgoing: Vec<Outgoing>) -> (Vec<Reply>, Vec<(Member, Reply)>) 
         }
     }
     (replies, later)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discord(extra: &str) -> config::Discord {
+        config::Config::from_toml(&format!(
+            "[discord]\napplication_id = \"1\"\nguilds = [\"2\"]\n{extra}\n\
+             [[discord.communities]]\nguild = \"4\"\nannouncements = \"5\"\n"
+        ))
+        .unwrap()
+        .discord
+        .unwrap()
+    }
+
+    #[test]
+    fn servers_in_the_config_are_served_others_are_refused_unless_any_is_allowed() {
+        let listed = discord("");
+        let guild = |g| Some(GuildId::new(g));
+        assert_eq!(served(&listed, None, None), Served::Direct);
+        assert_eq!(
+            served(&listed, None, Some(InteractionContext::BotDm)),
+            Served::Direct
+        );
+        // A group DM reached through someone's own install is not a DM with the bot.
+        assert_eq!(
+            served(&listed, None, Some(InteractionContext::PrivateChannel)),
+            Served::Refused
+        );
+        assert_eq!(served(&listed, guild(2), None), Served::Listed);
+        assert_eq!(served(&listed, guild(4), None), Served::Listed);
+        assert_eq!(served(&listed, guild(3), None), Served::Refused);
+        let any = discord("allow_any_guild = true");
+        assert_eq!(served(&any, guild(3), None), Served::Unlisted);
+        assert_eq!(served(&any, guild(4), None), Served::Listed);
+    }
 }
