@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
+use super::limits::Limit;
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{CheckinCommand, UserError};
 use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
@@ -277,6 +278,24 @@ impl Bot {
             };
             return Ok(Reply::private(text));
         }
+        // Stopping, pausing or forgetting closes the open prompt, so the rule above alone
+        // would let a member open prompt after prompt: a few a day is the most.
+        let since = now - Duration::days(1);
+        let stored = self
+            .store
+            .prompts_due_since(&actor.member.user, since.timestamp())
+            .await?;
+        let (remembered, _) = self
+            .limits
+            .made_since(Limit::CheckinNow, &actor.member.user, since);
+        let most = i64::from(self.settings.limits.checkin_now_per_day);
+        if stored.max(remembered) >= most {
+            return Ok(Reply::private(format!(
+                "You have had {most} check-ins in the last 24 hours, the most in one day; no new \
+                 one was opened. Your next one comes as scheduled. If you need someone now, \
+                 /crisis lists people you can call or text."
+            )));
+        }
         let prompt = NewPrompt {
             member: actor.member.clone(),
             community: row.community.clone(),
@@ -287,6 +306,7 @@ impl Bot {
         self.store
             .create_prompt_now(&prompt, now.timestamp())
             .await?;
+        self.limits.note_made(Limit::CheckinNow, &actor.member.user);
         // This week's scheduled prompt is the one just sent: the next comes next week.
         if week_label(instant(row.next_due_at), schedule.zone) == prompt.week {
             let mut row = row;

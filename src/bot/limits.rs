@@ -36,6 +36,9 @@ impl GovernorClock for BotClock {
     }
 }
 
+/// When each of a member's counted actions happened.
+type Times = Vec<DateTime<Utc>>;
+
 type Keyed = RateLimiter<UserId, HashMapStateStore<UserId>, BotClock, NoOpMiddleware<Duration>>;
 
 /// Which limit a member reached.
@@ -44,6 +47,8 @@ pub(super) enum Limit {
     Commands,
     Suggestions,
     Meetups,
+    /// Prompts opened with `/checkin now`.
+    CheckinNow,
 }
 
 /// What to do with a member's command.
@@ -63,6 +68,11 @@ pub(super) struct Limiter {
     clock: Clock,
     /// Whom we told about which limit, until when.
     told: Mutex<HashMap<(Limit, UserId), DateTime<Utc>>>,
+    /// What each member made in this process (meetups, `/checkin now` prompts), when: a
+    /// backstop to the database's counts, which `/forgetme` empties.
+    made: Mutex<HashMap<(Limit, UserId), Times>>,
+    /// Meetup creations take turns, so two at once cannot both pass the count.
+    pub(super) create_turn: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Limiter {
@@ -83,7 +93,41 @@ impl Limiter {
             ),
             clock,
             told: Mutex::new(HashMap::new()),
+            made: Mutex::new(HashMap::new()),
+            create_turn: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Notes that `user` made one of what `limit` counts, now.
+    pub(super) fn note_made(&self, limit: Limit, user: &UserId) {
+        let now = self.clock.now();
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if made.len() > 10_000 {
+            made.retain(|_, times| times.iter().any(|t| *t > now - chrono::Duration::days(1)));
+        }
+        made.entry((limit, user.clone())).or_default().push(now);
+    }
+
+    /// How many of what `limit` counts `user` made in this process after `since`, and the
+    /// oldest of them.
+    pub(super) fn made_since(
+        &self,
+        limit: Limit,
+        user: &UserId,
+        since: DateTime<Utc>,
+    ) -> (i64, Option<DateTime<Utc>>) {
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(times) = made.get_mut(&(limit, user.clone())) else {
+            return (0, None);
+        };
+        times.retain(|t| *t > since);
+        (times.len() as i64, times.first().copied())
     }
 
     /// Counts one command by `user` against the per-minute limit.

@@ -205,14 +205,22 @@ impl Bot {
         let now = self.clock.now();
         let most = self.settings.limits.meetups_per_day;
         let user = &actor.member.user;
-        let (made, oldest) = self
+        let since = now - Duration::days(1);
+        let (stored, oldest_stored) = self
             .store
-            .meetups_created_since(user, (now - Duration::days(1)).timestamp())
+            .meetups_created_since(user, since.timestamp())
             .await?;
+        // The database forgets who made a meetup after /forgetme; this process does not.
+        let (remembered, oldest_remembered) = self.limits.made_since(Limit::Meetups, user, since);
+        let (made, oldest) = if remembered > stored {
+            (remembered, oldest_remembered)
+        } else {
+            (stored, oldest_stored.map(crate::domain::weekly::instant))
+        };
         if made < i64::from(most) {
             return Ok(None);
         }
-        let until = oldest.map_or(now, crate::domain::weekly::instant) + Duration::days(1);
+        let until = oldest.unwrap_or(now) + Duration::days(1);
         match self.limits.gate(Limit::Meetups, user, until) {
             Gate::Quiet => Err(Failure::Quiet),
             _ => Ok(Some(Reply::private(format!(
@@ -225,6 +233,8 @@ impl Bot {
     }
 
     async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {
+        // The count and the creation happen in one turn, so a burst cannot pass the limit.
+        let _turn = self.limits.create_turn.lock().await;
         if let Some(reply) = self.meetups_limited(actor).await? {
             return Ok(reply);
         }
@@ -304,6 +314,7 @@ impl Bot {
             .store
             .create_meetup(&m, series.as_ref(), &notices, self.now())
             .await?;
+        self.limits.note_made(Limit::Meetups, &actor.member.user);
         if let Some(repeat) = draft.repeat {
             let until = draft
                 .until

@@ -22,6 +22,7 @@ use crate::clock::Clock;
 use crate::domain::command::{self, Command, HelpCommand, UserError};
 use crate::domain::help;
 use crate::domain::identity::{Actor, Platform, Rights, Role};
+use crate::domain::member_text;
 use crate::domain::reply::{Outgoing, Reply};
 use crate::store::{Store, StoreError};
 
@@ -133,7 +134,21 @@ impl Bot {
     }
 
     /// Handles one event and returns what to send.
-    pub async fn handle(&self, incoming: Incoming) -> Vec<Outgoing> {
+    pub async fn handle(&self, mut incoming: Incoming) -> Vec<Outgoing> {
+        // Display names come from the platform and are shown to others (announcements, lists
+        // of who answered): hidden characters in them are left out here, once.
+        match &mut incoming {
+            Incoming::Command { actor, .. }
+            | Incoming::Invoked { actor, .. }
+            | Incoming::Reaction { actor, .. } => {
+                actor.member.display_name = member_text::clean_name(&actor.member.display_name);
+            }
+            Incoming::ReactionsPresent { reactions, .. } => {
+                for (member, _) in reactions {
+                    member.display_name = member_text::clean_name(&member.display_name);
+                }
+            }
+        }
         // Problems with private commands (check-ins, profile, data) and with reactions are
         // answered privately too.
         let private = match &incoming {
@@ -180,7 +195,8 @@ impl Bot {
             Ok(out) => out,
             Err(Failure::Quiet) => Vec::new(),
             Err(Failure::User(e)) => {
-                let mut reply = Reply::problem(e.0);
+                // A refusal may quote what was typed: no hidden characters go back out.
+                let mut reply = Reply::problem(member_text::clean_reply(&e.0));
                 if private {
                     reply.visibility = crate::domain::reply::Visibility::Private;
                 }

@@ -20,6 +20,10 @@ pub struct Limits {
     /// Meetups one organizer may create in 24 hours (a series counts once).
     #[serde(default = "default_meetups")]
     pub meetups_per_day: u32,
+    /// Check-ins one member may have in 24 hours, counting those opened with `/checkin now`
+    /// (stopping or pausing closes the open one, so "one at a time" alone is no limit).
+    #[serde(default = "default_checkin_now")]
+    pub checkin_now_per_day: u32,
 }
 
 impl Default for Limits {
@@ -28,6 +32,7 @@ impl Default for Limits {
             commands_per_minute: default_commands(),
             suggestions_per_day: default_suggestions(),
             meetups_per_day: default_meetups(),
+            checkin_now_per_day: default_checkin_now(),
         }
     }
 }
@@ -39,6 +44,7 @@ impl Limits {
             ("commands_per_minute", self.commands_per_minute, 10_000),
             ("suggestions_per_day", self.suggestions_per_day, 10_000),
             ("meetups_per_day", self.meetups_per_day, 1_000),
+            ("checkin_now_per_day", self.checkin_now_per_day, 24),
         ];
         for (name, value, most) in checks {
             if !(1..=most).contains(&value) {
@@ -59,6 +65,10 @@ fn default_suggestions() -> u32 {
 
 fn default_meetups() -> u32 {
     10
+}
+
+fn default_checkin_now() -> u32 {
+    3
 }
 
 #[cfg(test)]

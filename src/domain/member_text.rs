@@ -102,12 +102,41 @@ pub fn check(field: &str, text: &str, lines: Lines) -> Result<(), InputError> {
     }
 }
 
+/// A name a platform gives (a display name), shown to others: the characters text fields
+/// refuse are left out, since a name cannot be sent back to be fixed. Nothing left: "someone".
+pub fn clean_name(name: &str) -> String {
+    match without_refused(name, Lines::One).trim() {
+        "" => "someone".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
+}
+
+/// Text the bot says that may quote what a member typed (a refusal quoting a wrong value):
+/// refused characters are left out, line breaks kept.
+pub fn clean_reply(text: &str) -> String {
+    without_refused(text, Lines::Several)
+}
+
+fn without_refused(text: &str, lines: Lines) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|(at, c)| match kind_of(**c, lines) {
+            None => true,
+            Some(Kind::Invisible) => part_of_emoji(&chars, *at) || joins_letters(&chars, *at),
+            Some(_) => false,
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
 /// The first character of `text` that a field of `lines` refuses, if any.
 pub fn first_refused(text: &str, lines: Lines) -> Option<Refused> {
     let chars: Vec<char> = text.chars().collect();
     chars.iter().enumerate().find_map(|(at, &c)| {
         let kind = kind_of(c, lines)?;
-        if kind == Kind::Invisible && part_of_emoji(&chars, at) {
+        if kind == Kind::Invisible && (part_of_emoji(&chars, at) || joins_letters(&chars, at)) {
             return None;
         }
         Some(Refused {
@@ -165,6 +194,30 @@ fn is_invisible(c: char) -> bool {
             | '\u{E0001}'
             | '\u{E0020}'..='\u{E007F}'
             | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Whether a zero-width non-joiner or joiner at `at` stands inside a word of a script that
+/// needs it (Persian, Hindi, Malayalam, …): ordinary spelling, not hidden text.
+fn joins_letters(chars: &[char], at: usize) -> bool {
+    matches!(chars[at], '\u{200C}' | '\u{200D}')
+        && at > 0
+        && needs_joiners(chars[at - 1])
+        && chars.get(at + 1).is_some_and(|c| needs_joiners(*c))
+}
+
+/// Letters and signs of the scripts whose ordinary spelling uses zero-width (non-)joiners:
+/// Arabic and Persian, and the Indic scripts from Devanagari to Sinhala. Latin, Greek and
+/// Cyrillic never need one, so there a joiner can only hide a split ("Ad‌min").
+fn needs_joiners(c: char) -> bool {
+    matches!(
+        c,
+        '\u{600}'..='\u{6FF}'
+            | '\u{750}'..='\u{77F}'
+            | '\u{8A0}'..='\u{8FF}'
+            | '\u{900}'..='\u{DFF}'
+            | '\u{FB50}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFC}'
     )
 }
 
@@ -393,5 +446,26 @@ mod tests {
         );
         assert!(e.contains("ordinary line breaks"), "{e}");
         assert!(check("title", "Histo night", Lines::One).is_ok());
+    }
+
+    #[test]
+    fn joiners_inside_words_of_scripts_that_need_them_are_accepted() {
+        // Persian "می‌خواهم" (a zero-width non-joiner between letters) and Hindi with a joiner.
+        assert_eq!(first_refused("می\u{200C}خواهم", Lines::One), None);
+        assert_eq!(first_refused("क्\u{200D}ष", Lines::One), None);
+        // Alone, at an edge or between Latin letters and spaces it is still hidden text.
+        assert!(first_refused("a \u{200C} b", Lines::One).is_some());
+        assert!(first_refused("\u{200D}start", Lines::One).is_some());
+    }
+
+    #[test]
+    fn display_names_lose_hidden_characters_and_keep_the_rest() {
+        assert_eq!(clean_name("Ad\u{202E}min\u{200B}"), "Admin");
+        assert_eq!(clean_name("Dr. 👩\u{200D}🔬 Lee"), "Dr. 👩\u{200D}🔬 Lee");
+        assert_eq!(clean_name("\u{200B}\u{202E}"), "someone");
+        assert_eq!(
+            clean_reply("\"4\u{202E}2\" is not a number.\nTry 3."),
+            "\"42\" is not a number.\nTry 3."
+        );
     }
 }

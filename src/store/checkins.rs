@@ -87,6 +87,20 @@ pub struct PublishedWeek {
 }
 
 impl Store {
+    /// How many check-in prompts `user` had due after `since` (any community, any status).
+    pub async fn prompts_due_since(&self, user: &UserId, since: i64) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM checkin_prompts WHERE platform = ? AND user_id = ? \
+             AND due_at > ?",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
     /// Creates or replaces a member's schedule, and records when they first opted in to check-ins
     /// in its community (kept through `/checkin stop`; `/forgetme` deletes it).
     pub async fn save_schedule(&self, s: &ScheduleRow, now: i64) -> Result<()> {

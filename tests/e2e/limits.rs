@@ -296,3 +296,80 @@ fn through_the_console_a_flood_of_checkin_now_opens_one_prompt_and_a_burst_is_to
         .count();
     assert_eq!(crisis, 20, "{m:#?}");
 }
+
+#[tokio::test]
+async fn forgetting_oneself_does_not_reset_the_daily_meetup_count() {
+    let world = World::new(start()).await;
+    for n in 0..10 {
+        world.clock.advance(Duration::seconds(3));
+        let made = world.organizer_says("olga", &meetup(n)).await;
+        assert!(made.contains("Meetup #"), "{made}");
+    }
+    // /forgetme unlinks olga from her meetups in the database...
+    world.clock.advance(Duration::seconds(3));
+    let gone = world.organizer_says("olga", "/forgetme confirm").await;
+    assert!(gone.contains("Done"), "{gone}");
+    // ... and still the eleventh is refused.
+    world.clock.advance(Duration::seconds(3));
+    let refused = world.organizer_says("olga", &meetup(10)).await;
+    assert!(
+        refused.contains("10 meetups in the last 24 hours"),
+        "{refused}"
+    );
+    assert!(world.bot.store().meetup(11).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn pausing_or_stopping_between_checkin_now_opens_at_most_three_a_day() {
+    let world = World::new(start()).await;
+    let mut opened = 0;
+    let mut refused = Vec::new();
+    for round in 0..6 {
+        world.clock.advance(Duration::seconds(10));
+        world
+            .say("alice", "/checkin start Monday 9am America/New_York")
+            .await;
+        world.clock.advance(Duration::seconds(10));
+        let now = world.say("alice", "/checkin now").await;
+        if now.contains("most in one day") {
+            refused.push(now);
+        } else {
+            opened += 1;
+        }
+        world.clock.advance(Duration::seconds(10));
+        // Closes the open prompt, which alone would let the next /checkin now through.
+        let close = if round % 2 == 0 {
+            "/checkin pause 1"
+        } else {
+            "/checkin stop"
+        };
+        world.say("alice", close).await;
+    }
+    assert_eq!(opened, 3, "{refused:#?}");
+    assert!(refused[0].contains("/crisis"), "{}", refused[0]);
+    // The next day it works again.
+    world.clock.advance(Duration::hours(25));
+    world
+        .say("alice", "/checkin start Monday 9am America/New_York")
+        .await;
+    let again = world.say("alice", "/checkin now").await;
+    assert!(!again.contains("most in one day"), "{again}");
+}
+
+#[tokio::test]
+async fn hidden_characters_in_a_platform_display_name_never_reach_an_announcement() {
+    let world = World::new(start()).await;
+    let mut olga = organizer("olga");
+    olga.member.display_name = "Ol\u{202E}ga\u{200B}".into();
+    let made = world.replies(olga, &meetup(1)).await;
+    assert!(made.iter().any(|t| t.contains("Meetup #1")), "{made:#?}");
+    let mut sink = Recorder::at(world.now());
+    world.step(&mut sink, 100).await;
+    let posts = sink.posts();
+    let announcement = posts.iter().find(|p| p.contains("Coffee 1")).unwrap();
+    assert!(announcement.contains("Olga"), "{announcement}");
+    assert!(
+        !announcement.contains('\u{202E}') && !announcement.contains('\u{200B}'),
+        "{announcement:?}"
+    );
+}

@@ -440,7 +440,8 @@ async fn answer_command(
     }
     if !answered {
         let done = Reply::private(if silent {
-            "Not answered: that is more commands than the bot takes in a minute. Try again shortly."
+            "Not answered: you reached a limit (commands per minute, or suggestions or meetups \
+             per day). The first message about it said when you can go on."
         } else {
             "Done."
         });
