@@ -82,21 +82,22 @@ impl Shared {
         }
     }
 
-    /// Whether `room` is `sender`'s private chat with the bot (recorded, and still the two of
-    /// them, encrypted). A recorded chat that is no longer private is closed here.
-    pub(super) async fn is_private_chat(&self, room: &Room, sender: &MxUserId) -> bool {
-        let owner = match self
-            .runtime
+    /// The member whose recorded private chat `room` is, if it is one. A store failure is
+    /// logged and read as "not known", so nothing private goes anywhere uncertain.
+    async fn chat_owner(&self, room: &Room) -> Result<Option<String>, ()> {
+        self.runtime
             .bot()
             .store()
             .direct_chat_member(room.room_id().as_str())
             .await
-        {
-            Ok(owner) => owner,
-            Err(e) => {
-                warn!(error = %e, "matrix: cannot read the private chats");
-                return false;
-            }
+            .map_err(|e| warn!(error = %e, "matrix: cannot read the private chats"))
+    }
+
+    /// Whether `room` is `sender`'s private chat with the bot (recorded, and still the two of
+    /// them, encrypted). A recorded chat that is no longer private is closed here.
+    pub(super) async fn is_private_chat(&self, room: &Room, sender: &MxUserId) -> bool {
+        let Ok(owner) = self.chat_owner(room).await else {
+            return false;
         };
         if owner.as_deref() != Some(sender.as_str()) {
             return false;
@@ -155,19 +156,8 @@ impl Shared {
         if ev.state_key == self.me {
             return;
         }
-        let owner = match self
-            .runtime
-            .bot()
-            .store()
-            .direct_chat_member(room.room_id().as_str())
-            .await
-        {
-            Ok(Some(owner)) => owner,
-            Ok(None) => return,
-            Err(e) => {
-                warn!(error = %e, "matrix: cannot read the private chats");
-                return;
-            }
+        let Ok(Some(owner)) = self.chat_owner(&room).await else {
+            return;
         };
         let is_owner = ev.state_key.as_str() == owner;
         let membership = &ev.content.membership;
