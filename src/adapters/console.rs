@@ -197,7 +197,8 @@ impl<W: Write> Console<W> {
                     .note("The bot is offline; :online brings it back.")?;
                 continue;
             }
-            let incoming = Incoming::Command {
+            // The console is a private chat with the bot: a line is a command or a request.
+            let incoming = Incoming::Message {
                 actor: self.actor(),
                 text: line,
             };

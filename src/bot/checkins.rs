@@ -12,8 +12,9 @@ use crate::domain::identity::Actor;
 use crate::domain::phi;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
-use crate::domain::search::{Region, SearchQuery};
-use crate::domain::vocab::{Kind, Specialty, State, Vocab, from_code};
+use crate::domain::search::SearchQuery;
+use crate::domain::understand::{Need, Wants};
+use crate::domain::vocab::{Kind, Vocab, from_code};
 use crate::domain::weekly::{instant, local_label, next_due, week_label};
 use crate::domain::wellbeing;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
@@ -434,35 +435,34 @@ impl Bot {
                     .map(|l| format!("{}: {}", l.name, l.how))
                     .collect(),
             ));
+        // Peers first: lab communities and peer support for the member's specialty and state,
+        // national ones otherwise (the lines above are not repeated).
         let (specialty, state) = self.store.profile(&actor.member.user).await?;
-        let specialty: Option<Specialty> = specialty.as_deref().and_then(from_code);
-        let state: Option<State> = state.as_deref().and_then(from_code);
+        let query = SearchQuery {
+            wants: Wants {
+                needs: vec![Need::TalkToSomeone],
+                specialty: specialty.as_deref().and_then(from_code),
+                lab_wide: true,
+                ..Wants::default()
+            },
+            home_state: state.as_deref().and_then(from_code),
+            today: Some(self.clock.now().date_naive()),
+            ..SearchQuery::default()
+        };
         let index = self.index().await?;
-        let mut groups = Vec::new();
-        for kind in [Kind::PeerSupport, Kind::OnlineCommunity] {
-            let regions = match state {
-                Some(s) => vec![Some(Region::State(s)), Some(Region::National)],
-                None => vec![None],
-            };
-            for region in regions {
-                let q = SearchQuery {
-                    specialty,
-                    region,
-                    kind: Some(kind),
-                    ..SearchQuery::default()
-                };
-                for e in index.search(&q, 0, 3).entries {
-                    if groups.len() < 3 && !groups.iter().any(|g: &Item| g.title == e.name) {
-                        groups.push(Item {
-                            title: e.name.clone(),
-                            subtitle: format!("{} · {}", e.kind.label(), e.region_label()),
-                            lines: vec![format!("details: /group show {}", e.key)],
-                            link: e.url.clone(),
-                        });
-                    }
-                }
-            }
-        }
+        let groups: Vec<Item> = index
+            .search(&query, 0, 8)
+            .entries
+            .into_iter()
+            .filter(|e| e.kind != Kind::CrisisLine)
+            .take(3)
+            .map(|e| Item {
+                title: e.name.clone(),
+                subtitle: format!("{} · {}", e.kind.label(), e.region_label()),
+                lines: vec![format!("details: /group show {}", e.key)],
+                link: e.url.clone(),
+            })
+            .collect();
         if !groups.is_empty() {
             reply = reply.text("Peers who get it:").block(Block::Items {
                 first_number: 1,

@@ -13,7 +13,9 @@ use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
 use crate::domain::identity::Actor;
 use crate::domain::listing;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
-use crate::domain::search::{PAGE_SIZE, SearchQuery};
+use crate::domain::safety;
+use crate::domain::search::{MAX_QUERY_CHARS, PAGE_SIZE, SearchQuery};
+use crate::domain::vocab::from_code;
 use crate::domain::search_index::SearchIndex;
 use crate::store::{StoreError, SuggestionStatus};
 /// How long a search index is trusted before the database is asked whether another process
@@ -32,7 +34,9 @@ pub(super) struct BuiltIndex {
 impl Bot {
     pub(super) async fn directory(&self, actor: &Actor, command: DirectoryCommand) -> Handled {
         let reply = match command {
-            DirectoryCommand::FindGroup { query, page } => self.find_group(&query, page).await?,
+            DirectoryCommand::FindGroup { query, page } => {
+                self.find_group(actor, query, page, false).await?
+            }
             DirectoryCommand::Show(key) => self.show_group(&key).await?,
             DirectoryCommand::Add(draft) => self.add_group(&draft).await?,
             DirectoryCommand::Edit(key, changes) => self.edit_group(&key, &changes).await?,
@@ -87,19 +91,49 @@ impl Bot {
         Ok(index)
     }
 
-    async fn find_group(&self, query: &SearchQuery, page: u32) -> Result<Reply, Failure> {
+    /// A search, ranked for the member asking: their profile's state counts with the national
+    /// entries, and today's date tells recently checked entries from stale ones.
+    async fn find_group(
+        &self,
+        actor: &Actor,
+        mut query: SearchQuery,
+        page: u32,
+        in_words: bool,
+    ) -> Result<Reply, Failure> {
+        let (_, state) = self.store.profile(&actor.member.user).await?;
+        query.home_state = state.as_deref().and_then(from_code);
+        query.today = Some(self.clock.now().date_naive());
         let index = self.index().await?;
         let offset = (page - 1) * PAGE_SIZE;
-        let found = index.search(query, offset as usize, PAGE_SIZE as usize);
+        let found = index.search(&query, offset as usize, PAGE_SIZE as usize);
         if found.total == 0 {
-            return Ok(listing::no_results(&index, query));
+            return Ok(listing::no_results(&index, &query));
         }
         Ok(listing::results_page(
-            query,
+            &query,
             page,
             found.total,
             &found.entries,
+            in_words,
         )?)
+    }
+
+    /// Something a member wrote in their own words ("I need help", "sad", "night shift
+    /// phlebotomist in Texas"). Words of suicide or self-harm are answered first, with the
+    /// lines to reach someone now; anything else is searched as it was understood.
+    pub(super) async fn sentence(&self, actor: &Actor, text: &str) -> Handled {
+        let text = text.trim().trim_start_matches('/').trim();
+        if safety::mentions_self_harm(text) {
+            return Ok(vec![Outgoing::Reply(safety::crisis_first_reply())]);
+        }
+        // A long message is still read: its first words carry the request.
+        let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
+        let query = SearchQuery::words(&text);
+        if query.terms.is_empty() && query.wants.is_empty() {
+            return Ok(vec![Outgoing::Reply(listing::how_to_ask())]);
+        }
+        let reply = self.find_group(actor, query, 1, true).await?;
+        Ok(vec![Outgoing::Reply(reply)])
     }
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {

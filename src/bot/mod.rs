@@ -33,8 +33,12 @@ use reactions::PendingReaction;
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    /// A command line (`/findgroup …`, `!findgroup …`, a console line).
+    /// A command line (`/findgroup …`, `!findgroup …`).
     Command { actor: Actor, text: String },
+    /// What a member wrote to the bot in a private chat (a console line, a Discord DM, a
+    /// Matrix direct chat), command or not: a command if it reads as one, otherwise a request
+    /// in their own words ("I need help", "night shift phlebotomist in Texas").
+    Message { actor: Actor, text: String },
     /// A command already split into its parts by the platform (a Discord slash command's
     /// resolved options): no text to parse, so member text keeps its quotes.
     Invoked {
@@ -139,6 +143,7 @@ impl Bot {
         // of who answered): hidden characters in them are left out here, once.
         match &mut incoming {
             Incoming::Command { actor, .. }
+            | Incoming::Message { actor, .. }
             | Incoming::Invoked { actor, .. }
             | Incoming::Reaction { actor, .. } => {
                 actor.member.display_name = member_text::clean_name(&actor.member.display_name);
@@ -152,7 +157,7 @@ impl Bot {
         // Problems with private commands (check-ins, profile, data) and with reactions are
         // answered privately too.
         let private = match &incoming {
-            Incoming::Command { text, .. } => match command::resolve(text) {
+            Incoming::Command { text, .. } | Incoming::Message { text, .. } => match command::resolve(text) {
                 Ok(spec) => spec.private,
                 // Even when the rest of the line is not understood, a private command's
                 // problems stay private.
@@ -162,7 +167,10 @@ impl Bot {
             Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };
         // Commands count against the member's per-minute limit before anything is read.
-        if let Incoming::Command { actor, .. } | Incoming::Invoked { actor, .. } = &incoming {
+        if let Incoming::Command { actor, .. }
+        | Incoming::Message { actor, .. }
+        | Incoming::Invoked { actor, .. } = &incoming
+        {
             match self.limits.command(&actor.member.user) {
                 limits::Gate::Go => {}
                 limits::Gate::Quiet => return Vec::new(),
@@ -178,6 +186,7 @@ impl Bot {
         }
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
+            Incoming::Message { actor, text } => self.message(&actor, &text).await,
             Incoming::Invoked { actor, invocation } => self.invoked(&actor, invocation).await,
             Incoming::ReactionsPresent {
                 post,
@@ -217,12 +226,28 @@ impl Bot {
     }
 
     async fn command(&self, actor: &Actor, text: &str) -> Handled {
+        // "/sad", "!i need help": not a command nor a slip of one, so read as a request.
+        if command::is_words(text) {
+            return self.sentence(actor, text).await;
+        }
         // Who may use the command is checked before its arguments are read, so a member never
         // learns admin options from an error message.
         let spec = command::resolve(text)?;
         self.permitted(actor, spec)?;
         let command = command::typed(command::invocation(text)?)?;
         self.run(actor, command).await
+    }
+
+    /// A private message: a command when it starts with `/` or names one, otherwise a request
+    /// in the member's own words. "help me find a group" names /help but is not about a
+    /// command, so it is read as a request too.
+    async fn message(&self, actor: &Actor, text: &str) -> Handled {
+        let text = text.trim();
+        if text.starts_with('/') || command::reads_as_command(text) {
+            self.command(actor, text).await
+        } else {
+            self.sentence(actor, text).await
+        }
     }
 
     async fn invoked(&self, actor: &Actor, invocation: command::Invocation) -> Handled {

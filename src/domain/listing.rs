@@ -5,6 +5,7 @@ use super::command::UserError;
 use super::directory::{Entry, region_label};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
+use super::understand::{Need, Wants};
 use super::search_index::SearchIndex;
 use super::vocab::Vocab;
 
@@ -15,6 +16,7 @@ pub fn results_page(
     page: u32,
     total: usize,
     entries: &[&Entry],
+    in_words: bool,
 ) -> Result<Reply, UserError> {
     let command_line = query.to_command();
     let offset = (page.saturating_sub(1) * PAGE_SIZE) as usize;
@@ -27,10 +29,24 @@ pub fn results_page(
         )));
     }
     let plural = if total == 1 { "" } else { "s" };
-    let reply = Reply::channel(format!(
-        "{total} group{plural} for {command_line} (page {page} of {pages})"
-    ))
-    .block(Block::Items {
+    let understood = query.understood().join(" · ");
+    let mut reply = if in_words {
+        Reply::channel(format!("Here is what I found for: {understood}"))
+            .text(format!("{total} group{plural}, best help first (page {page} of {pages})."))
+    } else {
+        let reply = Reply::channel(format!(
+            "{total} group{plural} for {command_line} (page {page} of {pages})"
+        ));
+        if understood.is_empty() {
+            reply
+        } else {
+            reply.text(format!("Looking for: {understood}"))
+        }
+    };
+    for note in query.notes() {
+        reply = reply.text(note);
+    }
+    let reply = reply.block(Block::Items {
         first_number: offset + 1,
         items: entries.iter().map(|e| summary_item(e)).collect(),
     });
@@ -49,6 +65,13 @@ pub fn results_page(
 pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
     let command_line = query.to_command();
     let mut reply = Reply::channel(format!("No groups match {command_line}."));
+    let understood = query.understood();
+    if !understood.is_empty() {
+        reply = reply.text(format!("Looking for: {}", understood.join(" · ")));
+    }
+    for note in query.notes() {
+        reply = reply.text(note);
+    }
     let filters = query.active_filters();
     let mut culprits = Vec::new();
     if filters.len() > 1 {
@@ -70,10 +93,10 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
     if culprits.is_empty() && filters.len() > 1 {
         reply = reply.text("No single filter empties it; try fewer filters.");
     } else if filters == [Filter::Text] {
-        reply = reply.text(
-            "No entry mentions those words. Try other words or a filter \
-                            such as specialty:, state: or kind:.",
-        );
+        reply = reply.text(format!(
+            "No entry mentions those words. {TOPICS} Filters work too: specialty:, state:, \
+             city:, kind:."
+        ));
     }
     // The nearest alternatives: national groups when no local one exists, otherwise the
     // query without the filter that emptied it. The first candidate with results is shown.
@@ -86,11 +109,29 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
     for (filter, _) in &culprits {
         candidates.push(("Nearest matches", query.without(*filter)));
     }
+    // Never empty hands: peer support anyone can reach tonight.
+    candidates.push((
+        "Peer support open to everyone, wherever you are",
+        SearchQuery {
+            wants: Wants {
+                needs: vec![Need::TalkToSomeone],
+                ..Wants::default()
+            },
+            region: Some(Region::National),
+            today: query.today,
+            ..SearchQuery::default()
+        },
+    ));
     for (label, q) in candidates {
         let near = index.search(&q, 0, 3);
         if !near.entries.is_empty() {
+            let label = if q.text.is_empty() && !q.wants.is_empty() {
+                format!("{label}:")
+            } else {
+                format!("{label} ({}):", q.to_command())
+            };
             reply = reply
-                .text(format!("{label} ({}):", q.to_command()))
+                .text(label)
                 .block(Block::Items {
                     first_number: 1,
                     items: near.entries.iter().map(|e| summary_item(e)).collect(),
@@ -99,6 +140,23 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
         }
     }
     reply.footer("In crisis? /crisis lists lines you can call or text now.")
+}
+
+/// What members can write, for a search that found nothing or a message with nothing to
+/// search for.
+const TOPICS: &str = "You can write it your own way: how you feel (stressed, burned out, \
+    lonely, short staffed, thinking of quitting), your role (phlebotomist, MLT, histotech, lab \
+    manager), where you are (in Ohio, near Chicago), or what you want (online, free, forum, \
+    mentor, students).";
+
+/// The answer to a message with nothing to look for ("hi", "?").
+pub fn how_to_ask() -> Reply {
+    Reply::channel("I can help you find support groups, lab communities and people to talk to.")
+        .text(format!(
+            "Tell me what you are looking for. {TOPICS} For example: night shift phlebotomist \
+             in Texas, burned out."
+        ))
+        .footer("Every command: /help  ·  Need someone now? /crisis")
 }
 
 /// One result line.

@@ -1,6 +1,9 @@
 //! What a `/findgroup` asks for, independent of how it is stored or searched.
 
-use super::vocab::{Cost, Format, Kind, Specialty, State, Vocab};
+use chrono::NaiveDate;
+
+use super::understand::{self, Wants};
+use super::vocab::{Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
 
 /// Results per page.
 pub const PAGE_SIZE: u32 = 5;
@@ -9,23 +12,33 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// Most words of free text that take part in a search.
 pub const MAX_TERMS: usize = 12;
 
-/// Words that carry no meaning for finding a group.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "any", "are", "as", "at", "be", "by", "find", "for", "from", "group",
-    "groups", "i", "im", "in", "is", "it", "looking", "me", "my", "near", "of", "on", "or", "our",
-    "some", "that", "the", "to", "us", "we", "with", "who", "want", "need",
-];
-
-/// A directory search: free-text terms plus filters.
+/// A directory search: the member's words (read into preferences and leftover terms) plus
+/// filters given as options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchQuery {
-    /// Lower-cased words to look for (stop words removed). Empty: filters only.
+    /// The words as typed (for "next page" and for saying what was asked).
+    pub text: String,
+    /// Words left to look for as text, after what was understood. Empty: none.
     pub terms: Vec<String>,
+    /// Role words as typed, searched at a lower weight (the role is in `wants`).
+    pub role_terms: Vec<String>,
+    /// What the words asked for beyond text: weighed by the ranking, never a filter (except
+    /// that a place leaves out other states' entries).
+    pub wants: Wants,
     pub specialty: Option<Specialty>,
     pub region: Option<Region>,
     pub format: Option<Format>,
     pub kind: Option<Kind>,
     pub cost: Option<Cost>,
+    pub facilitation: Option<Facilitation>,
+    /// `credential:SBB`: entries listing the credential or made for its specialty.
+    pub credential: Option<(&'static str, Specialty)>,
+    /// `city:Chicago`, as written (the place itself is in `wants`).
+    pub city: Option<String>,
+    /// Who is asking: their profile's state ranks its own entries with the national ones.
+    pub home_state: Option<State>,
+    /// Today, so that entries checked recently rank above stale ones.
+    pub today: Option<NaiveDate>,
 }
 
 /// Where a group is: one state, or national (no state).
@@ -64,34 +77,74 @@ pub enum Filter {
     Format,
     Kind,
     Cost,
+    Facilitation,
+    Credential,
+    City,
 }
 
 impl SearchQuery {
-    /// Splits free text into search terms.
-    pub fn terms_of(text: &str) -> Vec<String> {
-        let mut terms: Vec<String> = Vec::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let word = word.to_lowercase();
-            if word.is_empty() || STOP_WORDS.contains(&word.as_str()) || terms.contains(&word) {
-                continue;
-            }
-            terms.push(word);
-            if terms.len() == MAX_TERMS {
-                break;
-            }
+    /// A query for words written in the member's own way.
+    pub fn words(text: &str) -> SearchQuery {
+        let reading = understand::read(text);
+        SearchQuery {
+            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+            terms: reading.terms,
+            role_terms: reading.role_terms,
+            wants: reading.wants,
+            ..SearchQuery::default()
         }
-        terms
+    }
+
+    /// Splits free text into search terms (what is left once the words are understood).
+    pub fn terms_of(text: &str) -> Vec<String> {
+        understand::read(text).terms
     }
 
     /// Whether the query asks for anything at all.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.active_filters().is_empty()
+        self.terms.is_empty() && self.wants.is_empty() && self.active_filters().is_empty()
+    }
+
+    /// What was understood, for "Looking for: phlebotomy · Texas · burnout": the words'
+    /// meaning, then the filters.
+    pub fn understood(&self) -> Vec<String> {
+        let mut out = self.wants.labels();
+        out.extend(self.terms.iter().map(|t| format!("\"{t}\"")));
+        if let Some(s) = self.specialty {
+            out.push(s.label().to_owned());
+        }
+        if let Some((code, _)) = self.credential {
+            out.push(code.to_owned());
+        }
+        match self.region {
+            Some(Region::State(s)) => out.push(s.label().to_owned()),
+            Some(Region::National) => out.push("national groups".to_owned()),
+            None => {}
+        }
+        out.extend(self.kind.map(|k| k.label().to_owned()));
+        out.extend(self.format.map(|f| f.label().to_owned()));
+        out.extend(self.cost.map(|c| c.label().to_owned()));
+        out.extend(self.facilitation.map(|f| f.label().to_owned()));
+        out.dedup();
+        out
+    }
+
+    /// Notes on how the words were read: slips corrected, a city in several states.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .wants
+            .corrected
+            .iter()
+            .map(|(typed, read)| format!("I read \"{typed}\" as {read}."))
+            .collect();
+        out.extend(self.wants.place.as_ref().and_then(|p| p.note.clone()));
+        out
     }
 
     /// The filters in use.
     pub fn active_filters(&self) -> Vec<Filter> {
         let mut out = Vec::new();
-        if !self.terms.is_empty() {
+        if !self.text.is_empty() {
             out.push(Filter::Text);
         }
         if self.specialty.is_some() {
@@ -109,6 +162,15 @@ impl SearchQuery {
         if self.cost.is_some() {
             out.push(Filter::Cost);
         }
+        if self.facilitation.is_some() {
+            out.push(Filter::Facilitation);
+        }
+        if self.credential.is_some() {
+            out.push(Filter::Credential);
+        }
+        if self.city.is_some() {
+            out.push(Filter::City);
+        }
         out
     }
 
@@ -116,12 +178,27 @@ impl SearchQuery {
     pub fn without(&self, filter: Filter) -> SearchQuery {
         let mut q = self.clone();
         match filter {
-            Filter::Text => q.terms.clear(),
+            Filter::Text => {
+                let city = q.city.is_some().then(|| q.wants.place.clone()).flatten();
+                q.text.clear();
+                q.terms.clear();
+                q.role_terms.clear();
+                q.wants = Wants {
+                    place: city,
+                    ..Wants::default()
+                };
+            }
             Filter::Specialty => q.specialty = None,
             Filter::State => q.region = None,
             Filter::Format => q.format = None,
             Filter::Kind => q.kind = None,
             Filter::Cost => q.cost = None,
+            Filter::Facilitation => q.facilitation = None,
+            Filter::Credential => q.credential = None,
+            Filter::City => {
+                q.city = None;
+                q.wants.place = None;
+            }
         }
         q
     }
@@ -129,20 +206,23 @@ impl SearchQuery {
     /// How a filter reads in a command: `state:OH`, `"night shift"`.
     pub fn describe(&self, filter: Filter) -> String {
         match filter {
-            Filter::Text => format!("\"{}\"", self.terms.join(" ")),
+            Filter::Text => format!("\"{}\"", self.text),
             Filter::Specialty => format!("specialty:{}", code(self.specialty)),
             Filter::State => format!("state:{}", self.region.map_or("", Region::code)),
             Filter::Format => format!("format:{}", code(self.format)),
             Filter::Kind => format!("kind:{}", code(self.kind)),
             Filter::Cost => format!("cost:{}", code(self.cost)),
+            Filter::Facilitation => format!("facilitation:{}", code(self.facilitation)),
+            Filter::Credential => format!("credential:{}", self.credential.map_or("", |c| c.0)),
+            Filter::City => format!("city:{}", quoted(self.city.as_deref().unwrap_or(""))),
         }
     }
 
     /// The query written back as a `/findgroup` command line (for "next page" hints).
     pub fn to_command(&self) -> String {
         let mut parts = vec!["/findgroup".to_owned()];
-        if !self.terms.is_empty() {
-            parts.push(self.terms.join(" "));
+        if !self.text.is_empty() {
+            parts.push(self.text.clone());
         }
         for filter in self.active_filters() {
             if filter != Filter::Text {
@@ -150,6 +230,15 @@ impl SearchQuery {
             }
         }
         parts.join(" ")
+    }
+}
+
+/// A value written so that the command reads it back whole.
+fn quoted(value: &str) -> String {
+    if value.contains(char::is_whitespace) {
+        format!("\"{value}\"")
+    } else {
+        value.to_owned()
     }
 }
 
@@ -163,16 +252,15 @@ mod tests {
 
     #[test]
     fn stop_words_and_punctuation_are_dropped() {
-        assert_eq!(
-            SearchQuery::terms_of("Looking for a night-shift support group in Ohio!"),
-            vec!["night", "shift", "support", "ohio"]
-        );
+        let q = SearchQuery::words("Looking for a night-shift support group in Ohio!");
+        assert_eq!(q.terms, vec!["night"]);
+        assert_eq!(q.wants.place.map(|p| p.state), Some(State::OH));
     }
 
     #[test]
     fn a_query_writes_back_as_a_command() {
         let q = SearchQuery {
-            terms: vec!["burnout".into()],
+            text: "burnout".into(),
             region: Some(Region::State(State::OH)),
             specialty: Some(Specialty::Histotechnology),
             ..SearchQuery::default()

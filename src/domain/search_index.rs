@@ -12,17 +12,27 @@
 //!
 //! Words are lower-cased, split on anything but letters and digits, and stemmed (English
 //! Snowball), so "shifts" finds "shift". Every query word also matches as a prefix, so "histo"
-//! finds "histotechnology". Results: best score first, then entries for the asked specialty
-//! before those that serve every specialty, then verified entries, then by name.
+//! finds "histotechnology".
+//!
+//! Ranking puts the best help first, not only the best text match: an entry's score adds its
+//! text match (scaled to the best one) to what the words asked for ([`Wants`]): a feeling ranks
+//! peer support, communities and lines above associations; a role ranks entries made for it
+//! above lab-wide ones and those above ones for everyone; with no place named, national
+//! entries come before state ones (the member's own state counts as national); entries
+//! checked in the last two years rank above unverified and stale ones; groups for families
+//! rank only when family is asked. Ties: by name.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use chrono::NaiveDate;
+
 use super::directory::Entry;
 use super::search::{Region, SearchQuery};
-use super::vocab::{Specialty, Vocab};
+use super::understand::{CREDENTIALS, Need, Wants};
+use super::vocab::{Cost, Facilitation, Format, Kind, Specialty, Vocab, normalize};
 
 /// Weights of name, description and keywords (as FTS5's `bm25(…, 10.0, 3.0, 1.0)`).
 const FIELD_WEIGHTS: [f32; 3] = [10.0, 3.0, 1.0];
@@ -42,14 +52,45 @@ struct Term {
     idf: f32,
 }
 
-/// What the filters look at, per entry.
+/// Entries for one situation, by tag, and the needs that ask for them: a disaster line or a
+/// mentoring programme is no answer to ordinary stress.
+const NARROW: &[(&str, &[Need])] = &[
+    ("substance-use", &[Need::SubstanceUse]),
+    ("disaster", &[Need::Disaster]),
+    (
+        "mentoring",
+        &[Need::Mentorship, Need::Students, Need::Career, Need::Networking],
+    ),
+];
+
+/// Whom an entry is for, as far as its own words say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// Lab professionals (made for a lab specialty, or says so).
+    Lab,
+    /// Health-care workers in general.
+    HealthWorkers,
+    Everyone,
+    /// Families of people who are struggling, not the people themselves.
+    Families,
+}
+
+/// What the filters and the ranking look at, per entry.
 #[derive(Debug, Clone, Copy)]
 struct Attributes {
     specialties: u32,
     states: u64,
-    format: super::vocab::Format,
-    kind: super::vocab::Kind,
-    cost: super::vocab::Cost,
+    format: Format,
+    kind: Kind,
+    cost: Cost,
+    facilitation: Facilitation,
+    /// Credentials the entry lists, as bits of [`CREDENTIALS`].
+    credentials: u32,
+    audience: Audience,
+    /// Narrow situations the entry is for ([`NARROW`] bits): shown for those only.
+    narrow: u8,
+    verified: bool,
+    last_verified: Option<NaiveDate>,
 }
 
 /// One page of results.
@@ -69,10 +110,10 @@ pub struct SearchIndex {
     lengths: Vec<[u16; 3]>,
     average_lengths: [f32; 3],
     terms: BTreeMap<String, Term>,
-    /// Each entry's place in browsing order (verified first, then by name).
-    browse_rank: Vec<u32>,
-    /// Entries in browsing order.
-    browse_order: Vec<u32>,
+    /// Each entry's city, normalised.
+    cities: Vec<Option<String>>,
+    /// Each entry's place in name order (ties in score).
+    name_rank: Vec<u32>,
     stemmer: Stemmer,
 }
 
@@ -102,6 +143,7 @@ impl SearchIndex {
         let mut attributes = Vec::with_capacity(entries.len());
         let mut totals = [0f64; 3];
         let mut tokens_buf = Vec::new();
+        let mut cities = Vec::with_capacity(entries.len());
         for (doc, entry) in entries.iter().enumerate() {
             let keywords = entry.search_keywords();
             let fields = [
@@ -140,7 +182,24 @@ impl SearchIndex {
                 format: entry.format,
                 kind: entry.kind,
                 cost: entry.cost,
+                facilitation: entry.facilitation,
+                credentials: CREDENTIALS.iter().enumerate().fold(0, |m, (i, (code, _))| {
+                    if entry.credentials.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                        m | 1 << i
+                    } else {
+                        m
+                    }
+                }),
+                audience: audience(entry),
+                narrow: NARROW
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (tag, _))| entry.tags.iter().any(|t| t == tag))
+                    .fold(0, |m, (i, _)| m | 1 << i),
+                verified: entry.verified,
+                last_verified: entry.last_verified,
             });
+            cities.push(entry.city.as_deref().map(normalize));
         }
         let n = entries.len().max(1) as f32;
         let average_lengths = totals.map(|t| ((t / f64::from(n)) as f32).max(1.0));
@@ -154,16 +213,11 @@ impl SearchIndex {
                 (token, Term { postings, idf })
             })
             .collect();
-        let mut browse_order: Vec<u32> = (0..entries.len() as u32).collect();
-        browse_order.sort_by(|a, b| {
-            let (a, b) = (&entries[*a as usize], &entries[*b as usize]);
-            b.verified
-                .cmp(&a.verified)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        let mut browse_rank = vec![0u32; entries.len()];
-        for (rank, doc) in browse_order.iter().enumerate() {
-            browse_rank[*doc as usize] = rank as u32;
+        let mut by_name: Vec<u32> = (0..entries.len() as u32).collect();
+        by_name.sort_by(|a, b| entries[*a as usize].name.cmp(&entries[*b as usize].name));
+        let mut name_rank = vec![0u32; entries.len()];
+        for (rank, doc) in by_name.iter().enumerate() {
+            name_rank[*doc as usize] = rank as u32;
         }
         SearchIndex {
             entries,
@@ -171,8 +225,8 @@ impl SearchIndex {
             lengths,
             average_lengths,
             terms,
-            browse_rank,
-            browse_order,
+            cities,
+            name_rank,
             stemmer,
         }
     }
@@ -186,37 +240,78 @@ impl SearchIndex {
         self.entries.is_empty()
     }
 
+    /// Whether an entry passes the filters given as options, and the place the words named
+    /// (entries of other states are left out; national ones stay).
     fn passes(&self, doc: usize, q: &SearchQuery) -> bool {
         let a = &self.attributes[doc];
         if let Some(s) = q.specialty
-            && a.specialties & (bit(s) | bit(Specialty::All)) as u32 == 0
+            && self.specialty_fit(doc, s) == 0
         {
             return false;
+        }
+        if let Some((code, s)) = q.credential {
+            let listed = CREDENTIALS
+                .iter()
+                .position(|(c, _)| *c == code)
+                .is_some_and(|i| a.credentials & (1 << i) != 0);
+            if !listed && self.specialty_fit(doc, s) < 2 {
+                return false;
+            }
         }
         match q.region {
             Some(Region::State(s)) if a.states & bit(s) == 0 => return false,
             Some(Region::National) if a.states != 0 => return false,
             _ => {}
         }
+        if let Some(place) = self.place(q)
+            && a.states != 0
+            && a.states & bit(place) == 0
+        {
+            return false;
+        }
         q.format.is_none_or(|f| a.format.suits(f))
             && q.kind.is_none_or(|k| a.kind == k)
             && q.cost.is_none_or(|c| a.cost == c)
+            && q.facilitation.is_none_or(|f| a.facilitation == f)
     }
 
-    /// Whether the entry is for the asked specialty itself (not only "all specialties").
-    fn specific(&self, doc: usize, q: &SearchQuery) -> bool {
-        q.specialty
-            .is_some_and(|s| self.attributes[doc].specialties & bit(s) as u32 != 0)
+    /// The state the search is about: named in the words, or "near me" with a profile state.
+    fn place(&self, q: &SearchQuery) -> Option<super::vocab::State> {
+        q.wants
+            .place
+            .as_ref()
+            .map(|p| p.state)
+            .or(q.home_state.filter(|_| q.wants.near_me))
     }
 
-    /// BM25 scores of the entries that contain any query word (as a word or a prefix).
-    fn scores(&self, q: &SearchQuery) -> Vec<(u32, f32)> {
+    /// How well an entry serves a specialty: 3 made for it, 2 for the generalists who work
+    /// that bench (MLS and MLT for hematology, chemistry, …), 1 for every specialty, 0 not.
+    fn specialty_fit(&self, doc: usize, wanted: Specialty) -> u8 {
+        let mine = self.attributes[doc].specialties;
+        if mine & bit(wanted) as u32 != 0 {
+            3
+        } else if wanted.is_bench()
+            && mine & (bit(Specialty::Mls) | bit(Specialty::Mlt)) as u32 != 0
+        {
+            2
+        } else if mine & bit(Specialty::All) as u32 != 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// BM25 scores of every entry for some words (0 for those without any of them), and the
+    /// best score.
+    fn text_scores(&self, words: &[&str]) -> (Vec<f32>, f32) {
         let mut scores = vec![0f32; self.entries.len()];
-        let mut touched = Vec::new();
         let mut word = String::new();
-        for term in &q.terms {
+        for term in words {
             word.clear();
             tokens_into(&self.stemmer, term, &mut word);
+            if word.is_empty() {
+                continue;
+            }
             for (token, entry) in self.terms.range(word.clone()..) {
                 if !token.starts_with(word.as_str()) {
                     break;
@@ -227,40 +322,203 @@ impl SearchIndex {
                     let tf = f32::from(p.tf);
                     let len = f32::from(self.lengths[doc][field]);
                     let norm = 1.0 - B + B * len / self.average_lengths[field];
-                    let s = FIELD_WEIGHTS[field] * entry.idf * tf * (K1 + 1.0) / (tf + K1 * norm);
-                    if scores[doc] == 0.0 {
-                        touched.push(p.doc);
-                    }
-                    scores[doc] += s;
+                    scores[doc] +=
+                        FIELD_WEIGHTS[field] * entry.idf * tf * (K1 + 1.0) / (tf + K1 * norm);
                 }
             }
         }
-        touched
-            .into_iter()
-            .map(|d| (d, scores[d as usize]))
-            .collect()
+        let best = scores.iter().copied().fold(0.0, f32::max);
+        (scores, best)
     }
 
-    /// One page of results for a query.
-    pub fn search(&self, q: &SearchQuery, offset: usize, limit: usize) -> Hits<'_> {
-        if q.terms.is_empty() {
-            return self.browse(q, offset, limit);
-        }
-        let mut matches: Vec<(f32, bool, u32, u32)> = self
-            .scores(q)
-            .into_iter()
-            .filter(|(doc, _)| self.passes(*doc as usize, q))
-            .map(|(doc, score)| {
-                let d = doc as usize;
-                (score, self.specific(d, q), self.browse_rank[d], doc)
-            })
+    /// Every matching entry with its score, unordered.
+    fn matches(&self, q: &SearchQuery) -> Vec<(f32, u32)> {
+        let terms: Vec<&str> = q.terms.iter().map(String::as_str).collect();
+        let (text, best_text) = self.text_scores(&terms);
+        let roles: Vec<&str> = q.role_terms.iter().map(String::as_str).collect();
+        let (role_text, best_role) = if roles.is_empty() {
+            (Vec::new(), 0.0)
+        } else {
+            self.text_scores(&roles)
+        };
+        let mut need_words: Vec<&str> = q
+            .wants
+            .needs
+            .iter()
+            .flat_map(|n| n.search_words().iter().copied())
             .collect();
+        need_words.sort_unstable();
+        need_words.dedup();
+        let (need_text, best_need) = if need_words.is_empty() {
+            (Vec::new(), 0.0)
+        } else {
+            self.text_scores(&need_words)
+        };
+        let mut out = Vec::new();
+        for doc in 0..self.entries.len() {
+            if !self.passes(doc, q) {
+                continue;
+            }
+            let text_fit = if best_text > 0.0 {
+                text[doc] / best_text
+            } else {
+                0.0
+            };
+            let need_fit = if best_need > 0.0 {
+                need_text[doc] / best_need
+            } else {
+                0.0
+            };
+            let role_fit = if best_role > 0.0 {
+                role_text[doc] / best_role
+            } else {
+                0.0
+            };
+            if let Some(score) = self.score(doc, q, text_fit, need_fit) {
+                out.push((score + role_fit, doc as u32));
+            }
+        }
+        out
+    }
+
+    /// An entry's score for a query, or None when nothing in it answers the query.
+    fn score(&self, doc: usize, q: &SearchQuery, text_fit: f32, need_fit: f32) -> Option<f32> {
+        let a = &self.attributes[doc];
+        let w: &Wants = &q.wants;
+        let mut relevant = text_fit > 0.0;
+        let mut score = 3.0 * text_fit;
+        // Needs: what kind of entry helps, and the directory's words for it.
+        let emotional = w.needs.iter().any(|n| n.is_emotional());
+        if !w.needs.is_empty() {
+            let fit = w.needs.iter().map(|n| n.kind_fit(a.kind)).fold(0.0, f32::max);
+            score += 2.5 * fit + 1.0 * need_fit;
+            relevant |= fit >= 0.5;
+        } else if w.kind.is_none() && q.kind.is_none() {
+            // Nothing asked about the kind: professional homes first, lines last.
+            score += match a.kind {
+                Kind::Association => 0.6,
+                Kind::OnlineCommunity => 0.5,
+                Kind::PeerSupport | Kind::LocalGroup => 0.3,
+                Kind::CrisisLine => 0.0,
+            };
+        }
+        if let Some(kind) = w.kind {
+            if a.kind == kind {
+                score += 2.5;
+                relevant = true;
+            } else if kind == Kind::PeerSupport && a.kind == Kind::OnlineCommunity {
+                score += 1.5;
+                relevant = true;
+            }
+        }
+        // Situations: asked for, or kept out of answers about anything else.
+        let words_asked = !q.terms.is_empty() || !w.is_empty();
+        if a.narrow != 0 && words_asked {
+            let asked = NARROW.iter().enumerate().any(|(i, (_, needs))| {
+                a.narrow & (1 << i) != 0 && w.needs.iter().any(|n| needs.contains(n))
+            });
+            score += if asked { 1.0 } else { -2.0 };
+        }
+        if emotional {
+            // Someone struggling tonight is not asked to pay first.
+            score += match a.cost {
+                Cost::Free => 0.5,
+                Cost::Membership => -0.3,
+                Cost::Paid => -0.5,
+            };
+        }
+        // Whom it is for.
+        match a.audience {
+            Audience::Families if !w.family => {
+                if emotional {
+                    return None;
+                }
+                score -= 3.0;
+            }
+            Audience::Families => {
+                score += 4.0;
+                relevant = true;
+            }
+            Audience::Lab if emotional || w.lab_wide => score += 1.5,
+            Audience::HealthWorkers if emotional || w.lab_wide => score += 1.0,
+            Audience::Everyone if emotional || w.lab_wide => score -= 0.5,
+            _ => {}
+        }
+        let specialty = w.specialty.or(q.specialty).or(q.credential.map(|c| c.1));
+        if let Some(s) = specialty {
+            match self.specialty_fit(doc, s) {
+                3 => {
+                    // For a feeling, an association of the specialty helps less than peers.
+                    let fits = !emotional || w.needs.iter().any(|n| n.kind_fit(a.kind) >= 0.5);
+                    score += if fits { 2.5 } else { 0.7 };
+                    relevant = true;
+                }
+                2 => score += 0.8,
+                1 => score += 0.3,
+                _ => score -= 1.5,
+            }
+        }
+        // Where.
+        match (self.place(q), a.states) {
+            (Some(state), states) if states & bit(state) != 0 => {
+                score += 1.5;
+                relevant = true;
+                if let Some(city) = w.place.as_ref().and_then(|p| p.city)
+                    && self.cities[doc].as_deref() == Some(normalize(city).as_str())
+                {
+                    score += 0.5;
+                }
+            }
+            (Some(_), _) => {}
+            (None, 0) => score += 0.5,
+            (None, states) => {
+                // No place named: a state's group is no answer, unless it is the member's own.
+                let home = q.home_state.is_some_and(|h| states & bit(h) != 0);
+                score += if home { 0.5 } else { -1.0 };
+            }
+        }
+        if specialty.is_none()
+            && a.specialties
+                & (bit(Specialty::Mls) | bit(Specialty::Mlt) | bit(Specialty::All)) as u32
+                != 0
+            && a.audience == Audience::Lab
+        {
+            // Nothing asked about the specialty: entries for the whole lab first.
+            score += 0.4;
+        }
+        if let Some(f) = w.format {
+            if a.format.suits(f) {
+                score += 0.8;
+                relevant |= w.needs.is_empty() && w.kind.is_none();
+            } else {
+                score -= 1.5;
+            }
+        }
+        if let Some(c) = w.cost {
+            score += if a.cost == c { 0.8 } else { -1.5 };
+        }
+        if w.lab_wide && a.audience == Audience::Lab {
+            relevant = true;
+        }
+        // Trust: checked in the last two years, or not.
+        score += match (a.verified, a.last_verified, q.today) {
+            (true, Some(checked), Some(today)) if (today - checked).num_days() <= 730 => 0.4,
+            (true, Some(checked), Some(today)) if (today - checked).num_days() > 1095 => -0.3,
+            (true, _, _) => 0.2,
+            (false, _, _) => -0.4,
+        };
+        // Filters only, no words: everything that passed.
+        (relevant || !words_asked).then_some(score)
+    }
+
+    /// One page of results for a query, best first.
+    pub fn search(&self, q: &SearchQuery, offset: usize, limit: usize) -> Hits<'_> {
+        let mut matches = self.matches(q);
         let total = matches.len();
-        let order = |a: &(f32, bool, u32, u32), b: &(f32, bool, u32, u32)| {
+        let order = |a: &(f32, u32), b: &(f32, u32)| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(Ordering::Equal)
-                .then(b.1.cmp(&a.1))
-                .then(a.2.cmp(&b.2))
+                .then(self.name_rank[a.1 as usize].cmp(&self.name_rank[b.1 as usize]))
         };
         let end = (offset + limit).min(total);
         if end < total && end > 0 {
@@ -272,49 +530,53 @@ impl SearchIndex {
             .iter()
             .skip(offset)
             .take(limit)
-            .map(|m| &self.entries[m.3 as usize])
+            .map(|m| &self.entries[m.1 as usize])
             .collect();
-        Hits { total, entries }
-    }
-
-    /// Filters only: entries for the specialty itself first, then browsing order.
-    fn browse(&self, q: &SearchQuery, offset: usize, limit: usize) -> Hits<'_> {
-        let mut total = 0;
-        let mut entries = Vec::new();
-        let passes: &[Option<bool>] = if q.specialty.is_some() {
-            &[Some(true), Some(false)]
-        } else {
-            &[None]
-        };
-        for pass in passes {
-            for doc in &self.browse_order {
-                let d = *doc as usize;
-                if pass.is_some_and(|specific| self.specific(d, q) != specific)
-                    || !self.passes(d, q)
-                {
-                    continue;
-                }
-                if total >= offset && entries.len() < limit {
-                    entries.push(&self.entries[d]);
-                }
-                total += 1;
-            }
-        }
         Hits { total, entries }
     }
 
     /// How many entries match a query.
     pub fn count(&self, q: &SearchQuery) -> usize {
-        if q.terms.is_empty() {
-            (0..self.entries.len())
-                .filter(|d| self.passes(*d, q))
-                .count()
-        } else {
-            self.scores(q)
-                .iter()
-                .filter(|(doc, _)| self.passes(*doc as usize, q))
-                .count()
-        }
+        self.matches(q).len()
+    }
+}
+
+/// Whom an entry is for, from its specialties, tags and words.
+fn audience(entry: &Entry) -> Audience {
+    let text = format!(
+        "{} {} {}",
+        entry.name,
+        entry.description,
+        entry.tags.join(" ")
+    )
+    .to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if entry.tags.iter().any(|t| t == "family" || t == "families")
+        || has(&["family support", "for families", "family members"])
+    {
+        Audience::Families
+    } else if !entry.specialties.contains(&Specialty::All)
+        || has(&[
+            "laboratory professionals",
+            "lab professionals",
+            "lab staff",
+            "medical laboratory",
+            "pathology and laboratory",
+        ])
+    {
+        Audience::Lab
+    } else if has(&[
+        "healthcare-workers",
+        "health care workers",
+        "healthcare workers",
+        "healthcare staff",
+        "responders",
+        "clinicians",
+        "health workers",
+    ]) {
+        Audience::HealthWorkers
+    } else {
+        Audience::Everyone
     }
 }
 
@@ -403,10 +665,7 @@ mod tests {
     }
 
     fn query(text: &str) -> SearchQuery {
-        SearchQuery {
-            terms: SearchQuery::terms_of(text),
-            ..SearchQuery::default()
-        }
+        SearchQuery::words(text)
     }
 
     #[test]
@@ -438,8 +697,9 @@ mod tests {
         assert_eq!(keys(&idx.search(&q, 0, 10)), vec!["b"]);
         let mut q = query("night");
         q.region = Some(Region::State(State::OH));
-        // Both mention "night" in the description; the shorter description ranks first.
-        assert_eq!(keys(&idx.search(&q, 0, 10)), vec!["c", "a"]);
+        // Both mention "night"; with no specialty asked, the entry for the whole lab (MLS)
+        // ranks before the histology one.
+        assert_eq!(keys(&idx.search(&q, 0, 10)), vec!["a", "c"]);
         assert_eq!(idx.count(&q), 2);
     }
 
@@ -447,7 +707,7 @@ mod tests {
     fn pages_do_not_overlap_and_count_everything() {
         let idx = index();
         let q = SearchQuery {
-            format: Some(crate::domain::vocab::Format::InPerson),
+            format: Some(Format::InPerson),
             ..query("")
         };
         let first = idx.search(&q, 0, 2);

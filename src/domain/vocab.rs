@@ -234,6 +234,21 @@ vocab! {
     }
 }
 
+impl Specialty {
+    /// Whether the discipline is a bench that generalist MLS and MLT staff work (so their
+    /// associations and communities serve it too).
+    pub fn is_bench(self) -> bool {
+        matches!(
+            self,
+            Specialty::Hematology
+                | Specialty::Chemistry
+                | Specialty::Microbiology
+                | Specialty::BloodBank
+                | Specialty::Molecular
+        )
+    }
+}
+
 impl Format {
     /// Whether a group of this format suits someone asking for `wanted`: a hybrid group suits
     /// both online and in-person seekers.

@@ -13,6 +13,7 @@ mod cli;
 mod directory_admin;
 mod directory_moderators;
 mod findgroup;
+mod findgroup_eval;
 mod import_export;
 mod limits;
 mod meetups;

@@ -202,6 +202,11 @@ fn suggestions(option: &str) -> Vec<(String, String)> {
         "format" => all::<Format>(),
         "kind" => all::<Kind>(),
         "cost" => all::<Cost>(),
+        "facilitation" => all::<crate::domain::vocab::Facilitation>(),
+        "credential" => crate::domain::understand::CREDENTIALS
+            .iter()
+            .map(|(c, s)| (format!("{c} ({})", s.label()), (*c).to_owned()))
+            .collect(),
         "repeat" => ["weekly", "biweekly", "monthly"]
             .iter()
             .map(|s| ((*s).to_owned(), (*s).to_owned()))

@@ -123,9 +123,10 @@ impl Shared {
             {
                 return Some(format!("checkin answer {n}"));
             }
-            let line = body.strip_prefix('/').unwrap_or(body);
-            if crate::domain::command::resolve(line).is_ok() {
-                return Some(line.to_owned());
+            // Anything else said in the member's own chat with the bot is for the bot: a
+            // command, or a request in their own words.
+            if !body.is_empty() {
+                return Some(body.to_owned());
             }
         }
         None
@@ -154,14 +155,13 @@ impl Shared {
             return;
         };
         let actor = self.actor(&room, &ev.sender, direct).await;
-        let outgoing = self
-            .runtime
-            .bot()
-            .handle(Incoming::Command {
-                actor: actor.clone(),
-                text: line,
-            })
-            .await;
+        // In a room only a command reaches here; in a direct chat, anything the member wrote.
+        let incoming = if direct {
+            Incoming::Message { actor, text: line }
+        } else {
+            Incoming::Command { actor, text: line }
+        };
+        let outgoing = self.runtime.bot().handle(incoming).await;
         for message in outgoing {
             let result = match message {
                 Outgoing::Reply(reply) => match reply.visibility {

@@ -6,8 +6,10 @@ use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserErr
 use crate::domain::directory::{Draft, Field, Raw, slugify};
 use crate::domain::identity::Role;
 use crate::domain::member_text::{self, Lines};
+use crate::domain::places;
 use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
-use crate::domain::vocab::{Cost, Format, Kind, Specialty};
+use crate::domain::understand::{self, Place, credential};
+use crate::domain::vocab::{Cost, Facilitation, Format, Kind, Specialty};
 
 /// A directory command, typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,19 +61,35 @@ fn findgroup(inv: &Invocation) -> Parsed {
                 UserError::new(format!("page:{p} is not a page number; use 1, 2, 3, …"))
             })?,
     };
-    let query = SearchQuery {
-        terms: SearchQuery::terms_of(text),
-        // specialty:all asks for everything: no filter.
-        specialty: vocab_option(inv.option("specialty"))?.filter(|s| *s != Specialty::All),
-        region: inv
-            .option("state")
-            .map(|s| Region::parse(&s))
-            .transpose()
-            .map_err(|e| UserError::new(e.to_string()))?,
-        format: vocab_option(inv.option("format"))?,
-        kind: vocab_option(inv.option("kind"))?,
-        cost: vocab_option(inv.option("cost"))?,
-    };
+    let mut query = SearchQuery::words(text);
+    // specialty:all asks for everything: no filter.
+    query.specialty = vocab_option(inv.option("specialty"))?.filter(|s| *s != Specialty::All);
+    query.region = inv
+        .option("state")
+        .map(|s| Region::parse(&s))
+        .transpose()
+        .map_err(|e| UserError::new(e.to_string()))?;
+    query.format = vocab_option(inv.option("format"))?;
+    query.kind = vocab_option(inv.option("kind"))?;
+    query.cost = vocab_option(inv.option("cost"))?;
+    query.facilitation = vocab_option(inv.option("facilitation"))?;
+    if let Some(c) = inv.option("credential") {
+        query.credential = Some(credential(&c).ok_or_else(|| {
+            UserError::new(format!(
+                "\"{}\" is not a credential I know. Accepted: {}.",
+                c.trim(),
+                understand::CREDENTIALS
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?);
+    }
+    if let Some(c) = inv.option("city") {
+        query.wants.place = Some(city(&c)?);
+        query.city = Some(c.trim().to_owned());
+    }
     if query.is_empty() {
         return Err(UserError::new(
             "Tell me what to look for: some words, a filter, or both. For example: \
@@ -80,6 +98,24 @@ fn findgroup(inv: &Invocation) -> Parsed {
         ));
     }
     Ok(DirectoryCommand::FindGroup { query, page }.into())
+}
+
+/// A city option: "Chicago", "Portland, ME", "St. Louis".
+fn city(value: &str) -> Result<Place, UserError> {
+    let reading = understand::read(&format!("in {value}"));
+    match reading.wants.place {
+        Some(place) if place.city.is_some() => Ok(place),
+        _ => {
+            let hint = places::nearest(value.trim())
+                .map(|n| format!(" Did you mean {n}?"))
+                .unwrap_or_default();
+            Err(UserError::new(format!(
+                "\"{}\" is not a US city I know.{hint} I know every US place of 50,000 people \
+                 or more; for a smaller place, use its state instead (state:OH).",
+                value.trim()
+            )))
+        }
+    }
 }
 
 /// The entry fields given as options.
@@ -235,6 +271,24 @@ const FILTERS: &[OptSpec] = &[
         kind: OptKind::Word(is::<Cost>),
     },
     OptSpec {
+        name: "facilitation",
+        aliases: &[],
+        help: "peer_led, professional_led or none",
+        kind: OptKind::Word(is::<Facilitation>),
+    },
+    OptSpec {
+        name: "credential",
+        aliases: &["credentials"],
+        help: "a credential: MLS, MLT, PBT, HT, CT, SBB, MB, DLM, … (entries for its specialty)",
+        kind: OptKind::Word(|s| credential(s).is_some()),
+    },
+    OptSpec {
+        name: "city",
+        aliases: &[],
+        help: "a US city (Chicago, \"Portland, ME\"): its state's groups and national ones",
+        kind: OptKind::Text,
+    },
+    OptSpec {
         name: "page",
         aliases: &[],
         help: "which page of results",
@@ -330,10 +384,13 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: findgroup,
         private: false,
         summary: "Find support groups, associations and communities",
-        details: "Searches the directory by words and filters, best matches first, five per \
-                  page. Filters accept common spellings: specialty:histo, specialty:\"med tech\", \
-                  state:Ohio, state:OH. A state filter finds groups in that state; national \
-                  groups are suggested when there is none.",
+        details: "Searches the directory by words and filters, best help first, five per \
+                  page. Write it your way: feelings (stressed, burned out, lonely), your role \
+                  (phlebotomist, MLT, histotech), a place (in Texas, near Chicago), a shift, \
+                  online or free are understood and said back. Filters accept common spellings: \
+                  specialty:histo, specialty:\"med tech\", state:Ohio, state:OH, city:Chicago, \
+                  credential:SBB, facilitation:peer_led. A state filter finds groups in that \
+                  state only; national groups are suggested when there is none.",
         role: Role::Member,
         arg: Some(ArgSpec {
             name: "WORDS",
@@ -344,7 +401,9 @@ pub(super) static SPECS: &[CommandSpec] = &[
         options: FILTERS,
         examples: &[
             "/findgroup burnout",
+            "/findgroup night shift phlebotomist in Texas, burned out",
             "/findgroup specialty:histo state:OH",
+            "/findgroup peer support city:Chicago",
             "/findgroup peer support format:online page:2",
         ],
     },

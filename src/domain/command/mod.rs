@@ -573,13 +573,7 @@ fn vocab_option<V: Vocab>(value: Option<String>) -> Result<Option<V>, UserError>
 /// Whether a line starts with the name of a private command (`/checkin …`, `/mydata`, …),
 /// whatever follows it.
 pub fn names_private_command(line: &str) -> bool {
-    let first = line
-        .trim()
-        .trim_start_matches('/')
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
+    let first = first_word_of(line);
     // A typo of one ("/chekin answer 2") counts too: its error must not be public either.
     let first = if top_level_names().contains(&first.as_str()) {
         first
@@ -589,6 +583,45 @@ pub fn names_private_command(line: &str) -> bool {
             .to_owned()
     };
     all().any(|c| c.private && first_word(c.name) == first)
+}
+
+/// The first word of a line, lower-cased, without the leading `/`.
+fn first_word_of(line: &str) -> String {
+    line.trim()
+        .trim_start_matches('/')
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Whether a command name was meant: the word is one, or a slip of one ("findgruop").
+fn names_a_command(word: &str) -> bool {
+    let names = top_level_names();
+    names.contains(&word) || nearest(word, names.into_iter()).is_some()
+}
+
+/// Whether a line is words rather than a command: its first word neither is a command nor
+/// looks like a slip of one ("/sad", "!i need help"). Such lines are read as a request.
+pub fn is_words(line: &str) -> bool {
+    let first = first_word_of(line);
+    !first.is_empty() && !names_a_command(&first)
+}
+
+/// Whether a line written without `/` in a private chat is meant as a command: it starts with a
+/// command's name (or a slip of one). "help me find a group" starts with `help` but asks for
+/// help in words: `help` counts only alone or followed by a command's name.
+pub fn reads_as_command(line: &str) -> bool {
+    let first = first_word_of(line);
+    if !names_a_command(&first) {
+        return false;
+    }
+    if first != "help" {
+        return true;
+    }
+    let mut rest = line.split_whitespace().skip(1);
+    rest.next()
+        .is_none_or(|topic| names_a_command(&topic.trim_start_matches('/').to_lowercase()))
 }
 
 /// The names members type first: `help`, `findgroup`, `group`, `review`, ….

@@ -1,0 +1,1043 @@
+//! Reading a search the way a person writes it: "I'm a night shift phlebotomist in Texas and
+//! burned out", "near Chicago", "talk to someone who gets it", "histotechnoligist".
+//!
+//! The words are split (contractions undone: "I'm", "can't"), stop words dropped, and the
+//! longest known phrase at each place is recognised: feelings and needs ("burned out",
+//! "short staffed", "talk to someone"), roles and credentials ("phlebotomist", "MLT", "SBB"),
+//! states by name, and by code only when that cannot be an ordinary word ("in" is not
+//! Indiana; "OR", "ME", "PA" count only after "in", "near", "from" or a city), US cities from
+//! the shipped gazetteer ([`super::places`]), shift, format, cost and kind words. What is left
+//! is searched as text. A word that is none of these but one or two letters away from a known
+//! one is read as that one, and the reply says so.
+//!
+//! Nothing here filters: [`Wants`] are preferences the ranking weighs (see
+//! [`super::search_index`]), so "phlebotomist" puts phlebotomy entries first without hiding a
+//! lab-wide community that would help.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::places;
+use super::vocab::{Cost, Format, Kind, Specialty, State, Vocab, normalize};
+
+/// A need or feeling a search can express, and what helps with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Need {
+    Stress,
+    Anxiety,
+    Depression,
+    Burnout,
+    Overwhelmed,
+    Lonely,
+    ShortStaffed,
+    Quitting,
+    Career,
+    Grief,
+    MoralDistress,
+    TalkToSomeone,
+    Mentorship,
+    Students,
+    Networking,
+    SubstanceUse,
+    Disaster,
+    HardWorkplace,
+    Crisis,
+}
+
+impl Need {
+    /// How the need reads in "Looking for: …".
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Stress => "stress",
+            Need::Anxiety => "anxiety",
+            Need::Depression => "feeling down",
+            Need::Burnout => "burnout",
+            Need::Overwhelmed => "feeling overwhelmed",
+            Need::Lonely => "loneliness",
+            Need::ShortStaffed => "short staffing",
+            Need::Quitting => "thinking of quitting",
+            Need::Career => "career",
+            Need::Grief => "grief",
+            Need::MoralDistress => "mistakes and moral distress",
+            Need::TalkToSomeone => "someone to talk to",
+            Need::Mentorship => "mentorship",
+            Need::Students => "students and new graduates",
+            Need::Networking => "networking",
+            Need::SubstanceUse => "drinking or drug use",
+            Need::Disaster => "after a disaster",
+            Need::HardWorkplace => "a hard workplace",
+            Need::Crisis => "help now",
+        }
+    }
+
+    /// Whether the need is about how someone feels (peer support and lines help most), rather
+    /// than about their career (associations help most).
+    pub fn is_emotional(self) -> bool {
+        !matches!(
+            self,
+            Need::Career | Need::Mentorship | Need::Students | Need::Networking
+        )
+    }
+
+    /// Words the directory uses for what helps with this need (searched alongside the
+    /// member's own words, at a lower weight).
+    pub fn search_words(self) -> &'static [&'static str] {
+        match self {
+            Need::Stress | Need::Anxiety | Need::Depression | Need::Overwhelmed => {
+                &["burnout", "peer", "mental", "wellbeing", "support"]
+            }
+            Need::Burnout => &["burnout", "peer", "support", "wellbeing"],
+            Need::Lonely => &["peer", "community", "forum", "discussion", "connection"],
+            Need::ShortStaffed => &["understaffing", "staffing", "burnout", "forum"],
+            Need::Quitting => &["career", "burnout", "forum", "discussion"],
+            Need::Career => &["career", "mentoring", "continuing", "education"],
+            Need::Grief => &["grief", "loss", "peer", "support"],
+            Need::MoralDistress => &["moral", "distress", "peer", "support"],
+            Need::TalkToSomeone => &["peer", "support", "listen", "discussion"],
+            Need::Mentorship => &["mentoring", "mentorship", "career"],
+            Need::Students => &["students", "student", "education", "mentoring"],
+            Need::Networking => &["chapters", "meetings", "networking", "community"],
+            Need::SubstanceUse => &["substance", "referrals", "treatment"],
+            Need::Disaster => &["disaster", "responders", "crisis"],
+            Need::HardWorkplace => &["burnout", "forum", "discussion", "peer"],
+            Need::Crisis => &["crisis", "text", "chat"],
+        }
+    }
+
+    /// How well an entry of `kind` meets this need, from 0 (not at all) to 1.
+    pub fn kind_fit(self, kind: Kind) -> f32 {
+        match (self.is_emotional(), kind) {
+            (_, Kind::CrisisLine)
+                if matches!(self, Need::Crisis | Need::SubstanceUse | Need::Disaster) =>
+            {
+                1.0
+            }
+            (_, Kind::PeerSupport) if matches!(self, Need::Crisis | Need::SubstanceUse) => 0.6,
+            (_, Kind::OnlineCommunity) if self == Need::SubstanceUse => 0.4,
+            (_, Kind::OnlineCommunity) if self == Need::Crisis => 0.4,
+            (true, Kind::PeerSupport) => 1.0,
+            (true, Kind::OnlineCommunity) => 0.9,
+            (true, Kind::CrisisLine) => 0.55,
+            (true, Kind::LocalGroup) => 0.6,
+            (true, Kind::Association) => 0.1,
+            (false, Kind::Association) => 1.0,
+            (false, Kind::OnlineCommunity) => 0.8,
+            (false, Kind::PeerSupport) => 0.7,
+            (false, Kind::LocalGroup) => 0.8,
+            (false, Kind::CrisisLine) => 0.0,
+        }
+    }
+}
+
+/// When someone works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shift {
+    Day,
+    Evening,
+    Night,
+    Weekend,
+    Rotating,
+}
+
+impl Shift {
+    pub fn label(self) -> &'static str {
+        match self {
+            Shift::Day => "day shift",
+            Shift::Evening => "evening shift",
+            Shift::Night => "night shift",
+            Shift::Weekend => "weekends",
+            Shift::Rotating => "rotating shifts",
+        }
+    }
+}
+
+/// A place named in a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub state: State,
+    /// The city named, when it was a city ("Chicago").
+    pub city: Option<&'static str>,
+    /// Said about the place: "Portland: I took Oregon; for Maine write Portland, ME."
+    pub note: Option<String>,
+}
+
+/// What a search asks for beyond its words: preferences the ranking weighs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wants {
+    pub specialty: Option<Specialty>,
+    /// "lab techs", "lab workers": entries made for lab people rank first.
+    pub lab_wide: bool,
+    pub place: Option<Place>,
+    /// "near me", "local", "in my state": the member's own state, if their profile has one.
+    pub near_me: bool,
+    pub shift: Option<Shift>,
+    pub format: Option<Format>,
+    pub cost: Option<Cost>,
+    pub kind: Option<Kind>,
+    pub needs: Vec<Need>,
+    /// Support for family members was asked for.
+    pub family: bool,
+    /// Words read as something close to them: ("burnot", "burnout").
+    pub corrected: Vec<(String, String)>,
+}
+
+impl Wants {
+    pub fn is_empty(&self) -> bool {
+        *self == Wants::default()
+    }
+
+    /// What was understood, for "Looking for: phlebotomy · Texas · burnout".
+    pub fn labels(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(s) = self.specialty {
+            out.push(s.label().to_owned());
+        } else if self.lab_wide {
+            out.push("lab staff".to_owned());
+        }
+        if let Some(p) = &self.place {
+            out.push(match p.city {
+                Some(city) => format!("{city}, {}", p.state.label()),
+                None => p.state.label().to_owned(),
+            });
+        } else if self.near_me {
+            out.push("near you".to_owned());
+        }
+        out.extend(self.shift.map(|s| s.label().to_owned()));
+        out.extend(self.needs.iter().map(|n| n.label().to_owned()));
+        if self.family {
+            out.push("support for family".to_owned());
+        }
+        out.extend(self.kind.map(|k| k.label().to_owned()));
+        out.extend(self.format.map(|f| f.label().to_owned()));
+        out.extend(self.cost.map(|c| c.label().to_owned()));
+        out
+    }
+}
+
+/// A search read: what it wants, and the words left to look for as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub wants: Wants,
+    pub terms: Vec<String>,
+    /// Role words as typed ("histotech", "molecular"), searched at a lower weight: the role
+    /// itself is already in `wants`.
+    pub role_terms: Vec<String>,
+}
+
+/// What a known phrase means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Need(Need),
+    Specialty(Specialty),
+    LabWide,
+    Kind(Kind),
+    Format(Format),
+    Cost(Cost),
+    Shift(Shift),
+    Family,
+    NearMe,
+    /// Searched as this word ("español" → "spanish").
+    Term(&'static str),
+    /// Known, but says nothing for the search ("looking for", "please").
+    Nothing,
+}
+
+/// Words that carry no meaning for finding a group.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "anyone", "are", "as", "at",
+    "be", "been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "feel",
+    "feeling", "feels", "find", "for", "from", "get", "getting", "go", "going", "got", "group",
+    "groups", "had", "has", "have", "having", "hi", "hello", "hey", "how", "i", "if", "im", "in",
+    "into", "is", "it", "its", "just", "know", "like", "looking", "look", "lot", "me", "more",
+    "my", "myself", "near", "need", "needs", "not", "now", "of", "on", "or", "other", "our",
+    "out", "please", "really", "so", "some", "something", "should", "still", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "to",
+    "too", "us", "very", "want", "wanna", "was", "we", "were", "what", "when", "where", "which",
+    "who", "why", "will", "with", "work", "working", "would", "you", "your", "anything", "every",
+    "everyone", "general", "else", "way", "ways", "been", "ive", "id", "ill", "lately", "today",
+    "tonight", "week", "year", "years", "month", "months", "day", "days", "time", "times",
+    "kind", "sort", "type", "kinds", "recommend", "recommendation", "recommendations", "suggest",
+    "options", "option", "resources", "resource", "place", "places", "where", "anywhere",
+];
+
+/// Words that say a place follows ("in Ohio", "near Chicago").
+const PLACE_WORDS: &[&str] = &[
+    "in", "near", "from", "around", "outside", "by", "at", "across", "within", "throughout",
+];
+
+/// Phrases and what they mean. Spellings are normalised ([`normalize`]) when the table is built.
+const PHRASES: &[(&str, Meaning)] = &[
+    // Feelings and needs.
+    ("stress", Meaning::Need(Need::Stress)),
+    ("stressed", Meaning::Need(Need::Stress)),
+    ("stressful", Meaning::Need(Need::Stress)),
+    ("stressed out", Meaning::Need(Need::Stress)),
+    ("pressure", Meaning::Need(Need::Stress)),
+    ("anxiety", Meaning::Need(Need::Anxiety)),
+    ("anxious", Meaning::Need(Need::Anxiety)),
+    ("panic", Meaning::Need(Need::Anxiety)),
+    ("panic attacks", Meaning::Need(Need::Anxiety)),
+    ("worried", Meaning::Need(Need::Anxiety)),
+    ("nervous", Meaning::Need(Need::Anxiety)),
+    ("depressed", Meaning::Need(Need::Depression)),
+    ("depression", Meaning::Need(Need::Depression)),
+    ("sad", Meaning::Need(Need::Depression)),
+    ("down", Meaning::Need(Need::Depression)),
+    ("hopeless", Meaning::Need(Need::Depression)),
+    ("miserable", Meaning::Need(Need::Depression)),
+    ("numb", Meaning::Need(Need::Depression)),
+    ("crying", Meaning::Need(Need::Depression)),
+    ("unhappy", Meaning::Need(Need::Depression)),
+    ("mental health", Meaning::Need(Need::Depression)),
+    ("burnout", Meaning::Need(Need::Burnout)),
+    ("burned out", Meaning::Need(Need::Burnout)),
+    ("burnt out", Meaning::Need(Need::Burnout)),
+    ("burn out", Meaning::Need(Need::Burnout)),
+    ("burning out", Meaning::Need(Need::Burnout)),
+    ("exhausted", Meaning::Need(Need::Burnout)),
+    ("exhaustion", Meaning::Need(Need::Burnout)),
+    ("tired", Meaning::Need(Need::Burnout)),
+    ("drained", Meaning::Need(Need::Burnout)),
+    ("worn out", Meaning::Need(Need::Burnout)),
+    ("fried", Meaning::Need(Need::Burnout)),
+    ("compassion fatigue", Meaning::Need(Need::Burnout)),
+    ("overwhelmed", Meaning::Need(Need::Overwhelmed)),
+    ("overwhelming", Meaning::Need(Need::Overwhelmed)),
+    ("drowning", Meaning::Need(Need::Overwhelmed)),
+    ("struggling", Meaning::Need(Need::Overwhelmed)),
+    ("cannot cope", Meaning::Need(Need::Crisis)),
+    ("cant cope", Meaning::Need(Need::Crisis)),
+    ("falling apart", Meaning::Need(Need::Overwhelmed)),
+    ("too much", Meaning::Need(Need::Overwhelmed)),
+    ("lonely", Meaning::Need(Need::Lonely)),
+    ("loneliness", Meaning::Need(Need::Lonely)),
+    ("alone", Meaning::Need(Need::Lonely)),
+    ("isolated", Meaning::Need(Need::Lonely)),
+    ("no one understands", Meaning::Need(Need::Lonely)),
+    ("nobody understands", Meaning::Need(Need::Lonely)),
+    ("short staffed", Meaning::Need(Need::ShortStaffed)),
+    ("understaffed", Meaning::Need(Need::ShortStaffed)),
+    ("understaffing", Meaning::Need(Need::ShortStaffed)),
+    ("short staffing", Meaning::Need(Need::ShortStaffed)),
+    ("staffing", Meaning::Need(Need::ShortStaffed)),
+    ("overtime", Meaning::Need(Need::ShortStaffed)),
+    ("mandatory overtime", Meaning::Need(Need::ShortStaffed)),
+    ("workload", Meaning::Need(Need::ShortStaffed)),
+    ("overworked", Meaning::Need(Need::ShortStaffed)),
+    ("quit", Meaning::Need(Need::Quitting)),
+    ("quitting", Meaning::Need(Need::Quitting)),
+    ("resign", Meaning::Need(Need::Quitting)),
+    ("leave my job", Meaning::Need(Need::Quitting)),
+    ("leave the field", Meaning::Need(Need::Quitting)),
+    ("leaving the field", Meaning::Need(Need::Quitting)),
+    ("leave the lab", Meaning::Need(Need::Quitting)),
+    ("hate my job", Meaning::Need(Need::Quitting)),
+    ("quit my job", Meaning::Need(Need::Quitting)),
+    ("leave healthcare", Meaning::Need(Need::Quitting)),
+    ("career", Meaning::Need(Need::Career)),
+    ("careers", Meaning::Need(Need::Career)),
+    ("career change", Meaning::Need(Need::Career)),
+    ("change careers", Meaning::Need(Need::Career)),
+    ("job", Meaning::Need(Need::Career)),
+    ("jobs", Meaning::Need(Need::Career)),
+    ("promotion", Meaning::Need(Need::Career)),
+    ("continuing education", Meaning::Need(Need::Career)),
+    ("ce", Meaning::Need(Need::Career)),
+    ("grief", Meaning::Need(Need::Grief)),
+    ("grieving", Meaning::Need(Need::Grief)),
+    ("loss", Meaning::Need(Need::Grief)),
+    ("passed away", Meaning::Need(Need::Grief)),
+    ("died", Meaning::Need(Need::Grief)),
+    ("death", Meaning::Need(Need::Grief)),
+    ("bereavement", Meaning::Need(Need::Grief)),
+    ("moral injury", Meaning::Need(Need::MoralDistress)),
+    ("moral distress", Meaning::Need(Need::MoralDistress)),
+    ("guilt", Meaning::Need(Need::MoralDistress)),
+    ("guilty", Meaning::Need(Need::MoralDistress)),
+    ("mistake", Meaning::Need(Need::MoralDistress)),
+    ("made a mistake", Meaning::Need(Need::MoralDistress)),
+    ("error", Meaning::Need(Need::MoralDistress)),
+    ("blamed", Meaning::Need(Need::MoralDistress)),
+    ("talk to someone", Meaning::Need(Need::TalkToSomeone)),
+    ("someone to talk to", Meaning::Need(Need::TalkToSomeone)),
+    ("talk", Meaning::Need(Need::TalkToSomeone)),
+    ("vent", Meaning::Need(Need::TalkToSomeone)),
+    ("listen", Meaning::Need(Need::TalkToSomeone)),
+    ("someone who gets it", Meaning::Need(Need::TalkToSomeone)),
+    ("who gets it", Meaning::Need(Need::TalkToSomeone)),
+    ("who understands", Meaning::Need(Need::TalkToSomeone)),
+    ("help", Meaning::Need(Need::TalkToSomeone)),
+    ("someone", Meaning::Need(Need::TalkToSomeone)),
+    ("people like me", Meaning::Need(Need::TalkToSomeone)),
+    ("support", Meaning::Need(Need::TalkToSomeone)),
+    ("emotional support", Meaning::Need(Need::TalkToSomeone)),
+    ("mentor", Meaning::Need(Need::Mentorship)),
+    ("mentors", Meaning::Need(Need::Mentorship)),
+    ("mentorship", Meaning::Need(Need::Mentorship)),
+    ("mentoring", Meaning::Need(Need::Mentorship)),
+    ("student", Meaning::Need(Need::Students)),
+    ("students", Meaning::Need(Need::Students)),
+    ("new grad", Meaning::Need(Need::Students)),
+    ("new grads", Meaning::Need(Need::Students)),
+    ("new graduate", Meaning::Need(Need::Students)),
+    ("school", Meaning::Need(Need::Students)),
+    ("exam", Meaning::Need(Need::Students)),
+    ("boards", Meaning::Need(Need::Students)),
+    ("networking", Meaning::Need(Need::Networking)),
+    ("network", Meaning::Need(Need::Networking)),
+    ("meet people", Meaning::Need(Need::Networking)),
+    ("colleagues", Meaning::Need(Need::Networking)),
+    ("drinking", Meaning::Need(Need::SubstanceUse)),
+    ("alcohol", Meaning::Need(Need::SubstanceUse)),
+    ("drugs", Meaning::Need(Need::SubstanceUse)),
+    ("addiction", Meaning::Need(Need::SubstanceUse)),
+    ("substance use", Meaning::Need(Need::SubstanceUse)),
+    ("disaster", Meaning::Need(Need::Disaster)),
+    ("mass casualty", Meaning::Need(Need::Disaster)),
+    ("shooting", Meaning::Need(Need::Disaster)),
+    ("hurricane", Meaning::Need(Need::Disaster)),
+    ("flood", Meaning::Need(Need::Disaster)),
+    ("wildfire", Meaning::Need(Need::Disaster)),
+    ("tornado", Meaning::Need(Need::Disaster)),
+    ("pandemic", Meaning::Need(Need::Disaster)),
+    ("keep replaying", Meaning::Need(Need::Disaster)),
+    ("trauma", Meaning::Need(Need::Disaster)),
+    ("traumatic", Meaning::Need(Need::Disaster)),
+    ("my manager", Meaning::Need(Need::HardWorkplace)),
+    ("our manager", Meaning::Need(Need::HardWorkplace)),
+    ("my supervisor", Meaning::Need(Need::HardWorkplace)),
+    ("my boss", Meaning::Need(Need::HardWorkplace)),
+    ("yells", Meaning::Need(Need::HardWorkplace)),
+    ("yelled", Meaning::Need(Need::HardWorkplace)),
+    ("yelling", Meaning::Need(Need::HardWorkplace)),
+    ("bullied", Meaning::Need(Need::HardWorkplace)),
+    ("bullying", Meaning::Need(Need::HardWorkplace)),
+    ("toxic", Meaning::Need(Need::HardWorkplace)),
+    ("hostile", Meaning::Need(Need::HardWorkplace)),
+    ("dread", Meaning::Need(Need::Stress)),
+    ("crisis", Meaning::Need(Need::Crisis)),
+    ("not ok", Meaning::Need(Need::Crisis)),
+    ("not okay", Meaning::Need(Need::Crisis)),
+    ("right now", Meaning::Need(Need::Crisis)),
+    ("tonight", Meaning::Need(Need::Crisis)),
+    ("24 7", Meaning::Need(Need::Crisis)),
+    ("línea de ayuda", Meaning::Kind(Kind::CrisisLine)),
+    ("linea de ayuda", Meaning::Kind(Kind::CrisisLine)),
+    ("ayuda", Meaning::Need(Need::TalkToSomeone)),
+    ("español", Meaning::Term("spanish")),
+    ("espanol", Meaning::Term("spanish")),
+    ("spanish", Meaning::Term("spanish")),
+    ("en", Meaning::Nothing),
+    ("de", Meaning::Nothing),
+    ("cannot go on", Meaning::Need(Need::Crisis)),
+    ("breaking down", Meaning::Need(Need::Crisis)),
+    ("cannot afford", Meaning::Cost(Cost::Free)),
+    ("afford", Meaning::Cost(Cost::Free)),
+    ("membership dues", Meaning::Nothing),
+    ("dues", Meaning::Nothing),
+    ("membership", Meaning::Nothing),
+    ("emergency", Meaning::Need(Need::Crisis)),
+    ("urgent", Meaning::Need(Need::Crisis)),
+    // Who is asking.
+    ("lab tech", Meaning::LabWide),
+    ("lab techs", Meaning::LabWide),
+    ("lab worker", Meaning::LabWide),
+    ("lab workers", Meaning::LabWide),
+    ("lab staff", Meaning::LabWide),
+    ("lab professional", Meaning::LabWide),
+    ("lab professionals", Meaning::LabWide),
+    ("lab people", Meaning::LabWide),
+    ("laboratory professionals", Meaning::LabWide),
+    ("lab", Meaning::LabWide),
+    ("labs", Meaning::LabWide),
+    ("laboratory", Meaning::LabWide),
+    ("laboratorian", Meaning::LabWide),
+    ("laboratorians", Meaning::LabWide),
+    ("techs", Meaning::LabWide),
+    ("tech", Meaning::LabWide),
+    ("medlab", Meaning::LabWide),
+    ("family", Meaning::Family),
+    ("families", Meaning::Family),
+    ("my spouse", Meaning::Family),
+    ("my husband", Meaning::Family),
+    ("my wife", Meaning::Family),
+    ("loved one", Meaning::Family),
+    ("caregiver", Meaning::Family),
+    ("caregivers", Meaning::Family),
+    // Where and how.
+    ("near me", Meaning::NearMe),
+    ("nearby", Meaning::NearMe),
+    ("local", Meaning::NearMe),
+    ("in my area", Meaning::NearMe),
+    ("in my state", Meaning::NearMe),
+    ("around here", Meaning::NearMe),
+    ("night shift", Meaning::Shift(Shift::Night)),
+    ("night", Meaning::Shift(Shift::Night)),
+    ("nights", Meaning::Shift(Shift::Night)),
+    ("overnight", Meaning::Shift(Shift::Night)),
+    ("overnights", Meaning::Shift(Shift::Night)),
+    ("third shift", Meaning::Shift(Shift::Night)),
+    ("graveyard", Meaning::Shift(Shift::Night)),
+    ("night owl", Meaning::Shift(Shift::Night)),
+    ("night owls", Meaning::Shift(Shift::Night)),
+    ("evening shift", Meaning::Shift(Shift::Evening)),
+    ("evenings", Meaning::Shift(Shift::Evening)),
+    ("evening", Meaning::Shift(Shift::Evening)),
+    ("second shift", Meaning::Shift(Shift::Evening)),
+    ("swing shift", Meaning::Shift(Shift::Evening)),
+    ("day shift", Meaning::Shift(Shift::Day)),
+    ("weekend", Meaning::Shift(Shift::Weekend)),
+    ("weekends", Meaning::Shift(Shift::Weekend)),
+    ("rotating", Meaning::Shift(Shift::Rotating)),
+    ("rotating shifts", Meaning::Shift(Shift::Rotating)),
+    ("online", Meaning::Format(Format::Online)),
+    ("virtual", Meaning::Format(Format::Online)),
+    ("virtually", Meaning::Format(Format::Online)),
+    ("remote", Meaning::Format(Format::Online)),
+    ("zoom", Meaning::Format(Format::Online)),
+    ("video", Meaning::Format(Format::Online)),
+    ("in person", Meaning::Format(Format::InPerson)),
+    ("face to face", Meaning::Format(Format::InPerson)),
+    ("irl", Meaning::Format(Format::InPerson)),
+    ("hybrid", Meaning::Format(Format::Hybrid)),
+    ("free", Meaning::Cost(Cost::Free)),
+    ("no cost", Meaning::Cost(Cost::Free)),
+    ("at no cost", Meaning::Cost(Cost::Free)),
+    ("cheap", Meaning::Cost(Cost::Free)),
+    ("forum", Meaning::Kind(Kind::OnlineCommunity)),
+    ("forums", Meaning::Kind(Kind::OnlineCommunity)),
+    ("reddit", Meaning::Kind(Kind::OnlineCommunity)),
+    ("subreddit", Meaning::Kind(Kind::OnlineCommunity)),
+    ("discord", Meaning::Kind(Kind::OnlineCommunity)),
+    ("online community", Meaning::Kind(Kind::OnlineCommunity)),
+    ("community", Meaning::Kind(Kind::OnlineCommunity)),
+    ("communities", Meaning::Kind(Kind::OnlineCommunity)),
+    ("chat", Meaning::Kind(Kind::OnlineCommunity)),
+    ("association", Meaning::Kind(Kind::Association)),
+    ("associations", Meaning::Kind(Kind::Association)),
+    ("society", Meaning::Kind(Kind::Association)),
+    ("societies", Meaning::Kind(Kind::Association)),
+    ("professional organization", Meaning::Kind(Kind::Association)),
+    ("professional organizations", Meaning::Kind(Kind::Association)),
+    ("organization", Meaning::Kind(Kind::Association)),
+    ("organizations", Meaning::Kind(Kind::Association)),
+    ("state society", Meaning::Kind(Kind::Association)),
+    ("peer support", Meaning::Kind(Kind::PeerSupport)),
+    ("support group", Meaning::Kind(Kind::PeerSupport)),
+    ("support groups", Meaning::Kind(Kind::PeerSupport)),
+    ("peer group", Meaning::Kind(Kind::PeerSupport)),
+    ("peers", Meaning::Kind(Kind::PeerSupport)),
+    ("peer", Meaning::Kind(Kind::PeerSupport)),
+    ("hotline", Meaning::Kind(Kind::CrisisLine)),
+    ("helpline", Meaning::Kind(Kind::CrisisLine)),
+    ("help line", Meaning::Kind(Kind::CrisisLine)),
+    ("crisis line", Meaning::Kind(Kind::CrisisLine)),
+    ("lifeline", Meaning::Kind(Kind::CrisisLine)),
+    ("phone line", Meaning::Kind(Kind::CrisisLine)),
+    ("text line", Meaning::Kind(Kind::CrisisLine)),
+    ("meetup", Meaning::Kind(Kind::LocalGroup)),
+    ("meetups", Meaning::Kind(Kind::LocalGroup)),
+    ("local group", Meaning::Kind(Kind::LocalGroup)),
+    ("chapter", Meaning::Kind(Kind::LocalGroup)),
+    // Said, but no help in finding a group.
+    ("looking for", Meaning::Nothing),
+    ("i need", Meaning::Nothing),
+    ("can you", Meaning::Nothing),
+    ("is there", Meaning::Nothing),
+    ("are there", Meaning::Nothing),
+    ("what should i do", Meaning::Nothing),
+    ("what do i do", Meaning::Nothing),
+];
+
+/// Credentials and the specialty each belongs to. Those that are also state codes ("MT",
+/// "CT", "PA", "SC") mean the credential unless a place word comes before them.
+pub const CREDENTIALS: &[(&str, Specialty)] = &[
+    ("MLS", Specialty::Mls),
+    ("MT", Specialty::Mls),
+    ("CLS", Specialty::Mls),
+    ("MLT", Specialty::Mlt),
+    ("CLT", Specialty::Mlt),
+    ("PBT", Specialty::Phlebotomy),
+    ("CPT", Specialty::Phlebotomy),
+    ("RPT", Specialty::Phlebotomy),
+    ("HT", Specialty::Histotechnology),
+    ("HTL", Specialty::Histotechnology),
+    ("CT", Specialty::Cytotechnology),
+    ("SCT", Specialty::Cytotechnology),
+    ("SBB", Specialty::BloodBank),
+    ("BB", Specialty::BloodBank),
+    ("MB", Specialty::Molecular),
+    ("SH", Specialty::Hematology),
+    ("SC", Specialty::Chemistry),
+    ("SM", Specialty::Microbiology),
+    ("DLM", Specialty::LabManagement),
+    ("PA", Specialty::PathologistsAssistant),
+];
+
+/// The specialty of a credential ("SBB", "mlt"), if it is one.
+pub fn credential(code: &str) -> Option<(&'static str, Specialty)> {
+    let code = code.trim().trim_end_matches("(ASCP)").trim();
+    CREDENTIALS
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(code))
+        .copied()
+}
+
+/// State codes that are also ordinary words: they mean the state only in capitals after a
+/// place word ("in OR") or after a city ("Portland, ME").
+const WORD_CODES: &[&str] = &[
+    "in", "or", "me", "ok", "hi", "oh", "id", "as", "al", "la", "de", "co", "mo", "ne",
+];
+
+/// State codes that are also credentials or common abbreviations ("MT", "PA", "MD", "VA"):
+/// they mean the state only after a place word ("in PA", "from md").
+const ABBREVIATION_CODES: &[&str] = &[
+    "pa", "ma", "md", "va", "mt", "ct", "sc", "ms", "wa", "gu", "vi", "pr",
+];
+
+struct Tables {
+    phrases: HashMap<String, Meaning>,
+    longest: usize,
+    /// Every spelling a fuzzy match may land on: (spelling, meaning).
+    fuzzy: Vec<(String, Meaning)>,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let mut phrases = HashMap::new();
+    let mut add = |spelling: &str, meaning: Meaning| {
+        let key = words_of(spelling).join(" ");
+        if !key.is_empty() {
+            phrases.entry(key).or_insert(meaning);
+        }
+    };
+    for (phrase, meaning) in PHRASES {
+        add(phrase, *meaning);
+    }
+    for &s in Specialty::ALL {
+        if s == Specialty::All {
+            continue;
+        }
+        let spellings = [s.code(), s.label()];
+        for spelling in spellings.iter().chain(s.synonyms()) {
+            // Two-letter codes are credentials or states: read by `credential` with context.
+            if spelling.len() <= 3 && !spelling.contains(' ') {
+                continue;
+            }
+            add(spelling, Meaning::Specialty(s));
+            add(&format!("{spelling}s"), Meaning::Specialty(s));
+        }
+    }
+    for (phrase, specialty) in MORE_SPECIALTY_WORDS {
+        add(phrase, Meaning::Specialty(*specialty));
+    }
+    let longest = phrases
+        .keys()
+        .map(|k| k.split(' ').count())
+        .max()
+        .unwrap_or(1);
+    let fuzzy = phrases
+        .iter()
+        .filter(|(k, m)| k.len() >= 5 && !matches!(m, Meaning::Nothing | Meaning::Term(_)))
+        .map(|(k, m)| (k.clone(), *m))
+        .collect();
+    Tables {
+        phrases,
+        longest,
+        fuzzy,
+    }
+});
+
+/// Role words members use that the vocabulary does not list.
+const MORE_SPECIALTY_WORDS: &[(&str, Specialty)] = &[
+    ("med techs", Specialty::Mls),
+    ("medtech", Specialty::Mls),
+    ("medical lab scientist", Specialty::Mls),
+    ("medical laboratory scientists", Specialty::Mls),
+    ("med lab scientist", Specialty::Mls),
+    ("generalist", Specialty::Mls),
+    ("bench tech", Specialty::Mls),
+    ("histology tech", Specialty::Histotechnology),
+    ("histo tech", Specialty::Histotechnology),
+    ("cyto tech", Specialty::Cytotechnology),
+    ("micro tech", Specialty::Microbiology),
+    ("blood banker", Specialty::BloodBank),
+    ("blood bankers", Specialty::BloodBank),
+    ("hematologist", Specialty::Hematology),
+    ("chemist", Specialty::Chemistry),
+    ("lab director", Specialty::LabManagement),
+    ("lab supervisor", Specialty::LabManagement),
+    ("lab lead", Specialty::LabManagement),
+    ("pathologists assistant", Specialty::PathologistsAssistant),
+    ("pathologist assistants", Specialty::PathologistsAssistant),
+    ("phlebotomy tech", Specialty::Phlebotomy),
+    ("phlebotomy techs", Specialty::Phlebotomy),
+    ("phlebotomists", Specialty::Phlebotomy),
+    ("grossing", Specialty::PathologistsAssistant),
+];
+
+/// Lower-case words of `text`, contractions undone ("I'm" → "i am", "can't" → "cannot") and
+/// possessives dropped ("patient's" → "patient").
+pub fn words_of(text: &str) -> Vec<String> {
+    raw_words(text).into_iter().map(|(w, _)| w).collect()
+}
+
+/// Words with whether each was written in capitals.
+fn raw_words(text: &str) -> Vec<(String, bool)> {
+    let text = text.replace(['’', '‘', '`'], "'");
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        let raw = raw.trim_matches('\'');
+        if raw.is_empty() {
+            continue;
+        }
+        let capitals = raw.chars().all(|c| !c.is_lowercase()) && raw.chars().any(char::is_alphabetic);
+        let lower = raw.to_lowercase();
+        let expanded: &[&str] = match lower.as_str() {
+            "i'm" => &["i", "am"],
+            "can't" | "cant" => &["cannot"],
+            "won't" => &["will", "not"],
+            "don't" | "dont" => &["do", "not"],
+            "doesn't" => &["does", "not"],
+            "isn't" => &["is", "not"],
+            "i've" => &["i", "have"],
+            "i'll" => &["i", "will"],
+            "i'd" => &["i", "would"],
+            "it's" => &["it", "is"],
+            "we're" => &["we", "are"],
+            "they're" => &["they", "are"],
+            "you're" => &["you", "are"],
+            _ => &[],
+        };
+        if !expanded.is_empty() {
+            out.extend(expanded.iter().map(|w| ((*w).to_owned(), false)));
+            continue;
+        }
+        let lower = lower
+            .strip_suffix("'s")
+            .or_else(|| lower.strip_suffix("n't"))
+            .unwrap_or(&lower)
+            .replace('\'', "");
+        out.push((lower, capitals));
+    }
+    out
+}
+
+/// Reads a search written in the member's own words.
+pub fn read(text: &str) -> Reading {
+    let words = raw_words(text);
+    let lower: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+    let tables = &*TABLES;
+    let mut reading = Reading::default();
+    let mut i = 0;
+    while i < words.len() {
+        let before = i.checked_sub(1).map(|j| lower[j]);
+        let after_place_word = before.is_some_and(|w| PLACE_WORDS.contains(&w));
+        // A city ("Kansas City", "St. Louis"), longest first, before state names.
+        if let Some(used) = city_at(&words, &lower, i, after_place_word, &mut reading) {
+            i += used;
+            continue;
+        }
+        if let Some((used, place)) = region_at(&words, &lower, i) {
+            if reading.wants.place.is_none() {
+                reading.wants.place = Some(place);
+            }
+            i += used;
+            continue;
+        }
+        if let Some((used, state)) = state_name_at(&lower, i) {
+            set_place(&mut reading, state, None, None);
+            i += used;
+            continue;
+        }
+        if let Some(used) = phrase_at(tables, &lower, i, &mut reading) {
+            i += used;
+            continue;
+        }
+        let (word, capitals) = (&words[i].0, words[i].1);
+        if let Some(state) = state_code(word, capitals, after_place_word) {
+            set_place(&mut reading, state, None, None);
+        } else if let Some((_, specialty)) = credential(word) {
+            reading.wants.specialty.get_or_insert(specialty);
+        } else if STOP_WORDS.contains(&word.as_str()) || word.chars().count() < 3 {
+            // Two letters left over ("ok", "hi") are words, not state codes or searches.
+            // Nothing to look for.
+        } else if let Some(meaning) = fuzzy(tables, word) {
+            apply(&mut reading.wants, meaning.1);
+            reading.wants.corrected.push((word.clone(), meaning.0));
+        } else if let Some(state) = fuzzy_state(word, after_place_word) {
+            set_place(&mut reading, state, None, None);
+            reading
+                .wants
+                .corrected
+                .push((word.clone(), state.label().to_owned()));
+        } else if let Some(name) = fuzzy_city(word, after_place_word) {
+            let places = places::named(name);
+            if let Some(p) = places.first() {
+                set_place(&mut reading, p.state, Some(p.name), ambiguity_note(places));
+                reading.wants.corrected.push((word.clone(), p.name.to_owned()));
+            }
+        } else if !reading.terms.contains(word) && reading.terms.len() < super::search::MAX_TERMS {
+            reading.terms.push(word.clone());
+        }
+        i += 1;
+    }
+    reading.wants.needs.sort();
+    reading.wants.needs.dedup();
+    // "talk" or "help" alongside a feeling adds nothing to the feeling.
+    if reading.wants.needs.len() > 1 {
+        reading.wants.needs.retain(|n| *n != Need::TalkToSomeone);
+    }
+    reading
+}
+
+/// The longest known phrase at `i`, applied; how many words it used.
+fn phrase_at(tables: &Tables, lower: &[&str], i: usize, reading: &mut Reading) -> Option<usize> {
+    let most = tables.longest.min(lower.len() - i);
+    for len in (1..=most).rev() {
+        let key = lower[i..i + len].join(" ");
+        if let Some(meaning) = tables.phrases.get(&key) {
+            apply(&mut reading.wants, *meaning);
+            // Shift, role and platform words are also searched: entries say "night shift",
+            // "Association for Molecular Pathology", "Reddit".
+            if let Meaning::Term(term) = meaning
+                && !reading.terms.iter().any(|t| t == term)
+            {
+                reading.terms.push((*term).to_owned());
+            }
+            let searched = match meaning {
+                Meaning::Shift(_) => Some(&mut reading.terms),
+                Meaning::Specialty(_) => Some(&mut reading.role_terms),
+                Meaning::Kind(_) if matches!(lower[i], "reddit" | "subreddit" | "discord") => {
+                    Some(&mut reading.terms)
+                }
+                _ => None,
+            };
+            if let Some(list) = searched {
+                for w in &lower[i..i + len] {
+                    if !list.iter().any(|t| t == w) && w.len() > 3 && *w != "shift" {
+                        list.push((*w).to_owned());
+                    }
+                }
+            }
+            return Some(len);
+        }
+    }
+    None
+}
+
+fn apply(wants: &mut Wants, meaning: Meaning) {
+    match meaning {
+        Meaning::Need(n) => wants.needs.push(n),
+        Meaning::Specialty(s) => {
+            wants.specialty.get_or_insert(s);
+        }
+        Meaning::LabWide => wants.lab_wide = true,
+        Meaning::Kind(k) => {
+            wants.kind.get_or_insert(k);
+        }
+        Meaning::Format(f) => {
+            wants.format.get_or_insert(f);
+        }
+        Meaning::Cost(c) => {
+            wants.cost.get_or_insert(c);
+        }
+        Meaning::Shift(s) => {
+            wants.shift.get_or_insert(s);
+        }
+        Meaning::Family => wants.family = true,
+        Meaning::NearMe => wants.near_me = true,
+        Meaning::Term(_) | Meaning::Nothing => {}
+    }
+}
+
+fn set_place(reading: &mut Reading, state: State, city: Option<&'static str>, note: Option<String>) {
+    // The first place named wins; a state right after its own city only confirms it.
+    if reading.wants.place.is_none() {
+        reading.wants.place = Some(Place { state, city, note });
+    }
+}
+
+/// Regions people name instead of a state or city.
+const REGIONS: &[(&str, State, &str)] = &[
+    ("bay area", State::CA, "the Bay Area"),
+    ("socal", State::CA, "Southern California"),
+    ("southern california", State::CA, "Southern California"),
+    ("norcal", State::CA, "Northern California"),
+    ("northern california", State::CA, "Northern California"),
+    ("twin cities", State::MN, "the Twin Cities"),
+    ("upstate new york", State::NY, "upstate New York"),
+    ("long island", State::NY, "Long Island"),
+    ("south jersey", State::NJ, "South Jersey"),
+    ("north jersey", State::NJ, "North Jersey"),
+    ("rgv", State::TX, "the Rio Grande Valley"),
+    ("panhandle", State::FL, "the Florida Panhandle"),
+];
+
+/// A region ("Bay Area", "SoCal") or "LA" (Los Angeles, as people say it) at `i`.
+fn region_at(words: &[(String, bool)], lower: &[&str], i: usize) -> Option<(usize, Place)> {
+    for len in (1..=3.min(lower.len() - i)).rev() {
+        let name = lower[i..i + len].join(" ");
+        if let Some((_, state, label)) = REGIONS.iter().find(|(r, _, _)| *r == name) {
+            return Some((
+                len,
+                Place {
+                    state: *state,
+                    city: Some(label),
+                    note: None,
+                },
+            ));
+        }
+    }
+    (words[i].0 == "la" && words[i].1).then(|| {
+        (
+            1,
+            Place {
+                state: State::CA,
+                city: Some("Los Angeles"),
+                note: Some("I took LA as Los Angeles; for Louisiana, write Louisiana.".to_owned()),
+            },
+        )
+    })
+}
+
+/// A state written out ("Ohio", "New York", "North Carolina"), never a two-letter code.
+fn state_name_at(lower: &[&str], i: usize) -> Option<(usize, State)> {
+    for len in (1..=3.min(lower.len() - i)).rev() {
+        let name = lower[i..i + len].join(" ");
+        if name.len() <= 2 {
+            continue;
+        }
+        if let Some(&s) = State::ALL.iter().find(|s| normalize(s.label()) == name) {
+            return Some((len, s));
+        }
+        let alias = match name.as_str() {
+            "washington dc" | "d c" => Some(State::DC),
+            "cali" => Some(State::CA),
+            _ => None,
+        };
+        if let Some(s) = alias {
+            return Some((len, s));
+        }
+    }
+    None
+}
+
+/// A two-letter state code, when it cannot be an ordinary word.
+fn state_code(word: &str, capitals: bool, after_place_word: bool) -> Option<State> {
+    if word.len() != 2 {
+        return None;
+    }
+    let state = State::ALL
+        .iter()
+        .copied()
+        .find(|s| s.code().eq_ignore_ascii_case(word))?;
+    if WORD_CODES.contains(&word) {
+        (capitals && after_place_word).then_some(state)
+    } else if ABBREVIATION_CODES.contains(&word) {
+        after_place_word.then_some(state)
+    } else {
+        Some(state)
+    }
+}
+
+/// A city at `i`; how many words it used (a state written after it counts too).
+fn city_at(
+    words: &[(String, bool)],
+    lower: &[&str],
+    i: usize,
+    after_place_word: bool,
+    reading: &mut Reading,
+) -> Option<usize> {
+    let (used, found) = places::longest_at(lower, i)?;
+    let name = found.first()?.name;
+    // A place named like its state ("New York", "Washington") is the state; a one-word place
+    // that is an ordinary word ("Normal", "Independence") counts only after a place word.
+    if state_name_at(lower, i).is_some_and(|(n, _)| n == used)
+        || used == 1 && places::is_word_like(name) && !after_place_word
+    {
+        return None;
+    }
+    // "Portland, ME" / "Portland Maine": the state after it picks among same-named places.
+    let next = i + used;
+    let named_state = state_name_at(lower, next).map(|(n, s)| (n, s)).or_else(|| {
+        let (w, caps) = words.get(next)?;
+        let s = State::ALL
+            .iter()
+            .copied()
+            .find(|s| s.code().eq_ignore_ascii_case(w))?;
+        (*caps || found.iter().any(|p| p.state == s)).then_some((1, s))
+    });
+    if let Some((n, state)) = named_state
+        && let Some(p) = found.iter().find(|p| p.state == state)
+    {
+        set_place(reading, p.state, Some(p.name), None);
+        return Some(used + n);
+    }
+    let first = found.first()?;
+    set_place(reading, first.state, Some(first.name), ambiguity_note(found));
+    Some(used)
+}
+
+/// "Portland: I took Portland, Oregon; for another, add its state (Portland, ME)."
+fn ambiguity_note(places: &[places::Place]) -> Option<String> {
+    let first = places.first()?;
+    let others: Vec<String> = places
+        .iter()
+        .skip(1)
+        .filter(|p| p.state != first.state)
+        .take(3)
+        .map(|p| format!("{}, {}", p.name, p.state.code()))
+        .collect();
+    (!others.is_empty()).then(|| {
+        format!(
+            "{} is in several states; I took {}. For another, write it with its state: {}.",
+            first.name,
+            first.state.label(),
+            others.join(" or ")
+        )
+    })
+}
+
+/// A slip of a known word ("burnot", "anxeity", "histotechnoligist"): one letter off for
+/// words of five to seven letters, two for longer ones.
+fn fuzzy(tables: &Tables, word: &str) -> Option<(String, Meaning)> {
+    if word.len() < 5 || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let allowed = if word.len() >= 8 { 2 } else { 1 };
+    tables
+        .fuzzy
+        .iter()
+        .filter(|(k, _)| !k.contains(' ') && k.len().abs_diff(word.len()) <= allowed)
+        .map(|(k, m)| (strsim::damerau_levenshtein(word, k), k, m))
+        .filter(|(d, _, _)| *d <= allowed)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, k, m)| (k.clone(), *m))
+}
+
+/// A slip of a state's name ("Texs", "Pensylvania"), one letter off (two for long names).
+fn fuzzy_state(word: &str, after_place_word: bool) -> Option<State> {
+    if word.len() < 4 || word.len() < 6 && !after_place_word {
+        return None;
+    }
+    let allowed = if word.len() >= 8 { 2 } else { 1 };
+    State::ALL
+        .iter()
+        .map(|s| (strsim::damerau_levenshtein(word, &normalize(s.label())), *s))
+        .filter(|(d, _)| *d <= allowed)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, s)| s)
+}
+
+/// A slip of a city's name, after a place word or when long enough to be sure ("chicgo").
+fn fuzzy_city(word: &str, after_place_word: bool) -> Option<&'static str> {
+    if word.len() < 6 && !after_place_word {
+        return None;
+    }
+    let name = places::nearest(word)?;
+    let close = strsim::damerau_levenshtein(word, &normalize(name)) <= 1 + usize::from(word.len() >= 8);
+    (close && !places::is_word_like(name)).then_some(name)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,112 @@
+//! The evaluation set (tests/eval/findgroup.toml): realistic searches, each with what a good
+//! top three must hold, run through the bot against the directory that ships with it. Prints
+//! every query that is not a good answer and the share of good ones; fails under 90%.
+
+use chrono::{TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::world::{World, member};
+use labcircle::bot::Settings;
+
+#[derive(Debug, Deserialize)]
+struct Set {
+    query: Vec<Query>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Query {
+    text: String,
+    why: String,
+    #[serde(default)]
+    top3_any: Vec<String>,
+    #[serde(default)]
+    top3_none: Vec<String>,
+    #[serde(default)]
+    first_any: Vec<String>,
+    #[serde(default)]
+    echo: Vec<String>,
+}
+
+/// The keys of the results shown, in order ("details: /group show KEY").
+fn keys(reply: &str) -> Vec<String> {
+    reply
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("details: /group show "))
+        .map(|k| k.trim().to_owned())
+        .collect()
+}
+
+/// What is wrong with an answer, or nothing.
+fn problems(q: &Query, reply: &str) -> Vec<String> {
+    let shown = keys(reply);
+    let top3: Vec<&String> = shown.iter().take(3).collect();
+    let mut out = Vec::new();
+    if !q.top3_any.is_empty() && !top3.iter().any(|k| q.top3_any.contains(k)) {
+        out.push(format!("none of {:?} in the top three", q.top3_any));
+    }
+    for k in top3.iter().filter(|k| q.top3_none.contains(k)) {
+        out.push(format!("{k} is in the top three"));
+    }
+    if !q.first_any.is_empty() && shown.first().is_none_or(|k| !q.first_any.contains(k)) {
+        out.push(format!("first is not one of {:?}", q.first_any));
+    }
+    let echo = reply
+        .lines()
+        .find(|l| l.contains("Looking for:"))
+        .unwrap_or_default()
+        .to_lowercase();
+    for word in &q.echo {
+        if !echo.contains(&word.to_lowercase()) {
+            out.push(format!("\"{word}\" not in the echo"));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
+    let set: Set = toml::from_str(include_str!("../eval/findgroup.toml")).expect("the set parses");
+    assert!(set.query.len() >= 50, "at least 50 queries");
+    let mut settings = Settings::default();
+    settings.limits.commands_per_minute = 10_000;
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).unwrap();
+    let world = World::with_settings(start, settings).await;
+    labcircle::app::seed_directory(world.bot.store())
+        .await
+        .expect("the shipped directory seeds");
+    let mut good = 0;
+    let mut known = std::collections::BTreeSet::new();
+    for e in world.bot.store().all_groups().await.expect("groups") {
+        known.insert(e.key);
+    }
+    for q in &set.query {
+        for key in q.top3_any.iter().chain(&q.top3_none).chain(&q.first_any) {
+            assert!(known.contains(key), "{key} (in \"{}\") is not in the directory", q.text);
+        }
+        let reply = world
+            .say_as(member("eval"), &format!("/findgroup {}", q.text))
+            .await;
+        if std::env::var("EVAL_SHOW").is_ok_and(|v| q.text.contains(&v)) {
+            println!("{reply}");
+        }
+        let wrong = problems(q, &reply);
+        if wrong.is_empty() {
+            good += 1;
+        } else {
+            println!(
+                "NOT GOOD: /findgroup {}\n    ({})\n    {}\n    shown: {:?}",
+                q.text,
+                q.why,
+                wrong.join("; "),
+                keys(&reply)
+            );
+        }
+    }
+    let share = f64::from(good) / set.query.len() as f64;
+    println!(
+        "findgroup evaluation: {good} of {} good answers ({:.0}%)",
+        set.query.len(),
+        share * 100.0
+    );
+    assert!(share >= 0.9, "under 90% good answers: {:.0}%", share * 100.0);
+}
