@@ -20,6 +20,7 @@ pub mod mentions;
 pub mod phi;
 pub mod reply;
 pub mod roster;
+pub mod safety;
 pub mod schedule;
 pub mod search;
 pub mod search_index;

@@ -18,6 +18,7 @@ mod limits;
 mod meetups;
 mod member_text;
 mod moderation;
+mod safety;
 mod scheduler;
 mod sharing;
 mod stats;
