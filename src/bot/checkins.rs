@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
+use super::crisis;
 use super::limits::Limit;
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{CheckinCommand, UserError};
@@ -11,6 +12,7 @@ use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
 use crate::domain::identity::Actor;
 use crate::domain::phi;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
+use crate::domain::safety;
 use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
 use crate::domain::search::SearchQuery;
 use crate::domain::understand::{Need, Wants};
@@ -43,10 +45,19 @@ impl Bot {
             CheckinCommand::Settings => self.settings_reply(actor).await?,
             CheckinCommand::Now => self.now_prompt(actor).await?,
             CheckinCommand::Answer { mood, stress, note } => {
-                let prompt = self.answerable_prompt(actor).await?;
-                return self
-                    .answer(actor, &prompt, mood, stress, note.as_deref())
-                    .await;
+                let answered = async {
+                    let prompt = self.answerable_prompt(actor).await?;
+                    self.answer(actor, &prompt, mood, stress, note.as_deref())
+                        .await
+                }
+                .await;
+                // A note of suicide or self-harm (read here, in memory, never logged or
+                // forwarded) brings the crisis lines first, whatever the mood, even when
+                // nothing could be recorded.
+                if note.as_deref().is_some_and(safety::mentions_self_harm) {
+                    return Ok(crisis::crisis_first(answered));
+                }
+                return answered;
             }
             CheckinCommand::Snooze(by) => self.snooze(actor, by).await?,
             CheckinCommand::Quiet(quiet) => self.quiet(actor, quiet).await?,

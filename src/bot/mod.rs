@@ -8,6 +8,7 @@
 
 mod account;
 mod checkins;
+mod crisis;
 mod directory;
 mod limits;
 mod meetups;
@@ -234,8 +235,9 @@ impl Bot {
         // learns admin options from an error message.
         let spec = command::resolve(text)?;
         self.permitted(actor, spec)?;
-        let command = command::typed(command::invocation(text)?)?;
-        self.run(actor, command).await
+        let crisis_words = crisis::in_checkin_answer(spec, text);
+        let read = command::invocation(text).and_then(command::typed);
+        self.read_and_run(actor, read, crisis_words).await
     }
 
     /// A private message: a command when it starts with `/` or names one, otherwise a request
@@ -252,8 +254,30 @@ impl Bot {
 
     async fn invoked(&self, actor: &Actor, invocation: command::Invocation) -> Handled {
         self.permitted(actor, invocation.spec)?;
-        let command = command::typed(invocation)?;
-        self.run(actor, command).await
+        let words = format!(
+            "{} . {}",
+            invocation.arg_text(),
+            invocation.option("note").unwrap_or_default()
+        );
+        let crisis_words = crisis::in_checkin_answer(invocation.spec, &words);
+        self.read_and_run(actor, command::typed(invocation), crisis_words)
+            .await
+    }
+
+    /// Runs a command that was read. A check-in answer that could not be read (a note too
+    /// long, a mood not understood) but speaks of suicide or self-harm still gets the crisis
+    /// lines first.
+    async fn read_and_run(
+        &self,
+        actor: &Actor,
+        read: Result<Command, UserError>,
+        crisis_words: bool,
+    ) -> Handled {
+        match read {
+            Ok(command) => self.run(actor, command).await,
+            Err(e) if crisis_words => Ok(crisis::crisis_first(Err(e.into()))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Routes a typed command to its area: every area, and in each every command, is

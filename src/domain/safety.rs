@@ -84,7 +84,9 @@ fn normalise(text: &str) -> String {
         match c {
             '\'' | '’' | '‘' | 'ʼ' | '`' | '´' | '\u{AD}' | '\u{FEFF}' => {}
             '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' => {}
-            '.' | '!' | '?' | ';' | ':' | ',' | '…' | '\n' | '\r' => chars.extend([' ', '.', ' ']),
+            '.' | '!' | '?' | ';' | ':' | ',' | '…' | '\n' | '\r' => {
+                chars.extend([' ', '.', ' '])
+            }
             c if c.is_alphanumeric() => chars.push(c),
             _ => chars.push(' '),
         }
@@ -94,7 +96,11 @@ fn normalise(text: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         let run = chars[i..].iter().take_while(|&&d| d == c).count();
-        let kept = if c.is_alphabetic() && run >= 3 { 1 } else { run };
+        let kept = if c.is_alphabetic() && run >= 3 {
+            1
+        } else {
+            run
+        };
         out.extend(std::iter::repeat_n(c, kept));
         i += run;
     }
@@ -135,7 +141,10 @@ impl Rule {
             let before = &text[..m.start()];
             let after = &text[m.end()..];
             !self.unless_before.iter().any(|w| ends_with_word(before, w))
-                && !self.unless_after.iter().any(|w| starts_with_words(after, w))
+                && !self
+                    .unless_after
+                    .iter()
+                    .any(|w| starts_with_words(after, w))
         })
     }
 }
@@ -203,11 +212,15 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule::new(&format!(
             r"{WANT} (?:die|be dead|not exist|not be alive|not be here any ?more|disappear forever|sleep forever|never wake up)"
         )),
-        Rule::new(&format!(r"{WANT} (?:it all|everything|my life|the pain) to (?:end|stop|be over)")),
+        Rule::new(&format!(
+            r"{WANT} (?:it all|everything|my life|the pain) to (?:end|stop|be over)"
+        )),
         Rule::new(
             r"wish (?:i|id)(?: \w+){0,3} (?:dead|die|died|never been born|never born|didnt exist|not exist|stop existing)",
         ),
-        Rule::new(r"(?:i|id|im) should (?:just )?(?:die|be dead|not be here|not be alive|not exist)"),
+        Rule::new(
+            r"(?:i|id|im) should (?:just )?(?:die|be dead|not be here|not be alive|not exist)",
+        ),
         Rule::new(r"hope (?:i|to) (?:just )?(?:die|dont survive|dont make it)"),
         Rule::new(
             r"better off (?:dead|without me|if i (?:was|were|wasnt|werent|was not|were not) (?:here|around|alive|gone|dead))|better off if i (?:died|disappeared|was gone)",
@@ -221,22 +234,38 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             &format!(r"{DONT} (?:want|wanna|wana)(?: to| 2)? live"),
             &[],
             &[
-                "in", "with", "near", "at", "on", "there", "here", "by", "alone", "together",
-                "so", "too", "far", "close", "off", "out", "through", "paycheck",
+                "in", "with", "near", "at", "on", "there", "here", "by", "alone", "together", "so",
+                "too", "far", "close", "off", "out", "through", "paycheck",
             ],
         ),
         Rule::unless(
             &format!(r"{DONT} (?:want|wanna|wana)(?: to| 2)? go on"),
             &[],
             &[
-                "break", "lunch", "vacation", "call", "a", "the", "leave", "shift", "nights",
-                "days", "strike", "that", "this", "with", "pto", "nightshift",
+                "break",
+                "lunch",
+                "vacation",
+                "call",
+                "a",
+                "the",
+                "leave",
+                "shift",
+                "nights",
+                "days",
+                "strike",
+                "that",
+                "this",
+                "with",
+                "pto",
+                "nightshift",
             ],
         ),
         Rule::unless(
             &format!(r"{DONT} (?:want|wanna|wana)(?: to| 2)? wake up"),
             &[],
-            &["at", "early", "for", "so", "before", "this", "that", "to", "in", "on"],
+            &[
+                "at", "early", "for", "so", "before", "this", "that", "to", "in", "on",
+            ],
         ),
         Rule::new(
             r"no (?:reason|point|purpose) (?:to live|in living|living|to be alive|in being alive|to go on|in going on|to keep going|to exist|in existing)",
@@ -244,7 +273,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule::new(
             r"nothing (?:left )?to live for|(?:not|isnt|aint) worth living|(?:life|living) (?:is|isnt|is not|aint|feels) (?:pointless|meaningless|not worth it)",
         ),
-        Rule::new(r"(?:tired|sick) of (?:living|being alive|life|existing)|done with (?:life|living|being alive|existing)"),
+        Rule::new(
+            r"(?:tired|sick) of (?:living|being alive|life|existing)|done with (?:life|living|being alive|existing)",
+        ),
         Rule::new(r"cant (?:go on|keep living|live) (?:any ?more|like this)"),
         // Sleeping and not waking up.
         Rule::new(r"(?:sleep|asleep) and (?:not|never) wake up|never wake up again|sleep forever"),
@@ -253,8 +284,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?:hope|hoping|wish|pray|praying) (?:that )?i (?:dont|do not|wont|will not|wouldnt|would not|never|didnt|did not) wake up",
             &[],
             &[
-                "late", "early", "before", "to", "for", "at", "in", "on", "until", "till",
-                "with", "when",
+                "late", "early", "before", "to", "for", "at", "in", "on", "until", "till", "with",
+                "when",
             ],
         ),
         // Self-harm, named or said as something done or wanted.
@@ -272,16 +303,36 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             &format!(r"(?:hurt|hurting|harm|harming|injure|injuring) {MYSELF}"),
             &["accidentally", "nearly", "almost"],
             &[
-                "lifting", "carrying", "moving", "pushing", "pulling", "slipping", "falling",
-                "tripping", "running", "playing", "at the gym", "working out", "exercising",
-                "skiing", "hiking", "badly",
+                "lifting",
+                "carrying",
+                "moving",
+                "pushing",
+                "pulling",
+                "slipping",
+                "falling",
+                "tripping",
+                "running",
+                "playing",
+                "at the gym",
+                "working out",
+                "exercising",
+                "skiing",
+                "hiking",
+                "badly",
             ],
         ),
         // "Cutting myself", but not on a microtome blade or broken glass.
         Rule::unless(
             &format!(r"cutting {MYSELF}"),
             &["accidentally"],
-            &["on the", "on a", "on glass", "on broken", "with the", "shaving"],
+            &[
+                "on the",
+                "on a",
+                "on glass",
+                "on broken",
+                "with the",
+                "shaving",
+            ],
         ),
         Rule::new(&format!(
             r"(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|stab|stabbing|strangle|strangling) {MYSELF}|(?:slit|slitting|slash|slashing) my wrists?"
@@ -413,7 +464,9 @@ mod tests {
         assert!(mentions_self_harm("I DON'T want to be alive"));
         assert!(mentions_self_harm("i dont want to be alive"));
         // A sentence break keeps "live" from running into the next sentence's words.
-        assert!(mentions_self_harm("I don't want to live. In fact I'm done."));
+        assert!(mentions_self_harm(
+            "I don't want to live. In fact I'm done."
+        ));
         assert!(!mentions_self_harm(""));
     }
 

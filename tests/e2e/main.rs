@@ -19,6 +19,7 @@ mod limits;
 mod meetups;
 mod member_text;
 mod moderation;
+mod safety;
 mod scheduler;
 mod sharing;
 mod stats;
