@@ -33,8 +33,12 @@ use reactions::PendingReaction;
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    /// A command line (`/findgroup …`, `!findgroup …`, a console line).
+    /// A command line (`/findgroup …`, `!findgroup …`).
     Command { actor: Actor, text: String },
+    /// What a member wrote to the bot in a private chat (a console line, a Discord DM, a
+    /// Matrix direct chat), command or not: a command if it reads as one, otherwise a request
+    /// in their own words ("I need help", "night shift phlebotomist in Texas").
+    Message { actor: Actor, text: String },
     /// A command already split into its parts by the platform (a Discord slash command's
     /// resolved options): no text to parse, so member text keeps its quotes.
     Invoked {
@@ -139,6 +143,7 @@ impl Bot {
         // of who answered): hidden characters in them are left out here, once.
         match &mut incoming {
             Incoming::Command { actor, .. }
+            | Incoming::Message { actor, .. }
             | Incoming::Invoked { actor, .. }
             | Incoming::Reaction { actor, .. } => {
                 actor.member.display_name = member_text::clean_name(&actor.member.display_name);
@@ -152,17 +157,22 @@ impl Bot {
         // Problems with private commands (check-ins, profile, data) and with reactions are
         // answered privately too.
         let private = match &incoming {
-            Incoming::Command { text, .. } => match command::resolve(text) {
-                Ok(spec) => spec.private,
-                // Even when the rest of the line is not understood, a private command's
-                // problems stay private.
-                Err(_) => command::names_private_command(text),
-            },
+            Incoming::Command { text, .. } | Incoming::Message { text, .. } => {
+                match command::resolve(text) {
+                    Ok(spec) => spec.private,
+                    // Even when the rest of the line is not understood, a private command's
+                    // problems stay private.
+                    Err(_) => command::names_private_command(text),
+                }
+            }
             Incoming::Invoked { invocation, .. } => invocation.spec.private,
             Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };
         // Commands count against the member's per-minute limit before anything is read.
-        if let Incoming::Command { actor, .. } | Incoming::Invoked { actor, .. } = &incoming {
+        if let Incoming::Command { actor, .. }
+        | Incoming::Message { actor, .. }
+        | Incoming::Invoked { actor, .. } = &incoming
+        {
             match self.limits.command(&actor.member.user) {
                 limits::Gate::Go => {}
                 limits::Gate::Quiet => return Vec::new(),
@@ -178,6 +188,8 @@ impl Bot {
         }
         let result = match incoming {
             Incoming::Command { actor, text } => self.command(&actor, &text).await,
+            // Placeholder in this branch: main reads non-commands as requests.
+            Incoming::Message { actor, text } => self.command(&actor, &text).await,
             Incoming::Invoked { actor, invocation } => self.invoked(&actor, invocation).await,
             Incoming::ReactionsPresent {
                 post,
