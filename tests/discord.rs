@@ -6,6 +6,9 @@ mod fake_discord;
 #[path = "support/process.rs"]
 mod process;
 
+#[path = "discord/direct_messages.rs"]
+mod direct_messages;
+
 use std::time::Duration;
 
 use fake_discord::{ANNOUNCEMENTS_ID, APPLICATION_ID, FakeDiscord, GUILD_ID, OTHER_GUILD_ID};

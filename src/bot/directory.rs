@@ -15,8 +15,8 @@ use crate::domain::listing;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::safety;
 use crate::domain::search::{MAX_QUERY_CHARS, PAGE_SIZE, SearchQuery};
-use crate::domain::vocab::from_code;
 use crate::domain::search_index::SearchIndex;
+use crate::domain::vocab::from_code;
 use crate::store::{StoreError, SuggestionStatus};
 /// How long a search index is trusted before the database is asked whether another process
 /// changed the directory. This process's own writes are noticed at once.

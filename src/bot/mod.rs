@@ -158,12 +158,14 @@ impl Bot {
         // Problems with private commands (check-ins, profile, data) and with reactions are
         // answered privately too.
         let private = match &incoming {
-            Incoming::Command { text, .. } | Incoming::Message { text, .. } => match command::resolve(text) {
-                Ok(spec) => spec.private,
-                // Even when the rest of the line is not understood, a private command's
-                // problems stay private.
-                Err(_) => command::names_private_command(text),
-            },
+            Incoming::Command { text, .. } | Incoming::Message { text, .. } => {
+                match command::resolve(text) {
+                    Ok(spec) => spec.private,
+                    // Even when the rest of the line is not understood, a private command's
+                    // problems stay private.
+                    Err(_) => command::names_private_command(text),
+                }
+            }
             Incoming::Invoked { invocation, .. } => invocation.spec.private,
             Incoming::Reaction { .. } | Incoming::ReactionsPresent { .. } => true,
         };

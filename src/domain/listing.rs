@@ -5,8 +5,8 @@ use super::command::UserError;
 use super::directory::{Entry, region_label};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
-use super::understand::{Need, Wants};
 use super::search_index::SearchIndex;
+use super::understand::{Need, Wants};
 use super::vocab::Vocab;
 
 /// A page of results: `entries` are the page's, `total` all matches. Asking for a page past
@@ -31,8 +31,9 @@ pub fn results_page(
     let plural = if total == 1 { "" } else { "s" };
     let understood = query.understood().join(" · ");
     let mut reply = if in_words {
-        Reply::channel(format!("Here is what I found for: {understood}"))
-            .text(format!("{total} group{plural}, best help first (page {page} of {pages})."))
+        Reply::channel(format!("Here is what I found for: {understood}")).text(format!(
+            "{total} group{plural}, best help first (page {page} of {pages})."
+        ))
     } else {
         let reply = Reply::channel(format!(
             "{total} group{plural} for {command_line} (page {page} of {pages})"
@@ -130,12 +131,10 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
             } else {
                 format!("{label} ({}):", q.to_command())
             };
-            reply = reply
-                .text(label)
-                .block(Block::Items {
-                    first_number: 1,
-                    items: near.entries.iter().map(|e| summary_item(e)).collect(),
-                });
+            reply = reply.text(label).block(Block::Items {
+                first_number: 1,
+                items: near.entries.iter().map(|e| summary_item(e)).collect(),
+            });
             break;
         }
     }

@@ -59,7 +59,12 @@ const NARROW: &[(&str, &[Need])] = &[
     ("disaster", &[Need::Disaster]),
     (
         "mentoring",
-        &[Need::Mentorship, Need::Students, Need::Career, Need::Networking],
+        &[
+            Need::Mentorship,
+            Need::Students,
+            Need::Career,
+            Need::Networking,
+        ],
     ),
 ];
 
@@ -184,7 +189,11 @@ impl SearchIndex {
                 cost: entry.cost,
                 facilitation: entry.facilitation,
                 credentials: CREDENTIALS.iter().enumerate().fold(0, |m, (i, (code, _))| {
-                    if entry.credentials.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                    if entry
+                        .credentials
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(code))
+                    {
                         m | 1 << i
                     } else {
                         m
@@ -390,7 +399,11 @@ impl SearchIndex {
         // Needs: what kind of entry helps, and the directory's words for it.
         let emotional = w.needs.iter().any(|n| n.is_emotional());
         if !w.needs.is_empty() {
-            let fit = w.needs.iter().map(|n| n.kind_fit(a.kind)).fold(0.0, f32::max);
+            let fit = w
+                .needs
+                .iter()
+                .map(|n| n.kind_fit(a.kind))
+                .fold(0.0, f32::max);
             score += 2.5 * fit + 1.0 * need_fit;
             relevant |= fit >= 0.5;
         } else if w.kind.is_none() && q.kind.is_none() {

@@ -244,25 +244,174 @@ enum Meaning {
 
 /// Words that carry no meaning for finding a group.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "am", "an", "and", "any", "anyone", "are", "as", "at",
-    "be", "been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "feel",
-    "feeling", "feels", "find", "for", "from", "get", "getting", "go", "going", "got", "group",
-    "groups", "had", "has", "have", "having", "hi", "hello", "hey", "how", "i", "if", "im", "in",
-    "into", "is", "it", "its", "just", "know", "like", "looking", "look", "lot", "me", "more",
-    "my", "myself", "near", "need", "needs", "not", "now", "of", "on", "or", "other", "our",
-    "out", "please", "really", "so", "some", "something", "should", "still", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "to",
-    "too", "us", "very", "want", "wanna", "was", "we", "were", "what", "when", "where", "which",
-    "who", "why", "will", "with", "work", "working", "would", "you", "your", "anything", "every",
-    "everyone", "general", "else", "way", "ways", "been", "ive", "id", "ill", "lately", "today",
-    "tonight", "week", "year", "years", "month", "months", "day", "days", "time", "times",
-    "kind", "sort", "type", "kinds", "recommend", "recommendation", "recommendations", "suggest",
-    "options", "option", "resources", "resource", "place", "places", "where", "anywhere",
+    "a",
+    "about",
+    "after",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anyone",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "feel",
+    "feeling",
+    "feels",
+    "find",
+    "for",
+    "from",
+    "get",
+    "getting",
+    "go",
+    "going",
+    "got",
+    "group",
+    "groups",
+    "had",
+    "has",
+    "have",
+    "having",
+    "hi",
+    "hello",
+    "hey",
+    "how",
+    "i",
+    "if",
+    "im",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "know",
+    "like",
+    "looking",
+    "look",
+    "lot",
+    "me",
+    "more",
+    "my",
+    "myself",
+    "near",
+    "need",
+    "needs",
+    "not",
+    "now",
+    "of",
+    "on",
+    "or",
+    "other",
+    "our",
+    "out",
+    "please",
+    "really",
+    "so",
+    "some",
+    "something",
+    "should",
+    "still",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "this",
+    "to",
+    "too",
+    "us",
+    "very",
+    "want",
+    "wanna",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "work",
+    "working",
+    "would",
+    "you",
+    "your",
+    "anything",
+    "every",
+    "everyone",
+    "general",
+    "else",
+    "way",
+    "ways",
+    "been",
+    "ive",
+    "id",
+    "ill",
+    "lately",
+    "today",
+    "tonight",
+    "week",
+    "year",
+    "years",
+    "month",
+    "months",
+    "day",
+    "days",
+    "time",
+    "times",
+    "kind",
+    "sort",
+    "type",
+    "kinds",
+    "recommend",
+    "recommendation",
+    "recommendations",
+    "suggest",
+    "options",
+    "option",
+    "resources",
+    "resource",
+    "place",
+    "places",
+    "where",
+    "anywhere",
 ];
 
 /// Words that say a place follows ("in Ohio", "near Chicago").
 const PLACE_WORDS: &[&str] = &[
-    "in", "near", "from", "around", "outside", "by", "at", "across", "within", "throughout",
+    "in",
+    "near",
+    "from",
+    "around",
+    "outside",
+    "by",
+    "at",
+    "across",
+    "within",
+    "throughout",
 ];
 
 /// Phrases and what they mean. Spellings are normalised ([`normalize`]) when the table is built.
@@ -517,8 +666,14 @@ const PHRASES: &[(&str, Meaning)] = &[
     ("associations", Meaning::Kind(Kind::Association)),
     ("society", Meaning::Kind(Kind::Association)),
     ("societies", Meaning::Kind(Kind::Association)),
-    ("professional organization", Meaning::Kind(Kind::Association)),
-    ("professional organizations", Meaning::Kind(Kind::Association)),
+    (
+        "professional organization",
+        Meaning::Kind(Kind::Association),
+    ),
+    (
+        "professional organizations",
+        Meaning::Kind(Kind::Association),
+    ),
     ("organization", Meaning::Kind(Kind::Association)),
     ("organizations", Meaning::Kind(Kind::Association)),
     ("state society", Meaning::Kind(Kind::Association)),
@@ -690,7 +845,8 @@ fn raw_words(text: &str) -> Vec<(String, bool)> {
         if raw.is_empty() {
             continue;
         }
-        let capitals = raw.chars().all(|c| !c.is_lowercase()) && raw.chars().any(char::is_alphabetic);
+        let capitals =
+            raw.chars().all(|c| !c.is_lowercase()) && raw.chars().any(char::is_alphabetic);
         let lower = raw.to_lowercase();
         let expanded: &[&str] = match lower.as_str() {
             "i'm" => &["i", "am"],
@@ -774,7 +930,10 @@ pub fn read(text: &str) -> Reading {
             let places = places::named(name);
             if let Some(p) = places.first() {
                 set_place(&mut reading, p.state, Some(p.name), ambiguity_note(places));
-                reading.wants.corrected.push((word.clone(), p.name.to_owned()));
+                reading
+                    .wants
+                    .corrected
+                    .push((word.clone(), p.name.to_owned()));
             }
         } else if !reading.terms.contains(word) && reading.terms.len() < super::search::MAX_TERMS {
             reading.terms.push(word.clone());
@@ -850,7 +1009,12 @@ fn apply(wants: &mut Wants, meaning: Meaning) {
     }
 }
 
-fn set_place(reading: &mut Reading, state: State, city: Option<&'static str>, note: Option<String>) {
+fn set_place(
+    reading: &mut Reading,
+    state: State,
+    city: Option<&'static str>,
+    note: Option<String>,
+) {
     // The first place named wins; a state right after its own city only confirms it.
     if reading.wants.place.is_none() {
         reading.wants.place = Some(Place { state, city, note });
@@ -974,7 +1138,12 @@ fn city_at(
         return Some(used + n);
     }
     let first = found.first()?;
-    set_place(reading, first.state, Some(first.name), ambiguity_note(found));
+    set_place(
+        reading,
+        first.state,
+        Some(first.name),
+        ambiguity_note(found),
+    );
     Some(used)
 }
 
@@ -1035,7 +1204,8 @@ fn fuzzy_city(word: &str, after_place_word: bool) -> Option<&'static str> {
         return None;
     }
     let name = places::nearest(word)?;
-    let close = strsim::damerau_levenshtein(word, &normalize(name)) <= 1 + usize::from(word.len() >= 8);
+    let close =
+        strsim::damerau_levenshtein(word, &normalize(name)) <= 1 + usize::from(word.len() >= 8);
     (close && !places::is_word_like(name)).then_some(name)
 }
 

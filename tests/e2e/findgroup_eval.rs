@@ -81,7 +81,11 @@ async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
     }
     for q in &set.query {
         for key in q.top3_any.iter().chain(&q.top3_none).chain(&q.first_any) {
-            assert!(known.contains(key), "{key} (in \"{}\") is not in the directory", q.text);
+            assert!(
+                known.contains(key),
+                "{key} (in \"{}\") is not in the directory",
+                q.text
+            );
         }
         let reply = world
             .say_as(member("eval"), &format!("/findgroup {}", q.text))
@@ -108,5 +112,9 @@ async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
         set.query.len(),
         share * 100.0
     );
-    assert!(share >= 0.9, "under 90% good answers: {:.0}%", share * 100.0);
+    assert!(
+        share >= 0.9,
+        "under 90% good answers: {:.0}%",
+        share * 100.0
+    );
 }

@@ -28,6 +28,9 @@ pub const OTHER_GUILD_ID: &str = "900000000000000006";
 pub const OTHER_CHANNEL_ID: &str = "900000000000000007";
 /// A DM channel between a member and the bot.
 pub const DM_CHANNEL_ID: &str = "900000000000000008";
+/// A group DM (several people, no server): the bot cannot be in one, but its events say only
+/// "no server".
+pub const GROUP_DM_ID: &str = "900000000000000009";
 
 /// One REST call as the bot made it.
 #[derive(Debug, Clone)]
@@ -529,6 +532,45 @@ impl FakeDiscord {
         id
     }
 
+    /// A member writes `text` in their DM with the bot (MESSAGE_CREATE; a DM's text comes
+    /// without the message content intent). Returns the DM channel, where answers go.
+    pub fn dm(&self, user: &Value, text: &str) -> String {
+        let channel = self.dm_channel(user["id"].as_str().unwrap());
+        self.write(None, &channel, user, text);
+        channel
+    }
+
+    /// A message in a group DM, or (`Some(guild)`) in a channel of a server.
+    pub fn write_in(&self, guild: Option<&str>, user: &Value, text: &str) {
+        let channel = guild.map_or(GROUP_DM_ID, Self::channel_of);
+        self.write(guild, channel, user, text);
+    }
+
+    fn write(&self, guild: Option<&str>, channel: &str, user: &Value, text: &str) {
+        let mut d = message_json(&self.new_id(), channel, &json!([]));
+        d["author"] = user.clone();
+        d["content"] = json!(text);
+        if let Some(guild) = guild {
+            d["guild_id"] = json!(guild);
+        }
+        self.dispatch("MESSAGE_CREATE", d);
+    }
+
+    /// The DM channel between `user` and the bot (made on first use).
+    fn dm_channel(&self, user: &str) -> String {
+        if let Some(c) = self.state().dm_channels.get(user) {
+            return c.clone();
+        }
+        let c = self.new_id();
+        self.state().dm_channels.insert(user.to_owned(), c.clone());
+        c
+    }
+
+    fn dm_json(channel: &str, user: &str) -> Value {
+        json!({"id": channel, "type": 1, "last_message_id": null,
+               "recipients": [Self::user(user, "member")]})
+    }
+
     /// A member reacts (or takes a reaction back) in the guild: kept, and sent to the bot when
     /// `tell` (as the gateway does while connected).
     pub fn react(&self, user: &Value, channel: &str, message: &str, emoji: &str, added: bool) {
@@ -737,18 +779,24 @@ impl FakeDiscord {
                 ok(message_json(&id, CHANNEL_ID, &json!([])))
             }
             ("POST", ["users", "@me", "channels"]) => {
-                let user = call.body["recipient_id"].as_str().unwrap_or("0").to_owned();
-                let existing = self.state().dm_channels.get(&user).cloned();
-                let channel = match existing {
-                    Some(c) => c,
-                    None => {
-                        let c = self.new_id();
-                        self.state().dm_channels.insert(user.clone(), c.clone());
-                        c
-                    }
-                };
-                ok(json!({"id": channel, "type": 1, "last_message_id": null,
-                          "recipients": [Self::user(&user, "member")]}))
+                let user = call.body["recipient_id"].as_str().unwrap_or("0");
+                ok(Self::dm_json(&self.dm_channel(user), user))
+            }
+            ("GET", ["channels", channel]) => {
+                let recipient = (self.state().dm_channels.iter())
+                    .find(|(_, c)| c.as_str() == *channel)
+                    .map(|(user, _)| user.clone());
+                match recipient {
+                    Some(user) => ok(Self::dm_json(channel, &user)),
+                    None if *channel == GROUP_DM_ID => ok(json!({"id": GROUP_DM_ID, "type": 3,
+                        "last_message_id": null, "owner_id": "1", "name": null, "icon": null,
+                        "recipients": [Self::user("1", "one"), Self::user("2", "two")]})),
+                    None => (
+                        404,
+                        vec![],
+                        Some(json!({"code": 10003, "message": "Unknown Channel"})),
+                    ),
+                }
             }
             ("POST", ["channels", channel, "messages"]) => {
                 let id = self.new_id();

@@ -1,10 +1,11 @@
 //! Gateway events: (re)connections and cleared reactions (reconciled with the bot), reactions
-//! (RSVPs, check-in answers), buttons under check-in prompts and the note form they open.
+//! (RSVPs, check-in answers), buttons under check-in prompts and the note form they open, and
+//! what members write in their DM with the bot.
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateInteractionResponse,
-    FullEvent, Http, ReactionType,
+    ButtonStyle, ChannelId, ChannelType, ComponentInteraction, CreateActionRow, CreateButton,
+    CreateInteractionResponse, FullEvent, Http, MessageType, ReactionType,
 };
 use tracing::{debug, warn};
 
@@ -46,6 +47,9 @@ pub(super) async fn on_event(
                 }
             });
         }
+        FullEvent::Message { new_message } => {
+            direct_message(data, &ctx.http, framework.bot_id(), new_message).await;
+        }
         FullEvent::ReactionAdd { add_reaction } => {
             reaction(data, ctx, framework.bot_id(), add_reaction, true).await;
         }
@@ -86,6 +90,99 @@ pub(super) async fn on_event(
         _ => {}
     }
     Ok(())
+}
+
+/// A message a member wrote in their DM with the bot: a command or a request in their own
+/// words ("I need help"), answered in that DM. Messages anywhere else are not for the bot
+/// (commands there are slash commands) and get no answer.
+async fn direct_message(data: &Data, http: &Http, me: serenity::UserId, msg: &serenity::Message) {
+    if !written_to_the_bot(msg, me) {
+        return;
+    }
+    let Some(text) = request_text(&msg.content, me) else {
+        return;
+    };
+    // A resumed session may deliver a message again.
+    if !data.first_time(msg.id.get())
+        || !is_dm_with(data, http, msg.channel_id, msg.author.id).await
+    {
+        return;
+    }
+    let actor = Actor {
+        member: member_of(data, &msg.author, None),
+        role: Role::Member,
+        community: community(None),
+    };
+    let outgoing = data
+        .runtime
+        .bot()
+        .handle(Incoming::Message { actor, text })
+        .await;
+    data.runtime.poke();
+    // Private replies too: the DM is the member's own.
+    let (replies, later) = replies_first(outgoing);
+    for reply in replies {
+        if let Err(e) = msg
+            .channel_id
+            .send_message(http, render(&reply).message())
+            .await
+        {
+            warn!(error = %e, "could not answer a direct message");
+        }
+    }
+    for (to, reply) in later {
+        direct(http, &to, &reply).await;
+    }
+}
+
+/// Whether a gateway message is one a person wrote outside any server: not a bot's (the bot's
+/// own answers included), not a webhook's, not a system message (a pin, a call).
+fn written_to_the_bot(msg: &serenity::Message, me: serenity::UserId) -> bool {
+    msg.guild_id.is_none()
+        && !msg.author.bot
+        && msg.author.id != me
+        && msg.webhook_id.is_none()
+        && matches!(msg.kind, MessageType::Regular | MessageType::InlineReply)
+}
+
+/// What a member asks in a DM: the message without surrounding space or a leading mention of
+/// the bot (`@labcircle help` is `help`); nothing when that leaves nothing.
+fn request_text(content: &str, me: serenity::UserId) -> Option<String> {
+    let text = content.trim();
+    let text = [format!("<@{me}>"), format!("<@!{me}>")]
+        .iter()
+        .find_map(|mention| text.strip_prefix(mention.as_str()))
+        .map_or(text, |rest| rest.trim_start_matches([':', ',']).trim());
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Whether `channel` is the 1:1 DM between `author` and the bot, not a group DM. A message
+/// event does not say what kind of channel it came from, so Discord is asked once per channel.
+async fn is_dm_with(
+    data: &Data,
+    http: &Http,
+    channel: ChannelId,
+    author: serenity::UserId,
+) -> bool {
+    if let Some(member) = data.dm_member(channel.get()) {
+        return member == author.get();
+    }
+    match http.get_channel(channel).await {
+        Ok(serenity::Channel::Private(dm)) if dm.kind == ChannelType::Private => {
+            data.remember_dm(channel.get(), dm.recipient.id.get());
+            dm.recipient.id == author
+        }
+        Ok(_) => false,
+        Err(serenity::Error::Http(e)) => {
+            warn!(error = %e, "could not read the channel of a direct message; not answered");
+            false
+        }
+        // Serenity reads no other kind of channel outside servers (a group DM is an error).
+        Err(_) => {
+            debug!("a message outside servers and not in a DM with the bot; ignored");
+            false
+        }
+    }
 }
 
 /// Reads what is left on a post whose reactions a moderator cleared.
@@ -409,6 +506,19 @@ async fn reconcile_post(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dm_is_read_without_a_leading_mention_of_the_bot_or_its_surrounding_space() {
+        let me = serenity::UserId::new(42);
+        let read = |content| request_text(content, me);
+        assert_eq!(read("  help \n").as_deref(), Some("help"));
+        assert_eq!(read("<@42> help").as_deref(), Some("help"));
+        assert_eq!(read("<@!42>: I need help").as_deref(), Some("I need help"));
+        // Someone else's mention is part of what the member wrote.
+        assert_eq!(read("<@7> help").as_deref(), Some("<@7> help"));
+        assert_eq!(read("<@42>"), None);
+        assert_eq!(read(" \n "), None);
+    }
 
     #[test]
     fn a_note_keeps_its_quotes_and_colons_and_empty_fields_are_left_out() {

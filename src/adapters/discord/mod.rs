@@ -1,4 +1,5 @@
-//! The Discord adapter: slash commands, buttons and reactions in, embeds and DMs out.
+//! The Discord adapter: slash commands, buttons, reactions and DMs to the bot in, embeds and
+//! DMs out.
 //!
 //! * Slash commands are generated from the one command table ([`command::all`]) as poise
 //!   commands (`/group add`, `/checkin answer`, …). An invocation's resolved options reach the
@@ -20,6 +21,9 @@
 //!   meetup announcements in the guild's announcement channel with ✅ 🤔 ❌ added, count
 //!   updates as edits. Each new message carries a nonce derived from the idempotency key with
 //!   `enforce_nonce`, so a retry cannot post twice.
+//! * A message a member writes in their DM with the bot (not in a server, not in a group DM)
+//!   is read by the bot as a command or a request in their own words, and answered in that
+//!   DM. Discord delivers a DM's text without the privileged message content intent.
 //! * RSVPs are reactions. On every (re)connection the reactions on active announcements are
 //!   listed and reported to the bot, so RSVPs made while it was away count.
 //!
@@ -76,6 +80,9 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 const SEEN_INTERACTIONS: usize = 1024;
 /// The community of commands and buttons used in DMs.
 const DM_COMMUNITY: &str = "dm";
+/// DM channels remembered as a member's own chat with the bot; past this many, forgotten and
+/// asked of Discord again.
+const KNOWN_DMS: usize = 4096;
 
 /// The intents the adapter needs: guilds, reactions (RSVPs, check-in answers) and DMs.
 pub fn intents() -> GatewayIntents {
@@ -134,6 +141,9 @@ pub struct Data {
     seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
     /// Display names seen in events, for events that carry none (a reaction removed).
     names: Mutex<HashMap<u64, String>>,
+    /// DM channels known to be one member's 1:1 chat with the bot (channel → member), so a
+    /// message there is not checked with Discord again.
+    dms: Mutex<HashMap<u64, u64>>,
 }
 
 impl Data {
@@ -166,6 +176,23 @@ impl Data {
             .get(&user)
             .cloned()
             .unwrap_or_else(|| format!("member {user}"))
+    }
+
+    /// The member whose 1:1 chat with the bot `channel` is, if known.
+    fn dm_member(&self, channel: u64) -> Option<u64> {
+        self.dms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&channel)
+            .copied()
+    }
+
+    fn remember_dm(&self, channel: u64, member: u64) {
+        let mut dms = self.dms.lock().unwrap_or_else(PoisonError::into_inner);
+        if dms.len() >= KNOWN_DMS {
+            dms.clear();
+        }
+        dms.insert(channel, member);
     }
 
     /// How an interaction or event from `guild` is served. `context` is the interaction's (a
@@ -242,6 +269,7 @@ pub async fn run(
         config: config.clone(),
         seen: Mutex::new((HashSet::new(), VecDeque::new())),
         names: Mutex::new(HashMap::new()),
+        dms: Mutex::new(HashMap::new()),
     };
     let options = poise::FrameworkOptions {
         commands: commands::commands(),
@@ -253,6 +281,12 @@ pub async fn run(
         },
         initialize_owners: false,
         allowed_mentions: Some(CreateAllowedMentions::new()),
+        // No prefix commands: a DM is read by `events` alone. Read as a prefix command,
+        // "@labcircle I need help" would be an unknown command, logged with its words.
+        prefix_options: poise::PrefixFrameworkOptions {
+            mention_as_prefix: false,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let framework = poise::Framework::builder()

@@ -38,7 +38,10 @@ fn in_is_not_indiana_and_word_like_codes_need_a_place_word() {
         read("lab jobs in OH").wants.place.map(|p| p.state),
         Some(State::OH)
     );
-    assert_eq!(read("Indiana").wants.place.map(|p| p.state), Some(State::IN));
+    assert_eq!(
+        read("Indiana").wants.place.map(|p| p.state),
+        Some(State::IN)
+    );
 }
 
 #[test]
@@ -78,8 +81,14 @@ fn feelings_and_needs_become_topics() {
         read("talk to someone who gets it").wants.needs,
         vec![Need::TalkToSomeone]
     );
-    assert_eq!(read("I want to quit my job").wants.needs, vec![Need::Quitting]);
-    assert_eq!(read("we're so short staffed").wants.needs, vec![Need::ShortStaffed]);
+    assert_eq!(
+        read("I want to quit my job").wants.needs,
+        vec![Need::Quitting]
+    );
+    assert_eq!(
+        read("we're so short staffed").wants.needs,
+        vec![Need::ShortStaffed]
+    );
     let r = read("What should I do I'm so overwhelmed");
     assert_eq!(r.wants.needs, vec![Need::Overwhelmed]);
     assert!(r.terms.is_empty(), "{:?}", r.terms);
@@ -89,16 +98,16 @@ fn feelings_and_needs_become_topics() {
 fn slips_are_read_as_the_nearest_known_word_and_said() {
     let r = read("phlebotomy burnot");
     assert_eq!(r.wants.needs, vec![Need::Burnout]);
-    assert_eq!(r.wants.corrected, vec![("burnot".to_owned(), "burnout".to_owned())]);
+    assert_eq!(
+        r.wants.corrected,
+        vec![("burnot".to_owned(), "burnout".to_owned())]
+    );
     assert_eq!(read("anxeity").wants.needs, vec![Need::Anxiety]);
     assert_eq!(
         read("histotechnoligist").wants.specialty,
         Some(Specialty::Histotechnology)
     );
-    assert_eq!(
-        read("chicgo").wants.place.map(|p| p.state),
-        Some(State::IL)
-    );
+    assert_eq!(read("chicgo").wants.place.map(|p| p.state), Some(State::IL));
 }
 
 #[test]
@@ -106,7 +115,11 @@ fn format_cost_and_kind_words_are_preferences() {
     let w = read("free online peer support").wants;
     assert_eq!(
         (w.cost, w.format, w.kind),
-        (Some(Cost::Free), Some(Format::Online), Some(Kind::PeerSupport))
+        (
+            Some(Cost::Free),
+            Some(Format::Online),
+            Some(Kind::PeerSupport)
+        )
     );
     let w = read("support group for lab techs").wants;
     assert!(w.lab_wide);

@@ -1,0 +1,96 @@
+//! Messages members write in their DM with the bot: answered in that DM, as messages with no
+//! pings; anything written elsewhere (a server, a group DM) or by a bot gets no answer.
+
+use super::*;
+use fake_discord::{BOT_USER_ID, Call, GROUP_DM_ID};
+
+/// The bot's messages in `channel`, once there are `count`.
+async fn answers_in(fake: &FakeDiscord, channel: &str, count: usize) -> Vec<Call> {
+    fake.wait_calls("POST", &format!("/channels/{channel}/messages"), count)
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_typed_in_a_dm_without_a_slash_is_answered_in_that_dm() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let gil = user(40, "gil");
+
+    let dm = fake.dm(&gil, "help");
+    let answer = answers_in(&fake, &dm, 1).await.remove(0);
+    let text = answer.text();
+    assert!(text.contains("/findgroup"), "{text}");
+    assert!(text.contains("/crisis"), "{text}");
+    assert!(answer.mentions_disabled(), "{}", answer.body);
+
+    fake.dm(&gil, "crisis");
+    let answer = answers_in(&fake, &dm, 2).await.remove(1);
+    assert!(answer.text().contains("988"), "{}", answer.text());
+    // A DM is answered as a message in it, never as an interaction.
+    assert!(fake.calls_to("POST", "/interactions/").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dm_that_starts_by_naming_the_bot_is_read_without_it_and_never_logged() {
+    let fake = FakeDiscord::start().await;
+    let bot = Labcircle::start(&fake).await;
+    let jo = user(44, "jo");
+
+    let dm = fake.dm(&jo, &format!("<@{BOT_USER_ID}> crisis"));
+    let answer = answers_in(&fake, &dm, 1).await.remove(0);
+    assert!(answer.text().contains("988"), "{}", answer.text());
+
+    fake.dm(&jo, &format!("<@{BOT_USER_ID}> quietly struggling tonight"));
+    answers_in(&fake, &dm, 2).await;
+    let log = bot.process.stderr();
+    assert!(!log.contains("struggling tonight"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_from_bots_in_servers_or_in_group_dms_get_no_answer() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let mut other_bot = user(41, "helperbot");
+    other_bot["bot"] = json!(true);
+    let bot_dm = fake.dm(&other_bot, "help");
+    let hal = user(42, "hal");
+    fake.write_in(Some(GUILD_ID), &hal, "help");
+    fake.write_in(None, &hal, "help");
+    // The bot's own message in a DM comes back as an event too.
+    let mut itself = FakeDiscord::user(BOT_USER_ID, "labcircle");
+    itself["bot"] = json!(true);
+    fake.dm(&itself, "crisis");
+
+    // Someone's DM, written last, is answered: the others have been read by then.
+    let dm = fake.dm(&hal, "crisis");
+    answers_in(&fake, &dm, 1).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let posts = fake.calls_to("POST", "/messages");
+    let paths: Vec<&str> = posts.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(posts.len(), 1, "{paths:?}");
+    assert!(posts[0].path.contains(&dm));
+    assert!(!posts[0].path.contains(&bot_dm));
+    assert!(fake.calls_to("POST", "/interactions/").is_empty());
+    // A group DM was looked at, never written to.
+    assert!(fake.calls_to("POST", GROUP_DM_ID).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_in_a_dm_pings_no_one_even_when_it_repeats_everyone() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let ivy = user(43, "ivy");
+
+    let dm = fake.dm(&ivy, "/help @everyone");
+    let answer = answers_in(&fake, &dm, 1).await.remove(0);
+    assert!(answer.mentions_disabled(), "{}", answer.body);
+    assert!(
+        answer.payload()["allowed_mentions"]["parse"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "{}",
+        answer.body
+    );
+    // Whatever the answer says of what Ivy wrote, it holds no working @everyone.
+    assert!(!answer.text().contains("@everyone"), "{}", answer.text());
+}
