@@ -263,7 +263,7 @@ impl SearchIndex {
                 .iter()
                 .position(|(c, _)| *c == code)
                 .is_some_and(|i| a.credentials & (1 << i) != 0);
-            if !listed && self.specialty_fit(doc, s) < 2 {
+            if !listed && self.specialty_fit(doc, s) < 3 {
                 return false;
             }
         }
@@ -384,7 +384,7 @@ impl SearchIndex {
                 0.0
             };
             if let Some(score) = self.score(doc, q, text_fit, need_fit) {
-                out.push((score + role_fit, doc as u32));
+                out.push((score + 0.5 * role_fit, doc as u32));
             }
         }
         out
@@ -432,7 +432,7 @@ impl SearchIndex {
             });
             score += if asked { 1.0 } else { -2.0 };
         }
-        if emotional {
+        if emotional || w.lab_wide || w.kind == Some(Kind::PeerSupport) {
             // Someone struggling tonight is not asked to pay first.
             score += match a.cost {
                 Cost::Free => 0.5,
@@ -490,14 +490,29 @@ impl SearchIndex {
                 score += if home { 0.5 } else { -1.0 };
             }
         }
-        if specialty.is_none()
-            && a.specialties
-                & (bit(Specialty::Mls) | bit(Specialty::Mlt) | bit(Specialty::All)) as u32
-                != 0
-            && a.audience == Audience::Lab
+        if specialty.is_none() && a.audience == Audience::Lab {
+            // Nothing asked about the specialty: entries for the whole lab first, those for
+            // one discipline (histology, blood bank) after.
+            let whole_lab =
+                (bit(Specialty::Mls) | bit(Specialty::Mlt) | bit(Specialty::All)) as u32;
+            score += if a.specialties & whole_lab != 0 {
+                0.4
+            } else if emotional || w.lab_wide {
+                -0.8
+            } else {
+                0.0
+            };
+        }
+        // Only a place named ("near Chicago"): the state's groups first, then those open to
+        // everyone, wherever they are.
+        if a.states == 0
+            && self.place(q).is_some()
+            && q.terms.is_empty()
+            && w.needs.is_empty()
+            && specialty.is_none()
+            && w.kind.is_none()
         {
-            // Nothing asked about the specialty: entries for the whole lab first.
-            score += 0.4;
+            relevant = true;
         }
         if let Some(f) = w.format {
             if a.format.suits(f) {
@@ -508,7 +523,12 @@ impl SearchIndex {
             }
         }
         if let Some(c) = w.cost {
-            score += if a.cost == c { 0.8 } else { -1.5 };
+            // "free", "can't afford it": what costs something is no answer.
+            if a.cost != c {
+                return None;
+            }
+            score += 0.8;
+            relevant |= w.needs.is_empty() && w.kind.is_none();
         }
         if w.lab_wide && a.audience == Audience::Lab {
             relevant = true;
@@ -556,13 +576,13 @@ impl SearchIndex {
 
 /// Whom an entry is for, from its specialties, tags and words.
 fn audience(entry: &Entry) -> Audience {
-    let text = format!(
-        "{} {} {}",
-        entry.name,
-        entry.description,
-        entry.tags.join(" ")
-    )
-    .to_lowercase();
+    // Clauses that say whom it is not for ("not specific to lab staff") are left out.
+    let said: Vec<&str> = entry
+        .description
+        .split(['.', ';', ','])
+        .filter(|clause| !clause.to_lowercase().contains("not "))
+        .collect();
+    let text = format!("{} {} {}", entry.name, said.join(" "), entry.tags.join(" ")).to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     if entry.tags.iter().any(|t| t == "family" || t == "families")
         || has(&["family support", "for families", "family members"])

@@ -17,7 +17,13 @@ fn findgroup_reads_words_and_filters_in_any_order() {
     else {
         panic!("not a findgroup");
     };
-    assert_eq!(query.terms, vec!["night", "shift", "burnout"]);
+    // The words are read for their meaning: a shift (also searched) and a feeling.
+    assert_eq!(query.terms, vec!["night"]);
+    assert_eq!(
+        query.wants.needs,
+        vec![crate::domain::understand::Need::Burnout]
+    );
+    assert_eq!(query.text, "night shift burnout");
     assert_eq!(query.specialty, Some(Specialty::Histotechnology));
     assert_eq!(query.region, Some(Region::State(State::NY)));
     assert_eq!(page, 2);
@@ -37,7 +43,7 @@ fn multi_word_values_and_quotes_work() {
         panic!()
     };
     assert_eq!(query.specialty, Some(Specialty::BloodBank));
-    assert_eq!(query.terms, vec!["state", "x"]);
+    assert_eq!(query.terms, vec!["state"]);
     let Command::Directory(DirectoryCommand::FindGroup { query, .. }) =
         parse("findgroup state:washington dc specialty:transfusion medicine nights").unwrap()
     else {
@@ -207,7 +213,10 @@ fn structured_invocations_keep_option_values_whole_and_read_free_text_as_a_line(
     else {
         panic!("not a findgroup");
     };
-    assert_eq!(query.terms, vec!["burnout"]);
+    assert_eq!(
+        query.wants.needs,
+        vec![crate::domain::understand::Need::Burnout]
+    );
     assert_eq!(query.region, Some(Region::State(State::OH)));
     // ... but not twice.
     let twice = from("findgroup", "burnout state:OH", &[("state", "TX")]).unwrap_err();

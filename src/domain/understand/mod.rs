@@ -113,6 +113,7 @@ impl Need {
                 1.0
             }
             (_, Kind::PeerSupport) if matches!(self, Need::Crisis | Need::SubstanceUse) => 0.6,
+            (_, Kind::CrisisLine) if self == Need::TalkToSomeone => 0.7,
             (_, Kind::OnlineCommunity) if self == Need::SubstanceUse => 0.4,
             (_, Kind::OnlineCommunity) if self == Need::Crisis => 0.4,
             (true, Kind::PeerSupport) => 1.0,
@@ -661,17 +662,22 @@ fn ambiguity_note(places: &[places::Place]) -> Option<String> {
     })
 }
 
-/// A slip of a known word ("burnot", "anxeity", "histotechnoligist"): one letter off for
-/// words of five to seven letters, two for longer ones.
+/// A slip of a known word ("burnot", "anxeity", "histotechnoligist"): one letter off, two
+/// for words of ten letters or more, never the first letter.
 fn fuzzy(tables: &Tables, word: &str) -> Option<(String, Meaning)> {
     if word.len() < 5 || word.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let allowed = if word.len() >= 8 { 2 } else { 1 };
+    // Slips keep the first letter ("burnot", "anxeity"); a different first letter makes
+    // another word ("thinking" is not "drinking").
+    let allowed = if word.len() >= 10 { 2 } else { 1 };
+    let first = word.chars().next();
     tables
         .fuzzy
         .iter()
-        .filter(|(k, _)| !k.contains(' ') && k.len().abs_diff(word.len()) <= allowed)
+        .filter(|(k, _)| {
+            !k.contains(' ') && k.len().abs_diff(word.len()) <= allowed && k.chars().next() == first
+        })
         .map(|(k, m)| (strsim::damerau_levenshtein(word, k), k, m))
         .filter(|(d, _, _)| *d <= allowed)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
@@ -686,7 +692,9 @@ fn fuzzy_state(word: &str, after_place_word: bool) -> Option<State> {
     let allowed = if word.len() >= 8 { 2 } else { 1 };
     State::ALL
         .iter()
-        .map(|s| (strsim::damerau_levenshtein(word, &normalize(s.label())), *s))
+        .map(|s| (normalize(s.label()), *s))
+        .filter(|(name, _)| name.chars().next() == word.chars().next())
+        .map(|(name, s)| (strsim::damerau_levenshtein(word, &name), s))
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, _)| *d)
         .map(|(_, s)| s)
@@ -698,6 +706,9 @@ fn fuzzy_city(word: &str, after_place_word: bool) -> Option<&'static str> {
         return None;
     }
     let name = places::nearest(word)?;
+    if normalize(name).chars().next() != word.chars().next() {
+        return None;
+    }
     let close =
         strsim::damerau_levenshtein(word, &normalize(name)) <= 1 + usize::from(word.len() >= 8);
     (close && !places::is_word_like(name)).then_some(name)

@@ -16,7 +16,8 @@ pub(super) const STOP_WORDS: &str = "\
     working would you your anything every everyone general else way ways been ive id ill \
     lately today tonight week year years month months day days time times kind sort type \
     kinds recommend recommendation recommendations suggest options option resources resource \
-    place places where anywhere";
+    place places where anywhere cannot stop thinking think thought keep keeps always never \
+    much many lot lots";
 
 /// Words that say a place follows ("in Ohio", "near Chicago").
 pub(super) const PLACE_WORDS: &[&str] = &[
