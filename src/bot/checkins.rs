@@ -423,7 +423,9 @@ impl Bot {
             reply = reply.text("Your note is stored encrypted; only you can see it.");
         }
         if wellbeing::is_low(mood, &recent) {
-            reply = self.support_resources(actor, reply).await?;
+            // After a note of suicide or self-harm the lines already lead the reply.
+            let lines_shown = note.is_some_and(safety::mentions_self_harm);
+            reply = self.support_resources(actor, reply, lines_shown).await?;
         } else {
             reply = reply.footer(if stress.is_none() && note.is_none() {
                 format!(
@@ -437,15 +439,24 @@ impl Bot {
         Ok(vec![Outgoing::Reply(reply)])
     }
 
-    async fn support_resources(&self, actor: &Actor, reply: Reply) -> Result<Reply, Failure> {
-        let mut reply = reply
-            .text("That sounds like a hard week. You don't have to carry it alone:")
-            .block(Block::Bullets(
-                CRISIS_LINES
-                    .iter()
-                    .map(|l| format!("{}: {}", l.name, l.how))
-                    .collect(),
-            ));
+    async fn support_resources(
+        &self,
+        actor: &Actor,
+        reply: Reply,
+        lines_shown: bool,
+    ) -> Result<Reply, Failure> {
+        let mut reply = if lines_shown {
+            reply
+        } else {
+            reply
+                .text("That sounds like a hard week. You don't have to carry it alone:")
+                .block(Block::Bullets(
+                    CRISIS_LINES
+                        .iter()
+                        .map(|l| format!("{}: {}", l.name, l.how))
+                        .collect(),
+                ))
+        };
         // Peers first: lab communities and peer support for the member's specialty and state,
         // national ones otherwise (the lines above are not repeated).
         let (specialty, state) = self.store.profile(&actor.member.user).await?;
@@ -479,6 +490,9 @@ impl Bot {
                 first_number: 1,
                 items: groups,
             });
+        }
+        if lines_shown {
+            return Ok(reply);
         }
         Ok(reply.text(format!(
             "{NOT_AN_EMERGENCY_SERVICE} Nothing you answer is forwarded to anyone."

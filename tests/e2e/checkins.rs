@@ -115,6 +115,14 @@ fn a_low_answer_brings_crisis_lines_and_peer_groups_at_once() {
         assert!(reply.contains(needle), "{needle} missing: {reply}");
     }
     assert!(reply.contains("Peers who get it"), "{reply}");
+    // Peers for a histotech: histology communities first, never a group for families.
+    let peers = &reply[reply.find("Peers who get it").unwrap()..];
+    let first = peers.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.contains("NSH The Block") || first.contains("r/Histology"),
+        "{peers}"
+    );
+    assert!(!reply.contains("Family"), "{reply}");
     assert!(
         reply.contains("Nothing you answer is forwarded to anyone"),
         "{reply}"

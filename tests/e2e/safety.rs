@@ -31,6 +31,9 @@ fn a_note_of_wanting_to_die_is_answered_with_988_and_741741_before_anything_else
     ] {
         assert!(first_line(needle) < recorded, "{needle} not first: {reply}");
     }
+    // The lines are said once, at the top; peers follow.
+    assert_eq!(reply.matches("741741").count(), 1, "{reply}");
+    assert!(reply.contains("Peers who get it"), "{reply}");
     // The rest of the usual answer is still there, and nothing was forwarded.
     assert!(reply.contains("stored encrypted"), "{reply}");
     assert!(reply.contains("forwarded to anyone"), "{reply}");
