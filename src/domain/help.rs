@@ -124,6 +124,10 @@ fn overview(rights: Rights, platform: Platform) -> Reply {
     let mut reply =
         Reply::channel("labcircle: support groups and communities for lab professionals")
             .block(Block::Bullets(lines));
+    reply = reply.text(
+        "Or just say what you need, in your own words: \"burned out night shift phlebotomist in \
+         Texas\" after /findgroup, or as it is in a private chat with me.",
+    );
     if !rights.moderator {
         reply = reply.text(
             "The directory is kept by its moderators: to add a group or correct an entry, \
