@@ -257,6 +257,12 @@ const QUERIES: &[&str] = &[
     "/findgroup zzzznotaword specialty:micro",
     "/findgroup spanish veterans",
     "/findgroup specialty:blood bank state:national",
+    // In the member's own words (issue 11): read for feelings, roles, places and slips first.
+    "/findgroup I'm a night shift phlebotomist in Texas and burned out",
+    "/findgroup near Chicago",
+    "/findgroup talk to someone who gets it",
+    "/findgroup histotechnoligist in Portland OR",
+    "/findgroup what should I do I'm so overwhelmed",
 ];
 
 fn actor() -> Actor {

@@ -754,4 +754,81 @@ mod tests {
         assert!(idx.search(&q, 8, 2).entries.is_empty());
         let _ = draft(&[]);
     }
+
+    /// An entry built from fields, for the ranking tests.
+    fn made(fields: &[(Field, &str)]) -> Entry {
+        let mut d = sample();
+        d.remove(&Field::States);
+        d.remove(&Field::Url);
+        for (f, v) in fields {
+            d.insert(*f, Raw::Text((*v).into()));
+        }
+        Entry::from_draft(&d).unwrap()
+    }
+
+    #[test]
+    fn a_feeling_ranks_lab_peers_first_and_never_a_group_for_families() {
+        let idx = SearchIndex::build(vec![
+            made(&[
+                (Field::Key, "society"),
+                (Field::Name, "Lab Society"),
+                (Field::Specialties, "mls"),
+            ]),
+            made(&[
+                (Field::Key, "family"),
+                (Field::Name, "Family Circle"),
+                (Field::Kind, "peer support"),
+                (Field::Specialties, "all"),
+                (Field::Tags, "family"),
+                (Field::Cost, "free"),
+            ]),
+            made(&[
+                (Field::Key, "forum"),
+                (Field::Name, "Bench Talk"),
+                (Field::Kind, "online community"),
+                (Field::Specialties, "mls, mlt"),
+                (Field::Cost, "free"),
+            ]),
+        ]);
+        let hits = idx.search(&query("so stressed and lonely"), 0, 10);
+        // A society is no answer to a feeling; the family group is not offered unasked.
+        assert_eq!(keys(&hits), vec!["forum"]);
+        // Asked for on purpose, the family group comes first.
+        let hits = idx.search(&query("support for my family"), 0, 10);
+        assert_eq!(keys(&hits)[0], "family");
+    }
+
+    #[test]
+    fn without_a_place_national_entries_come_first_and_recently_checked_ones_first() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let idx = SearchIndex::build(vec![
+            made(&[
+                (Field::Key, "ohio"),
+                (Field::Name, "A Ohio Histo"),
+                (Field::States, "OH"),
+            ]),
+            made(&[
+                (Field::Key, "stale"),
+                (Field::Name, "B Histo National"),
+                (Field::Verified, "yes"),
+                (Field::LastVerified, "2015-01-01"),
+            ]),
+            made(&[
+                (Field::Key, "fresh"),
+                (Field::Name, "C Histo National"),
+                (Field::Verified, "yes"),
+                (Field::LastVerified, "2026-11-01"),
+            ]),
+        ]);
+        let mut q = query("histotech");
+        q.today = today;
+        assert_eq!(keys(&idx.search(&q, 0, 10)), vec!["fresh", "stale", "ohio"]);
+        // The member's own state counts with the national ones.
+        q.home_state = Some(State::OH);
+        assert_eq!(keys(&idx.search(&q, 0, 10))[0], "fresh");
+        assert_eq!(
+            keys(&idx.search(&query("histotech in Ohio"), 0, 10))[0],
+            "ohio"
+        );
+    }
 }
