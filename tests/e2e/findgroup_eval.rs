@@ -1,6 +1,8 @@
-//! The evaluation set (tests/eval/findgroup.toml): realistic searches, each with what a good
-//! top three must hold, run through the bot against the directory that ships with it. Prints
-//! every query that is not a good answer and the share of good ones; fails under 90%.
+//! The evaluation sets: realistic searches, each with what a good top three must hold, run
+//! through the bot against the directory that ships with it. Prints every query that is not a
+//! good answer and the share of good ones. tests/eval/findgroup.toml is the set the ranking was
+//! tuned on (fails under 90%); tests/eval/findgroup-holdout.toml was written apart from it and
+//! never tuned on (fails under 80%).
 
 use chrono::{TimeZone, Utc};
 use serde::Deserialize;
@@ -63,10 +65,10 @@ fn problems(q: &Query, reply: &str) -> Vec<String> {
     out
 }
 
-#[tokio::test]
-async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
-    let set: Set = toml::from_str(include_str!("../eval/findgroup.toml")).expect("the set parses");
-    assert!(set.query.len() >= 50, "at least 50 queries");
+/// Runs every query of an evaluation set (TOML text) through the bot against the shipped
+/// directory, prints each answer that is not good, and returns (good answers, queries).
+async fn run_set(text: &str) -> (usize, usize) {
+    let set: Set = toml::from_str(text).expect("the set parses");
     let mut settings = Settings::default();
     settings.limits.commands_per_minute = 10_000;
     let start = Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).unwrap();
@@ -106,15 +108,41 @@ async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
             );
         }
     }
-    let share = f64::from(good) / set.query.len() as f64;
+    (good, set.query.len())
+}
+
+/// The share of good answers, printed with the set's name.
+fn report(name: &str, good: usize, total: usize) -> f64 {
+    let share = good as f64 / total as f64;
     println!(
-        "findgroup evaluation: {good} of {} good answers ({:.0}%)",
-        set.query.len(),
+        "findgroup {name}: {good} of {total} good answers ({:.0}%)",
         share * 100.0
     );
+    share
+}
+
+#[tokio::test]
+async fn at_least_nine_in_ten_realistic_searches_get_a_good_answer() {
+    let (good, total) = run_set(include_str!("../eval/findgroup.toml")).await;
+    assert!(total >= 50, "at least 50 queries");
+    let share = report("evaluation", good, total);
     assert!(
         share >= 0.9,
         "under 90% good answers: {:.0}%",
+        share * 100.0
+    );
+}
+
+/// The held-out set (tests/eval/findgroup-holdout.toml) was written apart from the tuning, so
+/// its score says whether the engine generalises rather than remembers.
+#[tokio::test]
+async fn a_held_out_set_was_not_tuned_on() {
+    let (good, total) = run_set(include_str!("../eval/findgroup-holdout.toml")).await;
+    assert!(total >= 40, "at least 40 queries");
+    let share = report("held-out set", good, total);
+    assert!(
+        share >= 0.8,
+        "under 80% good answers on the held-out set: {:.0}%",
         share * 100.0
     );
 }
