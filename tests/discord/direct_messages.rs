@@ -94,3 +94,35 @@ async fn an_answer_in_a_dm_pings_no_one_even_when_it_repeats_everyone() {
     // Whatever the answer says of what Ivy wrote, it holds no working @everyone.
     assert!(!answer.text().contains("@everyone"), "{}", answer.text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sentence_in_a_dm_is_searched_and_words_of_wanting_to_die_bring_988_first() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Labcircle::start(&fake).await;
+    let kim = user(45, "kim");
+
+    // Not a command: read as a request and searched, answered in the DM.
+    let dm = fake.dm(&kim, "I need someone to talk to tonight");
+    let answer = answers_in(&fake, &dm, 1).await.remove(0);
+    let text = answer.text();
+    assert!(text.starts_with("Here is what I found for:"), "{text}");
+    assert!(text.contains("someone to talk to"), "{text}");
+    assert!(!text.contains("I don't know the command"), "{text}");
+    assert!(answer.mentions_disabled(), "{}", answer.body);
+
+    // Words of wanting to die: the crisis lines come first, and nothing is searched.
+    fake.dm(&kim, "i want to die");
+    let answer = answers_in(&fake, &dm, 2).await.remove(1);
+    let text = answer.text();
+    assert!(text.starts_with("Thank you for telling me."), "{text}");
+    let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+    assert!(
+        at("988") < at("741741") && at("741741") < usize::MAX,
+        "{text}"
+    );
+    assert!(!text.contains("Here is what I found for"), "{text}");
+    // One answer each, in the DM, never as an interaction.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(fake.calls_to("POST", "/messages").len(), 2);
+    assert!(fake.calls_to("POST", "/interactions/").is_empty());
+}

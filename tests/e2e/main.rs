@@ -21,5 +21,6 @@ mod member_text;
 mod moderation;
 mod safety;
 mod scheduler;
+mod sentences;
 mod sharing;
 mod stats;

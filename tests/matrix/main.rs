@@ -5,6 +5,7 @@
 //! chats the bot opens.
 
 mod private_chats;
+mod sentences;
 mod support;
 
 // The fake Discord of tests/discord.rs, for the test that runs both platforms in one process.
