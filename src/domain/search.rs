@@ -22,6 +22,8 @@ pub struct SearchQuery {
     pub terms: Vec<String>,
     /// Role words as typed, searched at a lower weight (the role is in `wants`).
     pub role_terms: Vec<String>,
+    /// The words not understood (searched as text, quoted in "Looking for").
+    pub unknown: Vec<String>,
     /// What the words asked for beyond text: weighed by the ranking, never a filter (except
     /// that a place leaves out other states' entries).
     pub wants: Wants,
@@ -90,6 +92,7 @@ impl SearchQuery {
             text: text.split_whitespace().collect::<Vec<_>>().join(" "),
             terms: reading.terms,
             role_terms: reading.role_terms,
+            unknown: reading.unknown,
             wants: reading.wants,
             ..SearchQuery::default()
         }
@@ -109,7 +112,7 @@ impl SearchQuery {
     /// meaning, then the filters.
     pub fn understood(&self) -> Vec<String> {
         let mut out = self.wants.labels();
-        out.extend(self.terms.iter().map(|t| format!("\"{t}\"")));
+        out.extend(self.unknown.iter().map(|t| format!("\"{t}\"")));
         if let Some(s) = self.specialty {
             out.push(s.label().to_owned());
         }
@@ -183,6 +186,7 @@ impl SearchQuery {
                 q.text.clear();
                 q.terms.clear();
                 q.role_terms.clear();
+                q.unknown.clear();
                 q.wants = Wants {
                     place: city,
                     ..Wants::default()

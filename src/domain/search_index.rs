@@ -54,9 +54,11 @@ struct Term {
 
 /// Entries for one situation, by tag, and the needs that ask for them: a disaster line or a
 /// mentoring programme is no answer to ordinary stress.
-const NARROW: &[(&str, &[Need])] = &[
-    ("substance-use", &[Need::SubstanceUse]),
-    ("disaster", &[Need::Disaster]),
+/// The third value is the weight when asked: a line for the very situation is the answer; a
+/// mentoring tag is one hint among others.
+const NARROW: &[(&str, &[Need], f32)] = &[
+    ("substance-use", &[Need::SubstanceUse], 1.5),
+    ("disaster", &[Need::Disaster], 1.5),
     (
         "mentoring",
         &[
@@ -65,6 +67,7 @@ const NARROW: &[(&str, &[Need])] = &[
             Need::Career,
             Need::Networking,
         ],
+        0.5,
     ),
 ];
 
@@ -203,7 +206,7 @@ impl SearchIndex {
                 narrow: NARROW
                     .iter()
                     .enumerate()
-                    .filter(|(_, (tag, _))| entry.tags.iter().any(|t| t == tag))
+                    .filter(|(_, (tag, _, _))| entry.tags.iter().any(|t| t == tag))
                     .fold(0, |m, (i, _)| m | 1 << i),
                 verified: entry.verified,
                 last_verified: entry.last_verified,
@@ -427,10 +430,15 @@ impl SearchIndex {
         // Situations: asked for, or kept out of answers about anything else.
         let words_asked = !q.terms.is_empty() || !w.is_empty();
         if a.narrow != 0 && words_asked {
-            let asked = NARROW.iter().enumerate().any(|(i, (_, needs))| {
-                a.narrow & (1 << i) != 0 && w.needs.iter().any(|n| needs.contains(n))
-            });
-            score += if asked { 1.0 } else { -2.0 };
+            let asked = NARROW
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, needs, _))| {
+                    a.narrow & (1 << i) != 0 && w.needs.iter().any(|n| needs.contains(n))
+                })
+                .map(|(_, (_, _, weight))| *weight)
+                .reduce(f32::max);
+            score += asked.unwrap_or(-2.0);
         }
         if emotional || w.lab_wide || w.kind == Some(Kind::PeerSupport) {
             // Someone struggling tonight is not asked to pay first.
@@ -487,7 +495,7 @@ impl SearchIndex {
             (None, states) => {
                 // No place named: a state's group is no answer, unless it is the member's own.
                 let home = q.home_state.is_some_and(|h| states & bit(h) != 0);
-                score += if home { 0.5 } else { -1.0 };
+                score += if home { 0.5 } else { -1.5 };
             }
         }
         if specialty.is_none() && a.audience == Audience::Lab {
@@ -523,12 +531,12 @@ impl SearchIndex {
             }
         }
         if let Some(c) = w.cost {
-            // "free", "can't afford it": what costs something is no answer.
-            if a.cost != c {
-                return None;
+            if a.cost == c {
+                score += 0.8;
+                relevant |= w.needs.is_empty() && w.kind.is_none();
+            } else {
+                score -= 1.5;
             }
-            score += 0.8;
-            relevant |= w.needs.is_empty() && w.kind.is_none();
         }
         if w.lab_wide && a.audience == Audience::Lab {
             relevant = true;

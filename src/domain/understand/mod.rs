@@ -114,13 +114,15 @@ impl Need {
             }
             (_, Kind::PeerSupport) if matches!(self, Need::Crisis | Need::SubstanceUse) => 0.6,
             (_, Kind::CrisisLine) if self == Need::TalkToSomeone => 0.7,
-            (_, Kind::OnlineCommunity) if self == Need::SubstanceUse => 0.4,
+            (_, Kind::OnlineCommunity) if self == Need::SubstanceUse => 0.3,
             (_, Kind::OnlineCommunity) if self == Need::Crisis => 0.4,
             (true, Kind::PeerSupport) => 1.0,
             (true, Kind::OnlineCommunity) => 0.9,
             (true, Kind::CrisisLine) => 0.55,
             (true, Kind::LocalGroup) => 0.6,
             (true, Kind::Association) => 0.1,
+            (false, Kind::PeerSupport) if self == Need::Mentorship => 1.0,
+            (false, Kind::Association) if self == Need::Mentorship => 0.8,
             (false, Kind::Association) => 1.0,
             (false, Kind::OnlineCommunity) => 0.8,
             (false, Kind::PeerSupport) => 0.7,
@@ -223,6 +225,8 @@ pub struct Reading {
     /// Role words as typed ("histotech", "molecular"), searched at a lower weight: the role
     /// itself is already in `wants`.
     pub role_terms: Vec<String>,
+    /// The words not understood, searched as they are: what "Looking for" quotes.
+    pub unknown: Vec<String>,
 }
 
 /// What a known phrase means.
@@ -448,6 +452,7 @@ pub fn read(text: &str) -> Reading {
             }
         } else if !reading.terms.contains(word) && reading.terms.len() < super::search::MAX_TERMS {
             reading.terms.push(word.clone());
+            reading.unknown.push(word.clone());
         }
         i += 1;
     }
@@ -469,7 +474,10 @@ fn phrase_at(tables: &Tables, lower: &[&str], i: usize, reading: &mut Reading) -
             apply(&mut reading.wants, *meaning);
             // Shift, role and platform words are also searched: entries say "night shift",
             // "Association for Molecular Pathology", "Reddit".
+            // "MLS(ASCP)": the certifying body after a credential is part of the credential.
+            let after_credential = i > 0 && credential(lower[i - 1]).is_some();
             if let Meaning::Term(term) = meaning
+                && !(after_credential && *term == "ascp")
                 && !reading.terms.iter().any(|t| t == term)
             {
                 reading.terms.push((*term).to_owned());

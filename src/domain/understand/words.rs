@@ -17,7 +17,7 @@ pub(super) const STOP_WORDS: &str = "\
     lately today tonight week year years month months day days time times kind sort type \
     kinds recommend recommendation recommendations suggest options option resources resource \
     place places where anywhere cannot stop thinking think thought keep keeps always never \
-    much many lot lots";
+    much many lot lots new idea honestly soon getting wanting any anymore";
 
 /// Words that say a place follows ("in Ohio", "near Chicago").
 pub(super) const PLACE_WORDS: &[&str] = &[
@@ -100,6 +100,12 @@ pub(super) const PHRASES: &[(&str, Meaning)] = &[
     ("leaving the field", Meaning::Need(Need::Quitting)),
     ("leave the lab", Meaning::Need(Need::Quitting)),
     ("hate my job", Meaning::Need(Need::Quitting)),
+    ("done with", Meaning::Need(Need::Quitting)),
+    ("done with this job", Meaning::Need(Need::Quitting)),
+    ("fed up", Meaning::Need(Need::Quitting)),
+    ("sick of", Meaning::Need(Need::Quitting)),
+    ("over it", Meaning::Need(Need::Quitting)),
+    ("want out", Meaning::Need(Need::Quitting)),
     ("quit my job", Meaning::Need(Need::Quitting)),
     ("leave healthcare", Meaning::Need(Need::Quitting)),
     ("career", Meaning::Need(Need::Career)),
@@ -192,6 +198,16 @@ pub(super) const PHRASES: &[(&str, Meaning)] = &[
     ("línea de ayuda", Meaning::Kind(Kind::CrisisLine)),
     ("linea de ayuda", Meaning::Kind(Kind::CrisisLine)),
     ("ayuda", Meaning::Need(Need::TalkToSomeone)),
+    ("boc", Meaning::Term("certification")),
+    ("board of certification", Meaning::Term("certification")),
+    ("certification exam", Meaning::Term("certification")),
+    ("army", Meaning::Term("military")),
+    ("navy", Meaning::Term("military")),
+    ("air force", Meaning::Term("military")),
+    ("military", Meaning::Term("military")),
+    ("veteran", Meaning::Term("veterans")),
+    ("veterans", Meaning::Term("veterans")),
+    ("ascp", Meaning::Term("ascp")),
     ("español", Meaning::Term("spanish")),
     ("espanol", Meaning::Term("spanish")),
     ("spanish", Meaning::Term("spanish")),
