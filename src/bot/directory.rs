@@ -34,6 +34,11 @@ pub(super) struct BuiltIndex {
 impl Bot {
     pub(super) async fn directory(&self, actor: &Actor, command: DirectoryCommand) -> Handled {
         let reply = match command {
+            // Words of suicide or self-harm typed into a search are answered as in a private
+            // chat: the lines first, privately.
+            DirectoryCommand::FindGroup { query, .. } if safety::mentions_self_harm(&query.text) => {
+                safety::crisis_first_reply()
+            }
             DirectoryCommand::FindGroup { query, page } => {
                 self.find_group(actor, query, page, false).await?
             }

@@ -66,7 +66,14 @@ pub fn nearest(name: &str) -> Option<&'static str> {
     }
     let mut best: Option<(f64, &'static str)> = None;
     // Largest places come first, so a tie goes to the place more people mean.
+    let length = wanted.chars().count() as f64;
     for (candidate, shown) in &gazetteer().names {
+        // A similarity of 0.8 allows one edit in five letters: names much longer or shorter
+        // cannot reach it, so they are skipped before the (costlier) comparison.
+        let other = candidate.chars().count() as f64;
+        if (length - other).abs() > (1.0 - NEAREST_AT_LEAST) * length.max(other) {
+            continue;
+        }
         let score = strsim::normalized_damerau_levenshtein(&wanted, candidate);
         if score >= NEAREST_AT_LEAST && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, shown));

@@ -366,6 +366,7 @@ impl SearchIndex {
         } else {
             self.text_scores(&need_words)
         };
+        let city = q.wants.place.as_ref().and_then(|p| p.city).map(normalize);
         let mut out = Vec::new();
         for doc in 0..self.entries.len() {
             if !self.passes(doc, q) {
@@ -386,7 +387,7 @@ impl SearchIndex {
             } else {
                 0.0
             };
-            if let Some(score) = self.score(doc, q, text_fit, need_fit) {
+            if let Some(score) = self.score(doc, q, city.as_deref(), text_fit, need_fit) {
                 out.push((score + 0.5 * role_fit, doc as u32));
             }
         }
@@ -394,7 +395,14 @@ impl SearchIndex {
     }
 
     /// An entry's score for a query, or None when nothing in it answers the query.
-    fn score(&self, doc: usize, q: &SearchQuery, text_fit: f32, need_fit: f32) -> Option<f32> {
+    fn score(
+        &self,
+        doc: usize,
+        q: &SearchQuery,
+        city: Option<&str>,
+        text_fit: f32,
+        need_fit: f32,
+    ) -> Option<f32> {
         let a = &self.attributes[doc];
         let w: &Wants = &q.wants;
         let mut relevant = text_fit > 0.0;
@@ -484,8 +492,8 @@ impl SearchIndex {
             (Some(state), states) if states & bit(state) != 0 => {
                 score += 1.5;
                 relevant = true;
-                if let Some(city) = w.place.as_ref().and_then(|p| p.city)
-                    && self.cities[doc].as_deref() == Some(normalize(city).as_str())
+                if let Some(city) = city
+                    && self.cities[doc].as_deref() == Some(city)
                 {
                     score += 0.5;
                 }

@@ -70,9 +70,18 @@ fn help_in_a_sentence_is_a_request_and_a_greeting_is_told_how_to_ask() {
 #[test]
 fn words_of_self_harm_bring_988_and_741741_first_and_no_search() {
     let lab = Lab::new();
-    let run = lab.member("night shift has been hell and I want to kill myself\n");
+    let run = lab.member(
+        "night shift has been hell and I want to kill myself\n\
+         /findgroup i dont want to be alive anymore\n",
+    );
     let m = run.messages();
-    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!(m.len(), 2, "{m:#?}");
+    // Typed into a search, the same words get the same answer.
+    assert!(
+        m[1].starts_with("[private to alice #2] Thank you for telling me."),
+        "{}",
+        m[1]
+    );
     let reply = &m[0];
     assert!(
         reply.starts_with("[private to alice #1] Thank you for telling me."),

@@ -295,6 +295,7 @@ const ABBREVIATION_CODES: &[&str] = &[
 
 struct Tables {
     phrases: HashMap<String, Meaning>,
+    stop_words: std::collections::HashSet<&'static str>,
     longest: usize,
     /// Every spelling a fuzzy match may land on: (spelling, meaning).
     fuzzy: Vec<(String, Meaning)>,
@@ -340,6 +341,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         .collect();
     Tables {
         phrases,
+        stop_words: STOP_WORDS.split_whitespace().collect(),
         longest,
         fuzzy,
     }
@@ -429,9 +431,9 @@ pub fn read(text: &str) -> Reading {
             set_place(&mut reading, state, None, None);
         } else if let Some((_, specialty)) = credential(word) {
             reading.wants.specialty.get_or_insert(specialty);
-        } else if STOP_WORDS.split_whitespace().any(|w| w == word) || word.chars().count() < 3 {
-            // Two letters left over ("ok", "hi") are words, not state codes or searches.
-            // Nothing to look for.
+        } else if tables.stop_words.contains(word.as_str()) || word.chars().count() < 3 {
+            // Nothing to look for; two letters left over ("ok", "hi") are words, not state
+            // codes or searches.
         } else if let Some(meaning) = fuzzy(tables, word) {
             apply(&mut reading.wants, meaning.1);
             reading.wants.corrected.push((word.clone(), meaning.0));
@@ -472,8 +474,6 @@ fn phrase_at(tables: &Tables, lower: &[&str], i: usize, reading: &mut Reading) -
         let key = lower[i..i + len].join(" ");
         if let Some(meaning) = tables.phrases.get(&key) {
             apply(&mut reading.wants, *meaning);
-            // Shift, role and platform words are also searched: entries say "night shift",
-            // "Association for Molecular Pathology", "Reddit".
             // "MLS(ASCP)": the certifying body after a credential is part of the credential.
             let after_credential = i > 0 && credential(lower[i - 1]).is_some();
             if let Meaning::Term(term) = meaning
@@ -482,6 +482,8 @@ fn phrase_at(tables: &Tables, lower: &[&str], i: usize, reading: &mut Reading) -
             {
                 reading.terms.push((*term).to_owned());
             }
+            // Shift, role and platform words are also searched: entries say "night shift",
+            // "Association for Molecular Pathology", "Reddit".
             let searched = match meaning {
                 Meaning::Shift(_) => Some(&mut reading.terms),
                 Meaning::Specialty(_) => Some(&mut reading.role_terms),
