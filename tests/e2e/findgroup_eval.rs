@@ -2,7 +2,8 @@
 //! through the bot against the directory that ships with it. Prints every query that is not a
 //! good answer and the share of good ones. tests/eval/findgroup.toml is the set the ranking was
 //! tuned on (fails under 90%); tests/eval/findgroup-holdout.toml was written apart from it and
-//! never tuned on (fails under 80%).
+//! never tuned on (fails under 80%), though the engine was adjusted after its misses;
+//! tests/eval/findgroup-untuned.toml was written later still and is never tuned on at all.
 
 use chrono::{TimeZone, Utc};
 use serde::Deserialize;
@@ -143,6 +144,21 @@ async fn a_held_out_set_was_not_tuned_on() {
     assert!(
         share >= 0.8,
         "under 80% good answers on the held-out set: {:.0}%",
+        share * 100.0
+    );
+}
+
+/// The untuned set (tests/eval/findgroup-untuned.toml) was written after the engine had been
+/// adjusted to the held-out set's misses, by someone who saw neither set nor the ranking code.
+/// Nothing is ever tuned on it, so its score is the honest figure to report.
+#[tokio::test]
+async fn an_untuned_set() {
+    let (good, total) = run_set(include_str!("../eval/findgroup-untuned.toml")).await;
+    assert!(total >= 40, "at least 40 queries");
+    let share = report("untuned set", good, total);
+    assert!(
+        share >= 0.75,
+        "under 75% good answers on the untuned set: {:.0}%",
         share * 100.0
     );
 }
