@@ -367,7 +367,7 @@ fn parsed_queries() -> Vec<(SearchQuery, u32)> {
     QUERIES
         .iter()
         .map(|line| match command::parse(line) {
-            Ok(Command::Directory(DirectoryCommand::FindGroup { query, page })) => (query, page),
+            Ok(Command::Directory(DirectoryCommand::FindGroup { query, page })) => (*query, page),
             other => panic!("{line} is a /findgroup command: {other:?}"),
         })
         .collect()

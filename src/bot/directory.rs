@@ -36,11 +36,13 @@ impl Bot {
         let reply = match command {
             // Words of suicide or self-harm typed into a search are answered as in a private
             // chat: the lines first, privately.
-            DirectoryCommand::FindGroup { query, .. } if safety::mentions_self_harm(&query.text) => {
+            DirectoryCommand::FindGroup { query, .. }
+                if safety::mentions_self_harm(&query.text) =>
+            {
                 safety::crisis_first_reply()
             }
             DirectoryCommand::FindGroup { query, page } => {
-                self.find_group(actor, query, page, false).await?
+                self.find_group(actor, *query, page, false).await?
             }
             DirectoryCommand::Show(key) => self.show_group(&key).await?,
             DirectoryCommand::Add(draft) => self.add_group(&draft).await?,

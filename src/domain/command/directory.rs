@@ -15,7 +15,11 @@ use crate::domain::vocab::{Cost, Facilitation, Format, Kind, Specialty};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirectoryCommand {
     /// `/findgroup WORDS filters… [page:N]`.
-    FindGroup { query: SearchQuery, page: u32 },
+    FindGroup {
+        /// Boxed: a read search is large next to the other commands.
+        query: Box<SearchQuery>,
+        page: u32,
+    },
     /// `/group show KEY`.
     Show(String),
     /// `/group add field:value …`.
@@ -97,7 +101,11 @@ fn findgroup(inv: &Invocation) -> Parsed {
              /findgroup kind:crisis_line.",
         ));
     }
-    Ok(DirectoryCommand::FindGroup { query, page }.into())
+    Ok(DirectoryCommand::FindGroup {
+        query: Box::new(query),
+        page,
+    }
+    .into())
 }
 
 /// A city option: "Chicago", "Portland, ME", "St. Louis".

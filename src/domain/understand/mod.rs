@@ -275,10 +275,18 @@ pub const CREDENTIALS: &[(&str, Specialty)] = &[
 /// The specialty of a credential ("SBB", "mlt"), if it is one.
 pub fn credential(code: &str) -> Option<(&'static str, Specialty)> {
     let code = code.trim().trim_end_matches("(ASCP)").trim();
-    CREDENTIALS
-        .iter()
-        .find(|(c, _)| c.eq_ignore_ascii_case(code))
-        .copied()
+    let find = |code: &str| {
+        CREDENTIALS
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(code))
+            .copied()
+    };
+    // "MLTs", "PBTs": a plural of a credential of three letters or more.
+    find(code).or_else(|| {
+        code.strip_suffix(['s', 'S'])
+            .filter(|c| c.len() >= 3)
+            .and_then(find)
+    })
 }
 
 /// State codes that are also ordinary words: they mean the state only in capitals after a

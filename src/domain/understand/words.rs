@@ -176,6 +176,8 @@ pub(super) const PHRASES: &[(&str, Meaning)] = &[
     ("pandemic", Meaning::Need(Need::Disaster)),
     ("keep replaying", Meaning::Need(Need::Disaster)),
     ("trauma", Meaning::Need(Need::Disaster)),
+    ("ptsd", Meaning::Need(Need::Disaster)),
+    ("dark thoughts", Meaning::Need(Need::Crisis)),
     ("traumatic", Meaning::Need(Need::Disaster)),
     ("my manager", Meaning::Need(Need::HardWorkplace)),
     ("our manager", Meaning::Need(Need::HardWorkplace)),
