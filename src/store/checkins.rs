@@ -639,6 +639,9 @@ impl Store {
 
     /// What the member told the bot about themselves: (specialty code, state code).
     pub async fn profile(&self, user: &UserId) -> Result<(Option<String>, Option<String>)> {
+        if let Some(known) = self.profiles().get(user) {
+            return Ok(known.clone());
+        }
         let row = sqlx::query(
             "SELECT specialty, state FROM member_profiles WHERE platform = ? AND user_id = ?",
         )
@@ -646,10 +649,29 @@ impl Store {
         .bind(&user.id)
         .fetch_optional(&self.pool)
         .await?;
-        match row {
-            None => Ok((None, None)),
-            Some(r) => Ok((r.try_get("specialty")?, r.try_get("state")?)),
+        let profile = match row {
+            None => (None, None),
+            Some(r) => (r.try_get("specialty")?, r.try_get("state")?),
+        };
+        let mut known = self.profiles();
+        // Bounded: a very busy bot starts the memory afresh rather than grow without end.
+        if known.len() >= PROFILES_REMEMBERED {
+            known.clear();
         }
+        known.insert(user.clone(), profile.clone());
+        Ok(profile)
+    }
+
+    /// The profiles this process knows (see `Store::profiles`).
+    fn profiles(&self) -> std::sync::MutexGuard<'_, super::ProfileCache> {
+        self.profiles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets what this process knows of a member's profile (after it changed or was deleted).
+    pub(crate) fn forget_profile(&self, user: &UserId) {
+        self.profiles().remove(user);
     }
 
     /// Saves the member's profile; a profile with nothing in it is deleted.
@@ -660,6 +682,7 @@ impl Store {
         state: Option<&str>,
         now: i64,
     ) -> Result<()> {
+        self.forget_profile(user);
         if specialty.is_none() && state.is_none() {
             sqlx::query("DELETE FROM member_profiles WHERE platform = ? AND user_id = ?")
                 .bind(user.platform.code())
@@ -743,3 +766,6 @@ fn answer_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AnswerRow> {
         answered_at: r.try_get("answered_at")?,
     })
 }
+
+/// How many members' profiles a process keeps in memory.
+const PROFILES_REMEMBERED: usize = 10_000;

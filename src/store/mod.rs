@@ -53,7 +53,13 @@ pub struct Store {
     pool: SqlitePool,
     /// Directory writes through this handle and its clones (see `local_directory_writes`).
     directory_writes: Arc<AtomicU64>,
+    /// Profiles read or written through this handle and its clones: every search ranks by the
+    /// member's state, and only this process writes profiles (`/profile`, `/forgetme`).
+    profiles: Arc<std::sync::Mutex<ProfileCache>>,
 }
+
+/// Member → (specialty code, state code), as stored.
+pub(crate) type ProfileCache = std::collections::HashMap<UserId, (Option<String>, Option<String>)>;
 
 impl Store {
     /// Opens (creating if missing) the database file and brings its schema up to date.
@@ -96,6 +102,7 @@ impl Store {
         Ok(Store {
             pool,
             directory_writes: Arc::new(AtomicU64::new(0)),
+            profiles: Arc::default(),
         })
     }
 

@@ -80,6 +80,7 @@ impl Store {
     /// Deletes every row about the member, in every table, in one transaction.
     /// Returns how many rows went.
     pub async fn forget_member(&self, user: &UserId) -> Result<u64> {
+        self.forget_profile(user);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut deleted = 0;
         for (table, platform_col, user_col) in MEMBER_TABLES {
