@@ -38,6 +38,13 @@ async fn runtime(
     } else {
         tracing::info!("directory moderators: {moderators}");
     }
+    if settings.note_key.is_none() {
+        // Members are told plainly that notes are turned off; the operator learns why.
+        tracing::warn!(
+            "check-in notes are turned off: no note key is set (checkins.note_key or \
+             LABCIRCLE_NOTE_KEY); members' notes are not kept"
+        );
+    }
     let bot = Bot::with(store.clone(), settings.clone(), clock);
     let runtime = Runtime::new(bot, Scheduler::new(store.clone(), settings));
     Ok((runtime, store, path))
@@ -69,7 +76,8 @@ pub async fn console(
     if interactive {
         eprintln!("Type /help for commands, /crisis for support lines, :quit to leave.");
     }
-    let mut console = Console::new(runtime, std::io::stdout().lock(), user);
+    let files = config.data_dir().join("files");
+    let mut console = Console::new(runtime, std::io::stdout().lock(), user).files_in(files);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let result = console.run(stdin, interactive).await;
     store.close().await;

@@ -438,10 +438,19 @@ async fn members_without_permission_are_refused_and_private_answers_are_ephemera
     let id = fake.slash(&user(7, "mo"), NONE, &["mydata"], json!([]));
     let answer = fake.callback(&id).await;
     assert!(answer.ephemeral(), "{}", answer.body);
+    // The readable summary in the embed, the full export as an attached file.
+    assert_eq!(
+        answer.files[0].0, "labcircle-my-data.json",
+        "{}",
+        answer.body
+    );
     assert!(
-        answer
-            .text()
-            .contains("Everything labcircle stores about you"),
+        !answer.files[0].1.contains("user_id"),
+        "{}",
+        answer.files[0].1
+    );
+    assert!(
+        answer.text().contains("What labcircle keeps about you"),
         "{}",
         answer.text()
     );
@@ -1044,9 +1053,7 @@ async fn a_server_not_in_the_config_is_told_it_is_not_set_up_and_nothing_runs_th
     let answer = fake.callback(&id).await;
     assert!(answer.ephemeral(), "{}", answer.body);
     assert!(
-        answer
-            .text()
-            .contains("Everything labcircle stores about you"),
+        answer.text().contains("What labcircle keeps about you"),
         "{}",
         answer.text()
     );

@@ -30,7 +30,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::bot::{Bot, Incoming};
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
-use crate::domain::reply::{Outgoing, Reply, Visibility};
+use crate::domain::reply::{Block, Outgoing, Reply, Visibility};
 use crate::runtime::Runtime;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
@@ -51,6 +51,8 @@ struct Printer<W: Write> {
     /// Unique to this console run: message numbers restart with every run, so the ids the
     /// bot stores (and reactions look up) are `SESSION:N`.
     session: String,
+    /// Where attached files are saved (see [`Console::files_in`]); `None` shows them inline.
+    files: Option<std::path::PathBuf>,
 }
 
 impl<W: Write> Printer<W> {
@@ -68,12 +70,48 @@ impl<W: Write> Printer<W> {
             None => format!("[#{number}]"),
             Some(name) => format!("[private to {name} #{number}]"),
         };
+        let reply = self.save_files(reply)?;
         writeln!(self.out, "{label} {}\n", reply.to_plain_text())
             .context("cannot write to standard output")?;
         self.out
             .flush()
             .context("cannot write to standard output")?;
         Ok(number)
+    }
+
+    /// Saves each attached file under the files folder, as a chat would offer it for download,
+    /// and names where it went. A calendar file is short and meant to be copied, so it is
+    /// still shown too; anything else (a member's data export) is shown only as its path.
+    fn save_files(&self, reply: &Reply) -> anyhow::Result<Reply> {
+        let Some(dir) = &self.files else {
+            return Ok(reply.clone());
+        };
+        let mut out = reply.clone();
+        for block in &mut out.blocks {
+            let Block::File { name, content } = block else {
+                continue;
+            };
+            // Names come from the bot ("meetup-12.ics"), never from what a member typed;
+            // only the last part is used all the same.
+            let file = std::path::Path::new(name.as_str())
+                .file_name()
+                .map_or_else(|| "attachment".into(), |f| f.to_owned());
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = dir.join(file);
+            std::fs::write(&path, content.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let saved = format!("{name} is saved as {}", path.display());
+            *block = if name.ends_with(".ics") {
+                Block::File {
+                    name: saved,
+                    content: std::mem::take(content),
+                }
+            } else {
+                Block::Text(saved)
+            };
+        }
+        Ok(out)
     }
 
     /// A line from the console itself (not the bot), in parentheses.
@@ -146,9 +184,17 @@ impl<W: Write> Console<W> {
                 out,
                 next_post: 1,
                 session: session_id(),
+                files: None,
             },
             user,
         }
+    }
+
+    /// Saves attached files (a meetup's calendar, a member's data export) in `dir` and prints
+    /// their path, as a chat would offer them for download.
+    pub fn files_in(mut self, dir: std::path::PathBuf) -> Self {
+        self.printer.files = Some(dir);
+        self
     }
 
     /// Runs until the input ends or `:quit`. `prompt` is shown (on standard error) before each

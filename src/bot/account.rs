@@ -4,6 +4,7 @@
 use super::{Bot, Failure, Handled};
 use crate::domain::command::AccountCommand;
 use crate::domain::identity::Actor;
+use crate::domain::my_data::{self, MemberData};
 use crate::domain::reply::{Block, Outgoing, Reply};
 use crate::domain::vocab::{Specialty, State, Vocab};
 
@@ -55,53 +56,51 @@ impl Bot {
         )
     }
 
+    /// `/mydata`: a readable summary in the member's zone, and everything in full as a file.
     async fn my_data(&self, actor: &Actor) -> Result<Reply, Failure> {
-        let tables = self.store.member_rows(&actor.member.user).await?;
-        let mut out = serde_json::Map::new();
-        for (table, mut rows) in tables {
-            for row in &mut rows {
-                // Notes are shown decrypted to their owner, never as ciphertext.
-                if let Some(serde_json::Value::Array(bytes)) = row.get("note") {
-                    let sealed: Vec<u8> = bytes
-                        .iter()
-                        .filter_map(|b| b.as_u64())
-                        .map(|b| b as u8)
-                        .collect();
-                    let text = self
-                        .settings
-                        .note_key
-                        .as_ref()
-                        .and_then(|k| k.open(&sealed))
-                        .unwrap_or_else(|| {
-                            "(encrypted with a key this server no longer has)".into()
-                        });
-                    row.insert("note".into(), serde_json::Value::from(text));
-                }
+        let user = &actor.member.user;
+        let mut tables = self.store.member_rows(user).await?;
+        for (_, rows) in &mut tables {
+            for row in rows {
+                self.open_note(row);
             }
-            out.insert(
-                table,
-                serde_json::Value::from(
-                    rows.into_iter()
-                        .map(serde_json::Value::Object)
-                        .collect::<Vec<_>>(),
-                ),
-            );
         }
-        // A JSON value always serialises; were it not to, the member still gets an answer.
-        let json = serde_json::to_string_pretty(&serde_json::Value::Object(out))
-            .unwrap_or_else(|_| "{}".to_owned());
-        Ok(Reply::private("Everything labcircle stores about you")
-            .text(json)
-            .footer("/forgetme deletes all of it."))
+        let data = MemberData {
+            tables,
+            organised: self.store.meetups_organised_by(user).await?,
+            rsvps: self.store.meetups_answered_by(user).await?,
+        };
+        let zone = data.zone().unwrap_or(self.settings.default_zone);
+        Ok(my_data::reply(&data, zone))
+    }
+
+    /// Notes are shown decrypted to their owner, never as ciphertext.
+    fn open_note(&self, row: &mut serde_json::Map<String, serde_json::Value>) {
+        let Some(serde_json::Value::Array(bytes)) = row.get("note") else {
+            return;
+        };
+        let sealed: Vec<u8> = bytes
+            .iter()
+            .filter_map(|b| b.as_u64())
+            .map(|b| b as u8)
+            .collect();
+        let text = self
+            .settings
+            .note_key
+            .as_ref()
+            .and_then(|k| k.open(&sealed))
+            .unwrap_or_else(|| "(kept locked; this server can no longer open it)".into());
+        row.insert("note".into(), serde_json::Value::from(text));
     }
 
     async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Handled {
         if !confirmed {
             return Ok(vec![Outgoing::Reply(
                 Reply::private("This would delete everything labcircle stores about you.").text(
-                    "Your check-in schedule, prompts and answers (with notes), your profile, your \
-                 directory suggestions and any messages waiting to be sent to you. Check-ins stop. \
-                 It cannot be undone. To go ahead: /forgetme confirm",
+                    "That is your check-in schedule and answers (with notes), your profile, your \
+                 meetup answers and new-meetup notices, your directory suggestions and any \
+                 messages waiting for you. Check-ins stop, and it cannot be undone. To go ahead: \
+                 /forgetme confirm",
                 ),
             )]);
         }

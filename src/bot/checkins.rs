@@ -161,8 +161,7 @@ impl Bot {
         );
         if self.settings.note_key.is_none() {
             reply = reply.text(
-                "Notes are not stored on this server (no encryption key is set up); only the \
-                 numbers you choose are kept.",
+                "Notes are turned off on this server, so only the numbers you choose are kept.",
             );
         }
         Ok(reply.footer("/checkin settings · /checkin quiet 08:00-16:00 · /checkin stop"))
@@ -415,10 +414,12 @@ impl Bot {
             reply = reply.text(format!("Stress: {s} of 5."));
         }
         if note.is_some() && self.settings.note_key.is_none() {
-            reply = reply.text(
-                "Your note was not stored: this server has no encryption key for notes, so only \
-                 the numbers are kept.",
-            );
+            if self.first_notes_off_notice(&actor.member.user) {
+                reply = reply.text(
+                    "Notes are turned off on this server, so only your answer was kept, not the \
+                     note.",
+                );
+            }
         } else if note.is_some() {
             reply = reply.text("Your note is stored encrypted; only you can see it.");
         }

@@ -22,7 +22,7 @@ use tracing::error;
 use crate::clock::Clock;
 use crate::domain::command::{self, Command, HelpCommand, UserError};
 use crate::domain::help;
-use crate::domain::identity::{Actor, Platform, Rights, Role};
+use crate::domain::identity::{Actor, Platform, Rights, Role, UserId};
 use crate::domain::member_text;
 use crate::domain::reply::{Outgoing, Reply};
 use crate::store::{Store, StoreError};
@@ -98,6 +98,10 @@ pub struct Bot {
     pending: Arc<tokio::sync::Mutex<Vec<PendingReaction>>>,
     /// Per-member limits (commands per minute; whom we told about a limit).
     limits: Arc<limits::Limiter>,
+    /// Members told in this process that notes are turned off here, so a member who writes a
+    /// note every week reads it once, not after every answer. (After a restart they may read
+    /// it once more; the wording is plain enough that this does no harm.)
+    told_notes_off: Arc<std::sync::Mutex<std::collections::HashSet<UserId>>>,
 }
 
 impl Bot {
@@ -121,7 +125,17 @@ impl Bot {
                 clock.clone(),
             )),
             settings: Arc::new(settings),
+            told_notes_off: Arc::new(std::sync::Mutex::new(std::collections::HashSet::new())),
         }
+    }
+
+    /// Whether `user` is yet to be told that notes are turned off on this server; true once
+    /// per member (in this process), so the notice is not repeated after every answer.
+    fn first_notes_off_notice(&self, user: &UserId) -> bool {
+        // A poisoned set only means a panic elsewhere; telling the member again is harmless.
+        self.told_notes_off
+            .lock()
+            .map_or(true, |mut told| told.insert(user.clone()))
     }
 
     /// The bot's settings.
@@ -217,7 +231,7 @@ impl Bot {
             Err(Failure::Internal(e)) => {
                 error!(error = ?e, "command failed");
                 let mut reply = Reply::problem(
-                    "something went wrong on my side, and nothing was changed. Please try again \
+                    "Something went wrong on my side, and nothing was changed. Please try again \
                      in a moment.",
                 );
                 if private {

@@ -84,28 +84,27 @@ pub fn help(topic: Option<&str>, rights: Rights, platform: Platform) -> Result<R
     if let Some(spec) = command::all().find(|c| c.name == topic) {
         return Ok(one(spec));
     }
-    // Subcommands the asker cannot use are left out (a member asking about /group or /review
-    // is not offered the moderators' ones).
-    let (subs, moderated): (Vec<&CommandSpec>, Vec<&CommandSpec>) = command::all()
+    // Subcommands the asker cannot use are left out: a member asking about /meetup is not
+    // offered the organizers' commands, nor about /group or /review the moderators' ones.
+    let (subs, hidden): (Vec<&CommandSpec>, Vec<&CommandSpec>) = command::all()
         .filter(|c| {
             c.name
                 .strip_prefix(topic.as_str())
                 .is_some_and(|r| r.starts_with(' '))
         })
-        .partition(|c| c.role != Role::Moderator || rights.moderator);
-    if subs.is_empty() && !moderated.is_empty() {
-        return Ok(Reply::channel(format!(
-            "/{topic} is for the directory's moderators. To add a group or correct an entry, \
-             use /suggestgroup."
-        )));
+        .partition(|c| rights.allows(c.role));
+    if subs.is_empty() && !hidden.is_empty() {
+        return Ok(Reply::channel(only_for(&topic, &hidden)));
     }
     if !subs.is_empty() {
-        let mut reply = Reply::channel(format!("/{topic}"));
-        reply = reply.block(Block::Bullets(
+        let mut reply = Reply::channel(format!("/{topic}")).block(Block::Bullets(
             subs.iter()
                 .map(|c| format!("{}: {}", c.usage(), c.summary))
                 .collect(),
         ));
+        if !hidden.is_empty() {
+            reply = reply.text(others_for(&topic, &hidden));
+        }
         return Ok(reply.footer(format!("More on one: /help {}", subs[0].name)));
     }
     let hint = nearest(&topic, top_level_names().into_iter())
@@ -114,6 +113,34 @@ pub fn help(topic: Option<&str>, rights: Rights, platform: Platform) -> Result<R
     Err(UserError::new(format!(
         "There is no command /{topic}.{hint} /help lists every command."
     )))
+}
+
+/// Who runs the commands in `hidden` (the most permissive role among them, so the line never
+/// names a narrower group than it should).
+fn runners(hidden: &[&CommandSpec]) -> &'static str {
+    if hidden.iter().any(|c| c.role == Role::Organizer) {
+        "organizers"
+    } else if hidden.iter().any(|c| c.role == Role::Admin) {
+        "admins"
+    } else {
+        "the directory's moderators"
+    }
+}
+
+/// The answer to `/help TOPIC` when every command under it is for others.
+fn only_for(topic: &str, hidden: &[&CommandSpec]) -> String {
+    if hidden.iter().all(|c| c.role == Role::Moderator) {
+        return format!(
+            "/{topic} is for the directory's moderators. To add a group or correct an entry, \
+             use /suggestgroup."
+        );
+    }
+    format!("/{topic} is for {}.", runners(hidden))
+}
+
+/// A line under `/help TOPIC` that says others have more commands there, without listing them.
+fn others_for(topic: &str, hidden: &[&CommandSpec]) -> String {
+    format!("There are more /{topic} commands for {}.", runners(hidden))
 }
 
 fn overview(rights: Rights, platform: Platform) -> Reply {
@@ -234,6 +261,47 @@ mod tests {
         .to_plain_text();
         assert!(
             text.contains("Who: the directory's moderators only"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn help_on_a_command_group_lists_only_what_the_asker_can_run() {
+        let text = help(
+            Some("meetup"),
+            rights(Role::Member, false),
+            Platform::Matrix,
+        )
+        .unwrap()
+        .to_plain_text();
+        assert!(
+            text.contains("/meetup list") && !text.contains("/meetup create"),
+            "{text}"
+        );
+        assert!(
+            text.contains("There are more /meetup commands for organizers."),
+            "{text}"
+        );
+        let text = help(
+            Some("meetup"),
+            rights(Role::Organizer, false),
+            Platform::Discord,
+        )
+        .unwrap()
+        .to_plain_text();
+        assert!(
+            text.contains("/meetup create") && !text.contains("There are more"),
+            "{text}"
+        );
+        let text = help(
+            Some("checkin"),
+            rights(Role::Member, false),
+            Platform::Console,
+        )
+        .unwrap()
+        .to_plain_text();
+        assert!(
+            !text.contains("/checkin stats") && text.contains("for admins"),
             "{text}"
         );
     }

@@ -200,11 +200,8 @@ impl Reply {
         if let Some(footer) = &self.footer {
             parts.push(footer.clone());
         }
-        let text = parts.join("\n");
-        match self.tone {
-            Tone::Problem => format!("Sorry: {text}"),
-            Tone::Info => text,
-        }
+        // Problems are not prefixed: each says what happened and what to do in its own words.
+        parts.join("\n")
     }
 }
 

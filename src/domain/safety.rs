@@ -59,7 +59,7 @@ pub fn crisis_first_reply() -> Reply {
 
 /// `then` led by [`crisis_first_reply`]: one private message, the crisis wording first, then
 /// what `then` said (its title as the first line after it). A refusal in `then` loses its
-/// "Sorry:" tone, as the message is no longer a refusal first.
+/// problem tone, as the message is no longer a refusal first.
 pub fn crisis_first(then: Reply) -> Reply {
     let mut reply = crisis_first_reply();
     if let Some(title) = then.title {

@@ -6,6 +6,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 use super::{Result, Store};
 use crate::domain::identity::UserId;
+use crate::domain::my_data::MeetupBrief;
 
 /// Tables with rows about a member, and the columns that say whose row it is.
 /// `tests/e2e` checks that every table with such columns is listed here.
@@ -75,6 +76,52 @@ impl Store {
             .collect();
         out.push(("suggestions_you_decided".to_owned(), decided));
         Ok(out)
+    }
+
+    /// Meetups the member organised, oldest first, for `/mydata`.
+    pub async fn meetups_organised_by(&self, user: &UserId) -> Result<Vec<MeetupBrief>> {
+        let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+            "SELECT id, title, starts_at, status FROM meetups \
+             WHERE organizer_platform = ? AND organizer_id = ? ORDER BY starts_at, id",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, starts_at, status)| MeetupBrief {
+                id,
+                title,
+                starts_at,
+                status,
+                rsvp: None,
+            })
+            .collect())
+    }
+
+    /// Meetups the member answered (taken-back answers left out), oldest first, for `/mydata`.
+    pub async fn meetups_answered_by(&self, user: &UserId) -> Result<Vec<MeetupBrief>> {
+        let rows: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+            "SELECT m.id, m.title, m.starts_at, m.status, r.status FROM rsvps AS r \
+             JOIN meetups AS m ON m.id = r.meetup_id \
+             WHERE r.platform = ? AND r.user_id = ? AND r.status != 'none' \
+             ORDER BY m.starts_at, m.id",
+        )
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, starts_at, status, rsvp)| MeetupBrief {
+                id,
+                title,
+                starts_at,
+                status,
+                rsvp: Some(rsvp),
+            })
+            .collect())
     }
 
     /// Deletes every row about the member, in every table, in one transaction.

@@ -85,7 +85,7 @@ fn results_come_five_to_a_page_with_the_next_page_named() {
         assert!(!titles(&first).contains(&t), "{t} is on both pages");
     }
     assert!(
-        run.message(2).contains("Sorry: There are only"),
+        run.message(2).contains("] There are only"),
         "{}",
         run.message(2)
     );

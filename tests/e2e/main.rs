@@ -24,3 +24,4 @@ mod scheduler;
 mod sentences;
 mod sharing;
 mod stats;
+mod wording;

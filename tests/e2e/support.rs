@@ -5,6 +5,16 @@ use std::path::{Path, PathBuf};
 pub use crate::process::Run;
 use crate::process::{Home, Launch};
 
+/// The text of a file the console saved for a message ("NAME is saved as PATH").
+pub fn saved_file(message: &str, name: &str) -> String {
+    let marker = format!("{name} is saved as ");
+    let path = message
+        .lines()
+        .find_map(|l| l.split_once(&marker).map(|(_, p)| p.trim().to_owned()))
+        .unwrap_or_else(|| panic!("no saved {name} in:\n{message}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
 /// A fresh data directory, removed when dropped.
 pub struct Lab {
     home: Home,

@@ -84,12 +84,8 @@ pub(super) fn render(reply: &Reply) -> Rendered {
         Tone::Info => INFO_COLOUR,
         Tone::Problem => PROBLEM_COLOUR,
     });
-    let title = match (&reply.title, reply.tone) {
-        (Some(t), _) => Some(plain(t)),
-        (None, Tone::Problem) => Some("Sorry".to_owned()),
-        (None, Tone::Info) => None,
-    };
-    let title = title.map(|t| shorten(&t, 256));
+    // A problem has no stock title: its text says what happened and what to do.
+    let title = reply.title.as_ref().map(|t| shorten(&plain(t), 256));
     if let Some(title) = &title {
         embed = embed.title(title.clone());
     }

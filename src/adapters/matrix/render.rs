@@ -7,7 +7,7 @@
 
 use crate::domain::command;
 use crate::domain::mentions::neutralize;
-use crate::domain::reply::{Block, Reply, Tone};
+use crate::domain::reply::{Block, Reply};
 
 /// Escapes text for HTML bodies.
 pub fn escape(text: &str) -> String {
@@ -61,11 +61,7 @@ pub fn render(reply: &Reply, prefix: &str) -> (String, String) {
     let clean = |s: &str| with_prefix(&neutralize(s), prefix);
     let plain = clean(&reply.to_plain_text());
     let mut html = String::new();
-    if reply.tone == Tone::Problem {
-        html.push_str("<p>Sorry: ");
-    } else {
-        html.push_str("<p>");
-    }
+    html.push_str("<p>");
     let mut open_paragraph = true;
     if let Some(title) = &reply.title {
         html.push_str(&format!("<strong>{}</strong>", escape(&clean(title))));
@@ -218,7 +214,7 @@ mod tests {
     #[test]
     fn a_problem_reads_as_one_paragraph() {
         let (plain, html) = render(&Reply::problem("no such group"), "!");
-        assert_eq!(plain, "Sorry: no such group");
-        assert_eq!(html, "<p>Sorry: no such group</p>");
+        assert_eq!(plain, "no such group");
+        assert_eq!(html, "<p>no such group</p>");
     }
 }

@@ -86,7 +86,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: mydata,
         private: true,
         summary: "Everything the bot stores about you, privately",
-        details: "Sends you, privately, every record about you as JSON.",
+        details: "Sends you, privately, a short summary of what labcircle keeps about you \
+                  (dates in your time zone), with everything in full attached as a file.",
         role: Role::Member,
         arg: None,
         options: &[],
@@ -97,8 +98,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: forgetme,
         private: true,
         summary: "Delete everything the bot stores about you",
-        details: "Deletes your check-ins, answers, schedule, profile and suggestions, and stops \
-                  all prompts. It cannot be undone, so it asks first: confirm with \
+        details: "Deletes your check-ins, answers, schedule, profile, meetup answers and notices, \
+                  and suggestions, and stops all prompts. It cannot be undone, so it asks first: confirm with \
                   /forgetme confirm.",
         role: Role::Member,
         arg: Some(ArgSpec {

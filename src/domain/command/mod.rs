@@ -271,11 +271,7 @@ impl Invocation {
             )));
         }
         match (&spec.arg, &arg) {
-            (None, Some(a)) => Err(UserError::new(format!(
-                "/{} does not take \"{a}\" there. Usage: {}",
-                spec.name,
-                spec.usage()
-            ))),
+            (None, Some(a)) => Err(words_without_option(spec, a)),
             (Some(a), None) if a.required => Err(UserError::new(format!(
                 "/{} needs a {} ({}). Usage: {}",
                 spec.name,
@@ -489,13 +485,10 @@ pub fn invocation(line: &str) -> Result<Invocation, UserError> {
     }
 
     let arg = match &spec.arg {
+        // Someone reaching for the crisis lines gets them, whatever words follow.
+        None if spec.name == "crisis" => None,
         None if !arg_words.is_empty() => {
-            return Err(UserError::new(format!(
-                "/{} does not take \"{}\" there. Usage: {}",
-                spec.name,
-                arg_words.join(" "),
-                spec.usage()
-            )));
+            return Err(words_without_option(spec, &arg_words.join(" ")));
         }
         None => None,
         Some(a) if !a.rest && arg_words.len() > 1 => {
@@ -622,6 +615,52 @@ pub fn reads_as_command(line: &str) -> bool {
     let mut rest = line.split_whitespace().skip(1);
     rest.next()
         .is_none_or(|topic| names_a_command(&topic.trim_start_matches('/').to_lowercase()))
+}
+
+/// Words given to a command that takes only options: names the option they most likely
+/// belong to, written as it should be ("name:a nice group"), and the options there are.
+fn words_without_option(spec: &CommandSpec, given: &str) -> UserError {
+    let Some(meant) = meant_option(spec, given) else {
+        return UserError::new(format!(
+            "/{} takes nothing after it, so \"{given}\" was not used. Type just /{}.",
+            spec.name, spec.name
+        ));
+    };
+    let names: Vec<String> = spec
+        .options
+        .iter()
+        .map(|o| format!("{}:", o.name))
+        .collect();
+    UserError::new(format!(
+        "\"{given}\" needs an option name in front of it. Did you mean {}:{given}? \
+         Options for /{}: {}",
+        meant.name,
+        spec.name,
+        names.join(" ")
+    ))
+}
+
+/// The option that `given` fits best: a link goes to the link option, a value one option
+/// accepts (a state, a kind) to that option, anything else to the first free-text one.
+fn meant_option(spec: &CommandSpec, given: &str) -> Option<&'static OptSpec> {
+    let is_link = given.starts_with("http://") || given.starts_with("https://");
+    let link = spec
+        .options
+        .iter()
+        .find(|o| is_link && matches!(o.name, "url" | "link"));
+    let word = spec
+        .options
+        .iter()
+        .find(|o| matches!(o.kind, OptKind::Word(fits) if fits(given)));
+    let number = spec
+        .options
+        .iter()
+        .find(|o| matches!(o.kind, OptKind::Number) && given.parse::<u64>().is_ok());
+    let text = spec
+        .options
+        .iter()
+        .find(|o| matches!(o.kind, OptKind::Text));
+    link.or(word).or(number).or(text).or(spec.options.first())
 }
 
 /// The names members type first: `help`, `findgroup`, `group`, `review`, ….
