@@ -260,9 +260,9 @@ impl Bot {
             return match self.limits.gate(Limit::Suggestions, user, until) {
                 Gate::Quiet => Err(Failure::Quiet),
                 _ => Ok(Reply::private(format!(
-                    "You have sent {most} suggestions in the last 24 hours, the most one member \
-                     may; this one was not kept. Thank you for them: you may suggest again from \
-                     {}. Until then I will not answer further suggestions.",
+                    "Thank you for your {most} suggestions in the last 24 hours. That is the most \
+                     one member can send, so this one was not kept; you can suggest again from \
+                     {}. Until then I won't answer more suggestions.",
                     crate::domain::weekly::local_label(until, self.settings.default_zone)
                 ))),
             };

@@ -193,9 +193,9 @@ impl Bot {
                 limits::Gate::Quiet => return Vec::new(),
                 limits::Gate::Tell(_) => {
                     return vec![Outgoing::Reply(Reply::private(format!(
-                        "You are sending commands faster than labcircle takes them (at most {} \
-                         a minute), so this one was not done. Please wait a minute; until then \
-                         I will not answer, so as not to flood the room.",
+                        "You're sending commands faster than labcircle takes them (at most {} \
+                         a minute), so I didn't run this one. Please wait a minute and try \
+                         again; until then I'll stay quiet so the room isn't flooded.",
                         self.settings.limits.commands_per_minute
                     )))];
                 }

@@ -113,7 +113,9 @@ async fn three_hundred_suggestions_queue_only_the_daily_allowance_and_the_member
         match out.as_slice() {
             [] => silent += 1,
             [one] if one.contains("Thank you: your suggestion is #") => thanked += 1,
-            [one] if one.contains("5 suggestions in the last 24 hours") => told.push(one.clone()),
+            [one] if one.contains("Thank you for your 5 suggestions in the last 24 hours") => {
+                told.push(one.clone())
+            }
             more => panic!("{more:#?}"),
         }
     }

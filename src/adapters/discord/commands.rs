@@ -445,8 +445,8 @@ async fn answer_command(
     }
     if !answered {
         let done = Reply::private(if silent {
-            "Not answered: you reached a limit (commands per minute, or suggestions or meetups \
-             per day). The first message about it said when you can go on."
+            "I didn't run this one: you reached a limit (commands per minute, or suggestions or \
+             meetups per day). My first message about it says when you can go on."
         } else {
             "Done."
         });

@@ -324,7 +324,8 @@ fn split(line: &str) -> Result<(&'static CommandSpec, Vec<Word>), UserError> {
     let line = line.trim();
     if line.chars().count() > MAX_LINE_CHARS {
         return Err(UserError::new(format!(
-            "That message is {} characters long; commands can be at most {MAX_LINE_CHARS}.",
+            "That message is {} characters long, and commands can be at most \
+             {MAX_LINE_CHARS}. Please shorten it and send it again.",
             line.chars().count()
         )));
     }

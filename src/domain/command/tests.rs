@@ -244,3 +244,22 @@ fn structured_invocations_keep_option_values_whole_and_read_free_text_as_a_line(
         Raw::Text("The \"Late\" Lab: night owls".into())
     );
 }
+
+#[test]
+fn words_without_an_option_name_are_given_the_option_they_were_meant_for() {
+    let e = err("/suggestgroup a nice group url:https://example.org");
+    assert!(
+        e.contains("\"a nice group\" needs an option name")
+            && e.contains("Did you mean name:a nice group?"),
+        "{e}"
+    );
+    let e = err("/suggestgroup https://example.org name:X description:Y");
+    assert!(e.contains("Did you mean url:https://example.org?"), "{e}");
+    let e = err("/mydata please");
+    assert!(e.contains("/mydata takes nothing after it"), "{e}");
+    // The crisis lines come whatever follows the command.
+    assert!(matches!(
+        parse("/crisis please help"),
+        Ok(Command::Help(HelpCommand::Crisis))
+    ));
+}
