@@ -16,6 +16,7 @@ mod findgroup;
 mod findgroup_eval;
 mod import_export;
 mod limits;
+mod meetup_dates;
 mod meetups;
 mod member_text;
 mod moderation;
