@@ -499,13 +499,14 @@ impl Scheduler {
             return Ok(Planned::Drop("meetup moved"));
         }
         // Members who left the meetup since the reminder was queued get none.
-        match self.store.rsvp_of(meetup.id, &d.to.user).await? {
-            Some(Status::Going | Status::Maybe) => {}
+        let going = match self.store.rsvp_of(meetup.id, &d.to.user).await? {
+            Some(Status::Going) => true,
+            Some(Status::Maybe) => false,
             _ => return Ok(Planned::Drop("no longer going")),
-        }
+        };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
-            reply: meetup::reminder(&meetup, which, now),
+            reply: meetup::reminder(&meetup, which, going, now),
             reactions: Vec::new(),
             idempotency_key: d.idempotency_key.clone(),
         }))

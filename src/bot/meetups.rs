@@ -16,7 +16,7 @@ use crate::domain::roster::{Change, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 
-use crate::store::{NewSeries, Notice, Unshared};
+use crate::store::{MEETUP_ID_SLOT, NewSeries, Notice, Unshared};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
@@ -278,12 +278,13 @@ impl Bot {
                 }
                 notices.push(Notice {
                     key: format!(
-                        "new:{{id}}:{}:{}",
+                        "new:{MEETUP_ID_SLOT}:{}:{}",
                         member.user.platform.code(),
                         member.user.id
                     ),
                     text: format!(
-                        "New meetup in {state}: {} · {} · {}. /meetup show {{id}}",
+                        "New meetup #{MEETUP_ID_SLOT} in {state}: {} · {} · {}. Details: \
+                         /meetup show {MEETUP_ID_SLOT}",
                         neutralize(&m.title),
                         m.when(now),
                         neutralize(&m.location)

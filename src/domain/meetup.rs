@@ -202,8 +202,9 @@ pub fn promoted_text(m: &Meetup, now: DateTime<Utc>) -> String {
     )
 }
 
-/// A reminder before a meetup, privately.
-pub fn reminder(m: &Meetup, which: &str, now: DateTime<Utc>) -> Reply {
+/// A reminder before a meetup, privately; `going` (rather than maybe) picks the footer, so
+/// each member reads what applies to them: going members are always reminded.
+pub fn reminder(m: &Meetup, which: &str, going: bool, now: DateTime<Utc>) -> Reply {
     let when = if which == "1h" {
         "in an hour"
     } else {
@@ -211,10 +212,19 @@ pub fn reminder(m: &Meetup, which: &str, now: DateTime<Utc>) -> Reply {
     };
     Reply::private(format!("Reminder: {} is {when}.", neutralize(&m.title)))
         .text(format!("{} · {}", m.when(now), neutralize(&m.location)))
-        .footer(format!(
-            "/meetup show {} · /meetup reminders off stops reminders for maybe",
-            m.id
-        ))
+        .footer(if going {
+            format!(
+                "/meetup show {} · You're going, so reminders come; plans changed? React ❌ on \
+                 the announcement.",
+                m.id
+            )
+        } else {
+            format!(
+                "/meetup show {} · You said maybe; /meetup reminders off stops reminders for \
+                 meetups you said maybe to.",
+                m.id
+            )
+        })
 }
 
 /// One line per upcoming meetup.

@@ -8,6 +8,7 @@ mod support;
 #[path = "../support/world.rs"]
 mod world;
 
+mod checkin_choices;
 mod checkins;
 mod cli;
 mod directory_admin;
