@@ -98,7 +98,16 @@ pub struct Matrix {
     /// Rooms that are communities.
     #[serde(default)]
     pub communities: Vec<MatrixCommunity>,
+    /// How far back, in minutes, commands sent while the bot was away (a restart, an update)
+    /// are still answered at start-up, with a note that it was briefly away; older ones are
+    /// left, as an answer long after the question would confuse more than help. 0 turns it
+    /// off.
+    #[serde(default = "default_catch_up_minutes")]
+    pub catch_up_minutes: u32,
 }
+
+/// Most minutes `matrix.catch_up_minutes` may reach back: a day.
+pub const MAX_CATCH_UP_MINUTES: u32 = 1440;
 
 /// A Matrix room that is a community.
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +130,9 @@ fn default_organizer_power() -> i64 {
 }
 fn default_admin_power() -> i64 {
     100
+}
+fn default_catch_up_minutes() -> u32 {
+    15
 }
 
 impl Matrix {
@@ -157,6 +169,13 @@ impl Matrix {
             anyhow::bail!(
                 "matrix.organizer_power and matrix.admin_power: use 0 or more, with the admin \
                  level at least the organizer level (defaults 50 and 100)"
+            );
+        }
+        if self.catch_up_minutes > MAX_CATCH_UP_MINUTES {
+            anyhow::bail!(
+                "matrix.catch_up_minutes: use 0 (off) to {MAX_CATCH_UP_MINUTES} (a day); {} is \
+                 too far back",
+                self.catch_up_minutes
             );
         }
         for c in &self.communities {
@@ -574,8 +593,14 @@ mod tests {
         let m = config.matrix.as_ref().unwrap();
         assert_eq!((m.organizer_power, m.admin_power), (50, 100));
         assert_eq!(m.command_prefix, "!");
+        assert_eq!(
+            m.catch_up_minutes, 15,
+            "commands from the last 15 minutes by default"
+        );
         assert!(!format!("{config:?}").contains("hunter2"));
         for (bad, says) in [
+            ("catch_up_minutes = 1441", "matrix.catch_up_minutes"),
+            ("catch_up_minutes = -5", "catch_up_minutes"),
             ("homeserver = \"matrix.example.org\"", "matrix.homeserver"),
             ("user_id = \"bot\"", "matrix.user_id"),
             ("command_prefix = \"go\"", "matrix.command_prefix"),
@@ -591,6 +616,13 @@ mod tests {
             let err = Config::from_toml(&text).unwrap_err().to_string();
             assert!(err.contains(says), "{bad}: {err}");
         }
+        let off = Config::from_toml(&ok.replace("[matrix]\n", "[matrix]\ncatch_up_minutes = 0\n"))
+            .unwrap();
+        assert_eq!(
+            off.matrix.unwrap().catch_up_minutes,
+            0,
+            "0 turns catching up off"
+        );
         let err = Config::from_toml(&ok.replace("#lab:localhost", "lab")).unwrap_err();
         assert!(err.to_string().contains("matrix.communities.room"), "{err}");
     }

@@ -259,7 +259,7 @@ impl Scheduler {
                     idempotency_key: d.idempotency_key.clone(),
                 }),
                 "meetup_reminder" => self.reminder_delivery(&d, now).await?,
-                "meetup_announcement" | "meetup_edit" => self.post_delivery(&d).await?,
+                "meetup_announcement" | "meetup_edit" => self.post_delivery(&d, now).await?,
                 _ => Planned::Drop("nothing to deliver"),
             };
             let delivery = match planned {
@@ -499,19 +499,24 @@ impl Scheduler {
             return Ok(Planned::Drop("meetup moved"));
         }
         // Members who left the meetup since the reminder was queued get none.
-        match self.store.rsvp_of(meetup.id, &d.to.user).await? {
-            Some(Status::Going | Status::Maybe) => {}
+        let going = match self.store.rsvp_of(meetup.id, &d.to.user).await? {
+            Some(Status::Going) => true,
+            Some(Status::Maybe) => false,
             _ => return Ok(Planned::Drop("no longer going")),
-        }
+        };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
-            reply: meetup::reminder(&meetup, which),
+            reply: meetup::reminder(&meetup, which, going, now),
             reactions: Vec::new(),
             idempotency_key: d.idempotency_key.clone(),
         }))
     }
 
-    async fn post_delivery(&self, d: &PendingDelivery) -> Result<Planned, StoreError> {
+    async fn post_delivery(
+        &self,
+        d: &PendingDelivery,
+        now: DateTime<Utc>,
+    ) -> Result<Planned, StoreError> {
         let (Some(id), Some(community)) = (d.meetup_id, d.community.clone()) else {
             return Ok(Planned::Drop("nothing to post"));
         };
@@ -529,7 +534,7 @@ impl Scheduler {
             (true, Some(_)) => meetup::withdrawn(&meetup),
             (false, _) => {
                 let counts = counts_of(&self.store.rsvps(id).await?, meetup.capacity);
-                meetup::announcement(&meetup, &counts)
+                meetup::announcement(&meetup, &counts, now)
             }
         };
         let (target, reactions) = match &d.edit_of {

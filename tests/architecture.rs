@@ -334,6 +334,10 @@ const LANDED: &[(&str, &str)] = &[
         "0006_matrix_direct_chats.sql",
         "286f773d5d854f5fba4696816f55cf25da3bc3fab4231c683a09bf0597ecfde5",
     ),
+    (
+        "0007_shift_end.sql",
+        "718e4b1bb07386018a2cea20a613be9328e5736459f6f0b517da861aaf7549e9",
+    ),
 ];
 
 #[test]

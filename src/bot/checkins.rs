@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::crisis;
 use super::limits::Limit;
 use super::{Bot, Failure, Handled};
-use crate::domain::command::{CheckinCommand, UserError};
+use crate::domain::command::{CheckinCommand, ShiftEnd, SnoozeFor, UserError};
 use crate::domain::help::{CRISIS_LINES, NOT_AN_EMERGENCY_SERVICE};
 use crate::domain::identity::Actor;
 use crate::domain::phi;
@@ -17,7 +17,7 @@ use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
 use crate::domain::search::SearchQuery;
 use crate::domain::understand::{Need, Wants};
 use crate::domain::vocab::{Kind, Vocab, from_code};
-use crate::domain::weekly::{instant, local_label, next_due, week_label};
+use crate::domain::weekly::{instant, local_label, next_due, week_label, week_span};
 use crate::domain::wellbeing;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
 
@@ -42,7 +42,7 @@ impl Bot {
             CheckinCommand::Stop => self.stop(actor).await?,
             CheckinCommand::Pause(weeks) => self.pause(actor, weeks).await?,
             CheckinCommand::Skip => self.skip(actor).await?,
-            CheckinCommand::Settings => self.settings_reply(actor).await?,
+            CheckinCommand::Settings(shift) => self.settings_reply(actor, shift).await?,
             CheckinCommand::Now => self.now_prompt(actor).await?,
             CheckinCommand::Answer { mood, stress, note } => {
                 let answered = async {
@@ -59,7 +59,7 @@ impl Bot {
                 }
                 return answered;
             }
-            CheckinCommand::Snooze(by) => self.snooze(actor, by).await?,
+            CheckinCommand::Snooze(how) => self.snooze(actor, how).await?,
             CheckinCommand::Quiet(quiet) => self.quiet(actor, quiet).await?,
             CheckinCommand::History => self.history(actor).await?,
             CheckinCommand::Stats => self.stats(actor).await?,
@@ -84,7 +84,10 @@ impl Bot {
         Ok(next)
     }
 
-    async fn own_schedule(&self, actor: &Actor) -> Result<(ScheduleRow, WeeklySchedule), Failure> {
+    pub(super) async fn own_schedule(
+        &self,
+        actor: &Actor,
+    ) -> Result<(ScheduleRow, WeeklySchedule), Failure> {
         let row = self.store.schedule(&actor.member.user).await?.ok_or_else(|| {
             UserError::new(
                 "You have not opted in to check-ins. /checkin start opts in (you choose the day, \
@@ -203,7 +206,7 @@ impl Bot {
             if weeks == 1 { "" } else { "s" }
         ))
         .text(format!(
-            "Next check-in: {}.",
+            "Next check-in: {}, when the pause ends.",
             local_label(instant(row.next_due_at), schedule.zone)
         )))
     }
@@ -212,8 +215,12 @@ impl Bot {
         let (mut row, schedule) = self.own_schedule(actor).await?;
         let skipped = instant(row.next_due_at);
         row.next_due_at = next_due(&schedule, skipped, row.paused_until);
+        let now = self.clock.now().timestamp();
+        self.store.save_schedule(&row, now).await?;
+        // A week skipped on purpose keeps the streak.
+        let week = week_label(skipped, schedule.zone);
         self.store
-            .save_schedule(&row, self.clock.now().timestamp())
+            .record_skip(&actor.member.user, &week, now)
             .await?;
         Ok(Reply::private(format!(
             "Skipped the check-in of {}.",
@@ -225,7 +232,15 @@ impl Bot {
         )))
     }
 
-    async fn settings_reply(&self, actor: &Actor) -> Result<Reply, Failure> {
+    async fn settings_reply(
+        &self,
+        actor: &Actor,
+        shift: Option<ShiftEnd>,
+    ) -> Result<Reply, Failure> {
+        let changed = match shift {
+            Some(shift) => Some(self.set_shift_end(actor, shift).await?),
+            None => None,
+        };
         let Some(row) = self.store.schedule(&actor.member.user).await? else {
             return Ok(Reply::private("You are not opted in to check-ins.").text(
                 "A private weekly question, \"How are you doing this week?\", at a day and time \
@@ -244,23 +259,36 @@ impl Bot {
                 "Quiet hours".to_owned(),
                 schedule.quiet.map_or("none".to_owned(), |q| q.to_string()),
             ),
+            (
+                "Shift ends".to_owned(),
+                self.store
+                    .shift_end(&actor.member.user)
+                    .await?
+                    .unwrap_or_else(|| "not set".to_owned()),
+            ),
         ];
-        if let Some(p) = row
+        // The pause ends with the first prompt after it: that day and time is what the member
+        // waits for, not the instant the pause was counted to.
+        if row
             .paused_until
-            .filter(|p| *p > self.clock.now().timestamp())
+            .is_some_and(|p| p > self.clock.now().timestamp())
         {
             fields.push((
                 "Paused until".into(),
-                local_label(instant(p), schedule.zone),
+                format!(
+                    "{} (your next check-in)",
+                    local_label(instant(row.next_due_at), schedule.zone)
+                ),
             ));
         }
         fields.push((
             "Next check-in".into(),
             local_label(instant(row.next_due_at), schedule.zone),
         ));
-        Ok(Reply::private("Your check-in settings")
-            .block(Block::Fields(fields))
-            .footer("/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop"))
+        let title = changed.unwrap_or_else(|| "Your check-in settings".to_owned());
+        Ok(Reply::private(title).block(Block::Fields(fields)).footer(
+            "/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop",
+        ))
     }
 
     async fn now_prompt(&self, actor: &Actor) -> Result<Reply, Failure> {
@@ -328,7 +356,7 @@ impl Bot {
     }
 
     /// The member's open prompt, or a message saying why there is none.
-    async fn answerable_prompt(&self, actor: &Actor) -> Result<PromptRow, Failure> {
+    pub(super) async fn answerable_prompt(&self, actor: &Actor) -> Result<PromptRow, Failure> {
         let now = self.clock.now().timestamp();
         if let Some(p) = self.store.open_prompt(&actor.member.user, now).await? {
             return Ok(p);
@@ -500,58 +528,6 @@ impl Bot {
         )))
     }
 
-    async fn snooze(&self, actor: &Actor, by: Duration) -> Result<Reply, Failure> {
-        let prompt = self.answerable_prompt(actor).await?;
-        if prompt.status == "answered" {
-            return Err(UserError::new(
-                "You answered this week's check-in already; there is nothing to snooze.",
-            )
-            .into());
-        }
-        if prompt.snoozes >= 2 {
-            return Err(UserError::new(
-                "This check-in was snoozed twice already. Answer it with /checkin answer 1-5, or \
-                 /checkin skip.",
-            )
-            .into());
-        }
-        let now = self.clock.now();
-        let schedule = self
-            .store
-            .schedule(&actor.member.user)
-            .await?
-            .as_ref()
-            .and_then(ScheduleRow::schedule);
-        let zone = schedule.map_or(self.settings.default_zone, |s| s.zone);
-        let mut due = now + by;
-        // Quiet hours hold a snoozed prompt too.
-        if let Some(end) = schedule
-            .and_then(|s| s.quiet)
-            .and_then(|q| q.end_after(due, zone))
-        {
-            due = end;
-        }
-        if due.timestamp() >= prompt.expires_at {
-            return Err(UserError::new(format!(
-                "This check-in closes on {}, before that; answer it now or let it go with \
-                 /checkin skip.",
-                local_label(instant(prompt.expires_at), zone)
-            ))
-            .into());
-        }
-        if !self
-            .store
-            .snooze_prompt(&prompt, &actor.member, due.timestamp(), now.timestamp())
-            .await?
-        {
-            return Err(UserError::new("This check-in was snoozed twice already.").into());
-        }
-        Ok(Reply::private(format!(
-            "Snoozed until {}.",
-            local_label(due, zone)
-        )))
-    }
-
     async fn quiet(&self, actor: &Actor, quiet: Option<QuietHours>) -> Result<Reply, Failure> {
         let (mut row, mut schedule) = self.own_schedule(actor).await?;
         schedule.quiet = quiet;
@@ -594,7 +570,12 @@ impl Bot {
                     .text("When you answer a check-in, your history shows here, only to you."),
             );
         }
+        let skips = self
+            .store
+            .skipped_weeks_since(&actor.member.user, &first.format("%Y-%m-%d").to_string())
+            .await?;
         let mut weeks: Vec<Option<u8>> = Vec::new();
+        let mut skipped = Vec::new();
         let mut lines = Vec::new();
         for i in 0..HISTORY_WEEKS {
             let monday = first + Duration::weeks(i);
@@ -602,10 +583,14 @@ impl Bot {
             // The latest answer of the week counts.
             let answer = answers.iter().rev().find(|a| a.week == key);
             weeks.push(answer.map(|a| a.mood));
+            skipped.push(answer.is_none() && skips.contains(&key));
+            if answer.is_none() && skips.contains(&key) {
+                lines.push(format!("{}: skipped", week_span(&key)));
+            }
             if let Some(a) = answer {
                 let mut line = format!(
-                    "Week of {}: {} ({})",
-                    monday.format("%b %-d"),
+                    "{}: {} ({})",
+                    week_span(&key),
                     wellbeing::mood_label(a.mood).unwrap_or("?"),
                     a.mood
                 );
@@ -636,7 +621,7 @@ impl Bot {
             .await?
             .is_some_and(|s| week_label(instant(s.next_due_at), zone) == this_week_key);
         let open = weeks.last().is_some_and(Option::is_none) && (prompt_open || prompt_coming);
-        let streak = wellbeing::streak(&weeks, open);
+        let streak = wellbeing::streak_keeping_skips(&weeks, &skipped, open);
         let trend = wellbeing::trend(&weeks);
         let trend_text = trend.to_string();
         Ok(Reply::private("Your last 12 weeks (only you see this)")
@@ -768,7 +753,9 @@ impl Bot {
         match mood {
             Some(mood) => self.answer(actor, &prompt, mood, None, None).await,
             None => {
-                let reply = self.snooze(actor, Duration::hours(4)).await?;
+                let reply = self
+                    .snooze(actor, SnoozeFor::By(Duration::hours(4)))
+                    .await?;
                 Ok(vec![Outgoing::Reply(reply)])
             }
         }

@@ -9,20 +9,29 @@ use crate::domain::command::{MeetupCommand, MeetupDraft, UserError};
 use crate::domain::ics::{IcsEvent, calendar_stamped};
 use crate::domain::identity::{Actor, Member, Role};
 use crate::domain::meetup::{self, Meetup, counts_of};
-use crate::domain::meetup_time::{describe, parse_when};
+use crate::domain::meetup_time::{describe_from, read_when};
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Outgoing, Reply};
 use crate::domain::roster::{Change, Status};
 use crate::domain::series::{Repeat, occurrence, until_instant, within};
 use crate::domain::vocab::{State, Vocab};
 
-use crate::store::{NewSeries, Notice, Unshared};
+use crate::store::{MEETUP_ID_SLOT, NewSeries, Notice, Unshared};
 
 /// How long a meetup lasts when nobody says (for calendar files).
 const DEFAULT_LENGTH: Duration = Duration::hours(2);
 
 fn community_key(actor: &Actor) -> String {
     format!("{}:{}", actor.community.platform.code(), actor.community.id)
+}
+
+/// A confirmation with what relative words were read as ("next Tuesday = Tue Dec 15, in 8
+/// days"), so the organizer can catch a misreading before members act on it.
+fn echoed(reply: Reply, echo: Option<String>) -> Reply {
+    match echo {
+        Some(echo) => reply.text(echo),
+        None => reply,
+    }
 }
 
 fn status_word(s: Status) -> &'static str {
@@ -238,9 +247,11 @@ impl Bot {
         if let Some(reply) = self.meetups_limited(actor).await? {
             return Ok(reply);
         }
-        let zone = draft.zone.unwrap_or(self.settings.default_zone);
+        let now = self.clock.now();
         let when = draft.when.as_deref().unwrap_or_default();
-        let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::from)?;
+        let read = read_when(when, draft.zone, self.settings.default_zone, now)
+            .map_err(UserError::from)?;
+        let (starts, zone) = (read.at, read.zone);
         let m = Meetup {
             id: 0,
             series_id: None,
@@ -267,14 +278,15 @@ impl Bot {
                 }
                 notices.push(Notice {
                     key: format!(
-                        "new:{{id}}:{}:{}",
+                        "new:{MEETUP_ID_SLOT}:{}:{}",
                         member.user.platform.code(),
                         member.user.id
                     ),
                     text: format!(
-                        "New meetup in {state}: {} · {} · {}. /meetup show {{id}}",
+                        "New meetup #{MEETUP_ID_SLOT} in {state}: {} · {} · {}. Details: \
+                         /meetup show {MEETUP_ID_SLOT}",
                         neutralize(&m.title),
-                        m.when(),
+                        m.when(now),
                         neutralize(&m.location)
                     ),
                     to: member,
@@ -297,7 +309,7 @@ impl Bot {
                 {
                     return Err(UserError::new(format!(
                         "until:{until} is before the first meetup ({}).",
-                        m.when()
+                        m.when(now)
                     ))
                     .into());
                 }
@@ -320,22 +332,28 @@ impl Bot {
                 .until
                 .map(|u| format!(" until {u}"))
                 .unwrap_or_default();
-            return Ok(Reply::channel(format!(
-                "Meetup #{id} is created: {}, {}, repeating {repeat}{until}.",
-                neutralize(&m.title),
-                m.when()
-            ))
+            return Ok(echoed(
+                Reply::channel(format!(
+                    "Meetup #{id} is created: {}, {}, repeating {repeat}{until}.",
+                    neutralize(&m.title),
+                    m.when(now)
+                )),
+                read.echo,
+            )
             .footer(format!(
                 "Each occurrence is announced {} days ahead. /meetup cancel {id} series:all ends \
                  the series.",
                 self.settings.announce_ahead.num_days()
             )));
         }
-        Ok(Reply::channel(format!(
-            "Meetup #{id} is created: {}, {}.",
-            neutralize(&m.title),
-            m.when()
-        ))
+        Ok(echoed(
+            Reply::channel(format!(
+                "Meetup #{id} is created: {}, {}.",
+                neutralize(&m.title),
+                m.when(now)
+            )),
+            read.echo,
+        )
         .footer(format!(
             "The announcement follows. /meetup edit {id} · /meetup cancel {id}"
         )))
@@ -351,7 +369,11 @@ impl Bot {
             let counts = counts_of(&self.store.rsvps(m.id).await?, m.capacity);
             items.push((m, counts));
         }
-        Ok(meetup::list(&items, state.map(|s| s.code())))
+        Ok(meetup::list(
+            &items,
+            state.map(|s| s.code()),
+            self.clock.now(),
+        ))
     }
 
     async fn show_meetup(&self, actor: &Actor, id: i64) -> Result<Reply, Failure> {
@@ -363,11 +385,11 @@ impl Bot {
                 .into_iter()
                 .map(|(member, s)| (member, status_word(s)))
                 .collect();
-            let mut reply = meetup::details(&m, &counts, Some(&names));
+            let mut reply = meetup::details(&m, &counts, Some(&names), self.clock.now());
             reply.visibility = crate::domain::reply::Visibility::Private;
             return Ok(reply);
         }
-        Ok(meetup::details(&m, &counts, None))
+        Ok(meetup::details(&m, &counts, None, self.clock.now()))
     }
 
     async fn edit_meetup(
@@ -406,21 +428,22 @@ impl Bot {
             .into());
         }
         let mut after = before.clone();
-        let zone = draft.zone.unwrap_or_else(|| before.zone());
-        after.timezone = zone.name().to_owned();
+        let clock_now = self.clock.now();
         let mut changes: Vec<String> = Vec::new();
+        let mut echo = None;
         if let Some(when) = &draft.when {
-            let starts = parse_when(when, zone, self.clock.now()).map_err(UserError::from)?;
-            after.starts_at = starts.timestamp();
-            after.ends_at = (starts + DEFAULT_LENGTH).timestamp();
+            let read =
+                read_when(when, draft.zone, before.zone(), clock_now).map_err(UserError::from)?;
+            after.timezone = read.zone.name().to_owned();
+            after.starts_at = read.at.timestamp();
+            after.ends_at = (read.at + DEFAULT_LENGTH).timestamp();
+            echo = read.echo;
         }
-        if after.starts_at != before.starts_at
-            || draft.zone.is_some() && after.timezone != before.timezone
-        {
+        if after.starts_at != before.starts_at || after.timezone != before.timezone {
             changes.push(format!(
                 "moved from {} to {}",
-                describe(before.starts(), before.zone()),
-                describe(after.starts(), after.zone())
+                describe_from(before.starts(), before.zone(), clock_now),
+                describe_from(after.starts(), after.zone(), clock_now)
             ));
         }
         if let Some(t) = draft.title {
@@ -500,15 +523,18 @@ impl Bot {
                         user.platform.code(),
                         user.id
                     ),
-                    text: meetup::promoted_text(&after),
+                    text: meetup::promoted_text(&after, clock_now),
                     to: member.clone(),
                 });
             }
         }
         self.store.save_meetup(&after, &notices, now).await?;
         self.forget_rosters(Some(id));
-        Ok(Reply::channel(format!("Meetup #{id} updated: {summary}."))
-            .footer("Everyone who answered is told; the announcement is updated."))
+        Ok(echoed(
+            Reply::channel(format!("Meetup #{id} updated: {summary}.")),
+            echo,
+        )
+        .footer("Everyone who answered is told; the announcement is updated."))
     }
 
     async fn cancel_meetup(
@@ -582,7 +608,7 @@ impl Bot {
                 text: format!(
                     "Meetup #{id} \"{}\" on {} is cancelled.{why}",
                     neutralize(&m.title),
-                    m.when()
+                    m.when(self.clock.now())
                 ),
                 to: member,
             })

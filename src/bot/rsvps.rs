@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::PoisonError;
 
+use chrono::{DateTime, Utc};
+
 use super::{Bot, Handled};
 use crate::domain::command::UserError;
 use crate::domain::identity::{Actor, Member, Platform, UserId};
@@ -72,7 +74,7 @@ impl Bot {
         let Some(outcome) = outcome else {
             return Ok(Vec::new());
         };
-        Ok(changes_told(outcome))
+        Ok(changes_told(outcome, self.clock.now()))
     }
 
     /// A reaction on an announcement: an RSVP (or taking one back).
@@ -146,6 +148,7 @@ impl Bot {
             changes,
             &outcome.changed,
             Some(&actor.member.user),
+            self.clock.now(),
         ))
     }
 }
@@ -154,8 +157,8 @@ impl Bot {
 /// `actor`) and the promoted.
 /// Private word of a roster change no member's own reaction made (reconciliation, a place
 /// freed): everyone waitlisted or promoted is told.
-fn changes_told(outcome: RosterOutcome<Vec<Change<UserId>>>) -> Vec<Outgoing> {
-    roster_notices(&outcome.meetup, outcome.result, &outcome.changed, None)
+fn changes_told(outcome: RosterOutcome<Vec<Change<UserId>>>, now: DateTime<Utc>) -> Vec<Outgoing> {
+    roster_notices(&outcome.meetup, outcome.result, &outcome.changed, None, now)
 }
 
 pub(super) fn roster_notices(
@@ -163,6 +166,7 @@ pub(super) fn roster_notices(
     changes: Vec<Change<UserId>>,
     changed: &[(Member, Option<Status>)],
     actor: Option<&UserId>,
+    now: DateTime<Utc>,
 ) -> Vec<Outgoing> {
     let member = |user: UserId| {
         changed
@@ -188,7 +192,7 @@ pub(super) fn roster_notices(
             }),
             Change::Promoted(user) => Some(Outgoing::Direct {
                 to: member(user),
-                reply: Reply::private(meetup::promoted_text(m)),
+                reply: Reply::private(meetup::promoted_text(m, now)),
             }),
         })
         .collect()
@@ -324,7 +328,7 @@ impl Bot {
         else {
             return Ok(Vec::new());
         };
-        Ok(changes_told(outcome))
+        Ok(changes_told(outcome, self.clock.now()))
     }
 
     /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::identity::Member;
-use super::meetup_time::describe;
+use super::meetup_time::describe_from;
 use super::mentions::neutralize;
 use super::reply::{Block, Reply, WHEN_FIELD};
 use super::roster::{Counts, Rsvp, Status};
@@ -85,9 +85,10 @@ impl Meetup {
         DateTime::from_timestamp(self.ends_at, 0).unwrap_or_default()
     }
 
-    /// "Sat Dec 5, 18:30 ET".
-    pub fn when(&self) -> String {
-        describe(self.starts(), self.zone())
+    /// "Sat Dec 5, 18:30 ET" as members see it at `now`, with the year when it is not this
+    /// year ("Fri Jan 8, 2027, 18:30 ET").
+    pub fn when(&self, now: DateTime<Utc>) -> String {
+        describe_from(self.starts(), self.zone(), now)
     }
 }
 
@@ -103,14 +104,14 @@ fn counts_line(m: &Meetup, c: &Counts) -> String {
     line
 }
 
-/// The announcement in a community, with live counts.
-pub fn announcement(m: &Meetup, c: &Counts) -> Reply {
+/// The announcement in a community at `now`, with live counts.
+pub fn announcement(m: &Meetup, c: &Counts, now: DateTime<Utc>) -> Reply {
     let mut title = format!("Meetup #{}: {}", m.id, neutralize(&m.title));
     if m.cancelled {
         title = format!("CANCELLED: {title}");
     }
     let mut fields = vec![
-        (WHEN_FIELD.to_owned(), m.when()),
+        (WHEN_FIELD.to_owned(), m.when(now)),
         ("Where".to_owned(), neutralize(&m.location)),
     ];
     if let Some(link) = &m.link {
@@ -157,8 +158,13 @@ pub fn withdrawn(m: &Meetup) -> Reply {
 }
 
 /// `/meetup show`: details and counts; names only for the organizer.
-pub fn details(m: &Meetup, c: &Counts, attendees: Option<&[(Member, &'static str)]>) -> Reply {
-    let mut reply = announcement(m, c);
+pub fn details(
+    m: &Meetup,
+    c: &Counts,
+    attendees: Option<&[(Member, &'static str)]>,
+    now: DateTime<Utc>,
+) -> Reply {
+    let mut reply = announcement(m, c, now);
     reply.footer = None;
     if let Some(list) = attendees {
         let names: Vec<String> = list
@@ -187,32 +193,42 @@ pub fn waitlisted_text(m: &Meetup) -> String {
 }
 
 /// Told privately to a member promoted from the waitlist.
-pub fn promoted_text(m: &Meetup) -> String {
+pub fn promoted_text(m: &Meetup, now: DateTime<Utc>) -> String {
     format!(
         "A place opened up: you're going to meetup #{} \"{}\", {}.",
         m.id,
         neutralize(&m.title),
-        m.when()
+        m.when(now)
     )
 }
 
-/// A reminder before a meetup, privately.
-pub fn reminder(m: &Meetup, which: &str) -> Reply {
+/// A reminder before a meetup, privately; `going` (rather than maybe) picks the footer, so
+/// each member reads what applies to them: going members are always reminded.
+pub fn reminder(m: &Meetup, which: &str, going: bool, now: DateTime<Utc>) -> Reply {
     let when = if which == "1h" {
         "in an hour"
     } else {
         "tomorrow"
     };
     Reply::private(format!("Reminder: {} is {when}.", neutralize(&m.title)))
-        .text(format!("{} · {}", m.when(), neutralize(&m.location)))
-        .footer(format!(
-            "/meetup show {} · /meetup reminders off stops reminders for maybe",
-            m.id
-        ))
+        .text(format!("{} · {}", m.when(now), neutralize(&m.location)))
+        .footer(if going {
+            format!(
+                "/meetup show {} · You're going, so reminders come; plans changed? React ❌ on \
+                 the announcement.",
+                m.id
+            )
+        } else {
+            format!(
+                "/meetup show {} · You said maybe; /meetup reminders off stops reminders for \
+                 meetups you said maybe to.",
+                m.id
+            )
+        })
 }
 
 /// One line per upcoming meetup.
-pub fn list(meetups: &[(Meetup, Counts)], state: Option<&str>) -> Reply {
+pub fn list(meetups: &[(Meetup, Counts)], state: Option<&str>, now: DateTime<Utc>) -> Reply {
     let title = match state {
         Some(s) => format!("Upcoming meetups in {s}"),
         None => "Upcoming meetups".to_owned(),
@@ -225,7 +241,7 @@ pub fn list(meetups: &[(Meetup, Counts)], state: Option<&str>) -> Reply {
         .iter()
         .map(|(m, c)| super::reply::Item {
             title: format!("#{} {}", m.id, neutralize(&m.title)),
-            subtitle: m.when(),
+            subtitle: m.when(now),
             lines: vec![neutralize(&m.location), counts_line(m, c)],
             link: m.link.as_deref().map(safe_link),
         })
@@ -276,7 +292,7 @@ mod tests {
             waitlist: 0,
             capacity: Some(10),
         };
-        let text = announcement(&meetup(), &c).to_plain_text();
+        let text = announcement(&meetup(), &c, meetup().starts()).to_plain_text();
         for ping in ["@everyone", "@here", "<@&123>", "@room"] {
             assert!(!text.contains(ping), "{ping} in {text}");
         }

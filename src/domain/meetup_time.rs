@@ -6,10 +6,16 @@
 //! Rules:
 //!
 //! - A day needs a time ("Dec 5" alone is refused); a time alone means its next occurrence.
-//! - Dates without a year mean the next such date that is not before today (local); if that is
-//!   today and the time has passed, the answer is "in the past", not next year.
+//! - Dates without a year mean the nearest such date. If that has passed ("Dec 5" typed on
+//!   December 7), nothing is guessed: the organizer is asked to add the year. A date that is
+//!   closer next year ("Jan 5" typed in December) is next year, and shown with its year. If the
+//!   date is today and the time has passed, the answer is "in the past", not next year.
 //! - A plain weekday ("Tuesday") is the next one, today included while its time is still ahead;
-//!   "next Tuesday" is the Tuesday of the following Monday-to-Sunday week.
+//!   "next Tuesday" is the Tuesday of the following Monday-to-Sunday week, so on a Monday it is
+//!   8 days away. Relative words are echoed back with the date and how far away it is, and
+//!   "next Tuesday" also names "this Tuesday" when they differ, so either reading is seen.
+//! - A zone may follow the time ("6:30pm PT", "7pm Central"): it is the meetup's zone, as `tz:`
+//!   would be; naming one zone in the time and another in `tz:` is refused.
 //! - "midnight" is the end of the named day (00:00 the day after); "12am" is its start.
 //! - Local times the clocks skip (spring forward) or show twice (fall back) are refused, as are
 //!   times before `now` and times more than 2 years after it.
@@ -17,15 +23,16 @@
 //! Pure rules: no clock, no store, no platform.
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, MappedLocalTime, Months, NaiveDate, NaiveDateTime, Offset,
-    TimeZone, Timelike, Utc, Weekday,
+    DateTime, Datelike, Days, MappedLocalTime, Months, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
 
+use self::daylight::{gap_message, overlap_message};
 use super::input::InputError;
 use super::time_words::{
-    self, Clock, ClockForm, ClockProblem, ZONE_ABBREVIATIONS, clock_label, digits, month_name,
-    month_word, twelve_hour, weekday_name, weekday_word, zone_place, zone_words,
+    self, Clock, ClockForm, ClockProblem, clock_label, digits, month_name, month_word, twelve_hour,
+    weekday_name, weekday_word, zone_place, zone_words,
 };
 
 /// How far ahead a meetup may be planned, in months.
@@ -45,6 +52,11 @@ enum DayText {
     Weekday(Weekday),
     /// "next Tuesday".
     NextWeekday(Weekday),
+    /// "in 3 days", "in 2 weeks", "in a week": `days` from today; `weeks` says how it was put.
+    InDays {
+        days: u32,
+        weeks: bool,
+    },
     /// A full date with its year.
     Date(NaiveDate),
     /// A date without a year.
@@ -60,10 +72,11 @@ enum DayText {
 ///
 /// - Dates: "2026-12-05", "2026-12-05T18:30", "12/5/2026", "12/05" (month/day), "Dec 5",
 ///   "December 5", "Dec 5, 2026", "5 Dec"; a leading weekday ("Sat Dec 5") must match the date.
-/// - Days: "today", "tonight", "tomorrow", "Tuesday", "this Tuesday", "next Tuesday".
+/// - Days: "today", "tonight", "tomorrow", "Tuesday", "this Tuesday", "next Tuesday",
+///   "in 3 days", "in 2 weeks", "in a week".
 /// - Times, after or before the day, as [`time_words::clock`] reads them: "18:30", "6:30pm",
-///   "6:30 pm", "6pm", "7 pm", "noon", "midday", "midnight"; a trailing zone label equal to the
-///   meetup's zone ("ET", "EST") is allowed.
+///   "6:30 pm", "6pm", "7 pm", "noon", "midday", "midnight"; a zone may follow the time or end
+///   the text ("6:30pm PT", "7pm Eastern time"); here it must be `zone` (see [`read_when`]).
 /// - A bare hour is a time where it cannot be part of the day and cannot be morning or evening:
 ///   "tomorrow 18" and "Dec 5 0" are 18:00 and 00:00, while "Dec 9" stays a day (and asks for a
 ///   time) and "tomorrow 7" asks whether 7am or 7pm is meant, since an announcement goes to
@@ -72,21 +85,57 @@ enum DayText {
 /// Which date is meant:
 ///
 /// - No day: today if the time is still ahead, otherwise tomorrow.
-/// - No year: the next such date that is not before today.
+/// - No year: the nearest such date; one that has passed (nearer last time than next) is
+///   refused with a question ("December 5 has passed. Did you mean December 5, 2027? Add the
+///   year to confirm."), never moved silently to next year.
 /// - "Tuesday": the next Tuesday, today included while the time is still ahead.
 /// - "next Tuesday": the Tuesday of the following Monday-to-Sunday week. On Tuesday Dec 1,
 ///   "Tuesday" is Dec 1 and "next Tuesday" Dec 8; "Wednesday" is Dec 2 and "next Wednesday"
-///   Dec 9; "Monday" and "next Monday" are both Dec 7, already in the following week.
+///   Dec 9; "Monday" and "next Monday" are both Dec 7, already in the following week. On a
+///   Monday, "next Tuesday" is 8 days away (the echo of [`read_when`] names both Tuesdays).
 /// - "midnight" is the end of the named day: "Dec 5 midnight" is 00:00 on Dec 6.
 ///
 /// # Errors
 ///
 /// What was wrong and what is accepted, for: unreadable text, a day without a time, an
-/// impossible date or time ("Dec 45", "25:00"), a time before `now`, a local time the clocks
+/// impossible date or time ("Dec 45", "25:00"), a date without a year that has passed, a
+/// zone other than `zone` named in the text, a time before `now`, a local time the clocks
 /// skip or show twice on that date (daylight saving), and a time more than 2 years ahead.
 pub fn parse_when(text: &str, zone: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
+    read_when(text, Some(zone), zone, now).map(|when| when.at)
+}
+
+/// A meetup's start as read from what the organizer typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct When {
+    pub at: DateTime<Utc>,
+    /// The meetup's zone: the one named in the time, else `tz:`, else the community's.
+    pub zone: Tz,
+    /// For relative words, what they were read as, so the organizer can check it before
+    /// everyone is told: "next Tuesday = Tue Dec 15, in 8 days".
+    pub echo: Option<String>,
+}
+
+/// Reads when a meetup starts, as [`parse_when`] does, where the text may name its own zone
+/// ("6:30pm PT"). `tz` is the zone given in `tz:`, if any; `fallback` the zone used when
+/// neither names one (the community's, or the meetup's when editing).
+///
+/// # Errors
+///
+/// As [`parse_when`], and when the text names a zone other than `tz`.
+pub fn read_when(
+    text: &str,
+    tz: Option<Tz>,
+    fallback: Tz,
+    now: DateTime<Utc>,
+) -> Result<When, InputError> {
     let mut tokens = tokenize(text);
-    let zone_word = take_zone_word(&mut tokens, zone, now);
+    let base = tz.unwrap_or(fallback);
+    let zone = match (take_zone(&mut tokens, base, now), tz) {
+        (Some(named), Some(given)) if named != given => return Err(zone_conflict(named, given)),
+        (Some(named), _) => named,
+        (None, _) => base,
+    };
     if tokens.is_empty() {
         return Err(unreadable());
     }
@@ -96,20 +145,21 @@ pub fn parse_when(text: &str, zone: Tz, now: DateTime<Utc>) -> Result<DateTime<U
     let Some((day, stated)) = parse_day(rest)? else {
         return Err(unreadable());
     };
-    let at = resolve(day, stated, clock, zone, now)?;
-    if let Some(word) = zone_word
-        && !zone_words(zone, at).contains(&word)
-    {
-        let place = zone_place(zone);
-        return Err(InputError::new(
-            format!(
-                "Times here are read in {place}, not {}.",
-                word.to_uppercase()
-            ),
-            format!("Give the time in {place}, or leave the zone out."),
-        ));
-    }
-    Ok(at)
+    let (date, at) = resolve(day, stated, clock, zone, now)?;
+    let echo = relative_echo(day, date, zone, now);
+    Ok(When { at, zone, echo })
+}
+
+/// Why a time naming one zone with `tz:` naming another was refused.
+fn zone_conflict(named: Tz, given: Tz) -> InputError {
+    InputError::new(
+        format!(
+            "The time says {} but tz: says {}.",
+            zone_place(named),
+            zone_place(given)
+        ),
+        "Give the zone once: after the time (like 6:30pm PT) or in tz:.",
+    )
 }
 
 /// A meetup's start as its members see it in `zone`, like "Sat Dec 5, 18:30 ET".
@@ -127,6 +177,17 @@ pub fn describe(at: DateTime<Utc>, zone: Tz) -> String {
     )
 }
 
+/// A meetup's start as members see it at `now`: like [`describe`], with the year when it is
+/// not this year in the meetup's zone ("Fri Jan 8, 2027, 18:30 ET"), so a date next year is
+/// never mistaken for one this year.
+pub fn describe_from(at: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
+    if at.with_timezone(&zone).year() == now.with_timezone(&zone).year() {
+        describe(at, zone)
+    } else {
+        describe_with_year(at, zone)
+    }
+}
+
 /// Like [`describe`] with the year, for messages about far or past dates.
 fn describe_with_year(at: DateTime<Utc>, zone: Tz) -> String {
     let local = at.with_timezone(&zone);
@@ -137,13 +198,49 @@ fn describe_with_year(at: DateTime<Utc>, zone: Tz) -> String {
     )
 }
 
-/// Removes a trailing zone label ("ET", "PST"), returning it for checking once the instant is
-/// known.
-fn take_zone_word(tokens: &mut Vec<String>, zone: Tz, now: DateTime<Utc>) -> Option<String> {
-    let last = tokens.last()?;
-    let is_zone =
-        ZONE_ABBREVIATIONS.contains(&last.as_str()) || zone_words(zone, now).contains(last);
-    if is_zone { tokens.pop() } else { None }
+/// Removes a zone named at the end or right after the time ("6:30pm PT", "7pm Eastern time
+/// tomorrow") and returns it. A label of `base` itself ("EST" for New York, "BST" for London)
+/// is `base`.
+fn take_zone(tokens: &mut Vec<String>, base: Tz, now: DateTime<Utc>) -> Option<Tz> {
+    let n = tokens.len();
+    for start in 0..n {
+        let after_time = start > 0 && is_time_word(&tokens[start - 1]);
+        for len in (1..=3).rev() {
+            let end = start + len;
+            if end > n || !(end == n || after_time) {
+                continue;
+            }
+            let phrase = tokens[start..end].join(" ");
+            let zone = if len == 1 && zone_words(base, now).contains(&phrase) {
+                Some(base)
+            } else {
+                named_zone(&phrase)
+            };
+            if zone.is_some() {
+                tokens.drain(start..end);
+                return zone;
+            }
+        }
+    }
+    None
+}
+
+/// A zone named in words: US names and abbreviations ("PT", "Pacific", "Eastern time") and
+/// IANA names ("America/Chicago"), but not words that are part of a date or time.
+fn named_zone(phrase: &str) -> Option<Tz> {
+    let ordinary = phrase
+        .split(' ')
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()) || matches!(w, "in" | "next" | "this"));
+    if ordinary {
+        return None;
+    }
+    time_words::parse_zone(phrase).ok()
+}
+
+/// Whether a token ends a time ("6:30pm", "pm", "18:30"), so a zone may follow it.
+fn is_time_word(token: &str) -> bool {
+    meridiem(token).is_some()
+        || matches!(time_words::clock(token), Ok(Some(c)) if c.form != ClockForm::BareHour)
 }
 
 /// Lowercase words, commas and filler ("at", "on") dropped, "a.m." read as "am", trailing dots
@@ -286,12 +383,32 @@ fn parse_day(tokens: &[String]) -> Result<Option<(DayText, Option<Weekday>)>, In
             return Ok(weekday_word(word).map(|w| (DayText::Weekday(w), None)));
         }
         ["next", word] => return Ok(weekday_word(word).map(|w| (DayText::NextWeekday(w), None))),
+        ["in", count, unit] => return Ok(in_days(count, unit).map(|day| (day, None))),
         [first, rest @ ..] if !rest.is_empty() && weekday_word(first).is_some() => {
             return Ok(parse_date(rest)?.map(|day| (day, weekday_word(first))));
         }
         _ => return Ok(parse_date(&words)?.map(|day| (day, None))),
     };
     Ok(Some((day, None)))
+}
+
+/// "in 3 days", "in 2 weeks", "in a week" (up to 999 of either).
+fn in_days(count: &str, unit: &str) -> Option<DayText> {
+    let count = match count {
+        "a" | "one" => 1,
+        _ => digits(count, 3)?,
+    };
+    match unit {
+        "day" | "days" => Some(DayText::InDays {
+            days: count,
+            weeks: false,
+        }),
+        "week" | "weeks" => Some(DayText::InDays {
+            days: count * 7,
+            weeks: true,
+        }),
+        _ => None,
+    }
 }
 
 /// An explicit date: numeric, or with a month name.
@@ -432,8 +549,9 @@ fn unreadable() -> InputError {
         "I couldn't read that as a date and time.",
         "Write the day, then the time, like one of these: 2026-12-05 18:30, 12/5/2026 6:30pm, \
          12/05 18:30, Dec 5 6:30pm, 5 Dec 18:30, today 7pm, tonight 7pm, tomorrow 18:30, \
-         Tuesday 7pm or next Tuesday 7pm. Times can be written 18:30, 6:30pm, 6pm, noon or \
-         midnight.",
+         Tuesday 7pm, next Tuesday 7pm or in 2 weeks 7pm. Times can be written 18:30, 6:30pm, \
+         6pm, noon or midnight, and a US zone may follow the time (6:30pm PT, 7pm Central) \
+         instead of tz:.",
     )
 }
 
@@ -445,14 +563,15 @@ fn out_of_range() -> InputError {
     )
 }
 
-/// Pins the day to a date and the date and time to an instant.
+/// Pins the day to a date and the date and time to an instant; returns both (the date is the
+/// day named, the day before the instant for "midnight").
 fn resolve(
     day: DayText,
     stated: Option<Weekday>,
     clock: Clock,
     zone: Tz,
     now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, InputError> {
+) -> Result<(NaiveDate, DateTime<Utc>), InputError> {
     let local_now = now.with_timezone(&zone).naive_local();
     let today = local_now.date();
     let date = match day {
@@ -461,8 +580,9 @@ fn resolve(
         DayText::Tomorrow => add_days(today, 1)?,
         DayText::Weekday(weekday) => rolling(on_or_after(today, weekday)?, 7, clock, local_now)?,
         DayText::NextWeekday(weekday) => next_week(today, weekday)?,
+        DayText::InDays { days, .. } => add_days(today, u64::from(days))?,
         DayText::Date(date) => date,
-        DayText::MonthDay { month, day } => next_month_day(today, month, day)?,
+        DayText::MonthDay { month, day } => nearest_month_day(today, month, day)?,
     };
     if let Some(stated) = stated
         && date.weekday() != stated
@@ -477,7 +597,81 @@ fn resolve(
             "Check the date, or leave the weekday out.",
         ));
     }
-    exact(date, clock, zone, now)
+    Ok((date, exact(date, clock, zone, now)?))
+}
+
+/// The nearest `month`/`day` to `today`: the next one, unless the last one was closer, which
+/// is asked about rather than moved silently to next year.
+fn nearest_month_day(today: NaiveDate, month: u32, day: u32) -> Result<NaiveDate, InputError> {
+    let next = next_month_day(today, month, day)?;
+    let last = (today.year().saturating_sub(8)..=today.year())
+        .rev()
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .find(|date| *date < today);
+    match last {
+        Some(last) if today - last < next - today => {
+            let name = month_name(month);
+            Err(InputError::new(
+                format!("{name} {day} has passed."),
+                format!(
+                    "Did you mean {name} {day}, {}? Add the year to confirm.",
+                    next.year()
+                ),
+            ))
+        }
+        _ => Ok(next),
+    }
+}
+
+/// What relative words were read as: "next Tuesday = Tue Dec 15, in 8 days"; `None` for a
+/// date given outright or a time alone.
+fn relative_echo(day: DayText, date: NaiveDate, zone: Tz, now: DateTime<Utc>) -> Option<String> {
+    let today = now.with_timezone(&zone).date_naive();
+    let words = match day {
+        DayText::Today => "today".to_owned(),
+        DayText::Tomorrow => "tomorrow".to_owned(),
+        DayText::Weekday(w) => weekday_name(w).to_owned(),
+        DayText::NextWeekday(w) => format!("next {}", weekday_name(w)),
+        DayText::InDays { days, weeks } => {
+            let (count, unit) = if weeks {
+                (days / 7, "week")
+            } else {
+                (days, "day")
+            };
+            format!("in {count} {unit}{}", if count == 1 { "" } else { "s" })
+        }
+        DayText::Unset | DayText::Date(_) | DayText::MonthDay { .. } => return None,
+    };
+    let away = match (date - today).num_days() {
+        0 => "later today".to_owned(),
+        1 => "in 1 day".to_owned(),
+        n => format!("in {n} days"),
+    };
+    let mut echo = format!("{words} = {}, {away}", day_label(date, today));
+    if let DayText::NextWeekday(w) = day
+        && let Ok(this) = on_or_after(today, w)
+        && this != date
+    {
+        let name = weekday_name(w);
+        if this == today {
+            echo.push_str(&format!(" (the {name} of next week, not today)"));
+        } else {
+            echo.push_str(&format!(
+                " (the {name} of next week; \"this {name}\" would be {})",
+                day_label(this, today)
+            ));
+        }
+    }
+    Some(echo)
+}
+
+/// "Tue Dec 15", with the year when it is not `today`'s year.
+fn day_label(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() {
+        date.format("%a %b %-d").to_string()
+    } else {
+        date.format("%a %b %-d, %Y").to_string()
+    }
 }
 
 /// `first`, or `step` days later if the time has already passed on `first`.
@@ -578,83 +772,7 @@ fn within_range(
     Ok(at)
 }
 
-/// Seconds east of UTC at a local time (the earlier reading if it happens twice).
-fn offset_at(zone: Tz, naive: Option<NaiveDateTime>) -> Option<i32> {
-    let at = zone.from_local_datetime(&naive?).earliest()?;
-    Some(at.offset().fix().local_minus_utc())
-}
-
-/// Why a local time inside a spring-forward gap was refused.
-fn gap_message(naive: NaiveDateTime, zone: Tz) -> InputError {
-    let half_day = Duration::hours(12);
-    let before = offset_at(zone, naive.checked_sub_signed(half_day));
-    let after = offset_at(zone, naive.checked_add_signed(half_day));
-    let shift = match (before, after) {
-        (Some(before), Some(after)) if after > before => after - before,
-        _ => 3600,
-    };
-    InputError::new(
-        format!(
-            "On {} the clocks in {} skip {} (they jump forward), so {} never happens that day.",
-            naive.format("%a %b %-d, %Y"),
-            zone_place(zone),
-            amount(shift),
-            naive.format("%H:%M"),
-        ),
-        suggestions(naive, shift, zone, "Try"),
-    )
-}
-
-/// Why a local time inside a fall-back overlap was refused.
-fn overlap_message(naive: NaiveDateTime, shift: i32, zone: Tz) -> InputError {
-    let shift = if shift > 0 { shift } else { 3600 };
-    InputError::new(
-        format!(
-            "On {} the clocks in {} go back {}, so {} happens twice that day.",
-            naive.format("%a %b %-d, %Y"),
-            zone_place(zone),
-            amount(shift),
-            naive.format("%H:%M"),
-        ),
-        suggestions(naive, shift, zone, "Pick another time, like"),
-    )
-}
-
-/// Nearby local times that happen exactly once: `shift` seconds later and earlier.
-fn suggestions(naive: NaiveDateTime, shift: i32, zone: Tz, lead: &str) -> String {
-    let shift = Duration::seconds(i64::from(shift));
-    let times: Vec<String> = [
-        naive.checked_add_signed(shift),
-        naive.checked_sub_signed(shift),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|t| matches!(zone.from_local_datetime(t), MappedLocalTime::Single(_)))
-    .map(|t| {
-        if t.date() == naive.date() {
-            t.format("%H:%M").to_string()
-        } else {
-            t.format("%H:%M on %a %b %-d").to_string()
-        }
-    })
-    .collect();
-    if times.is_empty() {
-        "Pick another time.".to_owned()
-    } else {
-        format!("{lead} {}.", times.join(" or "))
-    }
-}
-
-/// "an hour", "30 minutes", "2 hours", "1 hour 30 minutes".
-fn amount(seconds: i32) -> String {
-    let (hours, minutes) = (seconds / 3600, seconds % 3600 / 60);
-    match (hours, minutes) {
-        (1, 0) => "an hour".to_owned(),
-        (0, m) => format!("{m} minutes"),
-        (h, 0) => format!("{h} hours"),
-        (h, m) => format!("{h} hour{} {m} minutes", if h == 1 { "" } else { "s" }),
-    }
-}
+mod daylight;
 
 #[cfg(test)]
 mod tests;

@@ -95,6 +95,19 @@ impl WeeklySchedule {
     }
 }
 
+/// The first instant strictly after `after` when the clock in `zone` shows `time` (today or
+/// tomorrow), for "snooze until 7pm" and "after shift"; a time the clock skips reads as the
+/// first instant after it.
+pub fn next_local(time: NaiveTime, after: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let today = after.with_timezone(&zone).date_naive();
+    [0, 1, 2]
+        .into_iter()
+        .filter_map(|ahead| today.checked_add_days(Days::new(ahead)))
+        .map(|date| resolve(zone, date.and_time(time)))
+        .find(|at| *at > after)
+        .unwrap_or(after + Duration::days(1))
+}
+
 /// The first date on or after `date` that falls on `weekday`.
 fn on_or_after(date: NaiveDate, weekday: Weekday) -> NaiveDate {
     let ahead = (7 + weekday.num_days_from_monday() - date.weekday().num_days_from_monday()) % 7;

@@ -363,13 +363,6 @@ fn us_zone(zone: Tz) -> Option<&'static UsZone> {
     US_ZONES.iter().find(|us| us.zone == zone)
 }
 
-/// Zone abbreviations people add after a meetup's time ("6pm ET"); one that is not the meetup's
-/// zone is refused rather than silently ignored.
-pub const ZONE_ABBREVIATIONS: &[&str] = &[
-    "et", "ct", "mt", "pt", "akt", "ht", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt",
-    "akst", "akdt", "hst", "hdt", "utc", "gmt",
-];
-
 /// Reads a time zone: a US name ("Eastern", "ET", "EST", "Eastern Time", "Central",
 /// "Mountain", "Arizona", "Pacific", "Alaska", "Hawaii", "Puerto Rico", "Atlantic" and their
 /// abbreviations) or any IANA name in any case ("America/Chicago", "america/new_york", "UTC").

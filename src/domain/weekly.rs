@@ -1,7 +1,7 @@
 //! The weekly check-in's clock, shared by the bot and the scheduler: stored instants, the
 //! week an answer belongs to, when the next prompt is due, and how a prompt reads.
 
-use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::reply::Reply;
@@ -28,6 +28,19 @@ pub fn week_label(at: DateTime<Utc>, zone: Tz) -> String {
     wellbeing::week_of(at.with_timezone(&zone).date_naive())
         .format("%Y-%m-%d")
         .to_string()
+}
+
+/// A stored week (its Monday, YYYY-MM-DD) as a member reads it, whole, so that a Sunday
+/// check-in is plainly inside it: "Mon Nov 30 – Sun Dec 6". An unreadable label is shown as is.
+pub fn week_span(week: &str) -> String {
+    match NaiveDate::parse_from_str(week, "%Y-%m-%d") {
+        Ok(monday) => format!(
+            "{} – {}",
+            monday.format("%a %b %-d"),
+            (monday + chrono::Duration::days(6)).format("%a %b %-d")
+        ),
+        Err(_) => week.to_owned(),
+    }
 }
 
 /// A schedule from its stored parts (weekday 0 = Monday, times as HH:MM, an IANA zone).
@@ -67,4 +80,21 @@ pub fn next_due(s: &WeeklySchedule, after: DateTime<Utc>, paused_until: Option<i
 /// The prompt a member gets: it says until when it is open and how many snoozes are left.
 pub fn prompt(expires_at: i64, snoozes: i64, zone: Tz) -> Reply {
     wellbeing::prompt_reply(&local_label(instant(expires_at), zone), 2 - snoozes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sunday_check_in_is_labelled_with_the_week_that_contains_it() {
+        // Sunday Dec 6 2026, 19:00 in Los Angeles (Monday 03:00 UTC).
+        let sunday = DateTime::parse_from_rfc3339("2026-12-07T03:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let week = week_label(sunday, chrono_tz::America::Los_Angeles);
+        assert_eq!(week, "2026-11-30");
+        assert_eq!(week_span(&week), "Mon Nov 30 – Sun Dec 6");
+        assert_eq!(week_span("not a week"), "not a week");
+    }
 }

@@ -89,14 +89,27 @@ pub fn sparkline(weeks: &[Option<u8>]) -> String {
 /// break the streak yet: counting starts from the week before it. When the week is closed, an
 /// unanswered last week means a streak of 0.
 pub fn streak(weeks: &[Option<u8>], current_week_open: bool) -> usize {
+    streak_keeping_skips(weeks, &[], current_week_open)
+}
+
+/// [`streak`], where a week the member skipped on purpose (`skipped[i]`, missing = not
+/// skipped) neither counts nor breaks the streak: only a missed week does.
+pub fn streak_keeping_skips(
+    weeks: &[Option<u8>],
+    skipped: &[bool],
+    current_week_open: bool,
+) -> usize {
     let counted = match weeks.split_last() {
         Some((None, earlier)) if current_week_open => earlier,
         _ => weeks,
     };
+    let was_skipped = |i: usize| skipped.get(i).copied().unwrap_or(false);
     counted
         .iter()
+        .enumerate()
         .rev()
-        .take_while(|week| week.is_some())
+        .filter(|(i, week)| week.is_some() || !was_skipped(*i))
+        .take_while(|(_, week)| week.is_some())
         .count()
 }
 
@@ -460,6 +473,23 @@ mod tests {
         assert_eq!(streak(&[Some(3), Some(4), None], true), 2);
         assert_eq!(streak(&[None], true), 0);
         assert_eq!(streak(&[Some(3), None, None], true), 0);
+    }
+
+    #[test]
+    fn a_skipped_week_keeps_the_streak_and_a_missed_one_ends_it() {
+        let weeks = [Some(3), Some(4), None, Some(2), None];
+        // Week 3 skipped on purpose, week 5 missed: the streak is over.
+        assert_eq!(
+            streak_keeping_skips(&weeks, &[false, false, true], false),
+            0
+        );
+        // Week 5 skipped too: 3 answered weeks in a row, the skips in between.
+        let skipped = [false, false, true, false, true];
+        assert_eq!(streak_keeping_skips(&weeks, &skipped, false), 3);
+        // Week 3 only missed: the streak starts after it.
+        assert_eq!(streak_keeping_skips(&weeks, &[false; 5], true), 1);
+        // Skipping alone builds no streak.
+        assert_eq!(streak_keeping_skips(&[None, None], &[true, true], false), 0);
     }
 
     #[test]

@@ -527,6 +527,10 @@ impl Store {
             .bind(before)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM checkin_skips WHERE skipped_at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.scrub_wal().await?;
         Ok(answers)

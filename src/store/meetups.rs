@@ -48,6 +48,11 @@ fn series_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SeriesRow> {
     })
 }
 
+/// Stands for a new meetup's id in a [`Notice`]'s key and text until the meetup is stored
+/// and has one. Control characters never survive into titles or places, so only the
+/// bot's own wording holds it.
+pub const MEETUP_ID_SLOT: &str = "\u{1}id\u{1}";
+
 /// A private message to queue for a member.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -235,7 +240,8 @@ impl Store {
         let notices: Vec<Notice> = notices
             .iter()
             .map(|n| Notice {
-                key: n.key.replace("{id}", &id.to_string()),
+                key: n.key.replace(MEETUP_ID_SLOT, &id.to_string()),
+                text: n.text.replace(MEETUP_ID_SLOT, &id.to_string()),
                 ..n.clone()
             })
             .collect();

@@ -2,6 +2,7 @@
 //! open, WAL mode, foreign keys on. One module per aggregate.
 
 mod announcements;
+mod checkin_choices;
 mod checkins;
 mod direct_chats;
 mod directory;
@@ -28,7 +29,7 @@ use crate::domain::identity::{Member, Platform, UserId};
 pub use announcements::Unshared;
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
-pub use meetups::{MeetupRow, NewSeries, Notice, SeriesRow};
+pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use rsvps::{RosterOutcome, RosterSnapshot};

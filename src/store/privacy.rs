@@ -17,6 +17,7 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("checkin_optins", "platform", "user_id"),
     ("outbox", "platform", "user_id"),
     ("checkin_prompts", "platform", "user_id"),
+    ("checkin_skips", "platform", "user_id"),
     ("suggestions", "platform", "user_id"),
     ("rsvps", "platform", "user_id"),
     ("meetup_reminder_optouts", "platform", "user_id"),

@@ -58,7 +58,7 @@ fn a_member_opts_in_receives_the_prompt_privately_answers_and_sees_history() {
     assert!(history.contains("··········▆▆"), "{history}");
     assert!(history.contains("Streak: 2 weeks"), "{history}");
     assert!(
-        history.contains("Week of Dec 7: Good (4), stress 2"),
+        history.contains("Mon Dec 7 – Sun Dec 13: Good (4), stress 2"),
         "{history}"
     );
 }

@@ -8,6 +8,7 @@ mod support;
 #[path = "../support/world.rs"]
 mod world;
 
+mod checkin_choices;
 mod checkins;
 mod cli;
 mod directory_admin;
@@ -16,6 +17,7 @@ mod findgroup;
 mod findgroup_eval;
 mod import_export;
 mod limits;
+mod meetup_dates;
 mod meetups;
 mod member_text;
 mod moderation;

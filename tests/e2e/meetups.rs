@@ -115,6 +115,19 @@ fn reminders_go_out_once_at_24_hours_and_1_hour_even_across_a_restart() {
     assert_eq!(day.len(), 2, "{:#?}", first.messages());
     assert!(day.iter().any(|x| x.starts_with("[private to bob")));
     assert!(day.iter().any(|x| x.starts_with("[private to carol")));
+    // Each footer says what applies to that member: bob is going, carol said maybe.
+    let bob = day
+        .iter()
+        .find(|x| x.starts_with("[private to bob"))
+        .unwrap();
+    assert!(bob.contains("You're going, so reminders come"), "{bob}");
+    assert!(!bob.contains("maybe"), "{bob}");
+    let carol = day
+        .iter()
+        .find(|x| x.starts_with("[private to carol"))
+        .unwrap();
+    assert!(carol.contains("/meetup reminders off"), "{carol}");
+    assert!(carol.contains("You said maybe"), "{carol}");
     // A restart in the same window sends nothing again.
     let again = lab.run(
         &[
@@ -309,7 +322,14 @@ fn subscribers_hear_privately_about_new_meetups_in_their_state() {
         .collect();
     assert_eq!(news.len(), 1, "{m:#?}");
     assert!(
-        news[0].contains("New meetup in OH: Ohio histo"),
+        news[0].contains("New meetup #1 in OH: Ohio histo"),
+        "{}",
+        news[0]
+    );
+    // The notice names the meetup's real id, never a placeholder.
+    assert!(news[0].contains("/meetup show 1"), "{}", news[0]);
+    assert!(
+        !news[0].contains("{id}") && !news[0].contains('\u{1}'),
         "{}",
         news[0]
     );

@@ -25,9 +25,10 @@ use matrix_sdk::{Room, RoomState};
 use tracing::warn;
 
 use super::Shared;
+use super::catchup::{AWAY_NOTE, Arrival};
 use crate::bot::Incoming;
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
-use crate::domain::reply::{Outgoing, Reply, Visibility};
+use crate::domain::reply::{Block, Outgoing, Reply, Visibility};
 
 /// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
 const REACTIONS_REMEMBERED: usize = 50_000;
@@ -133,6 +134,24 @@ impl Shared {
     }
 
     async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
+        // A message from before the start can still come live when the first sync missed
+        // it: it gets the same treatment as those the first sync brought.
+        let note = match self.arrival(&ev, &room).await {
+            Arrival::Live => None,
+            Arrival::Late => Some(AWAY_NOTE),
+            Arrival::Leave => return,
+        };
+        self.answer_message(&ev, &room, note).await;
+    }
+
+    /// Answers a message if it is a command for the bot: the path of live messages, and of
+    /// commands sent while the bot was away (`catchup`), whose first reply starts with `note`.
+    pub(super) async fn answer_message(
+        &self,
+        ev: &OriginalSyncRoomMessageEvent,
+        room: &Room,
+        note: Option<&str>,
+    ) {
         if ev.sender == self.me || room.state() != RoomState::Joined {
             return;
         }
@@ -145,7 +164,7 @@ impl Shared {
         };
         // Only the sender's own private chat with the bot is private; anywhere else (a room
         // with the direct-chat mark or two members included) a command is a room command.
-        let direct = self.is_private_chat(&room, &ev.sender).await;
+        let direct = self.is_private_chat(room, &ev.sender).await;
         let mentioned = ev
             .content
             .mentions
@@ -154,22 +173,25 @@ impl Shared {
         let Some(line) = self.command_text(&text.body, direct, mentioned) else {
             return;
         };
-        let actor = self.actor(&room, &ev.sender, direct).await;
+        let actor = self.actor(room, &ev.sender, direct).await;
         // In a room only a command reaches here; in a direct chat, anything the member wrote.
         let incoming = if direct {
             Incoming::Message { actor, text: line }
         } else {
             Incoming::Command { actor, text: line }
         };
-        let outgoing = self.runtime.bot().handle(incoming).await;
+        let mut outgoing = self.runtime.bot().handle(incoming).await;
+        if let Some(note) = note {
+            with_note_first(&mut outgoing, note);
+        }
         for message in outgoing {
             let result = match message {
                 Outgoing::Reply(reply) => match reply.visibility {
-                    Visibility::Channel => self.reply_in(&room, &ev, &reply).await.map(|_| ()),
+                    Visibility::Channel => self.reply_in(room, ev, &reply).await.map(|_| ()),
                     Visibility::Private if direct => {
-                        self.reply_in(&room, &ev, &reply).await.map(|_| ())
+                        self.reply_in(room, ev, &reply).await.map(|_| ())
                     }
-                    Visibility::Private => self.reply_privately(&room, &ev, &reply).await,
+                    Visibility::Private => self.reply_privately(room, ev, &reply).await,
                 },
                 Outgoing::Direct { to, reply } => match to.user.id.parse::<OwnedUserId>() {
                     Ok(user) => self.send_direct(&user, &reply, None).await.map(|_| ()),
@@ -439,6 +461,17 @@ impl Shared {
         note.title = None;
         self.reply_in(room, to, &note).await?;
         Ok(())
+    }
+}
+
+/// Puts `note` in front of the first reply to the command (private messages to others, such
+/// as a notice to an organizer, are not the member's answer and stay as they are).
+fn with_note_first(outgoing: &mut [Outgoing], note: &str) {
+    if let Some(reply) = outgoing.iter_mut().find_map(|m| match m {
+        Outgoing::Reply(reply) => Some(reply),
+        Outgoing::Direct { .. } => None,
+    }) {
+        reply.blocks.insert(0, Block::Text(note.to_owned()));
     }
 }
 

@@ -1,8 +1,10 @@
 //! The Matrix adapter, on matrix-sdk with end-to-end encryption.
 //!
 //! * Start-up: restore the saved session (or log in once and save it, so a restart is the
-//!   same device), `sync_once` so messages from before the start are not answered, reconcile
-//!   RSVPs with the reactions on active announcements, then handle events and sync on.
+//!   same device), `sync_once` without handlers so nothing from before the start is answered
+//!   as it syncs in, reconcile RSVPs with the reactions on active announcements, then handle
+//!   events and sync on; commands sent in the last `catch_up_minutes` while the bot was away
+//!   and not answered are answered with a note that it was briefly away (`catchup`).
 //! * Commands: `!findgroup …` (the prefix is configurable), or the bot's name followed by a
 //!   command; in the member's private chat with the bot the prefix may be left out, and a bare
 //!   number answers the open check-in. Replies are HTML with a plain body, in reply to the
@@ -17,10 +19,12 @@
 //! * Deliveries use a transaction id derived from the idempotency key: Synapse drops a repeat
 //!   from the same device, so a retry after a crash cannot post twice.
 //!
-//! The parts: `session` (the session, start-up sync, joining rooms and invites), `events`
-//! (commands, RSVPs, reconciliation), `private` (private chats), `deliver` (the outbox and every message sent),
-//! [`render`] (replies as Matrix messages).
+//! The parts: `session` (the session, start-up sync, joining rooms and invites), `catchup`
+//! (commands sent while away), `events` (commands, RSVPs, reconciliation), `private` (private
+//! chats), `deliver` (the outbox and every message sent), [`render`] (replies as Matrix
+//! messages).
 
+mod catchup;
 mod deliver;
 mod events;
 mod private;
@@ -62,6 +66,10 @@ struct Shared {
     /// Serialises finding and creating private chats, so two messages to one member make one
     /// room.
     creating_direct: tokio::sync::Mutex<()>,
+    /// Messages sent before this (server time, ms) were sent while the bot was away.
+    started_ms: u64,
+    /// How far back such messages are still answered (`matrix.catch_up_minutes`; 0: never).
+    catch_up_minutes: u32,
 }
 
 /// Runs the Matrix adapter until `shutdown` is cancelled. `ready` is called once the bot
@@ -82,7 +90,7 @@ pub async fn run(
         .user_id()
         .context("matrix: logged in without a user id")?
         .to_owned();
-    session::catch_up(&client).await?;
+    let first = session::first_sync(&client).await?;
     let rooms = session::join_rooms(&client, &config).await?;
     let shared = Arc::new(Shared {
         runtime: runtime.clone(),
@@ -97,6 +105,13 @@ pub async fn run(
         announces_for: rooms.announces_for,
         reactions: Mutex::new(HashMap::new()),
         creating_direct: tokio::sync::Mutex::new(()),
+        started_ms: first.started_ms,
+        // On the very first start there was no "away": what was typed before is left alone.
+        catch_up_minutes: if first.since.is_some() {
+            config.catch_up_minutes
+        } else {
+            0
+        },
     });
     session::answer_waiting_invites(&shared);
 
@@ -111,6 +126,9 @@ pub async fn run(
     shared.reconcile(None).await;
 
     events::add_handlers(&shared);
+    // Commands sent while the bot was away that the first sync brought, answered beside the
+    // live ones (the first sync's end divides the two), so a slow catch-up delays nobody.
+    tokio::spawn(shared.clone().answer_missed(first));
     let deliveries = {
         let runtime = runtime.clone();
         let shutdown = shutdown.clone();

@@ -1,5 +1,6 @@
 //! The session and the rooms: restore the saved session (or log in once and save it), the
-//! start-up sync, syncing on, joining the configured rooms and answering invites.
+//! first sync (and what it brought, for `catchup`), syncing on, joining the configured rooms
+//! and answering invites.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -11,7 +12,8 @@ use anyhow::Context as _;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::filter::FilterDefinition;
-use matrix_sdk::ruma::{OwnedRoomId, RoomId, RoomOrAliasId};
+use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedRoomId, RoomId, RoomOrAliasId};
+use matrix_sdk::store::{StateStoreDataKey, StateStoreDataValue};
 use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStoreConfig};
 use tracing::{debug, info, warn};
 
@@ -155,13 +157,51 @@ fn sync_settings() -> SyncSettings {
     SyncSettings::default().filter(FilterDefinition::with_lazy_loading().into())
 }
 
-/// Everything that happened before this start is history: take it in without answering.
-pub(super) async fn catch_up(client: &Client) -> anyhow::Result<()> {
-    client
+/// Where the first sync of this start began and ended, and the rooms it brought messages in:
+/// what happened in between is what the bot missed while it was away (see `catchup`).
+pub(super) struct FirstSync {
+    /// The sync token saved by the previous run (none on the very first start).
+    pub since: Option<String>,
+    /// Where the first sync ended: later events come to the event handlers.
+    pub next_batch: String,
+    /// Joined rooms whose timeline had new events.
+    pub rooms: Vec<OwnedRoomId>,
+    /// When the first sync was asked for (system clock, ms since the epoch).
+    pub started_ms: u64,
+}
+
+/// The first sync, before the event handlers are added: nothing in it is answered as it syncs
+/// in; commands in it that nobody answered are found afterwards from what this returns.
+pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
+    let since = match client
+        .state_store()
+        .get_kv_data(StateStoreDataKey::SyncToken)
+        .await
+    {
+        Ok(value) => value.and_then(StateStoreDataValue::into_sync_token),
+        Err(e) => {
+            warn!(error = %e, "matrix: cannot read the last sync token");
+            None
+        }
+    };
+    let started_ms = u64::from(MilliSecondsSinceUnixEpoch::now().get());
+    let response = client
         .sync_once(sync_settings())
         .await
         .context("matrix: the first sync failed")?;
-    Ok(())
+    let rooms = response
+        .rooms
+        .joined
+        .iter()
+        .filter(|(_, update)| !update.timeline.events.is_empty())
+        .map(|(id, _)| id.clone())
+        .collect();
+    Ok(FirstSync {
+        since,
+        next_batch: response.next_batch,
+        rooms,
+        started_ms,
+    })
 }
 
 /// Long-polls the homeserver for ever. matrix-sdk's own `sync` waits a second between syncs

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 
 use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserError};
 use crate::domain::identity::Role;
+use crate::domain::input::InputError;
 use crate::domain::schedule::{self, QuietHours};
 use crate::domain::wellbeing;
 
@@ -21,7 +22,9 @@ pub enum CheckinCommand {
     /// `/checkin pause WEEKS`.
     Pause(u32),
     Skip,
-    Settings,
+    /// `/checkin settings [shift:TIME|off]`: shows the settings, after changing the shift end
+    /// when one is given.
+    Settings(Option<ShiftEnd>),
     Now,
     /// `/checkin answer MOOD [stress:N] [note:…]`.
     Answer {
@@ -29,12 +32,36 @@ pub enum CheckinCommand {
         stress: Option<u8>,
         note: Option<String>,
     },
-    Snooze(chrono::Duration),
+    Snooze(SnoozeFor),
     /// `None`: quiet hours off.
     Quiet(Option<QuietHours>),
     History,
     Stats,
 }
+
+/// How long `/checkin snooze` holds the open prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeFor {
+    /// `/checkin snooze 2h`.
+    By(chrono::Duration),
+    /// `/checkin snooze until 7pm`: the next time the member's clock shows it.
+    Until(NaiveTime),
+    /// `/checkin snooze after shift`: the member's shift end, or the end of quiet hours.
+    AfterShift,
+}
+
+/// A change to the member's shift end, from `/checkin settings shift:…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShiftEnd {
+    /// The local time the member's shift usually ends.
+    At(NaiveTime),
+    /// `shift:off`: no shift end.
+    Off,
+}
+
+/// The forms `/checkin snooze` takes, for its refusals.
+const ACCEPTED_SNOOZE: &str = "Snooze for a while (/checkin snooze 2h), until a time \
+     (/checkin snooze until 7pm) or until your shift ends (/checkin snooze after shift).";
 
 impl From<CheckinCommand> for Command {
     fn from(c: CheckinCommand) -> Command {
@@ -111,8 +138,29 @@ fn checkin_skip(_: &Invocation) -> Parsed {
     Ok(CheckinCommand::Skip.into())
 }
 
-fn checkin_settings(_: &Invocation) -> Parsed {
-    Ok(CheckinCommand::Settings.into())
+fn checkin_settings(inv: &Invocation) -> Parsed {
+    let shift = match inv.option("shift") {
+        None => None,
+        Some(text) => Some(parse_shift_end(&text)?),
+    };
+    Ok(CheckinCommand::Settings(shift).into())
+}
+
+/// Reads `shift:7am` (or `shift:off`) of `/checkin settings`.
+fn parse_shift_end(text: &str) -> Result<ShiftEnd, UserError> {
+    let text = text.trim();
+    if ["off", "none"].iter().any(|w| text.eq_ignore_ascii_case(w)) {
+        return Ok(ShiftEnd::Off);
+    }
+    let joined: String = text.split_whitespace().collect();
+    schedule::parse_time(&joined)
+        .map(ShiftEnd::At)
+        .map_err(|_| {
+            UserError::new(format!(
+                "\"{text}\" is not a time your shift ends. Give it like /checkin settings \
+             shift:7am or shift:19:30; shift:off removes it. Nothing was changed."
+            ))
+        })
 }
 
 fn checkin_now(_: &Invocation) -> Parsed {
@@ -141,11 +189,42 @@ fn checkin_answer(inv: &Invocation) -> Parsed {
 }
 
 fn checkin_snooze(inv: &Invocation) -> Parsed {
-    let d = match inv.arg.as_deref() {
-        None => chrono::Duration::hours(4),
-        Some(text) => schedule::parse_duration(text).map_err(UserError::from)?,
+    let snooze = match inv.arg.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => SnoozeFor::By(chrono::Duration::hours(4)),
+        Some(text) => parse_snooze(text).map_err(UserError::from)?,
     };
-    Ok(CheckinCommand::Snooze(d).into())
+    Ok(CheckinCommand::Snooze(snooze).into())
+}
+
+/// Reads what follows `/checkin snooze`: "2h", "until 7pm", "after shift" (also "after my
+/// shift", "after work").
+pub fn parse_snooze(text: &str) -> Result<SnoozeFor, InputError> {
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    match words.as_slice() {
+        ["after", "shift"] | ["after", "my", "shift"] | ["after", "work"] => {
+            Ok(SnoozeFor::AfterShift)
+        }
+        ["until" | "till" | "til" | "at", time @ ..] if !time.is_empty() => {
+            let joined = time.concat();
+            schedule::parse_time(&joined)
+                .map(SnoozeFor::Until)
+                .map_err(|_| {
+                    InputError::new(
+                        format!("\"{}\" is not a time to snooze until.", time.join(" ")),
+                        ACCEPTED_SNOOZE,
+                    )
+                })
+        }
+        _ => schedule::parse_duration(&lower)
+            .map(SnoozeFor::By)
+            .map_err(|_| {
+                InputError::new(
+                    format!("\"{}\" is not something I can snooze for.", text.trim()),
+                    ACCEPTED_SNOOZE,
+                )
+            }),
+    }
 }
 
 fn checkin_quiet(inv: &Invocation) -> Parsed {
@@ -237,11 +316,22 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: checkin_settings,
         private: true,
         summary: "Your check-in schedule",
-        details: "Shows your day, time, zone, quiet hours, pause and the next prompt.",
+        details: "Shows your day, time, zone, quiet hours, shift end, pause and the next \
+                  prompt. shift:7am sets when your shift usually ends, for /checkin snooze \
+                  after shift; shift:off removes it.",
         role: Role::Member,
         arg: None,
-        options: &[],
-        examples: &["/checkin settings", "/checkin"],
+        options: &[OptSpec {
+            name: "shift",
+            aliases: &["shiftend"],
+            help: "when your shift usually ends, like 7am (or off)",
+            kind: OptKind::Text,
+        }],
+        examples: &[
+            "/checkin settings",
+            "/checkin",
+            "/checkin settings shift:7am",
+        ],
     },
     CommandSpec {
         name: "checkin now",
@@ -294,16 +384,24 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: checkin_snooze,
         private: true,
         summary: "Ask again later",
-        details: "Sends the open prompt again after a while (default 4h); at most twice.",
+        details: "Sends the open prompt again after a while (default 4h), at a time (until \
+                  7pm) or when your shift ends (after shift: the shift end in /checkin \
+                  settings, or the end of your quiet hours); at most twice, and not after the \
+                  prompt closes.",
         role: Role::Member,
         arg: Some(ArgSpec {
-            name: "DURATION",
-            help: "e.g. 30m, 4h",
+            name: "WHEN",
+            help: "e.g. 30m, 4h, until 7pm, after shift",
             required: false,
-            rest: false,
+            rest: true,
         }),
         options: &[],
-        examples: &["/checkin snooze", "/checkin snooze 2h"],
+        examples: &[
+            "/checkin snooze",
+            "/checkin snooze 2h",
+            "/checkin snooze until 7pm",
+            "/checkin snooze after shift",
+        ],
     },
     CommandSpec {
         name: "checkin quiet",
@@ -350,3 +448,47 @@ pub(super) static SPECS: &[CommandSpec] = &[
         examples: &["/checkin stats"],
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn snooze_reads_durations_times_and_the_shift_end() {
+        assert_eq!(
+            parse_snooze("2h"),
+            Ok(SnoozeFor::By(chrono::Duration::hours(2)))
+        );
+        assert_eq!(parse_snooze("until 7pm"), Ok(SnoozeFor::Until(at(19, 0))));
+        assert_eq!(
+            parse_snooze("Until 7:30 PM"),
+            Ok(SnoozeFor::Until(at(19, 30)))
+        );
+        assert_eq!(parse_snooze("till 06:00"), Ok(SnoozeFor::Until(at(6, 0))));
+        assert_eq!(parse_snooze("after shift"), Ok(SnoozeFor::AfterShift));
+        assert_eq!(parse_snooze("after my shift"), Ok(SnoozeFor::AfterShift));
+    }
+
+    #[test]
+    fn snooze_refusals_say_what_is_accepted() {
+        for bad in ["until", "until 25pm", "after lunch", "later"] {
+            let e = parse_snooze(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} was read"));
+            assert!(e.accepted.contains("until 7pm"), "{bad}: {e:?}");
+            assert!(e.accepted.contains("after shift"), "{bad}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn shift_end_reads_a_time_or_off() {
+        assert_eq!(parse_shift_end("7am"), Ok(ShiftEnd::At(at(7, 0))));
+        assert_eq!(parse_shift_end("7 am"), Ok(ShiftEnd::At(at(7, 0))));
+        assert_eq!(parse_shift_end("OFF"), Ok(ShiftEnd::Off));
+        assert!(parse_shift_end("soon").is_err());
+    }
+}

@@ -265,7 +265,7 @@ const MEETUP_FIELDS: &[OptSpec] = &[
     field_opt!(
         "when",
         [],
-        "2026-12-05 18:30, Dec 5 6:30pm, tomorrow 18:30, next Tuesday 7pm"
+        "2026-12-05 18:30, Dec 5 6:30pm, 12/5 6:30pm PT, tomorrow 18:30, next Tuesday 7pm"
     ),
     OptSpec {
         name: "tz",
@@ -321,9 +321,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
         private: false,
         summary: "Announce a meetup (organizers)",
         details: "Posts an announcement members RSVP to with reactions: ✅ going, 🤔 maybe, ❌ \
-                  can't go. when: takes 2026-12-05 18:30, Dec 5 6:30pm, tomorrow 18:30 or next \
-                  Tuesday 7pm, in tz: or the community's zone. Going members (and maybe, unless \
-                  they opt out) are reminded 24 hours and 1 hour before.",
+                  can't go. when: takes 2026-12-05 18:30, Dec 5 6:30pm, 12/5 6:30pm, tomorrow \
+                  18:30, next Tuesday 7pm or in 2 weeks 7pm, in a zone named after the time \
+                  (6:30pm PT, 7pm Central), in tz:, or else in the community's zone. A date \
+                  that has passed needs its year. Going members (and maybe, unless they opt \
+                  out) are reminded 24 hours and 1 hour before.",
         role: Role::Organizer,
         arg: None,
         options: MEETUP_FIELDS,

@@ -46,7 +46,7 @@ pub mod help;
 pub mod meetup;
 
 pub use account::AccountCommand;
-pub use checkin::CheckinCommand;
+pub use checkin::{CheckinCommand, ShiftEnd, SnoozeFor, parse_snooze};
 pub use directory::DirectoryCommand;
 pub use help::HelpCommand;
 pub use meetup::{MeetupCommand, MeetupDraft};

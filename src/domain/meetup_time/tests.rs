@@ -74,7 +74,8 @@ fn a_us_slash_date_with_a_year_is_month_first() {
 #[test]
 fn a_slash_date_without_a_year_is_the_next_such_date() {
     assert_eq!(read("12/05 18:30"), ny(2026, 12, 5, 18, 30));
-    assert_eq!(read("11/20 18:30"), ny(2027, 11, 20, 18, 30));
+    assert_eq!(read("12/5 6:30pm"), ny(2026, 12, 5, 18, 30));
+    assert_eq!(read("2/14 18:30"), ny(2027, 2, 14, 18, 30));
 }
 
 #[test]
@@ -408,12 +409,13 @@ fn a_weekday_before_a_date_must_match_it() {
 }
 
 #[test]
-fn a_zone_label_is_allowed_only_for_the_meetup_zone() {
+fn a_zone_in_the_time_must_agree_with_tz() {
     assert_eq!(read("Dec 5 6:30pm ET"), ny(2026, 12, 5, 18, 30));
     assert_eq!(read("Dec 5 6:30pm EST"), ny(2026, 12, 5, 18, 30));
     assert_eq!(
         refuse("Dec 5 6:30pm PT"),
-        "Times here are read in ET, not PT. Give the time in ET, or leave the zone out."
+        "The time says PT but tz: says ET. Give the zone once: after the time (like 6:30pm PT) \
+         or in tz:."
     );
 }
 
@@ -453,7 +455,8 @@ fn what_describe_shows_reads_back_as_the_same_instant() {
         Tz::Europe__London,
     ] {
         let at = utc(2027, 6, 12, 23, 15);
-        let text = describe(at, zone);
+        let text = describe_from(at, zone, now());
+        assert!(text.contains("2027"), "{text}");
         assert_eq!(parse_when(&text, zone, now()), Ok(at), "{text}");
     }
 }
@@ -465,4 +468,190 @@ fn other_zones_read_their_own_local_time() {
         parse_when("Dec 5 6:30pm", chicago, now()),
         Ok(utc(2026, 12, 6, 0, 30))
     );
+}
+
+/// Read with no `tz:`, New York being the community's zone.
+fn when(text: &str, now: DateTime<Utc>) -> When {
+    read_when(text, None, NY, now).unwrap_or_else(|e| panic!("{text:?} was refused: {e}"))
+}
+
+/// Monday, December 7, 2026, 10:00 in New York.
+fn monday() -> DateTime<Utc> {
+    ny(2026, 12, 7, 10, 0)
+}
+
+#[test]
+fn a_date_without_a_year_that_has_passed_is_asked_about_not_moved() {
+    let expected = "December 5 has passed. Did you mean December 5, 2027? Add the year to confirm.";
+    for text in [
+        "Dec 5 6:30pm",
+        "12/5 6:30pm",
+        "5 December 18:30",
+        "Sat Dec 5 6:30pm",
+    ] {
+        assert_eq!(refuse_at(text, monday()), expected, "{text}");
+    }
+    assert_eq!(
+        read_at("Dec 5, 2027 6:30pm", monday()),
+        ny(2027, 12, 5, 18, 30)
+    );
+    assert_eq!(
+        read_at("12/5/2027 6:30pm", monday()),
+        ny(2027, 12, 5, 18, 30)
+    );
+    assert_eq!(
+        read_at("12/05/27 6:30pm", monday()),
+        ny(2027, 12, 5, 18, 30)
+    );
+}
+
+#[test]
+fn a_date_nearer_next_year_than_last_is_next_year_without_asking() {
+    assert_eq!(read_at("Jan 3 7pm", monday()), ny(2027, 1, 3, 19, 0));
+    assert_eq!(read_at("1/3 7pm", monday()), ny(2027, 1, 3, 19, 0));
+    assert!(refuse("Jul 4 7pm").starts_with("July 4 has passed. Did you mean July 4, 2027?"));
+}
+
+#[test]
+fn a_start_in_another_year_shows_its_year_and_this_year_does_not() {
+    let jan = ny(2027, 1, 8, 18, 0);
+    assert_eq!(
+        describe_from(jan, NY, monday()),
+        "Fri Jan 8, 2027, 18:00 ET"
+    );
+    assert_eq!(
+        describe_from(jan, NY, ny(2027, 1, 2, 9, 0)),
+        "Fri Jan 8, 18:00 ET"
+    );
+    let dec = ny(2026, 12, 12, 18, 0);
+    assert_eq!(describe_from(dec, NY, monday()), "Sat Dec 12, 18:00 ET");
+}
+
+#[test]
+fn next_tuesday_on_a_monday_is_eight_days_away_and_the_echo_names_both_tuesdays() {
+    let read = when("next Tuesday 7pm", monday());
+    assert_eq!(read.at, ny(2026, 12, 15, 19, 0));
+    assert_eq!(
+        read.echo.as_deref(),
+        Some(
+            "next Tuesday = Tue Dec 15, in 8 days (the Tuesday of next week; \"this Tuesday\" \
+             would be Tue Dec 8)"
+        )
+    );
+    let plain = when("Tuesday 7pm", monday());
+    assert_eq!(plain.at, ny(2026, 12, 8, 19, 0));
+    assert_eq!(plain.echo.as_deref(), Some("Tuesday = Tue Dec 8, in 1 day"));
+}
+
+#[test]
+fn relative_words_are_echoed_with_the_date_and_how_far_away_it_is() {
+    let cases = [
+        (
+            "tomorrow 6pm",
+            ny(2026, 12, 8, 18, 0),
+            "tomorrow = Tue Dec 8, in 1 day",
+        ),
+        (
+            "tonight 8pm",
+            ny(2026, 12, 7, 20, 0),
+            "today = Mon Dec 7, later today",
+        ),
+        (
+            "in 2 weeks 7pm",
+            ny(2026, 12, 21, 19, 0),
+            "in 2 weeks = Mon Dec 21, in 14 days",
+        ),
+        (
+            "7pm in 3 days",
+            ny(2026, 12, 10, 19, 0),
+            "in 3 days = Thu Dec 10, in 3 days",
+        ),
+        (
+            "in a week 7pm",
+            ny(2026, 12, 14, 19, 0),
+            "in 1 week = Mon Dec 14, in 7 days",
+        ),
+        (
+            "next Monday 7pm",
+            ny(2026, 12, 14, 19, 0),
+            "next Monday = Mon Dec 14, in 7 days (the Monday of next week, not today)",
+        ),
+        (
+            "next Sunday 7pm",
+            ny(2026, 12, 20, 19, 0),
+            "next Sunday = Sun Dec 20, in 13 days (the Sunday of next week; \"this Sunday\" would be Sun Dec 13)",
+        ),
+        (
+            "in 4 weeks 7pm",
+            ny(2027, 1, 4, 19, 0),
+            "in 4 weeks = Mon Jan 4, 2027, in 28 days",
+        ),
+    ];
+    for (text, at, echo) in cases {
+        let read = when(text, monday());
+        assert_eq!(read.at, at, "{text}");
+        assert_eq!(read.echo.as_deref(), Some(echo), "{text}");
+    }
+    for text in ["Dec 12 7pm", "2026-12-12 19:00", "7pm"] {
+        assert_eq!(when(text, monday()).echo, None, "{text}");
+    }
+    assert!(refuse("in 2 weeks").contains("has a day but no time"));
+}
+
+#[test]
+fn a_us_zone_in_the_time_sets_the_meetup_zone() {
+    let la = Tz::America__Los_Angeles;
+    let pacific = |y, mo, d, h, mi| {
+        la.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .expect("a single local time")
+            .with_timezone(&Utc)
+    };
+    for text in [
+        "Dec 12 6:30pm PT",
+        "Dec 12 6:30pm PST",
+        "Dec 12 6:30 pm pacific",
+        "Dec 12 6:30pm Pacific time",
+        "6:30pm PT Dec 12",
+        "12/12 6:30pm PDT",
+    ] {
+        let read = when(text, monday());
+        assert_eq!(
+            (read.at, read.zone),
+            (pacific(2026, 12, 12, 18, 30), la),
+            "{text}"
+        );
+    }
+    let zones = [
+        ("ET", Tz::America__New_York),
+        ("Eastern", Tz::America__New_York),
+        ("EDT", Tz::America__New_York),
+        ("CT", Tz::America__Chicago),
+        ("CST", Tz::America__Chicago),
+        ("CDT", Tz::America__Chicago),
+        ("Central", Tz::America__Chicago),
+        ("MT", Tz::America__Denver),
+        ("MDT", Tz::America__Denver),
+        ("Mountain", Tz::America__Denver),
+        ("Arizona", Tz::America__Phoenix),
+        ("AKT", Tz::America__Anchorage),
+        ("AKST", Tz::America__Anchorage),
+        ("Alaska", Tz::America__Anchorage),
+        ("HT", Tz::Pacific__Honolulu),
+        ("HST", Tz::Pacific__Honolulu),
+        ("Hawaii", Tz::Pacific__Honolulu),
+    ];
+    for (word, zone) in zones {
+        let text = format!("tomorrow 6:30pm {word}");
+        assert_eq!(when(&text, monday()).zone, zone, "{text}");
+    }
+    let given = read_when("Dec 12 6:30pm PT", Some(la), NY, monday());
+    assert_eq!(given.map(|w| w.zone), Ok(la));
+}
+
+#[test]
+fn unreadable_text_says_a_zone_may_follow_the_time() {
+    let message = refuse("6:30pm Martian time");
+    assert!(message.contains("6:30pm PT"), "{message}");
+    assert!(message.contains("tz:"), "{message}");
 }
