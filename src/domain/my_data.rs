@@ -212,6 +212,16 @@ fn checkins(data: &MemberData, zone: Tz) -> String {
     if let (Some(start), Some(end)) = (text(row, "quiet_start"), text(row, "quiet_end")) {
         line.push_str(&format!("; quiet hours {start}-{end}"));
     }
+    if let Some(shift) = text(row, "shift_end") {
+        line.push_str(&format!("; shift ends {shift}"));
+    }
+    let skipped = data.rows("checkin_skips").len();
+    if skipped > 0 {
+        line.push_str(&format!(
+            "; {skipped} week{} skipped",
+            if skipped == 1 { "" } else { "s" }
+        ));
+    }
     if let Some(until) = number(row, "paused_until") {
         line.push_str(&format!("; paused until {}", when(until, zone)));
     }
@@ -300,6 +310,7 @@ fn section(table: &str) -> &str {
         "checkin_answers" => "checkin_answers",
         "checkin_optins" => "checkin_signups",
         "checkin_prompts" => "checkin_prompts",
+        "checkin_skips" => "checkin_weeks_skipped",
         "outbox" => "messages_to_you",
         "suggestions" => "directory_suggestions",
         "rsvps" => "meetup_rsvps",
