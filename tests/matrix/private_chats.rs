@@ -8,7 +8,7 @@ use super::community;
 use super::support::{BotAccount, Human};
 
 /// What `/mydata` answers with (its title); never to be seen by anyone but the member.
-const MYDATA: &str = "stores about you";
+const MYDATA: &str = "What labcircle keeps about you";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_marked_direct_with_three_members_gets_no_private_answers() {
