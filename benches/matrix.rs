@@ -109,13 +109,17 @@ async fn main() {
     let secret = host
         .create_room(&secret_alias, true, &[bot.user_id()])
         .await;
+    // One member sends every request: without a higher limit most would be refused (the
+    // per-member command limit) and the bench would time out waiting for replies.
     let running = bot
-        .start(
+        .start_full(
             &[
                 (&format!("#{plain_alias}:localhost"), None),
                 (&format!("#{secret_alias}:localhost"), None),
             ],
             None,
+            &["localhost"],
+            "\n[limits]\ncommands_per_minute = 10000\n",
         )
         .ready()
         .await;
