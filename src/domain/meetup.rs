@@ -146,7 +146,7 @@ pub fn announcement(m: &Meetup, c: &Counts, now: DateTime<Utc>) -> Reply {
 /// counts (it is no longer updated) and no call to react.
 pub fn withdrawn(m: &Meetup) -> Reply {
     Reply::channel(format!(
-        "WITHDRAWN: Meetup #{}: {}",
+        "Withdrawn here: Meetup #{}: {}",
         m.id,
         neutralize(&m.title)
     ))

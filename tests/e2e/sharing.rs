@@ -146,7 +146,7 @@ fn organizers_and_admins_elsewhere_cannot_take_a_meetup_or_withdraw_what_is_not_
     let last = m.last().unwrap();
     assert!(
         m.iter()
-            .any(|x| x.starts_with("[#7 edited] WITHDRAWN: Meetup #1")),
+            .any(|x| x.starts_with("[#7 edited] Withdrawn here: Meetup #1")),
         "{m:#?}"
     );
     assert!(
@@ -182,7 +182,7 @@ fn a_withdrawn_announcement_takes_no_new_rsvps_and_keeps_the_old_ones() {
     );
     let at = m
         .iter()
-        .position(|x| x.starts_with("[#4 edited] WITHDRAWN: Meetup #1: Histo night"))
+        .position(|x| x.starts_with("[#4 edited] Withdrawn here: Meetup #1: Histo night"))
         .unwrap_or_else(|| panic!("the announcement says it was withdrawn: {m:#?}"));
     assert!(
         !m[at].contains("going") && !m[at].contains("React ✅"),
@@ -339,7 +339,7 @@ async fn a_share_withdrawn_before_its_post_goes_out_is_never_left_standing() {
     let post = sink.sent.last().expect("an edit");
     assert_eq!(post.kind, world::Kind::Edit, "{:#?}", sink.sent);
     assert!(
-        post.text.starts_with("WITHDRAWN: Meetup #1"),
+        post.text.starts_with("Withdrawn here: Meetup #1"),
         "{}",
         post.text
     );

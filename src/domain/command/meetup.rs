@@ -77,7 +77,10 @@ fn meetup_draft(inv: &Invocation) -> Result<MeetupDraft, UserError> {
     let text = |name: &str, max: usize, lines: Lines| -> Result<Option<String>, UserError> {
         match option(name) {
             None => Ok(None),
-            Some(v) if v.is_empty() => Err(UserError::new(format!("{name}: is empty."))),
+            Some(v) if v.is_empty() => Err(UserError::new(format!(
+                "{name}: has nothing after it. Write something after {name}:, or leave it out; \
+                 nothing was changed."
+            ))),
             Some(v) if v.chars().count() > max => Err(UserError::new(format!(
                 "{name}: is {} characters long; at most {max} are accepted.",
                 v.chars().count()
