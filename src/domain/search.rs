@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::member_text;
 use super::understand::{self, Wants};
 use super::vocab::{Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
 
@@ -89,18 +90,17 @@ impl SearchQuery {
     pub fn words(text: &str) -> SearchQuery {
         let reading = understand::read(text);
         SearchQuery {
-            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+            // Said back ("No groups match /findgroup …", "Next page: …"): no hidden characters.
+            text: member_text::clean_reply(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             terms: reading.terms,
             role_terms: reading.role_terms,
             unknown: reading.unknown,
             wants: reading.wants,
             ..SearchQuery::default()
         }
-    }
-
-    /// Splits free text into search terms (what is left once the words are understood).
-    pub fn terms_of(text: &str) -> Vec<String> {
-        understand::read(text).terms
     }
 
     /// Whether the query asks for anything at all.
@@ -128,7 +128,9 @@ impl SearchQuery {
         out.extend(self.format.map(|f| f.label().to_owned()));
         out.extend(self.cost.map(|c| c.label().to_owned()));
         out.extend(self.facilitation.map(|f| f.label().to_owned()));
-        out.dedup();
+        // "histotech specialty:histo": said once.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|label| seen.insert(label.clone()));
         out
     }
 

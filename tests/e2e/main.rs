@@ -15,6 +15,7 @@ mod directory_admin;
 mod directory_moderators;
 mod findgroup;
 mod findgroup_eval;
+mod findgroup_filters;
 mod import_export;
 mod limits;
 mod meetup_dates;

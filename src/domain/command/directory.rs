@@ -110,6 +110,11 @@ fn findgroup(inv: &Invocation) -> Parsed {
 
 /// A city option: "Chicago", "Portland, ME", "St. Louis".
 fn city(value: &str) -> Result<Place, UserError> {
+    if value.trim().is_empty() {
+        return Err(UserError::new(
+            "city: needs a city after it, like city:Chicago or city:\"Portland, ME\".",
+        ));
+    }
     let reading = understand::read(&format!("in {value}"));
     match reading.wants.place {
         Some(place) if place.city.is_some() => Ok(place),
