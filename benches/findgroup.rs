@@ -331,9 +331,8 @@ async fn measure_search(size: usize, rounds: usize) {
                 })
                 .await;
             for o in &out {
-                if let Outgoing::Reply(r) = o {
-                    rendered += r.to_plain_text().len();
-                }
+                let Outgoing::Reply(r) = o;
+                rendered += r.to_plain_text().len();
             }
             let took = start.elapsed();
             all.push(took);

@@ -19,14 +19,18 @@ use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, warn};
 
 use crate::domain::identity::{Member, Platform};
+use crate::domain::directory::{Field, Raw};
 use crate::domain::meetup::{self, counts_of};
+use crate::domain::notices::{self, Notice};
 use crate::domain::reply::Reply;
 use crate::domain::roster::Status;
 use crate::domain::schedule::WeeklySchedule;
 use crate::domain::series::{Repeat, occurrence, within};
 use crate::domain::weekly::{self, instant, next_due, week_label};
 use crate::settings::Settings;
-use crate::store::{NewPrompt, PendingDelivery, StaleDelivery, Store, StoreError};
+use crate::store::{
+    NewPrompt, PendingDelivery, StaleDelivery, Store, StoreError, SuggestionStatus,
+};
 
 /// RSVPs within this long of each other become one edit of an announcement (rate limits).
 pub const EDIT_COALESCE: Duration = Duration::seconds(5);
@@ -259,6 +263,7 @@ impl Scheduler {
                     idempotency_key: d.idempotency_key.clone(),
                 }),
                 "meetup_reminder" => self.reminder_delivery(&d, now).await?,
+                _ if d.notice().is_some() => self.notice_delivery(&d, now).await?,
                 "meetup_announcement" | "meetup_edit" => self.post_delivery(&d, now).await?,
                 _ => Planned::Drop("nothing to deliver"),
             };
@@ -507,6 +512,73 @@ impl Scheduler {
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
             reply: meetup::reminder(&meetup, which, going, now),
+            reactions: Vec::new(),
+            idempotency_key: d.idempotency_key.clone(),
+        }))
+    }
+
+    /// A private notice, rendered from the meetup or suggestion as it stands now. One that no
+    /// longer holds (the member left the meetup or the waitlist meanwhile, the meetup was
+    /// cancelled or has started, the suggestion was deleted) is dropped, not sent.
+    async fn notice_delivery(
+        &self,
+        d: &PendingDelivery,
+        now: DateTime<Utc>,
+    ) -> Result<Planned, StoreError> {
+        let Some(notice) = d.notice() else {
+            return Ok(Planned::Drop("nothing to deliver"));
+        };
+        let reply = match notice {
+            Notice::Promoted { meetup: id } | Notice::Waitlisted { meetup: id } => {
+                let Some(m) = self.store.meetup(id).await? else {
+                    return Ok(Planned::Drop("no such meetup"));
+                };
+                if m.cancelled || m.starts_at <= now.timestamp() {
+                    return Ok(Planned::Drop("meetup cancelled or started"));
+                }
+                let status = self.store.rsvp_of(id, &d.to.user).await?;
+                match (notice, status) {
+                    (Notice::Promoted { .. }, Some(Status::Going)) => notices::promoted(&m, now),
+                    (Notice::Waitlisted { .. }, Some(Status::Waitlisted)) => {
+                        notices::waitlisted(&m)
+                    }
+                    _ => return Ok(Planned::Drop("no longer so")),
+                }
+            }
+            Notice::ReactionRefused { meetup: id, why } => {
+                let Some(m) = self.store.meetup(id).await? else {
+                    return Ok(Planned::Drop("no such meetup"));
+                };
+                notices::reaction_refused(&m, why)
+            }
+            Notice::SuggestionDecided { suggestion: id } => {
+                let Some(s) = self.store.suggestion(id).await? else {
+                    return Ok(Planned::Drop("no such suggestion"));
+                };
+                let drafted = match s.draft.get(&Field::Name) {
+                    Some(Raw::Text(n)) => n.clone(),
+                    _ => format!("#{id}"),
+                };
+                match s.status {
+                    SuggestionStatus::Approved => {
+                        let key = s.group_key.unwrap_or_default();
+                        let name = match self.store.group(&key).await? {
+                            Some(entry) => entry.name,
+                            None => drafted,
+                        };
+                        notices::suggestion_approved(&name, &key)
+                    }
+                    SuggestionStatus::Rejected => notices::suggestion_rejected(
+                        &drafted,
+                        s.reason.as_deref().unwrap_or_default(),
+                    ),
+                    SuggestionStatus::Pending => return Ok(Planned::Drop("not decided")),
+                }
+            }
+        };
+        Ok(Planned::Send(Delivery {
+            target: Target::Member(d.to.clone()),
+            reply,
             reactions: Vec::new(),
             idempotency_key: d.idempotency_key.clone(),
         }))

@@ -441,9 +441,6 @@ impl<W: Write> Console<W> {
                         self.printer.print(Some(&name), &reply)?
                     }
                 },
-                Outgoing::Direct { to, reply } => {
-                    self.printer.print(Some(&to.display_name), &reply)?
-                }
             };
         }
         Ok(())

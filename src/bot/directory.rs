@@ -10,8 +10,9 @@ use super::limits::{Gate, Limit};
 use super::{Bot, Failure, Handled};
 use crate::domain::command::{DirectoryCommand, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
-use crate::domain::identity::Actor;
+use crate::domain::identity::{Actor, Member};
 use crate::domain::listing;
+use crate::domain::notices::Notice;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::safety;
 use crate::domain::search::{MAX_QUERY_CHARS, PAGE_SIZE, SearchQuery};
@@ -389,23 +390,14 @@ impl Bot {
             ))
             .into());
         }
-        Ok(vec![
-            Outgoing::Reply(
-                Reply::private(format!(
-                    "Approved #{id}: {} is now in the directory.",
-                    entry.name
-                ))
-                .footer(format!("See it: /group show {}", entry.key)),
-            ),
-            Outgoing::Direct {
-                to: suggestion.by,
-                reply: Reply::private(format!(
-                    "Good news: your suggestion \"{}\" was approved and is now in the directory.",
-                    entry.name
-                ))
-                .footer(format!("See it: /group show {}", entry.key)),
-            },
-        ])
+        self.tell_decision(&suggestion.by, id).await?;
+        Ok(vec![Outgoing::Reply(
+            Reply::private(format!(
+                "Approved #{id}: {} is now in the directory.",
+                entry.name
+            ))
+            .footer(format!("See it: /group show {}", entry.key)),
+        )])
     }
 
     async fn reject(&self, actor: &Actor, id: i64, reason: &str) -> Handled {
@@ -417,23 +409,23 @@ impl Bot {
         {
             return Err(UserError::new(format!("Suggestion #{id} was decided meanwhile.")).into());
         }
-        let name = match suggestion.draft.get(&Field::Name) {
-            Some(Raw::Text(n)) => n.clone(),
-            _ => format!("#{id}"),
-        };
-        Ok(vec![
-            Outgoing::Reply(Reply::private(format!(
-                "Turned down #{id}; the member is told why."
-            ))),
-            Outgoing::Direct {
-                to: suggestion.by,
-                reply: Reply::private(format!(
-                    "Your suggestion \"{name}\" was not added to the directory."
-                ))
-                .text(format!("The reviewer's reason: {reason}"))
-                .footer("Thank you for suggesting it; /suggestgroup is always open."),
-            },
-        ])
+        self.tell_decision(&suggestion.by, id).await?;
+        Ok(vec![Outgoing::Reply(Reply::private(format!(
+            "Turned down #{id}; the member is told why."
+        )))])
+    }
+
+    /// Queues the decision on suggestion `id` for the member who made it, through the outbox
+    /// (retried until it arrives; rendered from the suggestion when sent).
+    async fn tell_decision(&self, to: &Member, id: i64) -> Result<(), StoreError> {
+        self.store
+            .queue_notice(
+                &format!("suggestion:{id}"),
+                to,
+                Notice::SuggestionDecided { suggestion: id },
+                self.now(),
+            )
+            .await
     }
 
     /// `base`, or `base-2`, `base-3`, … whichever no entry uses yet.

@@ -5,16 +5,12 @@
 use std::collections::HashMap;
 use std::sync::PoisonError;
 
-use chrono::{DateTime, Utc};
-
 use super::{Bot, Handled};
-use crate::domain::command::UserError;
 use crate::domain::identity::{Actor, Member, Platform, UserId};
 use crate::domain::meetup::{self, Meetup};
-use crate::domain::mentions::neutralize;
-use crate::domain::reply::{Outgoing, Reply};
+use crate::domain::notices::{Notice, Refusal};
 use crate::domain::roster::{Change, Roster, Rsvp, Status};
-use crate::store::{RosterOutcome, RosterSnapshot};
+use crate::store::{RosterOutcome, RosterSnapshot, StoreError};
 
 impl Bot {
     /// Makes the roster match the reactions present on an announcement (after downtime).
@@ -71,10 +67,10 @@ impl Bot {
                 changes
             })
             .await?;
-        let Some(outcome) = outcome else {
-            return Ok(Vec::new());
-        };
-        Ok(changes_told(outcome, self.clock.now()))
+        if let Some(outcome) = outcome {
+            self.tell_changes(outcome, None).await?;
+        }
+        Ok(Vec::new())
     }
 
     /// A reaction on an announcement: an RSVP (or taking one back).
@@ -97,11 +93,9 @@ impl Bot {
                 .post_withdrawn(actor.member.user.platform.code(), post)
                 .await?
         {
-            return Err(UserError::new(format!(
-                "Meetup #{meetup_id}'s announcement was withdrawn from this community, so your \
-                 reaction was not counted. /meetup show {meetup_id} has its details."
-            ))
-            .into());
+            self.refuse_reaction(actor, meetup_id, post, emoji, Refusal::Withdrawn)
+                .await?;
+            return Ok(Vec::new());
         }
         let now = self.now();
         let me = actor.member.user.clone();
@@ -123,79 +117,96 @@ impl Bot {
         let Some(outcome) = outcome else {
             return Ok(Vec::new());
         };
-        let m = &outcome.meetup;
         let changes = match outcome.result {
             Ok(changes) => changes,
             Err(cancelled) => {
-                if !added {
-                    return Ok(Vec::new());
+                if added {
+                    let why = if cancelled {
+                        Refusal::Cancelled
+                    } else {
+                        Refusal::Started
+                    };
+                    self.refuse_reaction(actor, meetup_id, post, emoji, why)
+                        .await?;
                 }
-                let what = if cancelled {
-                    "is cancelled"
-                } else {
-                    "has already started"
-                };
-                return Err(UserError::new(format!(
-                    "Meetup #{} \"{}\" {what}; your reaction was not counted.",
-                    m.id,
-                    neutralize(&m.title)
-                ))
-                .into());
+                return Ok(Vec::new());
             }
         };
-        Ok(roster_notices(
-            m,
-            changes,
-            &outcome.changed,
-            Some(&actor.member.user),
-            self.clock.now(),
-        ))
+        let outcome = RosterOutcome {
+            meetup: outcome.meetup,
+            result: changes,
+            changed: outcome.changed,
+        };
+        self.tell_changes(outcome, Some(&actor.member.user)).await?;
+        Ok(Vec::new())
     }
-}
 
-/// Private word of the roster's changes: the waitlisted (the acting member in place, with
-/// `actor`) and the promoted.
-/// Private word of a roster change no member's own reaction made (reconciliation, a place
-/// freed): everyone waitlisted or promoted is told.
-fn changes_told(outcome: RosterOutcome<Vec<Change<UserId>>>, now: DateTime<Utc>) -> Vec<Outgoing> {
-    roster_notices(&outcome.meetup, outcome.result, &outcome.changed, None, now)
-}
+    /// Tells the member, privately and through the outbox, that their reaction was not
+    /// counted. A reaction has no command to answer: like every message about an event, this
+    /// one is retried until it arrives. The key names the reaction (who, where, which, when),
+    /// so the same reaction reported twice is told once.
+    async fn refuse_reaction(
+        &self,
+        actor: &Actor,
+        meetup_id: i64,
+        post: &str,
+        emoji: &str,
+        why: Refusal,
+    ) -> Result<(), StoreError> {
+        let user = &actor.member.user;
+        let now = self.now();
+        let key = format!(
+            "refused:{meetup_id}:{}:{}:{post}:{emoji}:{now}",
+            user.platform.code(),
+            user.id
+        );
+        let notice = Notice::ReactionRefused {
+            meetup: meetup_id,
+            why,
+        };
+        self.store
+            .queue_notice(&key, &actor.member, notice, now)
+            .await
+    }
 
-pub(super) fn roster_notices(
-    m: &Meetup,
-    changes: Vec<Change<UserId>>,
-    changed: &[(Member, Option<Status>)],
-    actor: Option<&UserId>,
-    now: DateTime<Utc>,
-) -> Vec<Outgoing> {
-    let member = |user: UserId| {
-        changed
-            .iter()
-            .find(|(mm, _)| mm.user == user)
-            .map(|(mm, _)| mm.clone())
-            .unwrap_or(Member {
-                display_name: user.id.clone(),
-                user,
-            })
-    };
-    changes
-        .into_iter()
-        .filter_map(|change| match change {
-            Change::Waitlisted(user) if Some(&user) == actor => {
-                Some(Outgoing::Reply(Reply::private(meetup::waitlisted_text(m))))
-            }
-            // Someone else's reaction never waitlists a member; reconciliation may.
-            Change::Waitlisted(_) if actor.is_some() => None,
-            Change::Waitlisted(user) => Some(Outgoing::Direct {
-                to: member(user),
-                reply: Reply::private(meetup::waitlisted_text(m)),
-            }),
-            Change::Promoted(user) => Some(Outgoing::Direct {
-                to: member(user),
-                reply: Reply::private(meetup::promoted_text(m, now)),
-            }),
-        })
-        .collect()
+    /// Tells of the roster's changes, privately and through the outbox: the waitlisted and the
+    /// promoted. With `actor` (a member's own reaction), only the actor can be waitlisted:
+    /// someone else's reaction never waitlists a member; reconciliation may, and then everyone
+    /// waitlisted is told.
+    pub(super) async fn tell_changes(
+        &self,
+        outcome: RosterOutcome<Vec<Change<UserId>>>,
+        actor: Option<&UserId>,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let id = outcome.meetup.id;
+        for change in outcome.result {
+            let (user, notice, word) = match change {
+                Change::Waitlisted(user) if actor.is_some_and(|a| *a != user) => continue,
+                Change::Waitlisted(user) => (user, Notice::Waitlisted { meetup: id }, "waitlisted"),
+                Change::Promoted(user) => (user, Notice::Promoted { meetup: id }, "promoted"),
+            };
+            // The key names the event: the member's new place in the meetup's order of
+            // arrival, written once with the change (a restart never makes it again).
+            let (member, event) = match outcome.changed.iter().find(|(m, _, _)| m.user == user) {
+                Some((m, _, position)) => (m.clone(), position.to_string()),
+                None => (
+                    Member {
+                        display_name: user.id.clone(),
+                        user: user.clone(),
+                    },
+                    format!("t{now}"),
+                ),
+            };
+            let key = format!(
+                "{word}:{id}:{}:{}:{event}",
+                user.platform.code(),
+                user.id
+            );
+            self.store.queue_notice(&key, &member, notice, now).await?;
+        }
+        Ok(())
+    }
 }
 
 impl Bot {
@@ -207,7 +218,7 @@ impl Bot {
         meetup_id: i64,
         now: i64,
         apply: impl FnOnce(&Meetup, &mut Roster<UserId>, &mut RosterNames) -> R,
-    ) -> Result<Option<RosterOutcome<R>>, crate::store::StoreError> {
+    ) -> Result<Option<RosterOutcome<R>>, StoreError> {
         // Taken out while in use (put back below), so nothing is copied per RSVP.
         let cached = self
             .rosters
@@ -303,7 +314,7 @@ impl Bot {
                     last_position: position,
                 },
             );
-        let changed = writes.into_iter().map(|(m, s, _, _)| (m, s)).collect();
+        let changed = writes.into_iter().map(|(m, s, p, _)| (m, s, p)).collect();
         Ok(Some(RosterOutcome {
             meetup,
             result,
@@ -328,7 +339,8 @@ impl Bot {
         else {
             return Ok(Vec::new());
         };
-        Ok(changes_told(outcome, self.clock.now()))
+        self.tell_changes(outcome, None).await?;
+        Ok(Vec::new())
     }
 
     /// Forgets cached rosters: one meetup's (after an edit or cancel), or all (`None`).

@@ -18,6 +18,7 @@ pub mod meetup_time;
 pub mod member_text;
 pub mod mentions;
 pub mod my_data;
+pub mod notices;
 pub mod phi;
 pub mod places;
 pub mod reply;

@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Utc};
 
-use super::identity::Member;
 
 /// The label of the field that says when something happens. Adapters that can show an
 /// instant in each reader's own time zone (Discord timestamps) replace this field's value when
@@ -206,10 +205,15 @@ impl Reply {
 }
 
 /// Something the bot sends as the result of an event.
+///
+/// Only the answer to what the member just did is sent straight back. A private message to a
+/// member about something that happened (a place opened up, a suggestion was decided, a
+/// reaction did not count) is not an `Outgoing`: the bot queues it in the outbox as a
+/// [`Notice`](super::notices::Notice), so a failed send is retried with backoff and a retry or
+/// a restart never sends it twice. (There was an `Outgoing::Direct` for those; adapters sent it
+/// once, and after one server error the member was never told.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     /// The answer to the command, where it was given (or privately, by its visibility).
     Reply(Reply),
-    /// A private message to another member (e.g. "your suggestion was approved").
-    Direct { to: Member, reply: Reply },
 }

@@ -4,6 +4,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::{Result, Store, member_from_row, user_from_row};
 use crate::domain::identity::{Member, UserId};
+use crate::domain::notices::{Notice, Refusal};
 
 /// A delivery due to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,30 @@ pub struct PendingDelivery {
     pub body: Option<String>,
     pub due_at: i64,
     pub attempts: i64,
+}
+
+impl PendingDelivery {
+    /// What a notice to a member is about (`None` for other kinds). The row keeps only kinds
+    /// and ids: `body` holds the refusal's word or the suggestion's id, never text.
+    pub fn notice(&self) -> Option<Notice> {
+        let body = self.body.as_deref().unwrap_or_default();
+        Some(match self.kind.as_str() {
+            "notice_promoted" => Notice::Promoted {
+                meetup: self.meetup_id?,
+            },
+            "notice_waitlisted" => Notice::Waitlisted {
+                meetup: self.meetup_id?,
+            },
+            "notice_reaction_refused" => Notice::ReactionRefused {
+                meetup: self.meetup_id?,
+                why: Refusal::from_code(body)?,
+            },
+            "notice_suggestion" => Notice::SuggestionDecided {
+                suggestion: body.parse().ok()?,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// How the outbox stands (for `labcircle status`).
@@ -323,6 +348,37 @@ impl Store {
             ..NewDelivery::new(key, Recipient::Member(to), "stale_report", now)
         };
         queue_delivery(&mut conn, &report, now).await
+    }
+
+    /// Queues a private notice to `to`, due now, unless one with `key` is queued already (the
+    /// key names the event: a retry of the same event, or a restart, queues nothing more).
+    /// Only what the notice is about is stored; its text is rendered when it is sent.
+    pub async fn queue_notice(
+        &self,
+        key: &str,
+        to: &Member,
+        notice: Notice,
+        now: i64,
+    ) -> Result<()> {
+        let suggestion;
+        let (kind, meetup_id, body) = match notice {
+            Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
+            Notice::Waitlisted { meetup } => ("notice_waitlisted", Some(meetup), None),
+            Notice::ReactionRefused { meetup, why } => {
+                ("notice_reaction_refused", Some(meetup), Some(why.code()))
+            }
+            Notice::SuggestionDecided { suggestion: id } => {
+                suggestion = id.to_string();
+                ("notice_suggestion", None, Some(suggestion.as_str()))
+            }
+        };
+        let mut conn = self.pool.acquire().await?;
+        let delivery = NewDelivery {
+            meetup_id,
+            body,
+            ..NewDelivery::new(key, Recipient::Member(to), kind, now)
+        };
+        queue_delivery(&mut conn, &delivery, now).await
     }
 
     /// Counts by status and the permanent failures.

@@ -22,8 +22,9 @@ pub struct RosterSnapshot {
 pub struct RosterOutcome<R> {
     pub meetup: MeetupRow,
     pub result: R,
-    /// Members whose status changed, with the new status (`None`: no RSVP any more).
-    pub changed: Vec<(Member, Option<Status>)>,
+    /// Members whose status changed, with the new status (`None`: no RSVP any more) and
+    /// their new place in the meetup's order of arrival (0 when removed).
+    pub changed: Vec<(Member, Option<Status>, i64)>,
 }
 
 fn status_code(s: Status) -> &'static str {

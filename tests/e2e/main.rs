@@ -20,6 +20,7 @@ mod import_export;
 mod limits;
 mod meetup_dates;
 mod meetups;
+mod notices;
 mod member_text;
 mod moderation;
 mod safety;

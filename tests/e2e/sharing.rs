@@ -334,7 +334,7 @@ async fn a_share_withdrawn_before_its_post_goes_out_is_never_left_standing() {
     };
     world.step(&mut racing, 10).await;
     world.step(&mut racing, 10).await;
-    let sink = racing.recorder;
+    let mut sink = racing.recorder;
     assert_eq!(sink.posts().len(), 2, "{:#?}", sink.sent);
     let post = sink.sent.last().expect("an edit");
     assert_eq!(post.kind, world::Kind::Edit, "{:#?}", sink.sent);
@@ -352,9 +352,9 @@ async fn a_share_withdrawn_before_its_post_goes_out_is_never_left_standing() {
             added: true,
         })
         .await;
-    assert!(
-        world::texts(&refused).join("\n").contains("not counted"),
-        "{:#?}",
-        world::texts(&refused)
-    );
+    // Dan is told privately, through the outbox: no answer comes back from the reaction.
+    assert!(refused.is_empty(), "{:#?}", world::texts(&refused));
+    world.step(&mut sink, 10).await;
+    let told = sink.directs().join("\n");
+    assert!(told.contains("not counted"), "{told}");
 }

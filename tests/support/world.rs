@@ -55,7 +55,7 @@ pub fn as_role(name: &str, role: Role) -> Actor {
 pub fn texts(out: &[Outgoing]) -> Vec<String> {
     out.iter()
         .map(|o| match o {
-            Outgoing::Reply(r) | Outgoing::Direct { reply: r, .. } => r.to_plain_text(),
+            Outgoing::Reply(r) => r.to_plain_text(),
         })
         .collect()
 }

@@ -12,8 +12,7 @@ use serenity::{
 use tracing::{debug, warn};
 
 use super::render::{render, shorten};
-use super::sink::direct;
-use super::{Data, Error, Served, community, member_of, not_set_up, replies_first};
+use super::{Data, Error, Served, community, member_of, not_set_up, replies};
 use crate::bot::Incoming;
 use crate::domain::command::{self, CommandSpec, Invocation, OptKind, UserError};
 use crate::domain::identity::{Actor, Role};
@@ -408,7 +407,7 @@ async fn answer_command(
     // Nothing at all comes back only when the bot stays quiet on purpose (a member over the
     // command limit, already told once); Discord still needs an answer.
     let silent = outgoing.is_empty();
-    let (replies, later) = replies_first(outgoing);
+    let replies = replies(outgoing);
     let mut answered = false;
     for reply in replies {
         let private = reply.visibility == Visibility::Private;
@@ -467,9 +466,6 @@ async fn answer_command(
                     .await?;
             }
         }
-    }
-    for (to, reply) in later {
-        direct(http, &to, &reply).await;
     }
     // Not who: which members use the bot is theirs to tell.
     debug!("slash command answered");

@@ -13,7 +13,7 @@ use super::commands::{one_line, run_invocation};
 use super::render::{BUTTON_COMMAND, BUTTON_REACTION, render};
 use super::sink::{direct, parse_post, post_id};
 use super::{
-    Data, Error, Served, community, display_name, member_of, not_set_up, replies_first, served,
+    Data, Error, Served, community, display_name, member_of, not_set_up, replies, served,
 };
 use crate::bot::Incoming;
 use crate::config;
@@ -120,7 +120,7 @@ async fn direct_message(data: &Data, http: &Http, me: serenity::UserId, msg: &se
         .await;
     data.runtime.poke();
     // Private replies too: the DM is the member's own.
-    let (replies, later) = replies_first(outgoing);
+    let replies = replies(outgoing);
     for reply in replies {
         if let Err(e) = msg
             .channel_id
@@ -129,9 +129,6 @@ async fn direct_message(data: &Data, http: &Http, me: serenity::UserId, msg: &se
         {
             warn!(error = %e, "could not answer a direct message");
         }
-    }
-    for (to, reply) in later {
-        direct(http, &to, &reply).await;
     }
 }
 
@@ -237,11 +234,11 @@ async fn reaction(
     };
     let outgoing = data.runtime.bot().handle(incoming).await;
     data.runtime.poke();
-    // Answers to a reaction go privately to whoever reacted.
+    // Answers to a reaction (a check-in answered by reaction) go privately to whoever
+    // reacted; news of RSVPs (the waitlist, a reaction not counted) comes through the outbox.
     for out in outgoing {
         match out {
             Outgoing::Reply(reply) => direct(&ctx.http, &actor.member, &reply).await,
-            Outgoing::Direct { to, reply } => direct(&ctx.http, &to, &reply).await,
         }
     }
 }
@@ -308,7 +305,7 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
     };
     let outgoing = data.runtime.bot().handle(incoming).await;
     data.runtime.poke();
-    let (replies, later) = replies_first(outgoing);
+    let replies = replies(outgoing);
     let mut answered = false;
     for reply in replies {
         let mut rendered = render(&reply);
@@ -337,9 +334,6 @@ async fn button(data: &Data, http: &Http, press: &ComponentInteraction) -> seren
         press
             .create_response(http, CreateInteractionResponse::Acknowledge)
             .await?;
-    }
-    for (to, reply) in later {
-        direct(http, &to, &reply).await;
     }
     Ok(())
 }
@@ -390,7 +384,6 @@ async fn note_form(
                 form.create_followup(http, render(&reply).followup().ephemeral(true))
                     .await?;
             }
-            Outgoing::Direct { to, reply } => direct(http, &to, &reply).await,
         }
     }
     if !answered {
@@ -486,7 +479,8 @@ async fn reconcile_post(
                 }
             }
         }
-        let outgoing = runtime
+        // Reconciling answers nobody; notices of it go through the outbox.
+        runtime
             .bot()
             .handle(Incoming::ReactionsPresent {
                 post,
@@ -494,11 +488,6 @@ async fn reconcile_post(
                 reactions,
             })
             .await;
-        for out in outgoing {
-            if let Outgoing::Direct { to, reply } = out {
-                direct(http, &to, &reply).await;
-            }
-        }
     }
     Ok(())
 }

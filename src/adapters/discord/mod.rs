@@ -15,9 +15,10 @@
 //! * Who may do what comes from Discord, in a server in the config: Manage Server (or
 //!   Administrator) makes an admin, Manage Events an organizer; `discord.admin_roles` and
 //!   `discord.organizer_roles` add roles.
-//! * Replies are embeds. Private replies are ephemeral; [`Outgoing::Direct`] is a DM. Every
+//! * Replies are embeds. Private replies are ephemeral; the answer to a reaction is a DM. Every
 //!   message is sent with mentions disabled, and its text passes through [`neutralize`].
-//! * Deliveries from the outbox: check-in prompts and notices by DM (prompts with buttons),
+//! * Deliveries from the outbox: check-in prompts and notices by DM (prompts with buttons;
+//!   notices include the waitlist, promotions, reactions not counted and suggestion decisions),
 //!   meetup announcements in the guild's announcement channel with ✅ 🤔 ❌ added, count
 //!   updates as edits. Each new message carries a nonce derived from the idempotency key with
 //!   `enforce_nonce`, so a retry cannot post twice.
@@ -45,7 +46,6 @@
 //!
 //! [`command::all`]: crate::domain::command::all
 //! [`command::Invocation`]: crate::domain::command::Invocation
-//! [`Outgoing::Direct`]: crate::domain::reply::Outgoing::Direct
 //! [`neutralize`]: crate::domain::mentions::neutralize
 
 mod commands;
@@ -372,18 +372,15 @@ fn community(guild: Option<GuildId>) -> CommunityId {
     }
 }
 
-/// The bot's answer to an interaction, split: replies to the interaction, and messages to other
-/// members, which wait until the interaction is answered (Discord wants an answer within 3 s).
-fn replies_first(outgoing: Vec<Outgoing>) -> (Vec<Reply>, Vec<(Member, Reply)>) {
-    let mut replies = Vec::new();
-    let mut later = Vec::new();
-    for out in outgoing {
-        match out {
-            Outgoing::Reply(reply) => replies.push(reply),
-            Outgoing::Direct { to, reply } => later.push((to, reply)),
-        }
-    }
-    (replies, later)
+/// The bot's answer to an interaction. (Messages to other members are not in it: the bot queues
+/// them in the outbox, which the dispatcher sends once poked.)
+fn replies(outgoing: Vec<Outgoing>) -> Vec<Reply> {
+    outgoing
+        .into_iter()
+        .map(|out| match out {
+            Outgoing::Reply(reply) => reply,
+        })
+        .collect()
 }
 
 #[cfg(test)]

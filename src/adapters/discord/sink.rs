@@ -15,7 +15,7 @@ use tracing::{debug, warn};
 use super::render::render;
 use crate::config;
 use crate::domain::identity::{Member, Platform};
-use crate::domain::reply::{Outgoing, Reply};
+use crate::domain::reply::Reply;
 use crate::runtime::Runtime;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
@@ -219,17 +219,12 @@ impl DiscordSink {
 
 impl Deliver for DiscordSink {
     async fn announced(&mut self, message_id: &str) {
-        // RSVPs made on the post before it was recorded count now.
-        let outgoing = self
-            .runtime
+        // RSVPs made on the post before it was recorded count now (their notices are queued
+        // in the outbox; the poke sends them).
+        self.runtime
             .bot()
             .announced(Platform::Discord, message_id)
             .await;
-        for out in outgoing {
-            if let Outgoing::Direct { to, reply } = out {
-                direct(&self.http, &to, &reply).await;
-            }
-        }
         self.runtime.poke();
     }
 
@@ -267,7 +262,8 @@ impl Deliver for DiscordSink {
     }
 }
 
-/// A DM to a member, outside the outbox (replies the bot produced for an event).
+/// A DM to a member, outside the outbox: the answer to a reaction the member just made (a
+/// check-in answered by reaction), which has no interaction to answer.
 pub(super) async fn direct(http: &Http, to: &Member, reply: &Reply) {
     let Some(user) = discord_user(to) else {
         debug!("a direct message to a member of another platform is not sent from Discord");

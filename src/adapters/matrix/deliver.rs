@@ -19,7 +19,7 @@ use tracing::warn;
 
 use super::{Shared, render};
 use crate::domain::identity::Platform;
-use crate::domain::reply::{Outgoing, Reply};
+use crate::domain::reply::Reply;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 impl Shared {
@@ -62,17 +62,6 @@ impl Shared {
         Ok(send.await?.response.event_id)
     }
 
-    /// Sends the bot's private notices (what else it answers has nobody to go to here).
-    pub(super) async fn send_notices(&self, outgoing: Vec<Outgoing>) {
-        for message in outgoing {
-            if let Outgoing::Direct { to, reply } = message
-                && let Ok(user) = to.user.id.parse::<OwnedUserId>()
-                && let Err(e) = self.send_direct(&user, &reply, None).await
-            {
-                warn!(error = %e, "matrix: could not send a private notice");
-            }
-        }
-    }
 }
 
 /// A transaction id from an idempotency key: the same key always gives the same id.
@@ -103,14 +92,31 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
     }
 }
 
+/// For tests only: this many private deliveries fail, as a homeserver's server error would,
+/// before any is sent. A real Synapse cannot be made to fail one send on cue, and the tests
+/// must show that a failed private message is retried until it arrives.
+const FAIL_SENDS_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_FAIL_SENDS";
+
 /// Sends outbox deliveries.
 pub(super) struct MatrixSink {
     shared: Arc<Shared>,
+    /// Private deliveries still to fail (see [`FAIL_SENDS_FOR_TESTS`]); 0 unless a test set it.
+    fail_sends: u32,
 }
 
 impl MatrixSink {
     pub(super) fn new(shared: Arc<Shared>) -> Self {
-        Self { shared }
+        let fail_sends = std::env::var(FAIL_SENDS_FOR_TESTS)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if fail_sends > 0 {
+            warn!(
+                count = fail_sends,
+                "matrix: {FAIL_SENDS_FOR_TESTS} is set: private messages will fail on purpose"
+            );
+        }
+        Self { shared, fail_sends }
     }
 
     async fn send(&self, delivery: &Delivery) -> anyhow::Result<String> {
@@ -166,18 +172,24 @@ impl MatrixSink {
 
 impl Deliver for MatrixSink {
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
+        if self.fail_sends > 0 && matches!(delivery.target, Target::Member(_)) {
+            self.fail_sends -= 1;
+            return Err(DeliveryError::Transient(
+                "a server error, injected for a test".to_owned(),
+            ));
+        }
         self.send(delivery).await.map_err(|e| delivery_error(&e))
     }
 
     async fn announced(&mut self, message_id: &str) {
-        // RSVPs made on the post before it was recorded count now.
-        let outgoing = self
-            .shared
+        // RSVPs made on the post before it was recorded count now (their notices are queued
+        // in the outbox; the poke sends them).
+        self.shared
             .runtime
             .bot()
             .announced(Platform::Matrix, message_id)
             .await;
-        self.shared.send_notices(outgoing).await;
+        self.shared.runtime.poke();
     }
 }
 

@@ -193,10 +193,6 @@ impl Shared {
                     }
                     Visibility::Private => self.reply_privately(room, ev, &reply).await,
                 },
-                Outgoing::Direct { to, reply } => match to.user.id.parse::<OwnedUserId>() {
-                    Ok(user) => self.send_direct(&user, &reply, None).await.map(|_| ()),
-                    Err(_) => Ok(()),
-                },
             };
             if let Err(e) = result {
                 warn!(error = %e, "matrix: could not send a reply");
@@ -259,16 +255,12 @@ impl Shared {
                 added,
             })
             .await;
+        // Answers to a reaction (a check-in answered by reaction) go to whoever reacted; news
+        // of RSVPs (the waitlist, a reaction not counted) comes through the outbox.
         for message in outgoing {
-            let (to, reply) = match message {
-                Outgoing::Reply(reply) => (sender.clone(), reply),
-                Outgoing::Direct { to, reply } => match to.user.id.parse::<OwnedUserId>() {
-                    Ok(user) => (user, reply),
-                    Err(_) => continue,
-                },
-            };
-            if let Err(e) = self.send_direct(&to, &reply, None).await {
-                warn!(error = %e, "matrix: could not send a private notice");
+            let Outgoing::Reply(reply) = message;
+            if let Err(e) = self.send_direct(sender, &reply, None).await {
+                warn!(error = %e, "matrix: could not answer a reaction");
             }
         }
         self.runtime.poke();
@@ -304,8 +296,8 @@ impl Shared {
             };
             match self.reactions_on(&room, &event_id).await {
                 Ok(reactions) => {
-                    let outgoing = self
-                        .runtime
+                    // Reconciling answers nobody; notices of it go through the outbox.
+                    self.runtime
                         .bot()
                         .handle(Incoming::ReactionsPresent {
                             post: message.clone(),
@@ -313,7 +305,6 @@ impl Shared {
                             reactions,
                         })
                         .await;
-                    self.send_notices(outgoing).await;
                 }
                 Err(e) => warn!(error = %e, "matrix: cannot read an announcement's reactions"),
             }
@@ -464,12 +455,10 @@ impl Shared {
     }
 }
 
-/// Puts `note` in front of the first reply to the command (private messages to others, such
-/// as a notice to an organizer, are not the member's answer and stay as they are).
+/// Puts `note` in front of the first reply to the command.
 fn with_note_first(outgoing: &mut [Outgoing], note: &str) {
     if let Some(reply) = outgoing.iter_mut().find_map(|m| match m {
         Outgoing::Reply(reply) => Some(reply),
-        Outgoing::Direct { .. } => None,
     }) {
         reply.blocks.insert(0, Block::Text(note.to_owned()));
     }
