@@ -560,6 +560,18 @@ impl BotAccount {
         invite_servers: &[&str],
         more_config: &str,
     ) -> BotProcess {
+        self.start_env(communities, clock, invite_servers, more_config, &[])
+    }
+
+    /// Starts the bot as `start_full`, with more environment variables.
+    pub fn start_env(
+        &self,
+        communities: &[(&str, Option<&str>)],
+        clock: Option<&str>,
+        invite_servers: &[&str],
+        more_config: &str,
+        env: &[(&str, &str)],
+    ) -> BotProcess {
         let servers: Vec<String> = invite_servers.iter().map(|s| format!("\"{s}\"")).collect();
         let mut config = format!(
             "[log]\nlevel = \"warn\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
@@ -576,15 +588,18 @@ impl BotAccount {
         }
         config.push_str(more_config);
         self.dir.config(&config);
-        BotProcess::spawn(&self.name, &self.dir, clock)
+        BotProcess::spawn(&self.name, &self.dir, clock, env)
     }
 }
 
 impl BotProcess {
-    fn spawn(name: &str, home: &Home, clock: Option<&str>) -> BotProcess {
+    fn spawn(name: &str, home: &Home, clock: Option<&str>, env: &[(&str, &str)]) -> BotProcess {
         let mut launch = home.launch_with_config().arg("run");
         if let Some(clock) = clock {
             launch = launch.arg("--clock").arg(clock);
+        }
+        for (name, value) in env {
+            launch = launch.env(*name, *value);
         }
         let process = launch
             .env("LABCIRCLE_DATA_DIR", home.data_dir())

@@ -92,31 +92,28 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
     }
 }
 
-/// For tests only: this many private deliveries fail, as a homeserver's server error would,
-/// before any is sent. A real Synapse cannot be made to fail one send on cue, and the tests
-/// must show that a failed private message is retried until it arrives.
-const FAIL_SENDS_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_FAIL_SENDS";
+/// For tests only: the first private delivery whose idempotency key starts with this
+/// variable's value (`promoted:`) fails once, as a homeserver's server error would. A real
+/// Synapse cannot be made to fail one send on cue, and the tests must show that a failed
+/// private message is retried until it arrives. Unset (always, outside tests), nothing fails.
+const FAIL_ONCE_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_FAIL_ONCE";
 
 /// Sends outbox deliveries.
 pub(super) struct MatrixSink {
     shared: Arc<Shared>,
-    /// Private deliveries still to fail (see [`FAIL_SENDS_FOR_TESTS`]); 0 unless a test set it.
-    fail_sends: u32,
+    /// The key prefix of a private delivery still to fail once (see [`FAIL_ONCE_FOR_TESTS`]).
+    fail_once: Option<String>,
 }
 
 impl MatrixSink {
     pub(super) fn new(shared: Arc<Shared>) -> Self {
-        let fail_sends = std::env::var(FAIL_SENDS_FOR_TESTS)
+        let fail_once = std::env::var(FAIL_ONCE_FOR_TESTS)
             .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        if fail_sends > 0 {
-            warn!(
-                count = fail_sends,
-                "matrix: {FAIL_SENDS_FOR_TESTS} is set: private messages will fail on purpose"
-            );
+            .filter(|v| !v.is_empty());
+        if fail_once.is_some() {
+            warn!("matrix: {FAIL_ONCE_FOR_TESTS} is set: a private message will fail on purpose");
         }
-        Self { shared, fail_sends }
+        Self { shared, fail_once }
     }
 
     async fn send(&self, delivery: &Delivery) -> anyhow::Result<String> {
@@ -172,8 +169,13 @@ impl MatrixSink {
 
 impl Deliver for MatrixSink {
     async fn deliver(&mut self, delivery: &Delivery) -> Result<String, DeliveryError> {
-        if self.fail_sends > 0 && matches!(delivery.target, Target::Member(_)) {
-            self.fail_sends -= 1;
+        if matches!(delivery.target, Target::Member(_))
+            && self
+                .fail_once
+                .take_if(|prefix| delivery.idempotency_key.starts_with(prefix.as_str()))
+                .is_some()
+        {
+            warn!("matrix: a private message fails on purpose, for a test");
             return Err(DeliveryError::Transient(
                 "a server error, injected for a test".to_owned(),
             ));
