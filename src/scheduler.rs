@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, warn};
 
-use crate::domain::identity::{Member, Platform};
 use crate::domain::directory::{Field, Raw};
+use crate::domain::identity::{Member, Platform};
 use crate::domain::meetup::{self, counts_of};
 use crate::domain::notices::{self, Notice};
 use crate::domain::reply::Reply;

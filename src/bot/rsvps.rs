@@ -198,11 +198,7 @@ impl Bot {
                     format!("t{now}"),
                 ),
             };
-            let key = format!(
-                "{word}:{id}:{}:{}:{event}",
-                user.platform.code(),
-                user.id
-            );
+            let key = format!("{word}:{id}:{}:{}:{event}", user.platform.code(), user.id);
             self.store.queue_notice(&key, &member, notice, now).await?;
         }
         Ok(())

@@ -123,7 +123,10 @@ mod tests {
     fn a_rejection_says_the_reason_and_where_to_suggest_again() {
         let plain = suggestion_rejected("Night owls", "a duplicate of #3").to_plain_text();
         assert!(plain.contains("\"Night owls\" was not added"), "{plain}");
-        assert!(plain.contains("The reviewer's reason: a duplicate of #3"), "{plain}");
+        assert!(
+            plain.contains("The reviewer's reason: a duplicate of #3"),
+            "{plain}"
+        );
         assert!(plain.contains("/suggestgroup"), "{plain}");
     }
 }

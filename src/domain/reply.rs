@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Utc};
 
-
 /// The label of the field that says when something happens. Adapters that can show an
 /// instant in each reader's own time zone (Discord timestamps) replace this field's value when
 /// the reply carries [`Reply::starts_at`].

@@ -46,7 +46,11 @@ async fn a_promotion_notice_that_meets_a_server_error_arrives_after_a_retry() {
         ]),
     );
     let answer = fake.callback(&id).await;
-    assert!(answer.text().contains("Histo night out"), "{}", answer.text());
+    assert!(
+        answer.text().contains("Histo night out"),
+        "{}",
+        answer.text()
+    );
     let posts = fake
         .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
         .await;
@@ -64,7 +68,11 @@ async fn a_promotion_notice_that_meets_a_server_error_arrives_after_a_retry() {
     fake.react(&user(4, "bob"), ANNOUNCEMENTS_ID, &message, "✅", false);
     let failed = wait_dms(&fake, "A place opened up", 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(dms_saying(&fake, "A place opened up").len(), 1, "failed once, not yet retried");
+    assert_eq!(
+        dms_saying(&fake, "A place opened up").len(),
+        1,
+        "failed once, not yet retried"
+    );
 
     // After the outbox's backoff (30 s) it is sent again, with the same nonce, and once only.
     bot.advance("1m").await;

@@ -53,7 +53,10 @@ async fn a_promotion_notice_that_meets_a_server_error_arrives_after_a_retry_and_
     // Retried after its backoff, and sent once.
     world.advance(Duration::minutes(2), &mut sink).await;
     assert_eq!(promotions(&sink), 1, "{:#?}", sink.sent);
-    let sent = sink.sent.iter().find(|s| s.text.contains("A place opened up"));
+    let sent = sink
+        .sent
+        .iter()
+        .find(|s| s.text.contains("A place opened up"));
     assert_eq!(sent.map(|s| s.to.as_str()), Some("carol"));
 
     // A restart sends nothing again.
@@ -105,7 +108,9 @@ async fn a_reaction_that_is_not_counted_is_told_privately_through_the_outbox() {
     let told: Vec<_> = sink.sent.iter().filter(|s| s.to == "dan").collect();
     assert_eq!(told.len(), 1, "{:#?}", sink.sent);
     assert!(
-        told[0].text.contains("is cancelled; your reaction was not counted"),
+        told[0]
+            .text
+            .contains("is cancelled; your reaction was not counted"),
         "{}",
         told[0].text
     );
@@ -118,7 +123,15 @@ fn a_promotion_notice_is_not_sent_twice_after_a_restart() {
     let lab = Lab::new();
     let console = |who: &str, lines: &str| {
         lab.run(
-            &["console", "--as", who, "--role", "organizer", "--clock", MONDAY_8AM],
+            &[
+                "console",
+                "--as",
+                who,
+                "--role",
+                "organizer",
+                "--clock",
+                MONDAY_8AM,
+            ],
             lines,
         )
     };

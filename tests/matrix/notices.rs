@@ -61,12 +61,15 @@ async fn a_promotion_notice_whose_first_send_fails_arrives_after_a_retry_and_onc
     // The first takes their ✅ back: the promotion's first send fails, so nothing arrives yet.
     let mark = second.mark();
     first.redact(&room, &going).await;
-    let is_promotion =
-        |s: &crate::support::Seen| s.sender == bot.user_id() && s.body.contains("A place opened up");
+    let is_promotion = |s: &crate::support::Seen| {
+        s.sender == bot.user_id() && s.body.contains("A place opened up")
+    };
     running
         .wait_line("a private message fails on purpose, for a test")
         .await;
-    second.never(mark, Duration::from_secs(1), is_promotion).await;
+    second
+        .never(mark, Duration::from_secs(1), is_promotion)
+        .await;
 
     // After the outbox's backoff it is sent again, and arrives once.
     running.advance("1m").await;

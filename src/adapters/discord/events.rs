@@ -12,9 +12,7 @@ use tracing::{debug, warn};
 use super::commands::{one_line, run_invocation};
 use super::render::{BUTTON_COMMAND, BUTTON_REACTION, render};
 use super::sink::{direct, parse_post, post_id};
-use super::{
-    Data, Error, Served, community, display_name, member_of, not_set_up, replies, served,
-};
+use super::{Data, Error, Served, community, display_name, member_of, not_set_up, replies, served};
 use crate::bot::Incoming;
 use crate::config;
 use crate::domain::command::{self, CommandSpec, Invocation, UserError};

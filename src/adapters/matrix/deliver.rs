@@ -61,7 +61,6 @@ impl Shared {
         }
         Ok(send.await?.response.event_id)
     }
-
 }
 
 /// A transaction id from an idempotency key: the same key always gives the same id.

@@ -457,9 +457,7 @@ impl Shared {
 
 /// Puts `note` in front of the first reply to the command.
 fn with_note_first(outgoing: &mut [Outgoing], note: &str) {
-    if let Some(reply) = outgoing.iter_mut().find_map(|m| match m {
-        Outgoing::Reply(reply) => Some(reply),
-    }) {
+    if let Some(Outgoing::Reply(reply)) = outgoing.first_mut() {
         reply.blocks.insert(0, Block::Text(note.to_owned()));
     }
 }
