@@ -19,9 +19,25 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
     data_dir.join("labcircle.db")
 }
 
-/// Opens (creating if needed) the database in the configured data directory, and seeds the
-/// shipped directory the first time.
+/// Opens (creating if needed) the database in the configured data directory, seeds the
+/// shipped directory the first time, and checks the note key against the database's
+/// (refusing another key than the notes'; warning when notes exist and no key is set).
 pub async fn open_store(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
+    let key = crate::note_key::configured(config)?;
+    let (store, path) = open_store_unchecked(config).await?;
+    match crate::note_key::check(&store, key.as_ref()).await {
+        Ok(Some(warning)) => tracing::warn!("{warning}"),
+        Ok(None) => {}
+        Err(e) => {
+            store.close().await;
+            return Err(e);
+        }
+    }
+    Ok((store, path))
+}
+
+/// [`open_store`] without the note key check: for `labcircle notes rekey`, which changes it.
+pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
     let data_dir = config.data_dir();
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
@@ -128,8 +144,13 @@ pub fn config_report(config: &Config, source: &str) -> String {
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let (store, path) = open_store(config).await?;
     let status = store.outbox_status().await?;
+    let key = crate::note_key::configured(config)?;
+    let notes = crate::note_key::check(&store, key.as_ref()).await?;
     store.close().await;
     println!("labcircle status ({})", path.display());
+    if let Some(warning) = notes {
+        println!("  warning: {warning}");
+    }
     println!("  deliveries waiting: {}", status.pending);
     println!("  deliveries sent:    {}", status.sent);
     println!("  skipped (stale or no longer needed): {}", status.skipped);

@@ -68,6 +68,19 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Check-in notes: re-encrypting them with a new key.
+    Notes {
+        #[command(subcommand)]
+        action: NotesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotesAction {
+    /// Re-encrypt every note from the old key (LABCIRCLE_OLD_NOTE_KEY) to the new one
+    /// (LABCIRCLE_NOTE_KEY), in one transaction; with the same key in both, binds notes written
+    /// by older versions to their rows.
+    Rekey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,6 +193,9 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Directory {
             action: DirectoryAction::Export { format, output },
         }) => app::export(&config, format.into(), output).await,
+        Some(Command::Notes {
+            action: NotesAction::Rekey,
+        }) => labcircle::note_key::rekey(&config).await,
         Some(Command::Config {
             action: ConfigAction::Check,
         }) => {

@@ -24,7 +24,8 @@
 //!   [`adapters::matrix`].
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
 //!   store, seeding, logging and the directory and config tools; [`config`]: typed
-//!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes.
+//!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
+//!   bound to its row; [`note_key`]: the key's fingerprint checked at start-up, and rekeying.
 //!
 //! The arrows point one way: adapters → runtime/bot → scheduler/store → domain. The domain names
 //! no platform, store, configuration or SQL; the bot and scheduler name no platform and write no
@@ -37,6 +38,7 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod note_key;
 pub mod notes;
 pub mod runtime;
 pub mod scheduler;

@@ -338,6 +338,10 @@ const LANDED: &[(&str, &str)] = &[
         "0007_shift_end.sql",
         "718e4b1bb07386018a2cea20a613be9328e5736459f6f0b517da861aaf7549e9",
     ),
+    (
+        "0008_note_key.sql",
+        "4332edc8c0acd1f11d8c4a153e5f58b8c2d9ed39afdd18627d19cfca9ea631fb",
+    ),
 ];
 
 #[test]

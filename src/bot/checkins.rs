@@ -19,6 +19,7 @@ use crate::domain::understand::{Need, Wants};
 use crate::domain::vocab::{Kind, Vocab, from_code};
 use crate::domain::weekly::{instant, local_label, next_due, week_label, week_span};
 use crate::domain::wellbeing;
+use crate::notes::NotePlace;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
 
 /// Weeks shown by `/checkin history`.
@@ -420,10 +421,14 @@ impl Bot {
             .map(|a| a.mood)
             .collect();
         let sealed = match (note, &self.settings.note_key) {
-            (Some(n), Some(key)) => Some(key.seal(n)),
+            (Some(n), Some(key)) => Some(key.seal(
+                n,
+                &NotePlace::of(&prompt.user, &prompt.community, &prompt.week),
+            )),
             _ => None,
         };
         let answer = AnswerRow {
+            community: prompt.community.clone(),
             week: prompt.week.clone(),
             mood,
             stress,
@@ -598,10 +603,15 @@ impl Bot {
                     line.push_str(&format!(", stress {s}"));
                 }
                 if let Some(sealed) = &a.note {
-                    match self.settings.note_key.as_ref().and_then(|k| k.open(sealed)) {
+                    let place = NotePlace::of(&actor.member.user, &a.community, &a.week);
+                    match self
+                        .settings
+                        .note_key
+                        .as_ref()
+                        .and_then(|k| k.open(sealed, &place))
+                    {
                         Some(note) => line.push_str(&format!(", note: {note}")),
-                        None => line
-                            .push_str(", note: (encrypted with a key this server no longer has)"),
+                        None => line.push_str(", note: (locked: this server cannot open it)"),
                     }
                 }
                 lines.push(line);
