@@ -136,6 +136,31 @@ fn a_different_key_is_refused_at_start_and_rekeying_brings_the_notes_back() {
 }
 
 #[test]
+fn a_rekey_that_meets_a_note_the_old_key_cannot_open_changes_nothing() {
+    let lab = Lab::new();
+    answer_with_note(&lab, "alice", NOTE, KEY_A);
+    answer_with_note(&lab, "bob", "quiet night", KEY_A);
+    sql(
+        &lab,
+        "UPDATE checkin_answers SET note = ? WHERE user_id = 'bob'",
+        Some(vec![1, 2, 3]),
+    );
+    let run = rekey(&lab, KEY_A, KEY_B);
+    assert!(!run.success);
+    assert!(
+        run.stderr
+            .contains("does not open with LABCIRCLE_OLD_NOTE_KEY")
+            && run.stderr.contains("nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    // Alice's note, re-sealed before bob's failed, was rolled back with the rest.
+    let key = [("LABCIRCLE_NOTE_KEY", KEY_A)];
+    assert!(history(&lab, "alice", &key).contains(&format!("note: {NOTE}")));
+    assert!(!console(&lab, "alice", &[("LABCIRCLE_NOTE_KEY", KEY_B)]).success);
+}
+
+#[test]
 fn a_new_key_is_accepted_while_no_note_is_stored() {
     let lab = Lab::new();
     lab.console_at(
