@@ -50,7 +50,7 @@ pub async fn check(store: &Store, key: Option<&NoteKey>) -> anyhow::Result<Optio
         )));
     };
     match store.note_key_fingerprint().await? {
-        Some(stored) if stored == key.fingerprint() => Ok(None),
+        Some(stored) if stored == key.fingerprint() => unbound(store).await,
         Some(stored) if notes > 0 => Err(another_key(&stored, key, notes)),
         Some(_) => {
             // Nothing is encrypted with the old key, so nothing is lost by the change.
@@ -92,10 +92,25 @@ async fn first_key(
         return Err(another_key(&stored, key, notes));
     }
     tracing::info!(fingerprint = key.fingerprint(), "note key recorded");
-    Ok((unreadable > 0).then(|| {
-        format!(
+    if unreadable > 0 {
+        return Ok(Some(format!(
             "{unreadable} of {notes} stored notes do not open with {ENV_NOTE_KEY} (written with \
-             an earlier key); their members see them as unreadable"
+             an earlier key); their members see them as locked"
+        )));
+    }
+    unbound(store).await
+}
+
+/// A hint when notes written before row binding remain: one rekey binds them.
+async fn unbound(store: &Store) -> anyhow::Result<Option<String>> {
+    let n = store.count_unbound_notes().await?;
+    Ok((n > 0).then(|| {
+        format!(
+            "{n} {} written before notes were bound to their answers; to bind {}, run \
+             labcircle notes rekey with the current key in both {ENV_OLD_NOTE_KEY} and \
+             {ENV_NOTE_KEY}",
+            if n == 1 { "note was" } else { "notes were" },
+            if n == 1 { "it" } else { "them" }
         )
     }))
 }

@@ -36,6 +36,8 @@ use crate::domain::identity::UserId;
 const NONCE: usize = 24;
 /// First byte of a note sealed with its place as associated data.
 const VERSION_1: u8 = 1;
+/// The first byte of every note written now.
+pub const CURRENT_VERSION: u8 = VERSION_1;
 /// Hashed before the key for its fingerprint.
 const FINGERPRINT_LABEL: &[u8] = b"labcircle note key fingerprint v1\0";
 /// Starts the associated data of a version-1 note.
@@ -151,11 +153,6 @@ impl NoteKey {
             _ => self.decrypt(sealed, &[]),
         }?;
         String::from_utf8(plain).ok()
-    }
-
-    /// Whether a stored note is in the current format (bound to its row).
-    pub fn is_current(sealed: &[u8]) -> bool {
-        sealed.first() == Some(&VERSION_1)
     }
 
     fn decrypt(&self, sealed: &[u8], aad: &[u8]) -> Option<Vec<u8>> {

@@ -79,6 +79,20 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// How many notes are not in the current format (written before notes were bound to
+    /// their rows; see `crate::notes`). A legacy note whose random nonce starts with the
+    /// version byte is not counted: a hint for the operator, not an inventory.
+    pub async fn count_unbound_notes(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM checkin_answers \
+             WHERE note IS NOT NULL AND substr(note, 1, 1) <> ?",
+        )
+        .bind(vec![crate::notes::CURRENT_VERSION])
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Every encrypted note, oldest answer first.
     pub async fn all_notes(&self) -> Result<Vec<StoredNote>> {
         let rows = sqlx::query(
