@@ -43,10 +43,13 @@ pub async fn check(store: &Store, key: Option<&NoteKey>) -> anyhow::Result<Optio
             .await?
             .map_or_else(String::new, |f| format!(" (fingerprint {f})"));
         return Ok(Some(format!(
-            "{notes} {} stored encrypted but {ENV_NOTE_KEY} is not set: they cannot be shown \
-             to their members (in /checkin history or /mydata) and new notes are not kept. Set \
-             {ENV_NOTE_KEY} to the key they were written with{which}.",
-            if notes == 1 { "note is" } else { "notes are" }
+            "{notes} {} stored encrypted but {ENV_NOTE_KEY} is not set: {they} cannot be shown \
+             to {their} members (in /checkin history or /mydata) and new notes are not kept. Set \
+             {ENV_NOTE_KEY} to the key {they} {} written with{which}.",
+            if notes == 1 { "note is" } else { "notes are" },
+            if notes == 1 { "was" } else { "were" },
+            they = if notes == 1 { "it" } else { "they" },
+            their = if notes == 1 { "its" } else { "their" },
         )));
     };
     match store.note_key_fingerprint().await? {

@@ -267,7 +267,7 @@ fn notes_stored_without_a_key_set_are_a_warning_at_start_and_in_status() {
     let status = lab.run(&["status"], "");
     assert!(status.success, "{}", status.stderr);
     let warning =
-        "1 note is stored encrypted but LABCIRCLE_NOTE_KEY is not set: they cannot be shown";
+        "1 note is stored encrypted but LABCIRCLE_NOTE_KEY is not set: it cannot be shown";
     assert!(status.stdout.contains(warning), "{}", status.stdout);
     let start = console(&lab, "alice", &[]);
     assert!(start.success, "{}", start.stderr);
