@@ -35,6 +35,7 @@ fn config(default_cases: u32) -> Config {
 /// text-direction controls, invisible characters and joiners, emoji and their parts, letters
 /// whose case mapping changes their length (`İ`, `ẞ`, `ﬁ`), digits of other scripts, full-width
 /// forms, and the punctuation the parsers split on.
+#[rustfmt::skip]
 const TRICKY: &[char] = &[
     '\0', '\t', '\n', '\r', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{2028}', '\u{2029}',
     '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{61c}',
@@ -56,6 +57,7 @@ fn any_char() -> impl Strategy<Value = char> {
 }
 
 /// Words the parsers look for, so that generated text reaches past the first refusal.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
     "/", "!", "help", "findgroup", "group", "add", "edit", "show", "remove", "review", "list",
     "approve", "reject", "suggestgroup", "checkin", "start", "stop", "pause", "skip", "settings",
@@ -97,7 +99,11 @@ fn word_or_char() -> impl Strategy<Value = String> {
 fn long_line() -> impl Strategy<Value = String> {
     prop::collection::vec(word_or_char(), 1..6).prop_map(|parts| {
         let piece = parts.join(" ");
-        let piece = if piece.is_empty() { "x".to_owned() } else { piece };
+        let piece = if piece.is_empty() {
+            "x".to_owned()
+        } else {
+            piece
+        };
         let mut line = String::with_capacity(10_300);
         while line.len() < 10_240 {
             line.push_str(&piece);

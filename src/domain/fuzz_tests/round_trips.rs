@@ -16,8 +16,8 @@ use super::{any_text, config};
 use crate::domain::directory::{Draft, Entry, Field, Raw};
 use crate::domain::directory_file::{self, FileFormat};
 use crate::domain::ics::{self, IcsEvent};
-use crate::domain::member_text::{self, Lines};
 use crate::domain::meetup_time;
+use crate::domain::member_text::{self, Lines};
 use crate::domain::schedule::{self, QuietHours};
 use crate::domain::time_words;
 use crate::domain::vocab::{Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
@@ -43,8 +43,11 @@ fn field_text(max: usize) -> impl Strategy<Value = String> {
 
 /// A list item (credential, tag): up to 30 characters, no comma or semicolon.
 fn list_item() -> impl Strategy<Value = String> {
-    prop::collection::vec(field_char().prop_filter("no separator", |c| !matches!(c, ',' | ';')), 1..=30)
-        .prop_map(|cs| cs.into_iter().collect())
+    prop::collection::vec(
+        field_char().prop_filter("no separator", |c| !matches!(c, ',' | ';')),
+        1..=30,
+    )
+    .prop_map(|cs| cs.into_iter().collect())
 }
 
 /// An http(s) link.
@@ -123,11 +126,18 @@ fn any_entry() -> impl Strategy<Value = Entry> {
                 }
             }
             let first = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a real date");
-            let last_verified = verified_day.and_then(|days| first.checked_add_days(Days::new(days)));
+            let last_verified =
+                verified_day.and_then(|days| first.checked_add_days(Days::new(days)));
             if let Some(date) = last_verified {
-                d.insert(Field::LastVerified, text(date.format("%Y-%m-%d").to_string()));
+                d.insert(
+                    Field::LastVerified,
+                    text(date.format("%Y-%m-%d").to_string()),
+                );
             }
-            d.insert(Field::Verified, Raw::Bool(verified && last_verified.is_some()));
+            d.insert(
+                Field::Verified,
+                Raw::Bool(verified && last_verified.is_some()),
+            );
             Entry::from_draft(&d).ok()
         },
     )
@@ -330,6 +340,9 @@ fn every_day_name_reads_back_as_its_day() {
         Weekday::Sat,
         Weekday::Sun,
     ] {
-        assert_eq!(schedule::parse_weekday(time_words::weekday_name(day)), Ok(day));
+        assert_eq!(
+            schedule::parse_weekday(time_words::weekday_name(day)),
+            Ok(day)
+        );
     }
 }
