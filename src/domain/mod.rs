@@ -8,6 +8,8 @@
 pub mod command;
 pub mod directory;
 pub mod directory_file;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod help;
 pub mod ics;
 pub mod identity;
