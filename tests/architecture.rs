@@ -338,6 +338,10 @@ const LANDED: &[(&str, &str)] = &[
         "0007_shift_end.sql",
         "718e4b1bb07386018a2cea20a613be9328e5736459f6f0b517da861aaf7549e9",
     ),
+    (
+        "0011_last_checked.sql",
+        "567a55e1c268933ac1479c961af8f24300b4effdacf7b2da8015fa7eb10d8da8",
+    ),
 ];
 
 #[test]

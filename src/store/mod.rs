@@ -10,6 +10,7 @@ mod meetups;
 mod outbox;
 mod privacy;
 mod rsvps;
+mod seeding;
 mod suggestions;
 
 use std::path::Path;
@@ -33,6 +34,7 @@ pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use rsvps::{RosterOutcome, RosterSnapshot};
+pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
