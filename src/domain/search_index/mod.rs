@@ -72,8 +72,6 @@ const NARROW: &[(&str, &[Need], f32)] = &[
     // Help that goes through an employer (an EAP, a hospital's peer listeners) is an answer to
     // a hard workplace, not to someone who needs a person tonight.
     ("employer", &[Need::HardWorkplace], 0.3),
-    // A magazine is something to read, not someone to talk to.
-    ("publication", &[Need::Career, Need::Networking], 0.3),
     // Leadership programmes and certificates answer a question about a career, not about
     // studying or feeling low.
     ("career-programme", &[Need::Career], 0.3),
