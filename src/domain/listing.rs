@@ -174,10 +174,12 @@ pub fn how_to_ask() -> Reply {
         .footer("Every command: /help  ·  Need someone now? /crisis")
 }
 
-/// The honest line about a state asked for that has no confirmed state-level group.
+/// The honest line about a state asked for (`state:CT`, or "in Connecticut") that has no
+/// confirmed state-level group.
 fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
-    match query.region {
-        Some(Region::State(state)) => state_coverage::note(state),
+    match (query.region, &query.wants.place) {
+        (Some(Region::State(state)), _) => state_coverage::note(state),
+        (None, Some(place)) => state_coverage::note(place.state),
         _ => None,
     }
 }

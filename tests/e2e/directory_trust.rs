@@ -66,6 +66,20 @@ fn a_state_without_a_group_says_so_and_offers_the_regional_and_national_ones() {
     assert!(reply.contains("ASCLS-Central New England"), "{reply}");
     assert!(reply.contains("National groups instead"), "{reply}");
 
+    // Said in words, the place gets the same line.
+    let reply = lab
+        .console_at(
+            "alice",
+            DEC_2026,
+            "/findgroup lab groups in Connecticut\n",
+            &[],
+        )
+        .message(0);
+    assert!(
+        reply.contains("No state-level group is known for Connecticut"),
+        "{reply}"
+    );
+
     // A state with only a regional body lists it, and says there is no state group.
     let reply = lab
         .console_at("alice", DEC_2026, "/findgroup state:NV\n", &[])
