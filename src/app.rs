@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::domain::directory_file::{self, FileFormat};
-use crate::store::{ImportOutcome, Store};
+use crate::store::{ImportOutcome, Seed, Store};
 
 /// The curated directory that ships with labcircle.
 pub const SHIPPED_DIRECTORY: &str = include_str!("../data/directory.toml");
@@ -51,21 +51,59 @@ pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, Pat
     Ok((store, path))
 }
 
-/// Imports the shipped directory once per database. Returns what it did, or `None` when the
-/// database was seeded before.
+/// The directory shipped before seeding was recorded per entry (labcircle up to November
+/// 2026): a database seeded then was seeded with this file.
+pub const PREVIOUS_DIRECTORY: &str = include_str!("../data/seeded/directory-2026-11.toml");
+
+/// Seeds the shipped directory: everything on first start; on later starts the entries a newer
+/// shipped file adds, and newer forms of entries nobody changed. Entries a moderator edited or
+/// removed stay as they are. Returns what it did, or `None` when there was nothing to do.
 pub async fn seed_directory(store: &Store) -> anyhow::Result<Option<ImportOutcome>> {
+    seed_directory_from(store, SHIPPED_DIRECTORY).await
+}
+
+/// [`seed_directory`] with a given directory file (tests seed older and newer files).
+pub async fn seed_directory_from(
+    store: &Store,
+    text: &str,
+) -> anyhow::Result<Option<ImportOutcome>> {
     const SEEDED: &str = "directory_seeded";
-    if store.meta(SEEDED).await?.is_some() {
-        return Ok(None);
-    }
-    let entries =
-        directory_file::read(SHIPPED_DIRECTORY, FileFormat::Toml).map_err(|problems| {
+    let read = |text: &str, what: &str| {
+        directory_file::read(text, FileFormat::Toml).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("the shipped directory is invalid:\n{}", list.join("\n"))
-        })?;
-    let outcome = store.import_groups(&entries).await?;
-    store.set_meta(SEEDED, &crate::store::now_rfc3339()).await?;
-    Ok(Some(outcome))
+            anyhow::anyhow!("the {what} directory is invalid:\n{}", list.join("\n"))
+        })
+    };
+    let seeds: Vec<Seed> = read(text, "shipped")?.into_iter().map(Seed::new).collect();
+    let seeded_before = store.meta(SEEDED).await?.is_some();
+    if seeded_before && store.seeded_count().await? == 0 {
+        // Seeded once by an older labcircle, which kept no record: it seeded this file.
+        let previous: Vec<Seed> = read(PREVIOUS_DIRECTORY, "previous")?
+            .into_iter()
+            .map(Seed::new)
+            .collect();
+        store
+            .record_seeded(&previous)
+            .await
+            .context("cannot record the previous seed")?;
+    }
+    let outcome = store
+        .seed_groups(&seeds)
+        .await
+        .context("cannot seed the directory")?;
+    if !seeded_before {
+        store.set_meta(SEEDED, &crate::store::now_rfc3339()).await?;
+    }
+    if outcome.added + outcome.updated > 0 {
+        tracing::info!(
+            added = outcome.added,
+            updated = outcome.updated,
+            "seeded the shipped directory"
+        );
+        Ok(Some(outcome))
+    } else {
+        Ok(None)
+    }
 }
 
 /// Logs to standard error at the configured level, keeping chatty libraries (and the request
@@ -256,5 +294,80 @@ mod tests {
         assert!(first.added >= 50, "{first:?}");
         assert_eq!(seed_directory(&store).await.unwrap(), None);
         assert_eq!(store.group_count().await.unwrap() as usize, first.added);
+    }
+
+    /// A database as an older labcircle left it: seeded with the previous file, no record.
+    async fn seeded_by_an_older_version() -> Store {
+        let store = Store::open_in_memory().await.unwrap();
+        let old = directory_file::read(PREVIOUS_DIRECTORY, FileFormat::Toml).unwrap();
+        store.import_groups(&old).await.unwrap();
+        store
+            .set_meta("directory_seeded", "2026-11-01T00:00:00Z")
+            .await
+            .unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_adds_new_entries_and_keeps_moderators_edits_and_removals() {
+        let store = seeded_by_an_older_version().await;
+        let before = store.group_count().await.unwrap();
+        // A moderator edits one entry and removes another.
+        let mut edited = store.group("nsh").await.unwrap().unwrap();
+        edited.description = "Edited by a moderator.".into();
+        assert!(store.replace_group("nsh", &edited).await.unwrap());
+        assert!(store.remove_group("amt").await.unwrap());
+
+        let outcome = seed_directory(&store).await.unwrap().unwrap();
+        assert!(outcome.updated >= 2, "{outcome:?}");
+
+        let shipped = directory_file::read(SHIPPED_DIRECTORY, FileFormat::Toml).unwrap();
+        assert!(outcome.added > 50, "{outcome:?}");
+        assert_eq!(
+            store.group_count().await.unwrap(),
+            before - 1 + outcome.added as u64
+        );
+        for entry in &shipped {
+            if entry.key != "amt" {
+                assert!(
+                    store.group(&entry.key).await.unwrap().is_some(),
+                    "{}",
+                    entry.key
+                );
+            }
+        }
+        assert_eq!(
+            store.group("amt").await.unwrap(),
+            None,
+            "removed stays removed"
+        );
+        let nsh = store.group("nsh").await.unwrap().unwrap();
+        assert_eq!(nsh.description, "Edited by a moderator.");
+        // Entries nobody touched take the new file's form (lscls and ascls-ga were corrected).
+        for key in ["ascls", "988-lifeline", "lscls", "ascls-ga"] {
+            let new = shipped.iter().find(|e| e.key == key).unwrap();
+            assert_eq!(store.group(key).await.unwrap().as_ref(), Some(new), "{key}");
+        }
+        // And a second start changes nothing.
+        assert_eq!(seed_directory(&store).await.unwrap(), None);
+        assert_eq!(store.group("nsh").await.unwrap().unwrap(), nsh);
+    }
+
+    #[tokio::test]
+    async fn a_newer_file_seeds_over_an_older_one_by_key() {
+        let store = Store::open_in_memory().await.unwrap();
+        seed_directory_from(&store, PREVIOUS_DIRECTORY)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut edited = store.group("ascls").await.unwrap().unwrap();
+        edited.url = Some("https://example.org/ascls".into());
+        assert!(store.replace_group("ascls", &edited).await.unwrap());
+
+        let outcome = seed_directory(&store).await.unwrap().unwrap();
+
+        assert!(outcome.added > 50, "{outcome:?}");
+        assert!(store.group_count().await.unwrap() >= 117);
+        assert_eq!(store.group("ascls").await.unwrap().unwrap(), edited);
     }
 }

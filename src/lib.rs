@@ -6,7 +6,7 @@
 //! * [`domain`]: the platform-free core, pure rules and data: commands by area with their help
 //!   ([`domain::command`], [`domain::help`]), the directory ([`domain::directory`],
 //!   [`domain::directory_file`], [`domain::vocab`], [`domain::search`],
-//!   [`domain::search_index`], [`domain::listing`]), check-ins ([`domain::schedule`],
+//!   [`domain::search_index`], [`domain::listing`], [`domain::state_coverage`]), check-ins ([`domain::schedule`],
 //!   [`domain::weekly`], [`domain::wellbeing`], [`domain::phi`]), meetups
 //!   ([`domain::meetup`], [`domain::meetup_time`], [`domain::series`], [`domain::roster`],
 //!   [`domain::ics`], [`domain::mentions`]), time words shared by both ([`domain::time_words`]),

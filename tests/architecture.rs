@@ -342,6 +342,10 @@ const LANDED: &[(&str, &str)] = &[
         "0008_note_key.sql",
         "4332edc8c0acd1f11d8c4a153e5f58b8c2d9ed39afdd18627d19cfca9ea631fb",
     ),
+    (
+        "0011_last_checked.sql",
+        "567a55e1c268933ac1479c961af8f24300b4effdacf7b2da8015fa7eb10d8da8",
+    ),
 ];
 
 #[test]

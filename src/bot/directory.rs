@@ -145,7 +145,10 @@ impl Bot {
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
         let entry = self.existing(key).await?;
-        Ok(listing::entry_reply(&entry))
+        Ok(listing::entry_reply(
+            &entry,
+            Some(self.clock.now().date_naive()),
+        ))
     }
 
     async fn existing(&self, key: &str) -> Result<Entry, Failure> {
@@ -158,7 +161,10 @@ impl Bot {
     }
 
     async fn add_group(&self, draft: &Draft) -> Result<Reply, Failure> {
-        let entry = Entry::from_draft(draft).map_err(|e| invalid("The entry was not added", &e))?;
+        let mut draft = draft.clone();
+        self.resolve_today(&mut draft);
+        let entry =
+            Entry::from_draft(&draft).map_err(|e| invalid("The entry was not added", &e))?;
         if !self.store.add_group(&entry).await? {
             return Err(UserError::new(format!(
                 "An entry with the key {} exists already; nothing was changed. Give another \
@@ -175,19 +181,40 @@ impl Bot {
 
     async fn edit_group(&self, key: &str, changes: &Draft) -> Result<Reply, Failure> {
         let before = self.existing(key).await?;
+        let mut changes = changes.clone();
+        self.resolve_today(&mut changes);
         let mut draft = before.to_draft();
-        for (field, value) in changes {
+        for (field, value) in &changes {
             if value == &Raw::Text(String::new()) {
                 draft.remove(field);
             } else {
                 draft.insert(*field, value.clone());
             }
         }
+        // A new check date without a way says the organisation's own page was looked at.
+        if changes.contains_key(&Field::LastChecked) && !changes.contains_key(&Field::CheckedHow) {
+            draft.remove(&Field::CheckedHow);
+        }
+        // New contact details nobody has confirmed: the old check date no longer vouches for
+        // them.
+        let old = before.to_draft();
+        let unconfirmed: Vec<&str> = [Field::Url, Field::Contact, Field::Schedule]
+            .into_iter()
+            .filter(|f| changes.contains_key(f) && old.get(f) != draft.get(f))
+            .map(Field::name)
+            .collect();
+        let reset = !unconfirmed.is_empty()
+            && !changes.contains_key(&Field::LastChecked)
+            && draft.contains_key(&Field::LastChecked);
+        if reset {
+            draft.remove(&Field::LastChecked);
+            draft.remove(&Field::CheckedHow);
+        }
         let after =
             Entry::from_draft(&draft).map_err(|e| invalid("The entry was not changed", &e))?;
         let changed: Vec<&str> = Field::ALL
             .iter()
-            .filter(|f| before.to_draft().get(f) != after.to_draft().get(f))
+            .filter(|f| old.get(f) != after.to_draft().get(f))
             .map(|f| f.name())
             .collect();
         if changed.is_empty() {
@@ -202,10 +229,28 @@ impl Bot {
             ))
             .into());
         }
-        Ok(
-            Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")))
-                .footer(format!("See it: /group show {}", after.key)),
-        )
+        let mut reply = Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")));
+        if reset {
+            reply = reply.text(format!(
+                "last_checked was cleared because {} changed and the edit did not confirm a \
+                 check; once you have confirmed the new details, add checked:today.",
+                unconfirmed.join(", ")
+            ));
+        }
+        Ok(reply.footer(format!("See it: /group show {}", after.key)))
+    }
+
+    /// `last_checked:today` (or `checked:today`) means the bot's today.
+    fn resolve_today(&self, draft: &mut Draft) {
+        if let Some(Raw::Text(text)) = draft.get(&Field::LastChecked)
+            && text.trim().eq_ignore_ascii_case("today")
+        {
+            let today = self.clock.now().date_naive();
+            draft.insert(
+                Field::LastChecked,
+                Raw::Text(today.format("%Y-%m-%d").to_string()),
+            );
+        }
     }
 
     async fn remove_group(&self, key: &str) -> Result<Reply, Failure> {
@@ -362,6 +407,7 @@ impl Bot {
         let suggestion = self.pending(id).await?;
         let mut draft = suggestion.draft.clone();
         draft.extend(overrides);
+        self.resolve_today(&mut draft);
         if !draft.contains_key(&Field::Key) {
             let name = match draft.get(&Field::Name) {
                 Some(Raw::Text(n)) => n.clone(),

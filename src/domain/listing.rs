@@ -2,10 +2,13 @@
 //! and the guidance when a search finds nothing. Rendering only: the bot decides what to show.
 
 use super::command::UserError;
-use super::directory::{Entry, region_label};
+use chrono::NaiveDate;
+
+use super::directory::{Entry, Freshness, region_label};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use super::search_index::SearchIndex;
+use super::state_coverage;
 use super::understand::{Need, Wants};
 use super::vocab::Vocab;
 
@@ -47,9 +50,15 @@ pub fn results_page(
     for note in query.notes() {
         reply = reply.text(note);
     }
+    if let Some(note) = coverage_note(query) {
+        reply = reply.text(note);
+    }
     let reply = reply.block(Block::Items {
         first_number: offset + 1,
-        items: entries.iter().map(|e| summary_item(e)).collect(),
+        items: entries
+            .iter()
+            .map(|e| summary_item(e, query.today))
+            .collect(),
     });
     let footer = if (page as usize) < pages {
         format!(
@@ -71,6 +80,9 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
         reply = reply.text(format!("Looking for: {}", understood.join(" · ")));
     }
     for note in query.notes() {
+        reply = reply.text(note);
+    }
+    if let Some(note) = coverage_note(query) {
         reply = reply.text(note);
     }
     let filters = query.active_filters();
@@ -133,7 +145,11 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
             };
             reply = reply.text(label).block(Block::Items {
                 first_number: 1,
-                items: near.entries.iter().map(|e| summary_item(e)).collect(),
+                items: near
+                    .entries
+                    .iter()
+                    .map(|e| summary_item(e, query.today))
+                    .collect(),
             });
             break;
         }
@@ -158,19 +174,33 @@ pub fn how_to_ask() -> Reply {
         .footer("Every command: /help  ·  Need someone now? /crisis")
 }
 
-/// One result line.
-pub fn summary_item(g: &Entry) -> Item {
+/// The honest line about a state asked for (`state:CT`, or "in Connecticut") that has no
+/// confirmed state-level group.
+fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
+    match (query.region, &query.wants.place) {
+        (Some(Region::State(state)), _) => state_coverage::note(state),
+        (None, Some(place)) => state_coverage::note(place.state),
+        _ => None,
+    }
+}
+
+/// One result line. `today` (the bot's date) tells recently checked entries from ones that
+/// may be out of date.
+pub fn summary_item(g: &Entry, today: Option<NaiveDate>) -> Item {
     let mut title = g.name.clone();
-    if !g.verified {
+    if g.last_checked.is_none() {
         title.push_str(" [unverified]");
     }
     Item {
         title,
         subtitle: format!(
-            "{} · {} · {}",
+            "{} · {} · {}{}",
             g.kind.label(),
             g.format.label(),
-            region_label(&g.states, g.city.as_deref())
+            region_label(&g.states, g.city.as_deref()),
+            checked_label(g, today)
+                .map(|c| format!(" · {c}"))
+                .unwrap_or_default()
         ),
         lines: vec![
             one_line(&g.description, 140),
@@ -180,8 +210,18 @@ pub fn summary_item(g: &Entry) -> Item {
     }
 }
 
+/// "checked Nov 2026" or "checked Mar 2019, may be out of date"; nothing for an entry never
+/// checked (its title says "[unverified]").
+pub fn checked_label(g: &Entry, today: Option<NaiveDate>) -> Option<String> {
+    let d = g.last_checked?;
+    Some(match g.freshness(today) {
+        Freshness::Stale => format!("checked {}, may be out of date", d.format("%b %Y")),
+        _ => format!("checked {}", d.format("%b %Y")),
+    })
+}
+
 /// An entry in full.
-pub fn entry_reply(e: &Entry) -> Reply {
+pub fn entry_reply(e: &Entry, today: Option<NaiveDate>) -> Reply {
     let join = |v: Vec<&str>| v.join(", ");
     let mut fields = vec![
         ("Kind".to_owned(), e.kind.label().to_owned()),
@@ -213,11 +253,22 @@ pub fn entry_reply(e: &Entry) -> Reply {
     if !e.tags.is_empty() {
         fields.push(("Tags".into(), e.tags.join(", ")));
     }
-    let verified = match (e.verified, e.last_verified) {
-        (true, Some(d)) => format!("yes, last checked {}", d.format("%Y-%m-%d")),
-        _ => "not verified: check the details with the group before relying on them".to_owned(),
+    let checked = match (e.last_checked, e.checked_how, e.freshness(today)) {
+        (Some(d), how, fresh) => format!(
+            "{}{}{}",
+            d.format("%b %-d, %Y"),
+            how.map(|h| format!(", {}", h.label())).unwrap_or_default(),
+            if fresh == Freshness::Stale {
+                "; may be out of date: check the details with the group"
+            } else {
+                ""
+            }
+        ),
+        (None, ..) => {
+            "not checked: confirm the details with the group before relying on them".to_owned()
+        }
     };
-    fields.push(("Verified".into(), verified));
+    fields.push(("Last checked".into(), checked));
     Reply::channel(format!("{} ({})", e.name, e.key))
         .text(e.description.clone())
         .block(Block::Fields(fields))

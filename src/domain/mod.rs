@@ -29,6 +29,7 @@ pub mod schedule;
 pub mod search;
 pub mod search_index;
 pub mod series;
+pub mod state_coverage;
 pub mod time_words;
 pub mod understand;
 pub mod vocab;

@@ -11,6 +11,7 @@ mod note_key;
 mod outbox;
 mod privacy;
 mod rsvps;
+mod seeding;
 mod suggestions;
 
 use std::path::Path;
@@ -35,6 +36,7 @@ pub use note_key::{Rekeyed, StoredNote};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use rsvps::{RosterOutcome, RosterSnapshot};
+pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").

@@ -13,6 +13,7 @@ mod checkins;
 mod cli;
 mod directory_admin;
 mod directory_moderators;
+mod directory_trust;
 mod findgroup;
 mod findgroup_eval;
 mod findgroup_filters;
