@@ -4,6 +4,8 @@
 
 #[path = "../support/process.rs"]
 mod process;
+#[path = "../support/silent.rs"]
+mod silent;
 mod support;
 #[path = "../support/world.rs"]
 mod world;
@@ -27,4 +29,5 @@ mod scheduler;
 mod sentences;
 mod sharing;
 mod stats;
+mod stopping;
 mod wording;
