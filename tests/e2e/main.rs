@@ -10,6 +10,7 @@ mod support;
 #[path = "../support/world.rs"]
 mod world;
 
+mod busy;
 mod checkin_choices;
 mod checkins;
 mod cli;
