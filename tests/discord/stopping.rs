@@ -80,3 +80,14 @@ async fn sigterm_while_registering_commands_that_discord_never_answers_ends_the_
 
     stops_within_five_seconds(&mut bot, "TERM").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_discord_never_says_where_its_gateway_is_ends_the_process_at_once() {
+    let fake = FakeDiscord::start().await;
+    fake.hang_next("GET", "/gateway/bot");
+    let home = Home::new();
+    let mut bot = launch(&home, &fake.api_base);
+    fake.wait_calls("GET", "/gateway/bot", 1).await;
+
+    stops_within_five_seconds(&mut bot, "TERM").await;
+}
