@@ -42,11 +42,25 @@ pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, Pat
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let path = database_path(&data_dir);
-    let store = Store::open(&path)
-        .await
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    if config.directory.seed {
-        seed_directory(&store).await?;
+    let store = match Store::open(&path).await {
+        Ok(store) => store,
+        // Said plainly, naming the file: the lock is someone else's, not a broken database.
+        Err(e) if e.is_busy() => anyhow::bail!(crate::store::busy_message(&path)),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot open the database {}", path.display()));
+        }
+    };
+    if config.directory.seed
+        && let Err(e) = seed_directory(&store).await
+    {
+        store.close().await;
+        let busy = e
+            .downcast_ref::<crate::store::StoreError>()
+            .is_some_and(crate::store::StoreError::is_busy);
+        if busy {
+            anyhow::bail!(crate::store::busy_message(&path));
+        }
+        return Err(e);
     }
     Ok((store, path))
 }

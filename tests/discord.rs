@@ -5,9 +5,13 @@
 mod fake_discord;
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/silent.rs"]
+mod silent;
 
 #[path = "discord/direct_messages.rs"]
 mod direct_messages;
+#[path = "discord/stopping.rs"]
+mod stopping;
 
 use std::time::Duration;
 

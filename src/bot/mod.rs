@@ -229,6 +229,27 @@ impl Bot {
                 }
                 vec![Outgoing::Reply(reply)]
             }
+            Err(Failure::Internal(e)) if e.is_busy() => {
+                // Another process holds the database: the operator learns which file; the
+                // member, that waiting a moment is all it takes.
+                let path = self
+                    .store
+                    .path()
+                    .unwrap_or(std::path::Path::new(":memory:"));
+                error!(
+                    database = %path.display(),
+                    "command not run: the database is busy (another labcircle may be running on \
+                     it, or a backup holds a lock)"
+                );
+                let mut reply = Reply::problem(
+                    "labcircle is busy right now, and nothing was changed. Please try again in \
+                     a moment.",
+                );
+                if private {
+                    reply.visibility = crate::domain::reply::Visibility::Private;
+                }
+                vec![Outgoing::Reply(reply)]
+            }
             Err(Failure::Internal(e)) => {
                 error!(error = ?e, "command failed");
                 let mut reply = Reply::problem(

@@ -4,10 +4,13 @@
 
 #[path = "../support/process.rs"]
 mod process;
+#[path = "../support/silent.rs"]
+mod silent;
 mod support;
 #[path = "../support/world.rs"]
 mod world;
 
+mod busy;
 mod checkin_choices;
 mod checkins;
 mod cli;
@@ -29,4 +32,5 @@ mod scheduler;
 mod sentences;
 mod sharing;
 mod stats;
+mod stopping;
 mod wording;
