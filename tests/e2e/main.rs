@@ -22,6 +22,7 @@ mod meetup_dates;
 mod meetups;
 mod member_text;
 mod moderation;
+mod patient_info;
 mod safety;
 mod scheduler;
 mod sentences;
