@@ -38,7 +38,10 @@ fn echoed(reply: Reply, echo: Option<String>) -> Reply {
 /// left alone: a street address is what it is for.
 fn guard_draft(draft: &MeetupDraft) -> Result<(), Failure> {
     refuse_patient_info("title", draft.title.as_deref())?;
-    refuse_patient_info("description", draft.description.as_ref().and_then(|d| d.as_deref()))
+    refuse_patient_info(
+        "description",
+        draft.description.as_ref().and_then(|d| d.as_deref()),
+    )
 }
 
 fn status_word(s: Status) -> &'static str {

@@ -15,7 +15,15 @@ fn stored(lab: &Lab, text: &str) -> bool {
 }
 
 fn organizer(lab: &Lab, lines: &str) -> Vec<String> {
-    let args = ["console", "--as", "olga", "--role", "organizer", "--clock", MONDAY_8AM];
+    let args = [
+        "console",
+        "--as",
+        "olga",
+        "--role",
+        "organizer",
+        "--clock",
+        MONDAY_8AM,
+    ];
     let run = lab.run(&args, lines);
     assert!(run.success, "{}\n{}", run.stdout, run.stderr);
     run.messages()
@@ -32,7 +40,10 @@ fn a_meetup_description_with_patient_info_is_refused_privately_and_nothing_is_st
          /meetup list\n",
     );
     assert_eq!(m.len(), 3, "{m:#?}");
-    assert!(m[0].starts_with("[private to olga"), "only the writer sees it: {m:#?}");
+    assert!(
+        m[0].starts_with("[private to olga"),
+        "only the writer sees it: {m:#?}"
+    );
     assert!(
         m[0].contains(
             "That description has something that looks like a patient's name \
@@ -42,8 +53,14 @@ fn a_meetup_description_with_patient_info_is_refused_privately_and_nothing_is_st
     );
     assert!(m[0].contains("Nothing was saved."), "{m:#?}");
     assert!(m[1].starts_with("[private to olga"), "{m:#?}");
-    assert!(m[1].contains("That title has something that looks like"), "{m:#?}");
-    assert!(!m[2].contains("Histo night") && !m[2].contains("Garcia"), "{m:#?}");
+    assert!(
+        m[1].contains("That title has something that looks like"),
+        "{m:#?}"
+    );
+    assert!(
+        !m[2].contains("Histo night") && !m[2].contains("Garcia"),
+        "{m:#?}"
+    );
     for text in ["maria lopez", "7/4/62", "Garcia"] {
         assert!(!stored(&lab, text), "{text} is not stored");
     }
@@ -59,8 +76,14 @@ fn an_edit_that_adds_patient_info_is_refused_and_the_meetup_is_unchanged() {
          /meetup edit 1 description:the pt with MRN 12345678 was our favourite\n\
          /meetup show 1\n",
     );
-    assert!(m[0].contains("Meetup #1 is created"), "an ordinary meetup passes: {m:#?}");
-    let refusal = m.iter().find(|x| x.contains("looks like")).expect("a refusal");
+    assert!(
+        m[0].contains("Meetup #1 is created"),
+        "an ordinary meetup passes: {m:#?}"
+    );
+    let refusal = m
+        .iter()
+        .find(|x| x.contains("looks like"))
+        .expect("a refusal");
     assert!(
         refusal.starts_with("[private to olga")
             && refusal.contains("looks like a medical record number (\"MRN 12345678\")"),
@@ -83,12 +106,20 @@ fn a_suggestion_note_with_patient_info_is_refused_and_not_queued_but_an_ordinary
     let m = run.messages();
     assert!(m[0].starts_with("[private to alice"), "{m:#?}");
     assert!(
-        m[0].contains("That note has something that looks like a patient's name (\"Sarah Johnson\")"),
+        m[0].contains(
+            "That note has something that looks like a patient's name (\"Sarah Johnson\")"
+        ),
         "{m:#?}"
     );
-    assert!(!m[1].contains("looks like"), "the ordinary note passes: {m:#?}");
+    assert!(
+        !m[1].contains("looks like"),
+        "the ordinary note passes: {m:#?}"
+    );
     let queue = lab.moderator("/review list\n").message(0);
     assert!(queue.contains("cobas 8000"), "{queue}");
-    assert!(!queue.contains("Sarah") && !queue.contains("HIV"), "{queue}");
+    assert!(
+        !queue.contains("Sarah") && !queue.contains("HIV"),
+        "{queue}"
+    );
     assert!(!stored(&lab, "Sarah Johnson"));
 }

@@ -168,8 +168,7 @@ const ORDINARY: &[&str] = &[
 ];
 
 #[test]
-fn the_guard_refuses_at_least_95_percent_of_patient_info_and_at_most_5_percent_of_ordinary_notes()
-{
+fn the_guard_refuses_at_least_95_percent_of_patient_info_and_at_most_5_percent_of_ordinary_notes() {
     let missed: Vec<&str> = PATIENT_INFO
         .iter()
         .copied()
@@ -194,6 +193,12 @@ fn the_guard_refuses_at_least_95_percent_of_patient_info_and_at_most_5_percent_o
     println!("missed: {missed:#?}");
     println!("refused ordinary: {over:#?}");
     assert!(PATIENT_INFO.len() >= 60 && ORDINARY.len() >= 60);
-    assert!(caught >= 95.0, "only {caught:.1}% refused; missed {missed:#?}");
-    assert!(wrongly <= 5.0, "{wrongly:.1}% of ordinary refused: {over:#?}");
+    assert!(
+        caught >= 95.0,
+        "only {caught:.1}% refused; missed {missed:#?}"
+    );
+    assert!(
+        wrongly <= 5.0,
+        "{wrongly:.1}% of ordinary refused: {over:#?}"
+    );
 }

@@ -158,8 +158,22 @@ static WORD: LazyLock<Regex> =
 
 /// Words before a name that make it a colleague's, and credentials after it.
 const COLLEAGUE_BEFORE: &[&str] = &[
-    "dr", "doctor", "prof", "professor", "nurse", "tech", "coworker", "co-worker", "manager",
-    "supervisor", "lead", "director", "pathologist", "resident", "thanks", "thank",
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "nurse",
+    "tech",
+    "coworker",
+    "co-worker",
+    "manager",
+    "supervisor",
+    "lead",
+    "director",
+    "pathologist",
+    "resident",
+    "thanks",
+    "thank",
 ];
 
 /// A patient's name in the text, as the range from its cue (or first word) to its end.

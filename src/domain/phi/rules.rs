@@ -24,7 +24,9 @@ const JOIN: &str = r"[\s:#.=,\-]*(?:(?:is|was|on|in|of|number|num|no|id|ending(?
 
 /// Words that tie a text to a patient (or a patient's family).
 static PATIENT_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:patients?|pts?|in-?patient|out-?patient|mother|mom|father|dad|daughter|son|wife|husband|spouse|guardian|caregiver|family)\b")
+    re(
+        r"(?i)\b(?:patients?|pts?|in-?patient|out-?patient|mother|mom|father|dad|daughter|son|wife|husband|spouse|guardian|caregiver|family)\b",
+    )
 });
 
 /// Diagnoses and clinical events: words that make a name or an age about a patient.
@@ -46,7 +48,9 @@ static CLINICAL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words after "positive"/"negative" that make it lab or everyday talk, not a diagnosis.
 static NOT_A_DIAGNOSIS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^\s*(?:and\s+negative\s+)?(?:controls?|qc|attitude|vibes|feedback|energy|note|notes|thinking|reinforcement|people|team|shift|day|displacement|pressure|mode)\b")
+    re(
+        r"(?i)^\s*(?:and\s+negative\s+)?(?:controls?|qc|attitude|vibes|feedback|energy|note|notes|thinking|reinforcement|people|team|shift|day|displacement|pressure|mode)\b",
+    )
 });
 
 /// Whether the text speaks of a patient or a patient's family.
@@ -97,9 +101,8 @@ pub(super) fn ssn(text: &str) -> Option<Range<usize>> {
 fn joined(text: &str, range: Range<usize>) -> bool {
     let bytes = text.as_bytes();
     let sep = |b: u8| matches!(b, b'-' | b'.' | b'/');
-    let before = range.start >= 2
-        && sep(bytes[range.start - 1])
-        && bytes[range.start - 2].is_ascii_digit();
+    let before =
+        range.start >= 2 && sep(bytes[range.start - 1]) && bytes[range.start - 2].is_ascii_digit();
     let after = range.end + 1 < bytes.len()
         && sep(bytes[range.end])
         && bytes[range.end + 1].is_ascii_digit();
@@ -137,8 +140,7 @@ fn dated() -> String {
 }
 
 static BIRTH_LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-    let label =
-        r"(?:\bdob\b|\bd\.\s?o\.\s?b\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn\b)";
+    let label = r"(?:\bdob\b|\bd\.\s?o\.\s?b\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn\b)";
     re(&format!(r"(?i){label}{JOIN}(?:{})", any_date()))
 });
 
@@ -312,10 +314,48 @@ static LAB_ID: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that make the id after them a product's, not a patient's: "lot R23-00412".
 const PRODUCT_WORDS: &[&str] = &[
-    "lot", "lots", "lot#", "cat", "cat#", "catalog", "catalogue", "ref", "part", "pn", "p/n",
-    "model", "serial", "s/n", "sn", "kit", "ticket", "incident", "wo", "po", "invoice", "sop",
-    "policy", "form", "version", "rev", "ext", "fax", "badge", "employee", "emp", "item", "sku",
-    "reagent", "reagents", "control", "controls", "calibrator", "cal", "qc", "room", "flight",
+    "lot",
+    "lots",
+    "lot#",
+    "cat",
+    "cat#",
+    "catalog",
+    "catalogue",
+    "ref",
+    "part",
+    "pn",
+    "p/n",
+    "model",
+    "serial",
+    "s/n",
+    "sn",
+    "kit",
+    "ticket",
+    "incident",
+    "wo",
+    "po",
+    "invoice",
+    "sop",
+    "policy",
+    "form",
+    "version",
+    "rev",
+    "ext",
+    "fax",
+    "badge",
+    "employee",
+    "emp",
+    "item",
+    "sku",
+    "reagent",
+    "reagents",
+    "control",
+    "controls",
+    "calibrator",
+    "cal",
+    "qc",
+    "room",
+    "flight",
 ];
 
 /// Whether one of the three words before `start` names a product, a form or a place.
@@ -385,9 +425,7 @@ pub(super) fn long_number(text: &str) -> Option<Range<usize>> {
     DIGIT_RUN
         .find_iter(text)
         .map(|m| m.range())
-        .find(|r| {
-            !joined(text, r.clone()) && !count(r) && !after_product_word(text, r.start)
-        })
+        .find(|r| !joined(text, r.clone()) && !count(r) && !after_product_word(text, r.start))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,13 +445,14 @@ static AGE_YO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "54F", "54 M", "54f", "60 male": an age and a sex in a compact form.
-static AGE_SEX_COMPACT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b\d{1,3}\s?(?:[MF]|[mf]\b|(?i:male|female|man|woman|boy|girl))\b")
-});
+static AGE_SEX_COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b\d{1,3}\s?(?:[MF]|[mf]\b|(?i:male|female|man|woman|boy|girl))\b"));
 
 /// Words that make "40F" a temperature.
 static TEMPERATURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)°|\b(?:fridge|freezer|refrigerator|temps?|temperature|degrees?|incubator|oven|water\s*bath|weather|outside|cold|hot|heat)\b")
+    re(
+        r"(?i)°|\b(?:fridge|freezer|refrigerator|temps?|temperature|degrees?|incubator|oven|water\s*bath|weather|outside|cold|hot|heat)\b",
+    )
 });
 
 /// An age with a sex next to a diagnosis: "54F HIV positive", "72 yo male with sepsis".
@@ -431,7 +470,11 @@ pub(super) fn age_with_diagnosis(text: &str) -> Option<Range<usize>> {
         AGE_SEX_COMPACT
             .find_iter(text)
             .find(|m| {
-                let age: String = m.as_str().chars().take_while(char::is_ascii_digit).collect();
+                let age: String = m
+                    .as_str()
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
                 age.parse::<u32>().is_ok_and(|a| a <= 120)
             })
             .map(|m| m.range())
@@ -450,9 +493,8 @@ pub(super) fn email(text: &str) -> Option<Range<usize>> {
     (patient_context(text) || clinical_context(text)).then_some(range)
 }
 
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]\d{4}\b")
-});
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]\d{4}\b"));
 
 /// A phone number in a text about a patient, their family or a diagnosis ("pt's daughter
 /// called from 555-867-5309"); "call me at 555-123-4567" passes.
@@ -466,8 +508,7 @@ pub(super) fn phone(text: &str) -> Option<Range<usize>> {
 static STREET: LazyLock<Regex> = LazyLock::new(|| {
     let unit = r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|#)\.?\s*#?\s*[A-Za-z0-9\-]+)?";
     let short = r"(?i:st|ave|rd|blvd|dr|ln|ct|pl|ter|cir|hwy|pkwy|trl|way)\b\.?";
-    let long =
-        r"(?i:street|avenue|road|boulevard|drive|lane|court|place|terrace|circle|highway|parkway|trail)\b";
+    let long = r"(?i:street|avenue|road|boulevard|drive|lane|court|place|terrace|circle|highway|parkway|trail)\b";
     re(&format!(
         r"\b\d{{1,6}}\s+(?:(?i:[nsew])\.?\s+)?(?:(?:[A-Z0-9][\w'\-]*\.?\s+(?:[A-Za-z][\w'\-]*\.?\s+){{0,2}}{short})|(?:(?:[A-Za-z0-9][\w'\-]*\.?\s+){{1,3}}{long})){unit}|(?i:\bp\.?\s?o\.?\s+box\s+\d+)"
     ))
@@ -475,7 +516,9 @@ static STREET: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words before an address that make it someone's home.
 static RESIDENCE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:lives?|living|lived|resides?|residing|residence|home|address|addr|moved\s+to|house)\b")
+    re(
+        r"(?i)\b(?:lives?|living|lived|resides?|residing|residence|home|address|addr|moved\s+to|house)\b",
+    )
 });
 
 /// A street address after words about a patient or where someone lives ("pt lives at 42

@@ -29,7 +29,12 @@ fn a_bare_run_of_seven_or_more_digits_is_treated_as_a_record_number_unless_it_co
     for note in ["redraw for 1234567 please", "5551234567", "id 00012345678."] {
         assert_eq!(kind(note), Some(PhiKind::MedicalRecordNumber), "{note}");
     }
-    for note in ["1200000 tests", "2345678 tubes a year", "$1250000 budget", "lot 1234567"] {
+    for note in [
+        "1200000 tests",
+        "2345678 tubes a year",
+        "$1250000 budget",
+        "lot 1234567",
+    ] {
         assert_eq!(kind(note), None, "{note}");
     }
 }
@@ -53,17 +58,30 @@ fn labelled_accession_numbers_are_refused() {
 
 #[test]
 fn lab_style_ids_are_refused_even_without_a_label_but_not_after_lot() {
-    for note in ["S23-12345 needs a recut", "SP-2024-001234", "ch24-123456", "24-CH-118233"] {
+    for note in [
+        "S23-12345 needs a recut",
+        "SP-2024-001234",
+        "ch24-123456",
+        "24-CH-118233",
+    ] {
         assert_eq!(kind(note), Some(PhiKind::AccessionNumber), "{note}");
     }
-    for note in ["lot R23-00412 failed QC", "reagent lot # S23-12345", "XN-1000 is down"] {
+    for note in [
+        "lot R23-00412 failed QC",
+        "reagent lot # S23-12345",
+        "XN-1000 is down",
+    ] {
         assert_eq!(kind(note), None, "{note}");
     }
 }
 
 #[test]
 fn social_security_numbers_are_refused() {
-    for note in ["SSN 123-45-6789", "ssn: 123456789", "123-45-6789 on the req"] {
+    for note in [
+        "SSN 123-45-6789",
+        "ssn: 123456789",
+        "123-45-6789 on the req",
+    ] {
         assert_eq!(kind(note), Some(PhiKind::SocialSecurityNumber), "{note}");
     }
 }
@@ -91,7 +109,13 @@ fn labelled_dates_of_birth_are_refused_in_any_form() {
 
 #[test]
 fn full_dates_are_refused_only_when_their_year_reads_as_a_birth_year() {
-    for note in ["1/2/1980", "seen 01-02-1980", "1980-01-02", "on 12/31/1900", "7/4/62"] {
+    for note in [
+        "1/2/1980",
+        "seen 01-02-1980",
+        "1980-01-02",
+        "on 12/31/1900",
+        "7/4/62",
+    ] {
         assert_eq!(kind(note), Some(PhiKind::DateOfBirth), "{note}");
     }
     for note in [
@@ -161,7 +185,10 @@ fn an_age_with_a_sex_next_to_a_diagnosis_is_refused_but_a_fridge_at_40f_is_not()
 
 #[test]
 fn contact_details_are_refused_only_when_tied_to_a_patient() {
-    assert_eq!(kind("pt emailed a@b.org for biopsy results"), Some(PhiKind::Email));
+    assert_eq!(
+        kind("pt emailed a@b.org for biopsy results"),
+        Some(PhiKind::Email)
+    );
     assert_eq!(kind("pt's mom called 555-123-4567"), Some(PhiKind::Phone));
     assert_eq!(kind("pt lives at 42 Elm St"), Some(PhiKind::StreetAddress));
     for note in [
@@ -215,7 +242,10 @@ fn the_quoted_part_is_on_one_line_short_and_keeps_its_quotes_readable() {
     assert!(!quoted.contains('\n') && !quoted.contains('"'), "{quoted}");
     let long = format!("MRN {}", "1".repeat(200));
     let quoted = check(&long).expect("an MRN").quoted(&long);
-    assert!(quoted.chars().count() <= 61 && quoted.ends_with('…'), "{quoted}");
+    assert!(
+        quoted.chars().count() <= 61 && quoted.ends_with('…'),
+        "{quoted}"
+    );
 }
 
 proptest! {
