@@ -34,6 +34,8 @@ mod rules;
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod held_out;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;

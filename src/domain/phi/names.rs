@@ -180,6 +180,8 @@ const COLLEAGUE_BEFORE: &[&str] = &[
 pub(super) fn patient_name(text: &str) -> Option<Range<usize>> {
     after_patient(text)
         .or_else(|| labelled_name(text))
+        .or_else(|| newborn(text))
+        .or_else(|| label_name(text))
         .or_else(|| full_name(text))
         .or_else(|| titled_name(text))
 }
@@ -250,6 +252,40 @@ fn full_name(text: &str) -> Option<Range<usize>> {
             && is_capitalised(a.as_str());
         (given_then_surname || surname_comma_given).then(|| a.start()..b.end())
     })
+}
+
+/// A listed name in capitals ("HERNANDEZ"), as labels print it.
+fn is_label_name(word: &str, list: &HashSet<&'static str>) -> bool {
+    let lower = word.to_lowercase();
+    word.chars().count() >= 2
+        && word.chars().all(|c| !c.is_lowercase())
+        && list.contains(lower.as_str())
+        && !in_words(ENGLISH, &lower)
+        && !in_words(NOT_A_NAME, &lower)
+}
+
+/// "HERNANDEZ CARLOS": a listed surname then a listed given name, both in capitals, as labels
+/// and wristbands print them. Strong enough without any other context.
+fn label_name(text: &str) -> Option<Range<usize>> {
+    let words: Vec<_> = WORD.find_iter(text).collect();
+    words.windows(2).find_map(|pair| {
+        let (a, b) = (pair[0], pair[1]);
+        let gap = &text[a.end()..b.start()];
+        let spaced = !gap.is_empty() && gap.len() <= 2 && gap.trim().is_empty();
+        (spaced && is_label_name(a.as_str(), &SURNAMES) && is_label_name(b.as_str(), &GIVEN_NAMES))
+            .then(|| a.start()..b.end())
+    })
+}
+
+/// "baby boy Smith", "Baby Girl Garcia": how hospitals name a newborn.
+static NEWBORN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?i:baby\s+(?:boy|girl))\s+(\p{L}[\p{L}'’\-]*)").expect("the pattern is valid")
+});
+
+fn newborn(text: &str) -> Option<Range<usize>> {
+    NEWBORN
+        .captures_iter(text)
+        .find_map(|c| reads_as_name(c.get(1)?.as_str()).then(|| c.get(0).map(|m| m.range()))?)
 }
 
 /// Both capitalised, or both lower case: "Sarah Johnson", "maria lopez", not "Maria covered".

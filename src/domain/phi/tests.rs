@@ -145,6 +145,8 @@ fn patient_names_are_refused_in_any_case() {
         "the patient's name was Doe",
         "Sarah Johnson is HIV positive",
         "Mrs. Garcia was diagnosed today",
+        "baby girl Garcia, bili 18",
+        "the band read HERNANDEZ CARLOS",
     ] {
         assert_eq!(kind(note), Some(PhiKind::PatientName), "{note}");
     }
