@@ -403,10 +403,12 @@ impl Bot {
                 UserError::new("That check-in was not sent to you; nothing was recorded.").into(),
             );
         }
-        if let Some(kind) = note.and_then(phi::looks_like_patient_info) {
-            return Err(
-                UserError::new(format!("{} Nothing was recorded.", kind.explanation())).into(),
-            );
+        if let Some(Err(refusal)) = note.map(|n| phi::guard("note", n)) {
+            // Private: it quotes what the member typed; never stored nor logged.
+            return Err(Failure::Private(UserError::new(format!(
+                "{} Nothing was recorded.",
+                refusal.explanation()
+            ))));
         }
         let now = self.clock.now();
         // The member's earlier answers, for the "fall of 2 points" rule.

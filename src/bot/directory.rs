@@ -7,7 +7,7 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use super::limits::{Gate, Limit};
-use super::{Bot, Failure, Handled};
+use super::{Bot, Failure, Handled, refuse_patient_info};
 use crate::domain::command::{DirectoryCommand, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
 use crate::domain::identity::Actor;
@@ -268,6 +268,7 @@ impl Bot {
         draft: &Draft,
         note: Option<&str>,
     ) -> Result<Reply, Failure> {
+        refuse_patient_info("note", note)?;
         // Check the fields the member gave; the rest (key, kind, …) a moderator fills in at review.
         let mut trial = draft.clone();
         let placeholders = [
@@ -455,6 +456,7 @@ impl Bot {
     }
 
     async fn reject(&self, actor: &Actor, id: i64, reason: &str) -> Handled {
+        refuse_patient_info("reason", Some(reason))?;
         let suggestion = self.pending(id).await?;
         if !self
             .store

@@ -27,6 +27,7 @@ mod meetups;
 mod member_text;
 mod moderation;
 mod note_key;
+mod patient_info;
 mod safety;
 mod scheduler;
 mod sentences;
