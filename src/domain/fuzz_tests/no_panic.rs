@@ -18,7 +18,7 @@ use crate::domain::{phi, time_words, understand, wellbeing};
 /// Whether the patient-information guard refuses `text`. Its signature is changing; this is
 /// the one line to adapt.
 fn phi_refuses(text: &str) -> bool {
-    phi::looks_like_patient_info(text).is_some()
+    phi::check(text).is_some()
 }
 
 /// Zones meetups and check-ins are planned in: every US zone, zones with half-hour offsets or
