@@ -101,6 +101,10 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     let (runtime, store, path) = runtime(config, start).await?;
     eprintln!("labcircle: serving; database {}", path.display());
 
+    let link_moderators = match config.directory.check_links {
+        true => Some(crate::link_check::moderator_members(config)?),
+        false => None,
+    };
     let stop = CancellationToken::new();
     let adapters = TaskTracker::new();
     let failed = Arc::new(AtomicBool::new(false));
@@ -119,6 +123,14 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
         });
     }
     adapters.close();
+    // The monthly link check: its own token, so it stops when the adapters do.
+    let links_stop = stop.child_token();
+    let links = if let Some(moderators) = link_moderators {
+        let (store, token) = (store.clone(), links_stop.clone());
+        Some(tokio::spawn(crate::link_check::monthly(store, moderators, token)))
+    } else {
+        None
+    };
     if start.is_some() {
         let runtime = runtime.clone();
         // Not tracked: it reads standard input until the process ends.
@@ -135,6 +147,10 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
         }
     }
     adapters.wait().await;
+    links_stop.cancel();
+    if let Some(links) = links {
+        let _ = links.await;
+    }
     store.close().await;
     Ok(if failed.load(Ordering::SeqCst) {
         ExitCode::FAILURE

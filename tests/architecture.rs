@@ -342,6 +342,10 @@ const LANDED: &[(&str, &str)] = &[
         "0008_note_key.sql",
         "4332edc8c0acd1f11d8c4a153e5f58b8c2d9ed39afdd18627d19cfca9ea631fb",
     ),
+    (
+        "0012_link_checks.sql",
+        "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
+    ),
 ];
 
 #[test]

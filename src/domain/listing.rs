@@ -3,6 +3,7 @@
 
 use super::command::UserError;
 use super::directory::{Entry, region_label};
+use super::link_status::{DeadLinks, not_working};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use super::search_index::SearchIndex;
@@ -10,13 +11,14 @@ use super::understand::{Need, Wants};
 use super::vocab::Vocab;
 
 /// A page of results: `entries` are the page's, `total` all matches. Asking for a page past
-/// the last is the member's mistake.
+/// the last is the member's mistake. Links in `dead` are not offered.
 pub fn results_page(
     query: &SearchQuery,
     page: u32,
     total: usize,
     entries: &[&Entry],
     in_words: bool,
+    dead: &DeadLinks,
 ) -> Result<Reply, UserError> {
     let command_line = query.to_command();
     let offset = (page.saturating_sub(1) * PAGE_SIZE) as usize;
@@ -49,7 +51,10 @@ pub fn results_page(
     }
     let reply = reply.block(Block::Items {
         first_number: offset + 1,
-        items: entries.iter().map(|e| summary_item(e)).collect(),
+        items: entries
+            .iter()
+            .map(|e| summary_item_checked(e, dead.checked_on(&e.key)))
+            .collect(),
     });
     let footer = if (page as usize) < pages {
         format!(
@@ -62,8 +67,9 @@ pub fn results_page(
     Ok(reply.footer(footer))
 }
 
-/// Says which filter emptied the result and offers the nearest alternatives.
-pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
+/// Says which filter emptied the result and offers the nearest alternatives (links in `dead`
+/// not offered).
+pub fn no_results(index: &SearchIndex, query: &SearchQuery, dead: &DeadLinks) -> Reply {
     let command_line = query.to_command();
     let mut reply = Reply::channel(format!("No groups match {command_line}."));
     let understood = query.understood();
@@ -133,7 +139,11 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
             };
             reply = reply.text(label).block(Block::Items {
                 first_number: 1,
-                items: near.entries.iter().map(|e| summary_item(e)).collect(),
+                items: near
+                    .entries
+                    .iter()
+                    .map(|e| summary_item_checked(e, dead.checked_on(&e.key)))
+                    .collect(),
             });
             break;
         }
@@ -160,10 +170,25 @@ pub fn how_to_ask() -> Reply {
 
 /// One result line.
 pub fn summary_item(g: &Entry) -> Item {
+    summary_item_checked(g, None)
+}
+
+/// One result line; with `dead_on`, the day a link check found its link not working, the
+/// link is not offered and the line says so.
+pub fn summary_item_checked(g: &Entry, dead_on: Option<chrono::NaiveDate>) -> Item {
     let mut title = g.name.clone();
     if !g.verified {
         title.push_str(" [unverified]");
     }
+    let mut lines = vec![one_line(&g.description, 140)];
+    let link = match (dead_on, &g.url) {
+        (Some(day), Some(_)) => {
+            lines.push(not_working(day));
+            None
+        }
+        (_, url) => url.clone(),
+    };
+    lines.push(format!("details: /group show {}", g.key));
     Item {
         title,
         subtitle: format!(
@@ -172,16 +197,19 @@ pub fn summary_item(g: &Entry) -> Item {
             g.format.label(),
             region_label(&g.states, g.city.as_deref())
         ),
-        lines: vec![
-            one_line(&g.description, 140),
-            format!("details: /group show {}", g.key),
-        ],
-        link: g.url.clone(),
+        lines,
+        link,
     }
 }
 
 /// An entry in full.
 pub fn entry_reply(e: &Entry) -> Reply {
+    entry_reply_checked(e, None)
+}
+
+/// An entry in full; with `dead_on`, the day a link check found its link not working, the
+/// link is replaced by saying so.
+pub fn entry_reply_checked(e: &Entry, dead_on: Option<chrono::NaiveDate>) -> Reply {
     let join = |v: Vec<&str>| v.join(", ");
     let mut fields = vec![
         ("Kind".to_owned(), e.kind.label().to_owned()),
@@ -207,7 +235,11 @@ pub fn entry_reply(e: &Entry) -> Reply {
     ];
     for (label, value) in optional {
         if let Some(v) = value {
-            fields.push((label.to_owned(), v.clone()));
+            let v = match dead_on {
+                Some(day) if label == "Link" => not_working(day),
+                _ => v.clone(),
+            };
+            fields.push((label.to_owned(), v));
         }
     }
     if !e.tags.is_empty() {
