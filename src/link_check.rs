@@ -390,7 +390,10 @@ pub async fn monthly(store: Store, moderators: Vec<Member>, stop: CancellationTo
         };
         match results {
             Ok(results) => {
-                let dead = results.iter().filter(|r| r.status == LinkStatus::Dead).count();
+                let dead = results
+                    .iter()
+                    .filter(|r| r.status == LinkStatus::Dead)
+                    .count();
                 tracing::info!(links = results.len(), dead, "directory links checked");
             }
             Err(e) => {

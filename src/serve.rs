@@ -127,7 +127,9 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     let links_stop = stop.child_token();
     let links = if let Some(moderators) = link_moderators {
         let (store, token) = (store.clone(), links_stop.clone());
-        Some(tokio::spawn(crate::link_check::monthly(store, moderators, token)))
+        Some(tokio::spawn(crate::link_check::monthly(
+            store, moderators, token,
+        )))
     } else {
         None
     };

@@ -130,13 +130,28 @@ mod tests {
 
     #[test]
     fn gone_pages_and_missing_hosts_are_dead_and_server_trouble_is_retried() {
-        assert_eq!(classify(&Probe::Status(200), true), Verdict::Final(LinkStatus::Ok));
-        assert_eq!(classify(&Probe::Status(404), false), Verdict::Final(LinkStatus::Dead));
-        assert_eq!(classify(&Probe::Status(410), false), Verdict::Final(LinkStatus::Dead));
-        assert_eq!(classify(&Probe::NoSuchHost, true), Verdict::Final(LinkStatus::Dead));
+        assert_eq!(
+            classify(&Probe::Status(200), true),
+            Verdict::Final(LinkStatus::Ok)
+        );
+        assert_eq!(
+            classify(&Probe::Status(404), false),
+            Verdict::Final(LinkStatus::Dead)
+        );
+        assert_eq!(
+            classify(&Probe::Status(410), false),
+            Verdict::Final(LinkStatus::Dead)
+        );
+        assert_eq!(
+            classify(&Probe::NoSuchHost, true),
+            Verdict::Final(LinkStatus::Dead)
+        );
         assert_eq!(classify(&Probe::Status(503), false), Verdict::Retry);
         assert_eq!(classify(&Probe::TimedOut, true), Verdict::Retry);
-        assert_eq!(classify(&Probe::Status(403), false), Verdict::Final(LinkStatus::Unknown));
+        assert_eq!(
+            classify(&Probe::Status(403), false),
+            Verdict::Final(LinkStatus::Unknown)
+        );
     }
 
     #[test]
@@ -150,14 +165,20 @@ mod tests {
     #[test]
     fn only_301_and_308_are_permanent_moves() {
         for (s, permanent) in [(301, true), (308, true), (302, false), (307, false)] {
-            assert_eq!(classify(&Probe::Status(s), true), Verdict::Redirect { permanent });
+            assert_eq!(
+                classify(&Probe::Status(s), true),
+                Verdict::Redirect { permanent }
+            );
         }
     }
 
     #[test]
     fn a_dead_link_says_the_day_it_was_checked() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(not_working(day), "link not working when checked on Dec 1, 2026");
+        assert_eq!(
+            not_working(day),
+            "link not working when checked on Dec 1, 2026"
+        );
         let dead = DeadLinks::new([("a".to_owned(), day)]);
         assert_eq!(dead.checked_on("a"), Some(day));
         assert_eq!(dead.checked_on("b"), None);

@@ -220,7 +220,13 @@ mod tests {
             display_name: "mod".into(),
         };
         store
-            .queue_link_report(&[moderator], &unreported, "links:1", "dead", now.timestamp())
+            .queue_link_report(
+                &[moderator],
+                &unreported,
+                "links:1",
+                "dead",
+                now.timestamp(),
+            )
             .await
             .unwrap();
         // Still dead a month later: not news.

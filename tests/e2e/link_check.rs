@@ -44,8 +44,9 @@ fn start_server() -> SocketAddr {
                             return;
                         }
                     };
-                    let answer =
-                        format!("HTTP/1.1 {head}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    let answer = format!(
+                        "HTTP/1.1 {head}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
                     let _ = socket.write_all(answer.as_bytes()).await;
                     let _ = socket.shutdown().await;
                 });
@@ -86,14 +87,27 @@ fn dead_links_are_recorded_reported_and_no_longer_offered() {
     }
     let directory = lab.file("directory.toml", &file);
     let imported = lab.run(
-        &["--config", config, "directory", "import", directory.to_str().unwrap()],
+        &[
+            "--config",
+            config,
+            "directory",
+            "import",
+            directory.to_str().unwrap(),
+        ],
         "",
     );
     assert!(imported.success, "{}", imported.stderr);
 
     let day_before = chrono::Utc::now().date_naive();
     let run = lab.run(
-        &["--config", config, "directory", "check-links", "--timeout", "1"],
+        &[
+            "--config",
+            config,
+            "directory",
+            "check-links",
+            "--timeout",
+            "1",
+        ],
         "",
     );
     let day_after = chrono::Utc::now().date_naive();
@@ -120,7 +134,9 @@ fn dead_links_are_recorded_reported_and_no_longer_offered() {
     // What was stored, entry by entry.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let stored = rt.block_on(async {
-        let store = labcircle::store::Store::open(&lab.database()).await.unwrap();
+        let store = labcircle::store::Store::open(&lab.database())
+            .await
+            .unwrap();
         let checks = store.link_checks().await.unwrap();
         store.close().await;
         checks
@@ -140,18 +156,31 @@ fn dead_links_are_recorded_reported_and_no_longer_offered() {
         ]
     );
     let moved = &stored[2].0;
-    assert_eq!(moved.final_url.as_deref(), Some(format!("{base}/ok").as_str()));
+    assert_eq!(
+        moved.final_url.as_deref(),
+        Some(format!("{base}/ok").as_str())
+    );
 
     // The moderator is told privately, once.
     let told = lab.run(&["--config", config, "console", "--as", "mo"], "/crisis\n");
     assert!(
-        told.stdout.contains("The link check found 1 directory link not working")
-            && told.stdout.contains("zephyr-gone (Zephyr Gone Circle): 404 Not Found"),
+        told.stdout
+            .contains("The link check found 1 directory link not working")
+            && told
+                .stdout
+                .contains("zephyr-gone (Zephyr Gone Circle): 404 Not Found"),
         "{}",
         told.stdout
     );
     let again = lab.run(
-        &["--config", config, "directory", "check-links", "--timeout", "1"],
+        &[
+            "--config",
+            config,
+            "directory",
+            "check-links",
+            "--timeout",
+            "1",
+        ],
         "",
     );
     assert!(again.success, "{}", again.stderr);
@@ -164,7 +193,10 @@ fn dead_links_are_recorded_reported_and_no_longer_offered() {
 
     // Members no longer get the dead link; the server's trouble is not held against the other.
     let said = |day: chrono::NaiveDate| {
-        format!("link not working when checked on {}", day.format("%b %-d, %Y"))
+        format!(
+            "link not working when checked on {}",
+            day.format("%b %-d, %Y")
+        )
     };
     let found = lab.member("/findgroup zephyr\n").message(0);
     assert!(
@@ -175,6 +207,8 @@ fn dead_links_are_recorded_reported_and_no_longer_offered() {
     assert!(found.contains(&format!("{base}/broken")), "{found}");
     assert!(found.contains(&format!("{base}/ok")), "{found}");
     let shown = lab.member("/group show zephyr-gone\n").message(0);
-    assert!(shown.contains("Link: link not working when checked on"), "{shown}");
-
+    assert!(
+        shown.contains("Link: link not working when checked on"),
+        "{shown}"
+    );
 }
