@@ -408,3 +408,61 @@ pub async fn monthly(store: Store, moderators: Vec<Member>, stop: CancellationTo
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_restart_waits_a_month_from_the_last_check_not_from_the_start() {
+        let store = Store::open_in_memory().await.unwrap();
+        let before = Utc::now();
+        assert!(
+            next_due(&store).await.unwrap() >= before,
+            "never checked: due now"
+        );
+        let last = Utc::now() - chrono::Duration::days(3);
+        let text = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        store.set_meta(LAST_RUN, &text).await.unwrap();
+        let due = next_due(&store).await.unwrap();
+        assert_eq!(due.timestamp(), last.timestamp() + EVERY.num_seconds());
+    }
+
+    #[tokio::test]
+    async fn the_monthly_check_stops_when_told_while_waiting() {
+        let store = Store::open_in_memory().await.unwrap();
+        let recent = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        store.set_meta(LAST_RUN, &recent).await.unwrap();
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(monthly(store, Vec::new(), stop.clone()));
+        stop.cancel();
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("stopped")
+            .unwrap();
+    }
+
+    #[test]
+    fn the_summary_counts_every_status_and_lists_the_dead_with_their_reason() {
+        let check = |key: &str, status, detail: &str| LinkCheck {
+            key: key.into(),
+            url: format!("https://example.org/{key}"),
+            status,
+            http_status: None,
+            final_url: None,
+            detail: detail.into(),
+        };
+        let text = summary(&[
+            check("a", LinkStatus::Ok, "200 OK"),
+            check("b", LinkStatus::Dead, "no such host"),
+        ]);
+        assert!(
+            text.starts_with("Checked 2 links: 1 ok, 0 moved, 1 dead, 0 unknown.\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  b: no such host (https://example.org/b)"),
+            "{text}"
+        );
+    }
+}
