@@ -22,6 +22,8 @@
 //!   on.
 //! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
 //!   [`adapters::matrix`].
+//! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
+//!   monthly run; how an answer is judged is [`domain::link_status`].
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
 //!   store, seeding, logging and the directory and config tools; [`config`]: typed
 //!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
@@ -38,6 +40,7 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod link_check;
 pub mod note_key;
 pub mod notes;
 pub mod runtime;

@@ -130,6 +130,10 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     };
     eprintln!("labcircle: serving; database {}", path.display());
 
+    let link_moderators = match config.directory.check_links {
+        true => Some(crate::link_check::moderator_members(config)?),
+        false => None,
+    };
     let adapters = TaskTracker::new();
     let failed = Arc::new(AtomicBool::new(false));
     if let Some(d) = discord {
@@ -147,6 +151,16 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
         });
     }
     adapters.close();
+    // The monthly link check: its own token, so it stops when the adapters do.
+    let links_stop = stop.child_token();
+    let links = if let Some(moderators) = link_moderators {
+        let (store, token) = (store.clone(), links_stop.clone());
+        Some(tokio::spawn(crate::link_check::monthly(
+            store, moderators, token,
+        )))
+    } else {
+        None
+    };
     if start.is_some() {
         let runtime = runtime.clone();
         // Not tracked: it reads standard input until the process ends.
@@ -163,6 +177,10 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     // as sent is sent again at the next start, with the same idempotency key).
     if tokio::time::timeout(DRAIN, adapters.wait()).await.is_err() {
         eprintln!("labcircle: an adapter had not stopped after {DRAIN:?}; stopping without it");
+    }
+    links_stop.cancel();
+    if let Some(links) = links {
+        let _ = tokio::time::timeout(DRAIN, links).await;
     }
     if tokio::time::timeout(CLOSE, store.close()).await.is_err() {
         tracing::warn!("the database was still busy at shutdown; closing without waiting");

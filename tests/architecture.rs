@@ -346,6 +346,10 @@ const LANDED: &[(&str, &str)] = &[
         "0011_last_checked.sql",
         "567a55e1c268933ac1479c961af8f24300b4effdacf7b2da8015fa7eb10d8da8",
     ),
+    (
+        "0012_link_checks.sql",
+        "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
+    ),
 ];
 
 #[test]

@@ -113,8 +113,9 @@ impl Bot {
         let index = self.index().await?;
         let offset = (page - 1) * PAGE_SIZE;
         let found = index.search(&query, offset as usize, PAGE_SIZE as usize);
+        let dead = self.store.dead_links().await?;
         if found.total == 0 {
-            return Ok(listing::no_results(&index, &query));
+            return Ok(listing::no_results(&index, &query, &dead));
         }
         Ok(listing::results_page(
             &query,
@@ -122,6 +123,7 @@ impl Bot {
             found.total,
             &found.entries,
             in_words,
+            &dead,
         )?)
     }
 
@@ -145,9 +147,11 @@ impl Bot {
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
         let entry = self.existing(key).await?;
-        Ok(listing::entry_reply(
+        let dead = self.store.dead_links().await?;
+        Ok(listing::entry_reply_checked(
             &entry,
             Some(self.clock.now().date_naive()),
+            dead.checked_on(&entry.key),
         ))
     }
 

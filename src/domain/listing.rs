@@ -5,6 +5,7 @@ use super::command::UserError;
 use chrono::NaiveDate;
 
 use super::directory::{Entry, Freshness, region_label};
+use super::link_status::{DeadLinks, not_working};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use super::search_index::SearchIndex;
@@ -13,13 +14,14 @@ use super::understand::{Need, Wants};
 use super::vocab::Vocab;
 
 /// A page of results: `entries` are the page's, `total` all matches. Asking for a page past
-/// the last is the member's mistake.
+/// the last is the member's mistake. Links in `dead` are not offered.
 pub fn results_page(
     query: &SearchQuery,
     page: u32,
     total: usize,
     entries: &[&Entry],
     in_words: bool,
+    dead: &DeadLinks,
 ) -> Result<Reply, UserError> {
     let command_line = query.to_command();
     let offset = (page.saturating_sub(1) * PAGE_SIZE) as usize;
@@ -57,7 +59,7 @@ pub fn results_page(
         first_number: offset + 1,
         items: entries
             .iter()
-            .map(|e| summary_item(e, query.today))
+            .map(|e| summary_item_checked(e, query.today, dead.checked_on(&e.key)))
             .collect(),
     });
     let footer = if (page as usize) < pages {
@@ -71,8 +73,9 @@ pub fn results_page(
     Ok(reply.footer(footer))
 }
 
-/// Says which filter emptied the result and offers the nearest alternatives.
-pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
+/// Says which filter emptied the result and offers the nearest alternatives (links in `dead`
+/// not offered).
+pub fn no_results(index: &SearchIndex, query: &SearchQuery, dead: &DeadLinks) -> Reply {
     let command_line = query.to_command();
     let mut reply = Reply::channel(format!("No groups match {command_line}."));
     let understood = query.understood();
@@ -148,7 +151,7 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
                 items: near
                     .entries
                     .iter()
-                    .map(|e| summary_item(e, query.today))
+                    .map(|e| summary_item_checked(e, query.today, dead.checked_on(&e.key)))
                     .collect(),
             });
             break;
@@ -187,10 +190,25 @@ fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
 /// One result line. `today` (the bot's date) tells recently checked entries from ones that
 /// may be out of date.
 pub fn summary_item(g: &Entry, today: Option<NaiveDate>) -> Item {
+    summary_item_checked(g, today, None)
+}
+
+/// One result line; with `dead_on`, the day a link check found its link not working, the
+/// link is not offered and the line says so.
+pub fn summary_item_checked(g: &Entry, today: Option<NaiveDate>, dead_on: Option<NaiveDate>) -> Item {
     let mut title = g.name.clone();
     if g.last_checked.is_none() {
         title.push_str(" [unverified]");
     }
+    let mut lines = vec![one_line(&g.description, 140)];
+    let link = match (dead_on, &g.url) {
+        (Some(day), Some(_)) => {
+            lines.push(not_working(day));
+            None
+        }
+        (_, url) => url.clone(),
+    };
+    lines.push(format!("details: /group show {}", g.key));
     Item {
         title,
         subtitle: format!(
@@ -202,11 +220,8 @@ pub fn summary_item(g: &Entry, today: Option<NaiveDate>) -> Item {
                 .map(|c| format!(" · {c}"))
                 .unwrap_or_default()
         ),
-        lines: vec![
-            one_line(&g.description, 140),
-            format!("details: /group show {}", g.key),
-        ],
-        link: g.url.clone(),
+        lines,
+        link,
     }
 }
 
@@ -222,6 +237,12 @@ pub fn checked_label(g: &Entry, today: Option<NaiveDate>) -> Option<String> {
 
 /// An entry in full.
 pub fn entry_reply(e: &Entry, today: Option<NaiveDate>) -> Reply {
+    entry_reply_checked(e, today, None)
+}
+
+/// An entry in full; with `dead_on`, the day a link check found its link not working, the
+/// link is replaced by saying so.
+pub fn entry_reply_checked(e: &Entry, today: Option<NaiveDate>, dead_on: Option<NaiveDate>) -> Reply {
     let join = |v: Vec<&str>| v.join(", ");
     let mut fields = vec![
         ("Kind".to_owned(), e.kind.label().to_owned()),
@@ -247,7 +268,11 @@ pub fn entry_reply(e: &Entry, today: Option<NaiveDate>) -> Reply {
     ];
     for (label, value) in optional {
         if let Some(v) = value {
-            fields.push((label.to_owned(), v.clone()));
+            let v = match dead_on {
+                Some(day) if label == "Link" => not_working(day),
+                _ => v.clone(),
+            };
+            fields.push((label.to_owned(), v));
         }
     }
     if !e.tags.is_empty() {

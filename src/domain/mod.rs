@@ -14,6 +14,7 @@ pub mod help;
 pub mod ics;
 pub mod identity;
 pub mod input;
+pub mod link_status;
 pub mod listing;
 pub mod meetup;
 pub mod meetup_time;

@@ -22,6 +22,7 @@ mod findgroup_eval;
 mod findgroup_filters;
 mod import_export;
 mod limits;
+mod link_check;
 mod meetup_dates;
 mod meetups;
 mod member_text;
