@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
+use crate::logging::Redacted;
 use crate::bot::Bot;
 use crate::domain::identity::Platform;
 use crate::scheduler::{Deliver, Scheduler};
@@ -73,7 +74,7 @@ impl Runtime {
             let wait = match self.pass(platform, sink).await {
                 Ok(wait) => wait,
                 Err(e) => {
-                    warn!(error = %e, platform = platform.code(), "delivery pass failed");
+                    warn!(error = %Redacted(&e), platform = platform.code(), "delivery pass failed");
                     StdDuration::from_secs(2)
                 }
             };

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::logging::Redacted;
 use crate::adapters::console::{Console, ConsoleUser};
 use crate::app;
 use crate::bot::{Bot, Settings};
@@ -160,7 +161,7 @@ fn supervise(
                 eprintln!("labcircle: {name} stopped");
                 return;
             }
-            Ok(Err(e)) => format!("labcircle: {name}: {e:#}"),
+            Ok(Err(e)) => format!("labcircle: {name}: {:#}", Redacted(&e)),
             Err(e) => format!("labcircle: the {name} adapter crashed: {e}"),
         };
         eprintln!("{problem}");

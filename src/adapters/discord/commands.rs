@@ -11,6 +11,7 @@ use serenity::{
 };
 use tracing::{debug, warn};
 
+use crate::logging::Redacted;
 use super::render::{render, shorten};
 use super::sink::direct;
 use super::{Data, Error, Served, community, member_of, not_set_up, replies_first};
@@ -331,7 +332,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
             debug!("a slash command from a server not in the config; answered not set up");
             let http = &ctx.framework.serenity_context.http;
             if let Err(e) = interaction.create_response(http, not_set_up()).await {
-                warn!(error = %e, "could not answer a slash command from a server not set up");
+                warn!(error = %Redacted(&e), "could not answer a slash command from a server not set up");
             }
             return Ok(());
         }
@@ -352,7 +353,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
                 .create_response(&ctx.framework.serenity_context.http, response)
                 .await
             {
-                warn!(error = %e, "could not answer an unknown slash command");
+                warn!(error = %Redacted(&e), "could not answer an unknown slash command");
             }
             return Ok(());
         };
@@ -360,7 +361,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
         let handling = run_invocation(data, actor, spec, invocation(spec, ctx.args));
         let http = &ctx.framework.serenity_context.http;
         if let Err(e) = answer_command(data, http, interaction, spec, handling).await {
-            warn!(error = %e, command = spec.name, "could not answer a slash command");
+            warn!(error = %Redacted(&e), command = spec.name, "could not answer a slash command");
         }
         Ok(())
     })

@@ -67,6 +67,7 @@ use serenity::{
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
+use crate::logging::Redacted;
 use crate::config::{self, DISCORD_API};
 use crate::domain::identity::{CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply};
@@ -276,7 +277,7 @@ pub async fn run(
         event_handler: |framework, event| Box::pin(events::on_event(framework, event)),
         on_error: |e| {
             Box::pin(async move {
-                warn!(error = %e, "Discord framework error");
+                warn!(error = %Redacted(&e), "Discord framework error");
             })
         },
         initialize_owners: false,
@@ -297,7 +298,7 @@ pub async fn run(
                 let registered = commands::register(ctx, &data.config).await;
                 match registered {
                     Ok(()) => info!("Discord slash commands registered"),
-                    Err(e) => error!(error = %e, "registering the slash commands failed"),
+                    Err(e) => error!(error = %Redacted(&e), "registering the slash commands failed"),
                 }
                 println!("discord: ready");
                 Ok(data)
@@ -314,7 +315,7 @@ pub async fn run(
     // process stopped is sent again (Discord answers the repeated nonce with the first
     // message), so the reconciliation at Ready knows every announcement.
     if let Err(e) = runtime.flush(Platform::Discord, &mut sink).await {
-        warn!(error = %e, "could not send the Discord deliveries left from before the start");
+        warn!(error = %Redacted(&e), "could not send the Discord deliveries left from before the start");
     }
     let dispatcher = {
         let runtime = runtime.clone();

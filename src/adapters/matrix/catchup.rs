@@ -29,6 +29,7 @@ use matrix_sdk::ruma::{OwnedEventId, UInt, UserId as MxUserId};
 use matrix_sdk::{Room, RoomState};
 use tracing::{info, warn};
 
+use crate::logging::Redacted;
 use super::Shared;
 use super::session::FirstSync;
 
@@ -78,7 +79,7 @@ impl Shared {
                     }
                 }
                 Err(e) => {
-                    warn!(error = %e, room = %room_id, "matrix: cannot read what was missed");
+                    warn!(error = %Redacted(&e), room = %room_id, "matrix: cannot read what was missed");
                 }
             }
         }
@@ -107,7 +108,7 @@ impl Shared {
             Ok(_) => Arrival::Late,
             Err(e) => {
                 // Unsure whether it was answered: answering twice is kinder than never.
-                warn!(error = %e, "matrix: cannot tell whether a message was answered");
+                warn!(error = %Redacted(&e), "matrix: cannot tell whether a message was answered");
                 Arrival::Late
             }
         }

@@ -24,6 +24,7 @@ use matrix_sdk::ruma::{
 use matrix_sdk::{Room, RoomState};
 use tracing::warn;
 
+use crate::logging::Redacted;
 use super::Shared;
 use super::catchup::{AWAY_NOTE, Arrival};
 use crate::bot::Incoming;
@@ -199,7 +200,7 @@ impl Shared {
                 },
             };
             if let Err(e) = result {
-                warn!(error = %e, "matrix: could not send a reply");
+                warn!(error = %Redacted(&e), "matrix: could not send a reply");
             }
         }
         self.runtime.poke();
@@ -268,7 +269,7 @@ impl Shared {
                 },
             };
             if let Err(e) = self.send_direct(&to, &reply, None).await {
-                warn!(error = %e, "matrix: could not send a private notice");
+                warn!(error = %Redacted(&e), "matrix: could not send a private notice");
             }
         }
         self.runtime.poke();
@@ -285,7 +286,7 @@ impl Shared {
         {
             Ok(a) => a,
             Err(e) => {
-                warn!(error = %e, "matrix: cannot list active announcements");
+                warn!(error = %Redacted(&e), "matrix: cannot list active announcements");
                 return;
             }
         };
@@ -315,7 +316,7 @@ impl Shared {
                         .await;
                     self.send_notices(outgoing).await;
                 }
-                Err(e) => warn!(error = %e, "matrix: cannot read an announcement's reactions"),
+                Err(e) => warn!(error = %Redacted(&e), "matrix: cannot read an announcement's reactions"),
             }
         }
         self.runtime.poke();

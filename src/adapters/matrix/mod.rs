@@ -42,6 +42,7 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
+use crate::logging::Redacted;
 use crate::config::Matrix as MatrixConfig;
 use crate::domain::identity::Platform;
 use crate::runtime::Runtime;
@@ -120,7 +121,7 @@ pub async fn run(
     // recorded when the process stopped is sent again (the homeserver answers the repeated
     // transaction id with the first event), so reconciliation below knows every announcement.
     if let Err(e) = runtime.flush(Platform::Matrix, &mut sink).await {
-        warn!(error = %e, "matrix: could not send the deliveries left from before the start");
+        warn!(error = %Redacted(&e), "matrix: could not send the deliveries left from before the start");
     }
     // RSVPs made while the bot was away.
     shared.reconcile(None).await;
