@@ -8,6 +8,8 @@ mod process;
 
 #[path = "discord/direct_messages.rs"]
 mod direct_messages;
+#[path = "discord/logs.rs"]
+mod logs;
 
 use std::time::Duration;
 

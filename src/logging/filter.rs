@@ -47,13 +47,16 @@ impl Level {
     }
 }
 
-/// The libraries that never log beneath their cap, by target prefix. Info for all: none of
-/// them prints a URL, header, body or frame at info or above (the errors they log at warn are
-/// redacted on their way out, see [`super::redact`]).
+/// The libraries that never log beneath their cap, by target prefix. None of them prints a
+/// URL, header, body or frame at its cap or above (the errors they log at warn are redacted on
+/// their way out, see [`super::redact`]).
 const CAPS: &[(&str, Level)] = &[
     // Discord: the gateway (identify frames hold the bot token; events hold DM text and
-    // interaction tokens) and its HTTP client (interaction routes hold tokens).
-    ("serenity", Level::Info),
+    // interaction tokens) and its HTTP client (interaction routes hold tokens). Serenity at
+    // warn, not info: its `#[instrument]` spans are at info and record whole requests (the
+    // route with the interaction token, the body) and gateway events (a DM's text) as fields,
+    // and every event logged inside such a span prints them.
+    ("serenity", Level::Warn),
     ("poise", Level::Info),
     ("tungstenite", Level::Info),
     ("tokio_tungstenite", Level::Info),

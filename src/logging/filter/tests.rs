@@ -128,10 +128,22 @@ fn no_spelling_of_trace_or_debug_lifts_the_http_and_gateway_libraries_above_info
 fn the_capped_libraries_still_log_at_info_when_asked() {
     let at_trace = logged("TRACE");
     assert!(at_trace.contains(&"hyper::proto::h1::role INFO".to_owned()));
-    assert!(at_trace.contains(&"serenity::gateway::shard INFO".to_owned()));
-    let chosen = logged("serenity=info,hyper=warn");
-    assert!(chosen.contains(&"serenity::http::client INFO".to_owned()));
+    assert!(at_trace.contains(&"matrix_sdk_base::client INFO".to_owned()));
+    let chosen = logged("reqwest=info,hyper=warn");
+    assert!(chosen.contains(&"reqwest::connect INFO".to_owned()));
     assert!(!chosen.contains(&"hyper::proto::h1::role INFO".to_owned()));
+}
+
+#[test]
+fn serenity_stays_at_warn_so_its_spans_holding_requests_and_events_stay_off() {
+    for filter in ["TRACE", "info", "serenity=info", "Serenity=DEBUG", "[handle_event]=info"] {
+        let logged = logged(filter);
+        assert!(
+            !logged.iter().any(|l| l.starts_with("serenity")),
+            "{filter:?} (applied as {:?}): {logged:?}",
+            capped(filter)
+        );
+    }
 }
 
 #[test]
