@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::files;
 use crate::domain::directory_file::{self, FileFormat};
+use crate::files;
 use crate::store::{ImportOutcome, Store};
 
 /// The curated directory that ships with labcircle.
@@ -52,7 +52,11 @@ pub fn loose_files(config: &Config) -> Vec<files::Loose> {
             .clone()
             .unwrap_or_else(|| data_dir.join("matrix"))
     });
-    files::loose_files(&data_dir, &database_path(&data_dir), matrix_store.as_deref())
+    files::loose_files(
+        &data_dir,
+        &database_path(&data_dir),
+        matrix_store.as_deref(),
+    )
 }
 
 /// Imports the shipped directory once per database. Returns what it did, or `None` when the

@@ -14,9 +14,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
-use crate::logging::Redacted;
 use crate::bot::Bot;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Scheduler};
 
 /// Longest a dispatcher sleeps before looking at the outbox again.

@@ -16,12 +16,12 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::logging::Redacted;
 use crate::adapters::console::{Console, ConsoleUser};
 use crate::app;
 use crate::bot::{Bot, Settings};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 use crate::scheduler::Scheduler;
 

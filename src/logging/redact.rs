@@ -198,9 +198,6 @@ mod tests {
             format!("{:#}", Redacted(&e)),
             "could not answer: HTTP 404 for /interactions/1/[redacted]/callback"
         );
-        assert_eq!(
-            format!("{:?}", Redacted(&e)),
-            "could not answer"
-        );
+        assert_eq!(format!("{:?}", Redacted(&e)), "could not answer");
     }
 }

@@ -92,7 +92,10 @@ async fn nothing_private_is_logged_at(level: &str) {
             "{level}: {what} ({secret:?}) is in the logs:\n{log}"
         );
     }
-    assert!(!log.contains("token-"), "{level}: an interaction token:\n{log}");
+    assert!(
+        !log.contains("token-"),
+        "{level}: an interaction token:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,6 +105,8 @@ async fn at_trace_in_capitals_no_token_dm_note_or_mood_is_logged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn naming_the_http_and_gateway_libraries_at_trace_logs_no_token_dm_note_or_mood() {
-    nothing_private_is_logged_at("trace,serenity=trace,hyper=trace,reqwest=Trace,tungstenite=TRACE")
-        .await;
+    nothing_private_is_logged_at(
+        "trace,serenity=trace,hyper=trace,reqwest=Trace,tungstenite=TRACE",
+    )
+    .await;
 }

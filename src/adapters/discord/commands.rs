@@ -11,7 +11,6 @@ use serenity::{
 };
 use tracing::{debug, warn};
 
-use crate::logging::Redacted;
 use super::render::{render, shorten};
 use super::sink::direct;
 use super::{Data, Error, Served, community, member_of, not_set_up, replies_first};
@@ -20,6 +19,7 @@ use crate::domain::command::{self, CommandSpec, Invocation, OptKind, UserError};
 use crate::domain::identity::{Actor, Role};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
 use crate::domain::vocab::{Cost, Format, Kind, Specialty, State, Vocab};
+use crate::logging::Redacted;
 
 type Ctx<'a> = poise::ApplicationContext<'a, Data, Error>;
 

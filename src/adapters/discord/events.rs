@@ -9,7 +9,6 @@ use serenity::{
 };
 use tracing::{debug, warn};
 
-use crate::logging::Redacted;
 use super::commands::{one_line, run_invocation};
 use super::render::{BUTTON_COMMAND, BUTTON_REACTION, render};
 use super::sink::{direct, parse_post, post_id};
@@ -22,6 +21,7 @@ use crate::domain::command::{self, CommandSpec, Invocation, UserError};
 use crate::domain::identity::{Actor, Member, Platform, Role, UserId};
 use crate::domain::meetup::RSVP_EMOJI;
 use crate::domain::reply::{Outgoing, Tone};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 type FrameworkContext<'a> = poise::FrameworkContext<'a, Data, Error>;

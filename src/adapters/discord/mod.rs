@@ -67,10 +67,10 @@ use serenity::{
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
-use crate::logging::Redacted;
 use crate::config::{self, DISCORD_API};
 use crate::domain::identity::{CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 pub use sink::DiscordSink;
@@ -298,7 +298,9 @@ pub async fn run(
                 let registered = commands::register(ctx, &data.config).await;
                 match registered {
                     Ok(()) => info!("Discord slash commands registered"),
-                    Err(e) => error!(error = %Redacted(&e), "registering the slash commands failed"),
+                    Err(e) => {
+                        error!(error = %Redacted(&e), "registering the slash commands failed")
+                    }
                 }
                 println!("discord: ready");
                 Ok(data)

@@ -12,11 +12,11 @@ use serenity::{
 };
 use tracing::{debug, warn};
 
-use crate::logging::Redacted;
 use super::render::render;
 use crate::config;
 use crate::domain::identity::{Member, Platform};
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
@@ -138,10 +138,14 @@ impl DiscordSink {
             .body(Some(body.clone()));
             let response = request
                 .build(&self.rest, self.http.token(), self.http.proxy.as_deref())
-                .map_err(|e| DeliveryError::Permanent(format!("cannot build the request: {}", Redacted(&e))))?
+                .map_err(|e| {
+                    DeliveryError::Permanent(format!("cannot build the request: {}", Redacted(&e)))
+                })?
                 .send()
                 .await
-                .map_err(|e| DeliveryError::Transient(format!("cannot reach Discord: {}", Redacted(&e))))?;
+                .map_err(|e| {
+                    DeliveryError::Transient(format!("cannot reach Discord: {}", Redacted(&e)))
+                })?;
             let status = response.status().as_u16();
             let header_wait = response
                 .headers()

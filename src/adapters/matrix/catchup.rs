@@ -29,9 +29,9 @@ use matrix_sdk::ruma::{OwnedEventId, UInt, UserId as MxUserId};
 use matrix_sdk::{Room, RoomState};
 use tracing::{info, warn};
 
-use crate::logging::Redacted;
 use super::Shared;
 use super::session::FirstSync;
+use crate::logging::Redacted;
 
 /// In front of the first reply to a command answered late.
 pub(super) const AWAY_NOTE: &str = "Sorry for the wait — I was briefly away.";

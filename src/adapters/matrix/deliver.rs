@@ -17,10 +17,10 @@ use matrix_sdk::ruma::{
 };
 use tracing::warn;
 
-use crate::logging::Redacted;
 use super::{Shared, render};
 use crate::domain::identity::Platform;
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 impl Shared {
@@ -99,7 +99,9 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
         .and_then(|e| e.as_client_api_error())
         .map(|e| e.status_code.as_u16());
     match status {
-        Some(403 | 404) => DeliveryError::Permanent(format!("refused by the homeserver ({})", Redacted(e))),
+        Some(403 | 404) => {
+            DeliveryError::Permanent(format!("refused by the homeserver ({})", Redacted(e)))
+        }
         _ => DeliveryError::Transient(Redacted(e).to_string()),
     }
 }

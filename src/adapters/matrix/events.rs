@@ -24,12 +24,12 @@ use matrix_sdk::ruma::{
 use matrix_sdk::{Room, RoomState};
 use tracing::warn;
 
-use crate::logging::Redacted;
 use super::Shared;
 use super::catchup::{AWAY_NOTE, Arrival};
 use crate::bot::Incoming;
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Block, Outgoing, Reply, Visibility};
+use crate::logging::Redacted;
 
 /// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
 const REACTIONS_REMEMBERED: usize = 50_000;
@@ -316,7 +316,9 @@ impl Shared {
                         .await;
                     self.send_notices(outgoing).await;
                 }
-                Err(e) => warn!(error = %Redacted(&e), "matrix: cannot read an announcement's reactions"),
+                Err(e) => {
+                    warn!(error = %Redacted(&e), "matrix: cannot read an announcement's reactions")
+                }
             }
         }
         self.runtime.poke();

@@ -42,9 +42,9 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
-use crate::logging::Redacted;
 use crate::config::Matrix as MatrixConfig;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 /// Everything the event handlers and the outbox sink share.

@@ -12,9 +12,9 @@ use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMe
 use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{info, warn};
 
-use crate::logging::Redacted;
 use super::Shared;
 use crate::domain::reply::Reply;
+use crate::logging::Redacted;
 
 /// What the bot can tell about a recorded private chat.
 enum Privacy {

@@ -17,9 +17,9 @@ use matrix_sdk::store::{StateStoreDataKey, StateStoreDataValue};
 use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStoreConfig};
 use tracing::{debug, info, warn};
 
-use crate::logging::Redacted;
 use super::Shared;
 use crate::config::{Matrix as MatrixConfig, exposed};
+use crate::logging::Redacted;
 use secrecy::ExposeSecret;
 
 /// Name of the saved session inside the store directory.

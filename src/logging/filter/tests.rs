@@ -61,8 +61,7 @@ fn logged(filter: &str) -> Vec<String> {
         let _inside = span.enter();
         from!("hyper::client", "labcircle::runtime");
     });
-    let seen = seen.lock().unwrap().clone();
-    seen
+    seen.lock().unwrap().clone()
 }
 
 /// The events from the capped libraries below info.
@@ -136,7 +135,13 @@ fn the_capped_libraries_still_log_at_info_when_asked() {
 
 #[test]
 fn serenity_stays_at_warn_so_its_spans_holding_requests_and_events_stay_off() {
-    for filter in ["TRACE", "info", "serenity=info", "Serenity=DEBUG", "[handle_event]=info"] {
+    for filter in [
+        "TRACE",
+        "info",
+        "serenity=info",
+        "Serenity=DEBUG",
+        "[handle_event]=info",
+    ] {
         let logged = logged(filter);
         assert!(
             !logged.iter().any(|l| l.starts_with("serenity")),
@@ -148,7 +153,12 @@ fn serenity_stays_at_warn_so_its_spans_holding_requests_and_events_stay_off() {
 
 #[test]
 fn the_bots_own_logs_follow_the_level_in_any_case() {
-    for filter in ["TRACE", "trace,hyper=trace", "labcircle=trace", "warn,labcircle=TRACE"] {
+    for filter in [
+        "TRACE",
+        "trace,hyper=trace",
+        "labcircle=trace",
+        "warn,labcircle=TRACE",
+    ] {
         let logged = logged(filter);
         assert!(
             logged.contains(&"labcircle::bot TRACE".to_owned()),
@@ -173,23 +183,47 @@ fn a_quiet_filter_stays_quiet_and_is_not_raised_to_a_cap() {
         );
     }
     // What the operator wrote is kept as written, levels spelled in lower case.
-    assert_eq!(capped("warn"), "warn,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
+    assert_eq!(
+        capped("warn"),
+        "warn,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error"
+    );
     assert_eq!(capped("labcircle=debug"), "labcircle=debug");
 }
 
 #[test]
 fn matrix_sdks_noisy_requests_stay_off_unless_the_operator_names_matrix_sdk() {
     let quiet = logged("info");
-    assert!(!quiet.iter().any(|l| l.starts_with("matrix_sdk::http_client")), "{quiet:?}");
-    assert!(quiet.contains(&"matrix_sdk_base::client INFO".to_owned()), "{quiet:?}");
+    assert!(
+        !quiet
+            .iter()
+            .any(|l| l.starts_with("matrix_sdk::http_client")),
+        "{quiet:?}"
+    );
+    assert!(
+        quiet.contains(&"matrix_sdk_base::client INFO".to_owned()),
+        "{quiet:?}"
+    );
     let named = logged("info,matrix_sdk=info");
-    assert!(named.contains(&"matrix_sdk::http_client INFO".to_owned()), "{named:?}");
+    assert!(
+        named.contains(&"matrix_sdk::http_client INFO".to_owned()),
+        "{named:?}"
+    );
 }
 
 #[test]
 fn every_capped_filter_is_one_env_filter_accepts() {
-    for filter in ["trace", "TRACE,hyper=Trace", "[x]=trace", "h", "labcircle=4", "3"] {
+    for filter in [
+        "trace",
+        "TRACE,hyper=Trace",
+        "[x]=trace",
+        "h",
+        "labcircle=4",
+        "3",
+    ] {
         let applied = capped(filter);
-        assert!(EnvFilter::try_new(&applied).is_ok(), "{filter:?} -> {applied:?}");
+        assert!(
+            EnvFilter::try_new(&applied).is_ok(),
+            "{filter:?} -> {applied:?}"
+        );
     }
 }
