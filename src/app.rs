@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::domain::directory_file::{self, FileFormat};
+use crate::files;
 use crate::store::{ImportOutcome, Seed, Store};
 
 /// The curated directory that ships with labcircle.
@@ -39,9 +40,16 @@ pub async fn open_store(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
 /// [`open_store`] without the note key check: for `labcircle notes rekey`, which changes it.
 pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
     let data_dir = config.data_dir();
-    std::fs::create_dir_all(&data_dir)
+    files::create_private_dir(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let path = database_path(&data_dir);
+    // Created 0600 before SQLite opens it: SQLite gives the WAL and shared-memory files the
+    // database's own mode.
+    files::create_private_file(&path)
+        .with_context(|| format!("cannot create the database {}", path.display()))?;
+    for loose in loose_files(config) {
+        tracing::warn!(path = %loose.path.display(), mode = %format!("{:04o}", loose.mode), "{loose}");
+    }
     let store = match Store::open(&path).await {
         Ok(store) => store,
         // Said plainly, naming the file: the lock is someone else's, not a broken database.
@@ -63,6 +71,22 @@ pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, Pat
         return Err(e);
     }
     Ok((store, path))
+}
+
+/// The data directory's private files that others may read, with the chmod that fixes each
+/// (the directory, the database and its WAL, and the Matrix store when configured).
+pub fn loose_files(config: &Config) -> Vec<files::Loose> {
+    let data_dir = config.data_dir();
+    let matrix_store = config.matrix.as_ref().map(|m| {
+        m.store_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("matrix"))
+    });
+    files::loose_files(
+        &data_dir,
+        &database_path(&data_dir),
+        matrix_store.as_deref(),
+    )
 }
 
 /// The directory shipped before seeding was recorded per entry (labcircle up to November
@@ -120,38 +144,10 @@ pub async fn seed_directory_from(
     }
 }
 
-/// Logs to standard error at the configured level, keeping chatty libraries (and the request
-/// routes that carry tokens) quiet.
+/// Logs to standard error at the configured level, the HTTP and gateway libraries capped and
+/// tokens redacted (see [`crate::logging`]).
 pub fn init_logging(config: &Config) {
-    // matrix-sdk logs every refused request (such as "account data not found" at each start,
-    // which is expected) as an error, and warns about key backups the bot does not use; the
-    // adapter logs the failures that matter itself. Naming these modules in LABCIRCLE_LOG
-    // brings them back.
-    let mut level = config.log.level.clone();
-    if !level.contains("matrix_sdk") {
-        level.push_str(",matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
-    }
-    // At debug level the HTTP and gateway libraries print request routes, and Discord's
-    // interaction routes carry the interaction's token: they stay at info at most.
-    let verbose = level.contains("debug") || level.contains("trace");
-    for noisy in [
-        "serenity",
-        "poise",
-        "hyper",
-        "hyper_util",
-        "reqwest",
-        "tungstenite",
-    ] {
-        if verbose && !level.contains(noisy) {
-            level.push_str(&format!(",{noisy}=info"));
-        }
-    }
-    let filter = tracing_subscriber::EnvFilter::try_new(&level)
-        .expect("the log level was validated with the config");
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    crate::logging::init(config);
 }
 
 /// What `labcircle config check` prints: the settings that matter, secrets left out.
@@ -202,6 +198,9 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     println!("labcircle status ({})", path.display());
     if let Some(warning) = notes {
         println!("  warning: {warning}");
+    }
+    for loose in loose_files(config) {
+        println!("  warning: {loose}");
     }
     println!("  deliveries waiting: {}", status.pending);
     println!("  deliveries sent:    {}", status.sent);

@@ -27,7 +27,10 @@
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
 //!   store, seeding, logging and the directory and config tools; [`config`]: typed
 //!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
-//!   bound to its row; [`note_key`]: the key's fingerprint checked at start-up, and rekeying.
+//!   bound to its row; [`note_key`]: the key's fingerprint checked at start-up, and rekeying;
+//!   [`files`]: the data directory and database private to their owner (0700, 0600);
+//!   [`logging`]: the log filter with the HTTP and gateway libraries capped, and tokens
+//!   redacted from what is logged.
 //!
 //! The arrows point one way: adapters → runtime/bot → scheduler/store → domain. The domain names
 //! no platform, store, configuration or SQL; the bot and scheduler name no platform and write no
@@ -40,7 +43,9 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod files;
 pub mod link_check;
+pub mod logging;
 pub mod note_key;
 pub mod notes;
 pub mod runtime;

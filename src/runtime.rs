@@ -16,6 +16,7 @@ use tracing::warn;
 
 use crate::bot::Bot;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Scheduler};
 use crate::store::StoreError;
 
@@ -78,7 +79,7 @@ impl Runtime {
                     StdDuration::from_secs(2)
                 }
                 Err(e) => {
-                    warn!(error = %e, platform = platform.code(), "delivery pass failed");
+                    warn!(error = %Redacted(&e), platform = platform.code(), "delivery pass failed");
                     StdDuration::from_secs(2)
                 }
             };

@@ -24,6 +24,7 @@ use crate::app;
 use crate::bot::{Bot, Settings};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 use crate::scheduler::Scheduler;
 
@@ -209,7 +210,7 @@ fn supervise(
                 eprintln!("labcircle: {name} stopped");
                 return;
             }
-            Ok(Err(e)) => format!("labcircle: {name}: {e:#}"),
+            Ok(Err(e)) => format!("labcircle: {name}: {:#}", Redacted(&e)),
             Err(e) => format!("labcircle: the {name} adapter crashed: {e}"),
         };
         eprintln!("{problem}");

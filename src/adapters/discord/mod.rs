@@ -69,6 +69,7 @@ use super::STOP_GRACE;
 use crate::config::{self, DISCORD_API};
 use crate::domain::identity::{CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 pub use sink::DiscordSink;
@@ -275,7 +276,7 @@ pub async fn run(
         event_handler: |framework, event| Box::pin(events::on_event(framework, event)),
         on_error: |e| {
             Box::pin(async move {
-                warn!(error = %e, "Discord framework error");
+                warn!(error = %Redacted(&e), "Discord framework error");
             })
         },
         initialize_owners: false,
@@ -296,7 +297,9 @@ pub async fn run(
                 let registered = commands::register(ctx, &data.config).await;
                 match registered {
                     Ok(()) => info!("Discord slash commands registered"),
-                    Err(e) => error!(error = %e, "registering the slash commands failed"),
+                    Err(e) => {
+                        error!(error = %Redacted(&e), "registering the slash commands failed")
+                    }
                 }
                 println!("discord: ready");
                 Ok(data)
@@ -319,7 +322,7 @@ pub async fn run(
         () = shutdown.cancelled() => return Ok(()),
     };
     if let Err(e) = flushed {
-        warn!(error = %e, "could not send the Discord deliveries left from before the start");
+        warn!(error = %Redacted(&e), "could not send the Discord deliveries left from before the start");
     }
     let dispatcher = {
         let runtime = runtime.clone();

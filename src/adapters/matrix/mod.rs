@@ -44,6 +44,7 @@ use tracing::{info, warn};
 use super::STOP_GRACE;
 use crate::config::Matrix as MatrixConfig;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 /// Everything the event handlers and the outbox sink share.
@@ -181,7 +182,7 @@ async fn start(
     // recorded when the process stopped is sent again (the homeserver answers the repeated
     // transaction id with the first event), so reconciliation below knows every announcement.
     if let Err(e) = runtime.flush(Platform::Matrix, &mut sink).await {
-        warn!(error = %e, "matrix: could not send the deliveries left from before the start");
+        warn!(error = %Redacted(&e), "matrix: could not send the deliveries left from before the start");
     }
     // RSVPs made while the bot was away.
     shared.reconcile(None).await;
