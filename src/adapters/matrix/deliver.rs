@@ -20,6 +20,7 @@ use tracing::warn;
 use super::{Shared, render};
 use crate::domain::identity::Platform;
 use crate::domain::reply::Reply;
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 impl Shared {
@@ -86,8 +87,10 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
         .and_then(|e| e.as_client_api_error())
         .map(|e| e.status_code.as_u16());
     match status {
-        Some(403 | 404) => DeliveryError::Permanent(format!("refused by the homeserver ({e})")),
-        _ => DeliveryError::Transient(e.to_string()),
+        Some(403 | 404) => {
+            DeliveryError::Permanent(format!("refused by the homeserver ({})", Redacted(e)))
+        }
+        _ => DeliveryError::Transient(Redacted(e).to_string()),
     }
 }
 

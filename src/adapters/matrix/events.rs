@@ -29,6 +29,7 @@ use super::catchup::{AWAY_NOTE, Arrival};
 use crate::bot::Incoming;
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Block, Outgoing, Reply, Visibility};
+use crate::logging::Redacted;
 
 /// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
 const REACTIONS_REMEMBERED: usize = 50_000;
@@ -195,7 +196,7 @@ impl Shared {
                 },
             };
             if let Err(e) = result {
-                warn!(error = %e, "matrix: could not send a reply");
+                warn!(error = %Redacted(&e), "matrix: could not send a reply");
             }
         }
         self.runtime.poke();
@@ -260,7 +261,7 @@ impl Shared {
         for message in outgoing {
             let Outgoing::Reply(reply) = message;
             if let Err(e) = self.send_direct(sender, &reply, None).await {
-                warn!(error = %e, "matrix: could not answer a reaction");
+                warn!(error = %Redacted(&e), "matrix: could not answer a reaction");
             }
         }
         self.runtime.poke();
@@ -277,7 +278,7 @@ impl Shared {
         {
             Ok(a) => a,
             Err(e) => {
-                warn!(error = %e, "matrix: cannot list active announcements");
+                warn!(error = %Redacted(&e), "matrix: cannot list active announcements");
                 return;
             }
         };
@@ -306,7 +307,9 @@ impl Shared {
                         })
                         .await;
                 }
-                Err(e) => warn!(error = %e, "matrix: cannot read an announcement's reactions"),
+                Err(e) => {
+                    warn!(error = %Redacted(&e), "matrix: cannot read an announcement's reactions")
+                }
             }
         }
         self.runtime.poke();
