@@ -9,6 +9,7 @@ mod directory;
 mod meetups;
 mod outbox;
 mod privacy;
+mod retention;
 mod rsvps;
 mod suggestions;
 

@@ -22,6 +22,7 @@ mod meetup_dates;
 mod meetups;
 mod member_text;
 mod moderation;
+mod retention;
 mod safety;
 mod scheduler;
 mod sentences;
