@@ -136,7 +136,10 @@ impl Store {
             out.push(((*table).to_owned(), list));
         }
         for named in NAMED_IN {
-            let (sql, bind) = named.query(&format!("SELECT {} FROM {}", named.select, named.table), user);
+            let (sql, bind) = named.query(
+                &format!("SELECT {} FROM {}", named.select, named.table),
+                user,
+            );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for value in bind {
                 query = query.bind(value);
@@ -211,8 +214,10 @@ impl Store {
         }
         // Rows that name the member but belong to others too keep the row, not the name.
         for named in NAMED_IN {
-            let (sql, bind) =
-                named.query(&format!("UPDATE {} SET {}", named.table, named.forget), user);
+            let (sql, bind) = named.query(
+                &format!("UPDATE {} SET {}", named.table, named.forget),
+                user,
+            );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for value in bind {
                 query = query.bind(value);

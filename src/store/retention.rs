@@ -179,12 +179,26 @@ mod tests {
 
         assert_eq!(store.delete_meetups_ended_before(CUT).await.unwrap(), 1);
 
-        assert_eq!(count(&store, "SELECT count(*) FROM meetups WHERE id = 1").await, 0);
-        assert_eq!(rows_of(&store, 1).await, 0, "RSVPs, posts, shares, deliveries");
-        assert_eq!(count(&store, "SELECT count(*) FROM meetups WHERE id = 2").await, 1);
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM meetups WHERE id = 1").await,
+            0
+        );
+        assert_eq!(
+            rows_of(&store, 1).await,
+            0,
+            "RSVPs, posts, shares, deliveries"
+        );
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM meetups WHERE id = 2").await,
+            1
+        );
         assert_eq!(rows_of(&store, 2).await, 4);
         assert_eq!(
-            count(&store, "SELECT count(*) FROM outbox WHERE kind = 'stale_report'").await,
+            count(
+                &store,
+                "SELECT count(*) FROM outbox WHERE kind = 'stale_report'"
+            )
+            .await,
             1,
             "the waiting report stays"
         );
@@ -223,13 +237,20 @@ mod tests {
             .unwrap();
         assert_eq!(ids, [11, 20]);
         let series = store.series(1).await.unwrap().unwrap();
-        assert_eq!(series.template, Some(11), "copies from the newest occurrence");
+        assert_eq!(
+            series.template,
+            Some(11),
+            "copies from the newest occurrence"
+        );
         assert_eq!(rows_of(&store, 11).await, 4);
         assert_eq!(
             rows_of(&store, 20).await,
             0,
             "a running series' only meetup stays as its model, without who answered"
         );
-        assert!(store.series(3).await.unwrap().is_none(), "an ended series goes");
+        assert!(
+            store.series(3).await.unwrap().is_none(),
+            "an ended series goes"
+        );
     }
 }

@@ -43,7 +43,13 @@ fn a_meetup_is_deleted_with_its_rsvps_and_deliveries_90_days_after_it_ends_not_b
     let lab = Lab::new();
     let run = lab.run(
         &[
-            "console", "--as", "olga", "--role", "organizer", "--clock", MONDAY_8AM,
+            "console",
+            "--as",
+            "olga",
+            "--role",
+            "organizer",
+            "--clock",
+            MONDAY_8AM,
         ],
         // Both last two hours: #1 ends Dec 8 at 20:00, #2 two days later. Bob answers both
         // announcements (bot messages #2 and #4) and hears the reminders.
@@ -55,11 +61,17 @@ fn a_meetup_is_deleted_with_its_rsvps_and_deliveries_90_days_after_it_ends_not_b
     assert_eq!(announcement(&messages, 1), "2", "{messages:#?}");
     assert_eq!(announcement(&messages, 2), "4", "{messages:#?}");
     assert!(
-        messages.iter().any(|m| m.starts_with("[private to bob") && m.contains("Reminder")),
+        messages
+            .iter()
+            .any(|m| m.starts_with("[private to bob") && m.contains("Reminder")),
         "reminders went out: {messages:#?}"
     );
     let before = rows_per_meetup(&lab);
-    assert_eq!(before, [(1, true, 1), (2, true, 1)], "both kept, each with bob's RSVP");
+    assert_eq!(
+        before,
+        [(1, true, 1), (2, true, 1)],
+        "both kept, each with bob's RSVP"
+    );
     let deliveries_before = deliveries(&lab);
     assert!(
         deliveries_before.iter().all(|(_, n)| *n >= 2),
@@ -74,7 +86,11 @@ fn a_meetup_is_deleted_with_its_rsvps_and_deliveries_90_days_after_it_ends_not_b
         &[],
     );
     let after = rows_per_meetup(&lab);
-    assert_eq!(after, [(1, false, 0), (2, true, 1)], "#1 gone with its RSVP, #2 kept");
+    assert_eq!(
+        after,
+        [(1, false, 0), (2, true, 1)],
+        "#1 gone with its RSVP, #2 kept"
+    );
     let deliveries_after = deliveries(&lab);
     assert_eq!(
         deliveries_after.iter().find(|(id, _)| *id == 1),
@@ -92,7 +108,10 @@ fn a_meetup_is_deleted_with_its_rsvps_and_deliveries_90_days_after_it_ends_not_b
         .into_iter()
         .find(|m| m.contains("What labcircle keeps about you"))
         .unwrap_or_else(|| panic!("no /mydata answer:\n{}", later.stdout));
-    assert!(data.contains("You organise #2 Night shift coffee"), "{data}");
+    assert!(
+        data.contains("You organise #2 Night shift coffee"),
+        "{data}"
+    );
     assert!(!data.contains("Histo night out"), "{data}");
     let file = saved_file(&data, "labcircle-my-data.json");
     let json: serde_json::Value = serde_json::from_str(&file).unwrap();

@@ -267,7 +267,10 @@ async fn mydata_arrives_as_an_encrypted_json_file_in_the_private_chat() {
     let json: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
     assert_eq!(json["time_zone"], "America/Chicago");
     assert_eq!(json["checkin_schedule"][0]["weekday"], "Friday", "{json:#}");
-    assert_eq!(json["checkin_schedule"][0]["local_time"], "17:00", "{json:#}");
+    assert_eq!(
+        json["checkin_schedule"][0]["local_time"], "17:00",
+        "{json:#}"
+    );
 
     // The homeserver holds only ciphertext.
     let raw = member

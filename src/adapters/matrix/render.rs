@@ -235,7 +235,10 @@ mod tests {
         });
         let (plain, html) = render(&reply, "!");
         for body in [&plain, &html] {
-            assert!(body.contains("📎 labcircle-my-data.json (attached below)"), "{body}");
+            assert!(
+                body.contains("📎 labcircle-my-data.json (attached below)"),
+                "{body}"
+            );
             assert!(!body.contains("secret"), "{body}");
         }
     }

@@ -8,8 +8,20 @@ use crate::domain::identity::Platform;
 fn names_a_member(column: &str) -> bool {
     let c = column.to_ascii_lowercase();
     [
-        "user", "member", "organizer", "organiser", "author", "owner", "moderator", "admin",
-        "display_name", "mxid", "person", "reporter", "_by", "who",
+        "user",
+        "member",
+        "organizer",
+        "organiser",
+        "author",
+        "owner",
+        "moderator",
+        "admin",
+        "display_name",
+        "mxid",
+        "person",
+        "reporter",
+        "_by",
+        "who",
     ]
     .iter()
     .any(|word| c.contains(word))
@@ -54,8 +66,11 @@ async fn every_table_naming_a_member_is_covered_by_mydata_and_forgetme() {
     let mut uncovered = Vec::new();
     for table in &tables {
         let cols = columns(&store, table).await;
-        let member_cols: Vec<&String> =
-            cols.iter().map(|(c, _)| c).filter(|c| names_a_member(c)).collect();
+        let member_cols: Vec<&String> = cols
+            .iter()
+            .map(|(c, _)| c)
+            .filter(|c| names_a_member(c))
+            .collect();
         if member_cols.is_empty() {
             continue;
         }
@@ -71,7 +86,12 @@ async fn every_table_naming_a_member_is_covered_by_mydata_and_forgetme() {
             .iter()
             .filter(|(t, _, _)| t == table)
             .map(|(_, p, _)| *p)
-            .chain(NAMED_IN.iter().filter(|n| n.table == table).filter_map(|n| n.platform))
+            .chain(
+                NAMED_IN
+                    .iter()
+                    .filter(|n| n.table == table)
+                    .filter_map(|n| n.platform),
+            )
             .collect();
         let joined_ids: Vec<&str> = NAMED_IN
             .iter()
@@ -160,10 +180,22 @@ async fn every_table_naming_a_member_is_covered_by_mydata_and_forgetme() {
 
 #[test]
 fn names_that_hold_a_member_are_recognised() {
-    for c in ["user_id", "organizer_id", "organizer_name", "decided_by", "display_name"] {
+    for c in [
+        "user_id",
+        "organizer_id",
+        "organizer_name",
+        "decided_by",
+        "display_name",
+    ] {
         assert!(names_a_member(c), "{c}");
     }
-    for c in ["platform", "community", "title", "platform_message_id", "status"] {
+    for c in [
+        "platform",
+        "community",
+        "title",
+        "platform_message_id",
+        "status",
+    ] {
         assert!(!names_a_member(c), "{c}");
     }
 }
