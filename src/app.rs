@@ -9,7 +9,8 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::domain::directory_file::{self, FileFormat};
-use crate::store::{ImportOutcome, Store};
+use crate::files;
+use crate::store::{ImportOutcome, Seed, Store};
 
 /// The curated directory that ships with labcircle.
 pub const SHIPPED_DIRECTORY: &str = include_str!("../data/directory.toml");
@@ -19,71 +20,134 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
     data_dir.join("labcircle.db")
 }
 
-/// Opens (creating if needed) the database in the configured data directory, and seeds the
-/// shipped directory the first time.
+/// Opens (creating if needed) the database in the configured data directory, seeds the
+/// shipped directory the first time, and checks the note key against the database's
+/// (refusing another key than the notes'; warning when notes exist and no key is set).
 pub async fn open_store(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
-    let data_dir = config.data_dir();
-    std::fs::create_dir_all(&data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let path = database_path(&data_dir);
-    let store = Store::open(&path)
-        .await
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    if config.directory.seed {
-        seed_directory(&store).await?;
+    let key = crate::note_key::configured(config)?;
+    let (store, path) = open_store_unchecked(config).await?;
+    match crate::note_key::check(&store, key.as_ref()).await {
+        Ok(Some(warning)) => tracing::warn!("{warning}"),
+        Ok(None) => {}
+        Err(e) => {
+            store.close().await;
+            return Err(e);
+        }
     }
     Ok((store, path))
 }
 
-/// Imports the shipped directory once per database. Returns what it did, or `None` when the
-/// database was seeded before.
-pub async fn seed_directory(store: &Store) -> anyhow::Result<Option<ImportOutcome>> {
-    const SEEDED: &str = "directory_seeded";
-    if store.meta(SEEDED).await?.is_some() {
-        return Ok(None);
+/// [`open_store`] without the note key check: for `labcircle notes rekey`, which changes it.
+pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, PathBuf)> {
+    let data_dir = config.data_dir();
+    files::create_private_dir(&data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let path = database_path(&data_dir);
+    // Created 0600 before SQLite opens it: SQLite gives the WAL and shared-memory files the
+    // database's own mode.
+    files::create_private_file(&path)
+        .with_context(|| format!("cannot create the database {}", path.display()))?;
+    for loose in loose_files(config) {
+        tracing::warn!(path = %loose.path.display(), mode = %format!("{:04o}", loose.mode), "{loose}");
     }
-    let entries =
-        directory_file::read(SHIPPED_DIRECTORY, FileFormat::Toml).map_err(|problems| {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("the shipped directory is invalid:\n{}", list.join("\n"))
-        })?;
-    let outcome = store.import_groups(&entries).await?;
-    store.set_meta(SEEDED, &crate::store::now_rfc3339()).await?;
-    Ok(Some(outcome))
+    let store = match Store::open(&path).await {
+        Ok(store) => store,
+        // Said plainly, naming the file: the lock is someone else's, not a broken database.
+        Err(e) if e.is_busy() => anyhow::bail!(crate::store::busy_message(&path)),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot open the database {}", path.display()));
+        }
+    };
+    if config.directory.seed
+        && let Err(e) = seed_directory(&store).await
+    {
+        store.close().await;
+        let busy = e
+            .downcast_ref::<crate::store::StoreError>()
+            .is_some_and(crate::store::StoreError::is_busy);
+        if busy {
+            anyhow::bail!(crate::store::busy_message(&path));
+        }
+        return Err(e);
+    }
+    Ok((store, path))
 }
 
-/// Logs to standard error at the configured level, keeping chatty libraries (and the request
-/// routes that carry tokens) quiet.
+/// The data directory's private files that others may read, with the chmod that fixes each
+/// (the directory, the database and its WAL, and the Matrix store when configured).
+pub fn loose_files(config: &Config) -> Vec<files::Loose> {
+    let data_dir = config.data_dir();
+    let matrix_store = config.matrix.as_ref().map(|m| {
+        m.store_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("matrix"))
+    });
+    files::loose_files(
+        &data_dir,
+        &database_path(&data_dir),
+        matrix_store.as_deref(),
+    )
+}
+
+/// The directory shipped before seeding was recorded per entry (labcircle up to November
+/// 2026): a database seeded then was seeded with this file.
+pub const PREVIOUS_DIRECTORY: &str = include_str!("../data/seeded/directory-2026-11.toml");
+
+/// Seeds the shipped directory: everything on first start; on later starts the entries a newer
+/// shipped file adds, and newer forms of entries nobody changed. Entries a moderator edited or
+/// removed stay as they are. Returns what it did, or `None` when there was nothing to do.
+pub async fn seed_directory(store: &Store) -> anyhow::Result<Option<ImportOutcome>> {
+    seed_directory_from(store, SHIPPED_DIRECTORY).await
+}
+
+/// [`seed_directory`] with a given directory file (tests seed older and newer files).
+pub async fn seed_directory_from(
+    store: &Store,
+    text: &str,
+) -> anyhow::Result<Option<ImportOutcome>> {
+    const SEEDED: &str = "directory_seeded";
+    let read = |text: &str, what: &str| {
+        directory_file::read(text, FileFormat::Toml).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("the {what} directory is invalid:\n{}", list.join("\n"))
+        })
+    };
+    let seeds: Vec<Seed> = read(text, "shipped")?.into_iter().map(Seed::new).collect();
+    let seeded_before = store.meta(SEEDED).await?.is_some();
+    if seeded_before && store.seeded_count().await? == 0 {
+        // Seeded once by an older labcircle, which kept no record: it seeded this file.
+        let previous: Vec<Seed> = read(PREVIOUS_DIRECTORY, "previous")?
+            .into_iter()
+            .map(Seed::new)
+            .collect();
+        store
+            .record_seeded(&previous)
+            .await
+            .context("cannot record the previous seed")?;
+    }
+    let outcome = store
+        .seed_groups(&seeds)
+        .await
+        .context("cannot seed the directory")?;
+    if !seeded_before {
+        store.set_meta(SEEDED, &crate::store::now_rfc3339()).await?;
+    }
+    if outcome.added + outcome.updated > 0 {
+        tracing::info!(
+            added = outcome.added,
+            updated = outcome.updated,
+            "seeded the shipped directory"
+        );
+        Ok(Some(outcome))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Logs to standard error at the configured level, the HTTP and gateway libraries capped and
+/// tokens redacted (see [`crate::logging`]).
 pub fn init_logging(config: &Config) {
-    // matrix-sdk logs every refused request (such as "account data not found" at each start,
-    // which is expected) as an error, and warns about key backups the bot does not use; the
-    // adapter logs the failures that matter itself. Naming these modules in LABCIRCLE_LOG
-    // brings them back.
-    let mut level = config.log.level.clone();
-    if !level.contains("matrix_sdk") {
-        level.push_str(",matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error");
-    }
-    // At debug level the HTTP and gateway libraries print request routes, and Discord's
-    // interaction routes carry the interaction's token: they stay at info at most.
-    let verbose = level.contains("debug") || level.contains("trace");
-    for noisy in [
-        "serenity",
-        "poise",
-        "hyper",
-        "hyper_util",
-        "reqwest",
-        "tungstenite",
-    ] {
-        if verbose && !level.contains(noisy) {
-            level.push_str(&format!(",{noisy}=info"));
-        }
-    }
-    let filter = tracing_subscriber::EnvFilter::try_new(&level)
-        .expect("the log level was validated with the config");
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    crate::logging::init(config);
 }
 
 /// What `labcircle config check` prints: the settings that matter, secrets left out.
@@ -128,8 +192,16 @@ pub fn config_report(config: &Config, source: &str) -> String {
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let (store, path) = open_store(config).await?;
     let status = store.outbox_status().await?;
+    let key = crate::note_key::configured(config)?;
+    let notes = crate::note_key::check(&store, key.as_ref()).await?;
     store.close().await;
     println!("labcircle status ({})", path.display());
+    if let Some(warning) = notes {
+        println!("  warning: {warning}");
+    }
+    for loose in loose_files(config) {
+        println!("  warning: {loose}");
+    }
     println!("  deliveries waiting: {}", status.pending);
     println!("  deliveries sent:    {}", status.sent);
     println!("  skipped (stale or no longer needed): {}", status.skipped);
@@ -235,5 +307,80 @@ mod tests {
         assert!(first.added >= 50, "{first:?}");
         assert_eq!(seed_directory(&store).await.unwrap(), None);
         assert_eq!(store.group_count().await.unwrap() as usize, first.added);
+    }
+
+    /// A database as an older labcircle left it: seeded with the previous file, no record.
+    async fn seeded_by_an_older_version() -> Store {
+        let store = Store::open_in_memory().await.unwrap();
+        let old = directory_file::read(PREVIOUS_DIRECTORY, FileFormat::Toml).unwrap();
+        store.import_groups(&old).await.unwrap();
+        store
+            .set_meta("directory_seeded", "2026-11-01T00:00:00Z")
+            .await
+            .unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_adds_new_entries_and_keeps_moderators_edits_and_removals() {
+        let store = seeded_by_an_older_version().await;
+        let before = store.group_count().await.unwrap();
+        // A moderator edits one entry and removes another.
+        let mut edited = store.group("nsh").await.unwrap().unwrap();
+        edited.description = "Edited by a moderator.".into();
+        assert!(store.replace_group("nsh", &edited).await.unwrap());
+        assert!(store.remove_group("amt").await.unwrap());
+
+        let outcome = seed_directory(&store).await.unwrap().unwrap();
+        assert!(outcome.updated >= 2, "{outcome:?}");
+
+        let shipped = directory_file::read(SHIPPED_DIRECTORY, FileFormat::Toml).unwrap();
+        assert!(outcome.added > 50, "{outcome:?}");
+        assert_eq!(
+            store.group_count().await.unwrap(),
+            before - 1 + outcome.added as u64
+        );
+        for entry in &shipped {
+            if entry.key != "amt" {
+                assert!(
+                    store.group(&entry.key).await.unwrap().is_some(),
+                    "{}",
+                    entry.key
+                );
+            }
+        }
+        assert_eq!(
+            store.group("amt").await.unwrap(),
+            None,
+            "removed stays removed"
+        );
+        let nsh = store.group("nsh").await.unwrap().unwrap();
+        assert_eq!(nsh.description, "Edited by a moderator.");
+        // Entries nobody touched take the new file's form (lscls and ascls-ga were corrected).
+        for key in ["ascls", "988-lifeline", "lscls", "ascls-ga"] {
+            let new = shipped.iter().find(|e| e.key == key).unwrap();
+            assert_eq!(store.group(key).await.unwrap().as_ref(), Some(new), "{key}");
+        }
+        // And a second start changes nothing.
+        assert_eq!(seed_directory(&store).await.unwrap(), None);
+        assert_eq!(store.group("nsh").await.unwrap().unwrap(), nsh);
+    }
+
+    #[tokio::test]
+    async fn a_newer_file_seeds_over_an_older_one_by_key() {
+        let store = Store::open_in_memory().await.unwrap();
+        seed_directory_from(&store, PREVIOUS_DIRECTORY)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut edited = store.group("ascls").await.unwrap().unwrap();
+        edited.url = Some("https://example.org/ascls".into());
+        assert!(store.replace_group("ascls", &edited).await.unwrap());
+
+        let outcome = seed_directory(&store).await.unwrap().unwrap();
+
+        assert!(outcome.added > 50, "{outcome:?}");
+        assert!(store.group_count().await.unwrap() >= 117);
+        assert_eq!(store.group("ascls").await.unwrap().unwrap(), edited);
     }
 }

@@ -58,7 +58,7 @@ enum Command {
     },
     /// Show the delivery outbox: what waits, what was sent, what failed for good and why.
     Status,
-    /// Import or export the support-group directory.
+    /// Import, export or check the links of the support-group directory.
     Directory {
         #[command(subcommand)]
         action: DirectoryAction,
@@ -68,6 +68,19 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Check-in notes: re-encrypting them with a new key.
+    Notes {
+        #[command(subcommand)]
+        action: NotesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotesAction {
+    /// Re-encrypt every note from the old key (LABCIRCLE_OLD_NOTE_KEY) to the new one
+    /// (LABCIRCLE_NOTE_KEY), in one transaction; with the same key in both, binds notes written
+    /// by older versions to their rows.
+    Rekey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +99,17 @@ enum DirectoryAction {
         /// Write here instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Check every entry's link (HEAD, then GET; redirects followed; one request per site at a
+    /// time), record what was found and print a summary. Dead links are then shown as not
+    /// working, and the directory's moderators are told privately.
+    CheckLinks {
+        /// Requests in flight at once, over all sites.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+        /// Seconds to wait for one answer.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
     },
 }
 
@@ -180,6 +204,22 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Directory {
             action: DirectoryAction::Export { format, output },
         }) => app::export(&config, format.into(), output).await,
+        Some(Command::Directory {
+            action:
+                DirectoryAction::CheckLinks {
+                    concurrency,
+                    timeout,
+                },
+        }) => {
+            let options = labcircle::link_check::Options {
+                concurrency: concurrency.into(),
+                timeout: std::time::Duration::from_secs(timeout),
+            };
+            labcircle::link_check::run_command(&config, options).await
+        }
+        Some(Command::Notes {
+            action: NotesAction::Rekey,
+        }) => labcircle::note_key::rekey(&config).await,
         Some(Command::Config {
             action: ConfigAction::Check,
         }) => {

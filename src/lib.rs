@@ -6,7 +6,7 @@
 //! * [`domain`]: the platform-free core, pure rules and data: commands by area with their help
 //!   ([`domain::command`], [`domain::help`]), the directory ([`domain::directory`],
 //!   [`domain::directory_file`], [`domain::vocab`], [`domain::search`],
-//!   [`domain::search_index`], [`domain::listing`]), check-ins ([`domain::schedule`],
+//!   [`domain::search_index`], [`domain::listing`], [`domain::state_coverage`]), check-ins ([`domain::schedule`],
 //!   [`domain::weekly`], [`domain::wellbeing`], [`domain::phi`]), meetups
 //!   ([`domain::meetup`], [`domain::meetup_time`], [`domain::series`], [`domain::roster`],
 //!   [`domain::ics`], [`domain::mentions`]), time words shared by both ([`domain::time_words`]),
@@ -22,9 +22,15 @@
 //!   on.
 //! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
 //!   [`adapters::matrix`].
+//! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
+//!   monthly run; how an answer is judged is [`domain::link_status`].
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
 //!   store, seeding, logging and the directory and config tools; [`config`]: typed
-//!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes.
+//!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
+//!   bound to its row; [`note_key`]: the key's fingerprint checked at start-up, and rekeying;
+//!   [`files`]: the data directory and database private to their owner (0700, 0600);
+//!   [`logging`]: the log filter with the HTTP and gateway libraries capped, and tokens
+//!   redacted from what is logged.
 //!
 //! The arrows point one way: adapters → runtime/bot → scheduler/store → domain. The domain names
 //! no platform, store, configuration or SQL; the bot and scheduler name no platform and write no
@@ -37,6 +43,10 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod files;
+pub mod link_check;
+pub mod logging;
+pub mod note_key;
 pub mod notes;
 pub mod runtime;
 pub mod scheduler;

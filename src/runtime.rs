@@ -16,7 +16,9 @@ use tracing::warn;
 
 use crate::bot::Bot;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Scheduler};
+use crate::store::StoreError;
 
 /// Longest a dispatcher sleeps before looking at the outbox again.
 const RECHECK: StdDuration = StdDuration::from_secs(30);
@@ -72,8 +74,12 @@ impl Runtime {
             }
             let wait = match self.pass(platform, sink).await {
                 Ok(wait) => wait,
+                Err(e) if is_busy(&e) => {
+                    self.busy_warning(platform);
+                    StdDuration::from_secs(2)
+                }
                 Err(e) => {
-                    warn!(error = %e, platform = platform.code(), "delivery pass failed");
+                    warn!(error = %Redacted(&e), platform = platform.code(), "delivery pass failed");
                     StdDuration::from_secs(2)
                 }
             };
@@ -83,6 +89,17 @@ impl Runtime {
                 () = tokio::time::sleep(wait) => {}
             }
         }
+    }
+
+    /// Logs, naming the file, that a scheduler pass for `platform` found the database busy.
+    pub fn busy_warning(&self, platform: Platform) {
+        let path = self.bot.store().path().map(|p| p.display().to_string());
+        warn!(
+            database = path.as_deref().unwrap_or(":memory:"),
+            platform = platform.code(),
+            "scheduler pass not run: the database is busy (another labcircle may be running on \
+             it, or a backup holds a lock); trying again shortly"
+        );
     }
 
     /// Sends what is due for `platform` now, once, and says how long until more may fall due
@@ -208,4 +225,13 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Whether `e` is the database being busy: another connection held its lock for longer than
+/// [`crate::store::BUSY_WAIT`]. Nothing was changed, and a later try may work.
+pub fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<StoreError>()
+            .is_some_and(StoreError::is_busy)
+    })
 }

@@ -258,7 +258,7 @@ impl Scheduler {
         for d in due {
             let planned = match d.kind.as_str() {
                 "checkin_prompt" => self.checkin_delivery(&d, now, &mut schedules).await?,
-                "meetup_notice" | "stale_report" => Planned::Send(Delivery {
+                "meetup_notice" | "stale_report" | "link_report" => Planned::Send(Delivery {
                     target: Target::Member(d.to.clone()),
                     reply: Reply::private(d.body.clone().unwrap_or_default()),
                     reactions: Vec::new(),

@@ -5,13 +5,16 @@
 //! Shutdown is one [`CancellationToken`]: Ctrl-C or SIGTERM cancels it, and so does an adapter
 //! that fails (one platform down stops the others, so a supervisor restarts the whole bot
 //! rather than leave it half connected). A [`TaskTracker`] waits for every adapter to finish
-//! what it has in flight.
+//! what it has in flight, for a few seconds at most: the process ends within 5 s of a signal,
+//! at any moment of start-up too, even against a server that never answers.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -21,8 +24,15 @@ use crate::app;
 use crate::bot::{Bot, Settings};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 use crate::scheduler::Scheduler;
+
+/// How long, once stopping, adapters have to finish what they have in flight; with
+/// [`CLOSE`], the process ends within 5 s of a stop signal whatever a server does.
+const DRAIN: Duration = Duration::from_secs(3);
+/// How long closing the database may take after the drain.
+const CLOSE: Duration = Duration::from_secs(1);
 
 /// Opens the store and builds the runtime on the configured (or a manual, from `start`) clock.
 async fn runtime(
@@ -98,10 +108,33 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     if let Some(d) = &discord {
         d.require_token()?;
     }
-    let (runtime, store, path) = runtime(config, start).await?;
+    // Signals are listened for before anything slow starts: a stop while the database opens
+    // or an adapter connects is a clean stop, not the default action (killed, exit 143).
+    let stop = CancellationToken::new();
+    let signal = stop_signal().context("cannot listen for Ctrl-C and SIGTERM")?;
+    {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = signal => {
+                    eprintln!("labcircle: stopping");
+                    tracing::info!("stopping on a signal");
+                    stop.cancel();
+                }
+                () = stop.cancelled() => {}
+            }
+        });
+    }
+    let (runtime, store, path) = tokio::select! {
+        opened = runtime(config, start) => opened?,
+        () = stop.cancelled() => return Ok(ExitCode::SUCCESS),
+    };
     eprintln!("labcircle: serving; database {}", path.display());
 
-    let stop = CancellationToken::new();
+    let link_moderators = match config.directory.check_links {
+        true => Some(crate::link_check::moderator_members(config)?),
+        false => None,
+    };
     let adapters = TaskTracker::new();
     let failed = Arc::new(AtomicBool::new(false));
     if let Some(d) = discord {
@@ -119,6 +152,16 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
         });
     }
     adapters.close();
+    // The monthly link check: its own token, so it stops when the adapters do.
+    let links_stop = stop.child_token();
+    let links = if let Some(moderators) = link_moderators {
+        let (store, token) = (store.clone(), links_stop.clone());
+        Some(tokio::spawn(crate::link_check::monthly(
+            store, moderators, token,
+        )))
+    } else {
+        None
+    };
     if start.is_some() {
         let runtime = runtime.clone();
         // Not tracked: it reads standard input until the process ends.
@@ -129,13 +172,20 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     tokio::select! {
         () = adapters.wait() => {}
         () = stop.cancelled() => {}
-        () = stop_signal() => {
-            eprintln!("labcircle: stopping");
-            stop.cancel();
-        }
     }
-    adapters.wait().await;
-    store.close().await;
+    // Adapters finish what they have in flight, but a server that never answers does not hold
+    // the process: what is left after the drain is dropped (an outbox delivery not recorded
+    // as sent is sent again at the next start, with the same idempotency key).
+    if tokio::time::timeout(DRAIN, adapters.wait()).await.is_err() {
+        eprintln!("labcircle: an adapter had not stopped after {DRAIN:?}; stopping without it");
+    }
+    links_stop.cancel();
+    if let Some(links) = links {
+        let _ = tokio::time::timeout(DRAIN, links).await;
+    }
+    if tokio::time::timeout(CLOSE, store.close()).await.is_err() {
+        tracing::warn!("the database was still busy at shutdown; closing without waiting");
+    }
     Ok(if failed.load(Ordering::SeqCst) {
         ExitCode::FAILURE
     } else {
@@ -160,7 +210,7 @@ fn supervise(
                 eprintln!("labcircle: {name} stopped");
                 return;
             }
-            Ok(Err(e)) => format!("labcircle: {name}: {e:#}"),
+            Ok(Err(e)) => format!("labcircle: {name}: {:#}", Redacted(&e)),
             Err(e) => format!("labcircle: the {name} adapter crashed: {e}"),
         };
         eprintln!("{problem}");
@@ -188,25 +238,25 @@ fn stdin_lines() -> tokio::io::BufReader<tokio::io::DuplexStream> {
     tokio::io::BufReader::new(reader)
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+/// Ctrl-C, or SIGTERM on Unix, listened for from the moment this returns (tokio's `ctrl_c`
+/// would start listening only when first polled).
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
+    })
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
         let _ = tokio::signal::ctrl_c().await;
-    }
+    })
 }

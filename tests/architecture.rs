@@ -338,6 +338,18 @@ const LANDED: &[(&str, &str)] = &[
         "0007_shift_end.sql",
         "718e4b1bb07386018a2cea20a613be9328e5736459f6f0b517da861aaf7549e9",
     ),
+    (
+        "0008_note_key.sql",
+        "4332edc8c0acd1f11d8c4a153e5f58b8c2d9ed39afdd18627d19cfca9ea631fb",
+    ),
+    (
+        "0011_last_checked.sql",
+        "567a55e1c268933ac1479c961af8f24300b4effdacf7b2da8015fa7eb10d8da8",
+    ),
+    (
+        "0012_link_checks.sql",
+        "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
+    ),
 ];
 
 #[test]

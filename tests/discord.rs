@@ -5,9 +5,15 @@
 mod fake_discord;
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/silent.rs"]
+mod silent;
 
 #[path = "discord/direct_messages.rs"]
 mod direct_messages;
+#[path = "discord/logs.rs"]
+mod logs;
+#[path = "discord/stopping.rs"]
+mod stopping;
 
 use std::time::Duration;
 

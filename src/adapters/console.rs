@@ -36,6 +36,8 @@ use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 /// Longest the console waits for a line while the bot is simulated offline.
 const OFFLINE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+/// How soon the scheduler tries again after finding the database busy.
+const BUSY_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Who is typing.
 #[derive(Debug, Clone)]
@@ -265,9 +267,19 @@ impl<W: Write> Console<W> {
         if self.offline {
             return Ok(OFFLINE_RECHECK);
         }
-        self.runtime
+        match self
+            .runtime
             .flush(Platform::Console, &mut self.printer)
             .await
+        {
+            // Another process holds the database: the console carries on (its commands are
+            // answered "busy"), and the scheduler tries again at the next line or shortly.
+            Err(e) if crate::runtime::is_busy(&e) => {
+                self.runtime.busy_warning(Platform::Console);
+                Ok(BUSY_RECHECK)
+            }
+            other => other,
+        }
     }
 
     /// Moves a simulated clock to `target`, running what falls due on the way, in order.

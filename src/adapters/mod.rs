@@ -5,3 +5,8 @@
 pub mod console;
 pub mod discord;
 pub mod matrix;
+
+/// How long an adapter, once told to stop, waits for what it has in flight (a connection
+/// being closed, a delivery being answered and recorded) before it gives up on it: the whole
+/// process has 5 s (see [`crate::serve`]).
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);

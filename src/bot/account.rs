@@ -84,12 +84,19 @@ impl Bot {
             .filter_map(|b| b.as_u64())
             .map(|b| b as u8)
             .collect();
+        let field = |name: &str| row.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+        let place = crate::notes::NotePlace {
+            platform: field("platform"),
+            user_id: field("user_id"),
+            community: field("community"),
+            week: field("week"),
+        };
         let text = self
             .settings
             .note_key
             .as_ref()
-            .and_then(|k| k.open(&sealed))
-            .unwrap_or_else(|| "(kept locked; this server can no longer open it)".into());
+            .and_then(|k| k.open(&sealed, &place))
+            .unwrap_or_else(|| "(kept locked; this server cannot open it)".into());
         row.insert("note".into(), serde_json::Value::from(text));
     }
 

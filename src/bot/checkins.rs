@@ -19,6 +19,7 @@ use crate::domain::understand::{Need, Wants};
 use crate::domain::vocab::{Kind, Vocab, from_code};
 use crate::domain::weekly::{instant, local_label, next_due, week_label, week_span};
 use crate::domain::wellbeing;
+use crate::notes::NotePlace;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
 
 /// Weeks shown by `/checkin history`.
@@ -402,10 +403,12 @@ impl Bot {
                 UserError::new("That check-in was not sent to you; nothing was recorded.").into(),
             );
         }
-        if let Some(kind) = note.and_then(phi::looks_like_patient_info) {
-            return Err(
-                UserError::new(format!("{} Nothing was recorded.", kind.explanation())).into(),
-            );
+        if let Some(Err(refusal)) = note.map(|n| phi::guard("note", n)) {
+            // Private: it quotes what the member typed; never stored nor logged.
+            return Err(Failure::Private(UserError::new(format!(
+                "{} Nothing was recorded.",
+                refusal.explanation()
+            ))));
         }
         let now = self.clock.now();
         // The member's earlier answers, for the "fall of 2 points" rule.
@@ -420,10 +423,14 @@ impl Bot {
             .map(|a| a.mood)
             .collect();
         let sealed = match (note, &self.settings.note_key) {
-            (Some(n), Some(key)) => Some(key.seal(n)),
+            (Some(n), Some(key)) => Some(key.seal(
+                n,
+                &NotePlace::of(&prompt.user, &prompt.community, &prompt.week),
+            )),
             _ => None,
         };
         let answer = AnswerRow {
+            community: prompt.community.clone(),
             week: prompt.week.clone(),
             mood,
             stress,
@@ -598,10 +605,15 @@ impl Bot {
                     line.push_str(&format!(", stress {s}"));
                 }
                 if let Some(sealed) = &a.note {
-                    match self.settings.note_key.as_ref().and_then(|k| k.open(sealed)) {
+                    let place = NotePlace::of(&actor.member.user, &a.community, &a.week);
+                    match self
+                        .settings
+                        .note_key
+                        .as_ref()
+                        .and_then(|k| k.open(sealed, &place))
+                    {
                         Some(note) => line.push_str(&format!(", note: {note}")),
-                        None => line
-                            .push_str(", note: (encrypted with a key this server no longer has)"),
+                        None => line.push_str(", note: (locked: this server cannot open it)"),
                     }
                 }
                 lines.push(line);

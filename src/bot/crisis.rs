@@ -18,7 +18,9 @@ use crate::domain::safety;
 pub(super) fn crisis_first(handled: Handled) -> Vec<Outgoing> {
     let then = match handled {
         Ok(out) => return lead(out),
-        Err(Failure::User(e)) => Some(Reply::problem(member_text::clean_reply(&e.0))),
+        Err(Failure::User(e) | Failure::Private(e)) => {
+            Some(Reply::problem(member_text::clean_reply(&e.0)))
+        }
         Err(Failure::Internal(e)) => {
             error!(error = ?e, "a command with crisis words failed; the lines were still shown");
             Some(Reply::problem(

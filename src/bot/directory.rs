@@ -7,7 +7,7 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use super::limits::{Gate, Limit};
-use super::{Bot, Failure, Handled};
+use super::{Bot, Failure, Handled, refuse_patient_info};
 use crate::domain::command::{DirectoryCommand, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
 use crate::domain::identity::Actor;
@@ -113,8 +113,9 @@ impl Bot {
         let index = self.index().await?;
         let offset = (page - 1) * PAGE_SIZE;
         let found = index.search(&query, offset as usize, PAGE_SIZE as usize);
+        let dead = self.store.dead_links().await?;
         if found.total == 0 {
-            return Ok(listing::no_results(&index, &query));
+            return Ok(listing::no_results(&index, &query, &dead));
         }
         Ok(listing::results_page(
             &query,
@@ -122,6 +123,7 @@ impl Bot {
             found.total,
             &found.entries,
             in_words,
+            &dead,
         )?)
     }
 
@@ -145,7 +147,12 @@ impl Bot {
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
         let entry = self.existing(key).await?;
-        Ok(listing::entry_reply(&entry))
+        let dead = self.store.dead_links().await?;
+        Ok(listing::entry_reply_checked(
+            &entry,
+            Some(self.clock.now().date_naive()),
+            dead.checked_on(&entry.key),
+        ))
     }
 
     async fn existing(&self, key: &str) -> Result<Entry, Failure> {
@@ -158,7 +165,10 @@ impl Bot {
     }
 
     async fn add_group(&self, draft: &Draft) -> Result<Reply, Failure> {
-        let entry = Entry::from_draft(draft).map_err(|e| invalid("The entry was not added", &e))?;
+        let mut draft = draft.clone();
+        self.resolve_today(&mut draft);
+        let entry =
+            Entry::from_draft(&draft).map_err(|e| invalid("The entry was not added", &e))?;
         if !self.store.add_group(&entry).await? {
             return Err(UserError::new(format!(
                 "An entry with the key {} exists already; nothing was changed. Give another \
@@ -175,19 +185,40 @@ impl Bot {
 
     async fn edit_group(&self, key: &str, changes: &Draft) -> Result<Reply, Failure> {
         let before = self.existing(key).await?;
+        let mut changes = changes.clone();
+        self.resolve_today(&mut changes);
         let mut draft = before.to_draft();
-        for (field, value) in changes {
+        for (field, value) in &changes {
             if value == &Raw::Text(String::new()) {
                 draft.remove(field);
             } else {
                 draft.insert(*field, value.clone());
             }
         }
+        // A new check date without a way says the organisation's own page was looked at.
+        if changes.contains_key(&Field::LastChecked) && !changes.contains_key(&Field::CheckedHow) {
+            draft.remove(&Field::CheckedHow);
+        }
+        // New contact details nobody has confirmed: the old check date no longer vouches for
+        // them.
+        let old = before.to_draft();
+        let unconfirmed: Vec<&str> = [Field::Url, Field::Contact, Field::Schedule]
+            .into_iter()
+            .filter(|f| changes.contains_key(f) && old.get(f) != draft.get(f))
+            .map(Field::name)
+            .collect();
+        let reset = !unconfirmed.is_empty()
+            && !changes.contains_key(&Field::LastChecked)
+            && draft.contains_key(&Field::LastChecked);
+        if reset {
+            draft.remove(&Field::LastChecked);
+            draft.remove(&Field::CheckedHow);
+        }
         let after =
             Entry::from_draft(&draft).map_err(|e| invalid("The entry was not changed", &e))?;
         let changed: Vec<&str> = Field::ALL
             .iter()
-            .filter(|f| before.to_draft().get(f) != after.to_draft().get(f))
+            .filter(|f| old.get(f) != after.to_draft().get(f))
             .map(|f| f.name())
             .collect();
         if changed.is_empty() {
@@ -202,10 +233,28 @@ impl Bot {
             ))
             .into());
         }
-        Ok(
-            Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")))
-                .footer(format!("See it: /group show {}", after.key)),
-        )
+        let mut reply = Reply::channel(format!("Updated {}: {}.", after.key, changed.join(", ")));
+        if reset {
+            reply = reply.text(format!(
+                "last_checked was cleared because {} changed and the edit did not confirm a \
+                 check; once you have confirmed the new details, add checked:today.",
+                unconfirmed.join(", ")
+            ));
+        }
+        Ok(reply.footer(format!("See it: /group show {}", after.key)))
+    }
+
+    /// `last_checked:today` (or `checked:today`) means the bot's today.
+    fn resolve_today(&self, draft: &mut Draft) {
+        if let Some(Raw::Text(text)) = draft.get(&Field::LastChecked)
+            && text.trim().eq_ignore_ascii_case("today")
+        {
+            let today = self.clock.now().date_naive();
+            draft.insert(
+                Field::LastChecked,
+                Raw::Text(today.format("%Y-%m-%d").to_string()),
+            );
+        }
     }
 
     async fn remove_group(&self, key: &str) -> Result<Reply, Failure> {
@@ -223,6 +272,7 @@ impl Bot {
         draft: &Draft,
         note: Option<&str>,
     ) -> Result<Reply, Failure> {
+        refuse_patient_info("note", note)?;
         // Check the fields the member gave; the rest (key, kind, …) a moderator fills in at review.
         let mut trial = draft.clone();
         let placeholders = [
@@ -362,6 +412,7 @@ impl Bot {
         let suggestion = self.pending(id).await?;
         let mut draft = suggestion.draft.clone();
         draft.extend(overrides);
+        self.resolve_today(&mut draft);
         if !draft.contains_key(&Field::Key) {
             let name = match draft.get(&Field::Name) {
                 Some(Raw::Text(n)) => n.clone(),
@@ -409,6 +460,7 @@ impl Bot {
     }
 
     async fn reject(&self, actor: &Actor, id: i64, reason: &str) -> Handled {
+        refuse_patient_info("reason", Some(reason))?;
         let suggestion = self.pending(id).await?;
         if !self
             .store

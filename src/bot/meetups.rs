@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::limits::{Gate, Limit};
-use super::{Bot, Failure, Handled};
+use super::{Bot, Failure, Handled, refuse_patient_info};
 use crate::domain::command::{MeetupCommand, MeetupDraft, UserError};
 use crate::domain::ics::{IcsEvent, calendar_stamped};
 use crate::domain::identity::{Actor, Member, Role};
@@ -32,6 +32,16 @@ fn echoed(reply: Reply, echo: Option<String>) -> Reply {
         Some(echo) => reply.text(echo),
         None => reply,
     }
+}
+
+/// The PHI guard on what members read of a meetup: its title and description. The place is
+/// left alone: a street address is what it is for.
+fn guard_draft(draft: &MeetupDraft) -> Result<(), Failure> {
+    refuse_patient_info("title", draft.title.as_deref())?;
+    refuse_patient_info(
+        "description",
+        draft.description.as_ref().and_then(|d| d.as_deref()),
+    )
 }
 
 fn status_word(s: Status) -> &'static str {
@@ -242,6 +252,7 @@ impl Bot {
     }
 
     async fn create_meetup(&self, actor: &Actor, draft: MeetupDraft) -> Result<Reply, Failure> {
+        guard_draft(&draft)?;
         // The count and the creation happen in one turn, so a burst cannot pass the limit.
         let _turn = self.limits.create_turn.lock().await;
         if let Some(reply) = self.meetups_limited(actor).await? {
@@ -398,6 +409,7 @@ impl Bot {
         id: i64,
         draft: MeetupDraft,
     ) -> Result<Reply, Failure> {
+        guard_draft(&draft)?;
         // Edits take the RSVP turn: no reaction may use the roster while it changes.
         let _turn = self.rsvp_turn.lock().await;
         let before = self.meetup_for(actor, id, true).await?;
@@ -544,6 +556,7 @@ impl Bot {
         reason: Option<String>,
         whole_series: bool,
     ) -> Result<Reply, Failure> {
+        refuse_patient_info("reason", reason.as_deref())?;
         let first = self.meetup_for(actor, id, true).await?;
         if whole_series {
             let Some(series) = first.series_id else {

@@ -68,6 +68,10 @@ pub enum Incoming {
 enum Failure {
     #[error(transparent)]
     User(#[from] UserError),
+    /// The member's mistake, answered only to them whatever the command: it quotes what they
+    /// typed (a note refused as patient information).
+    #[error(transparent)]
+    Private(UserError),
     #[error(transparent)]
     Internal(#[from] StoreError),
     /// Over a limit the member was told about already: nothing is answered.
@@ -76,6 +80,16 @@ enum Failure {
 }
 
 type Handled = Result<Vec<Outgoing>, Failure>;
+
+/// The PHI guard for free text that is stored or shown to others (`field` as the member knows
+/// it: "description", "note"): a refusal is answered privately, since it quotes the text.
+/// Call it before anything is stored; nothing of a refused text is kept or logged.
+fn refuse_patient_info(field: &str, text: Option<&str>) -> Result<(), Failure> {
+    match text.map(|t| crate::domain::phi::guard(field, t)) {
+        Some(Err(refusal)) => Err(Failure::Private(UserError::new(refusal.to_string()))),
+        _ => Ok(()),
+    }
+}
 
 /// The platform-free bot.
 #[derive(Clone, Debug)]
@@ -227,6 +241,32 @@ impl Bot {
                 if private {
                     reply.visibility = crate::domain::reply::Visibility::Private;
                 }
+                vec![Outgoing::Reply(reply)]
+            }
+            Err(Failure::Internal(e)) if e.is_busy() => {
+                // Another process holds the database: the operator learns which file; the
+                // member, that waiting a moment is all it takes.
+                let path = self
+                    .store
+                    .path()
+                    .unwrap_or(std::path::Path::new(":memory:"));
+                error!(
+                    database = %path.display(),
+                    "command not run: the database is busy (another labcircle may be running on \
+                     it, or a backup holds a lock)"
+                );
+                let mut reply = Reply::problem(
+                    "labcircle is busy right now, and nothing was changed. Please try again in \
+                     a moment.",
+                );
+                if private {
+                    reply.visibility = crate::domain::reply::Visibility::Private;
+                }
+                vec![Outgoing::Reply(reply)]
+            }
+            Err(Failure::Private(e)) => {
+                let mut reply = Reply::problem(member_text::clean_reply(&e.0));
+                reply.visibility = crate::domain::reply::Visibility::Private;
                 vec![Outgoing::Reply(reply)]
             }
             Err(Failure::Internal(e)) => {

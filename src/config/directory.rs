@@ -26,6 +26,10 @@ pub struct Directory {
     /// while they act there.
     #[serde(default)]
     pub moderator_rooms: Vec<String>,
+    /// Check every entry's link monthly under `labcircle run` (dead links are then not offered
+    /// and moderators are told).
+    #[serde(default)]
+    pub check_links: bool,
 }
 
 impl Default for Directory {
@@ -34,6 +38,7 @@ impl Default for Directory {
             seed: true,
             moderators: Vec::new(),
             moderator_rooms: Vec::new(),
+            check_links: false,
         }
     }
 }

@@ -11,9 +11,9 @@ use super::member_text::{self, Lines};
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 
-use super::vocab::{Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
+use super::vocab::{CheckedHow, Cost, Facilitation, Format, Kind, Specialty, State, Vocab};
 
 /// Longest accepted values, in characters.
 pub mod limits {
@@ -46,7 +46,12 @@ pub enum Field {
     Description,
     Tags,
     Source,
+    LastChecked,
+    CheckedHow,
+    /// Older files' `verified = true|false`: read, mapped to [`Field::LastChecked`], never
+    /// written.
     Verified,
+    /// Older files' `last_verified` date, read with [`Field::Verified`].
     LastVerified,
 }
 
@@ -69,9 +74,12 @@ impl Field {
         Field::Description,
         Field::Tags,
         Field::Source,
-        Field::Verified,
-        Field::LastVerified,
+        Field::LastChecked,
+        Field::CheckedHow,
     ];
+
+    /// Fields of older directory files that are still read (and mapped to the new ones).
+    pub const LEGACY: [Field; 2] = [Field::Verified, Field::LastVerified];
 
     /// The field's name in files and commands.
     pub fn name(self) -> &'static str {
@@ -92,6 +100,8 @@ impl Field {
             Field::Description => "description",
             Field::Tags => "tags",
             Field::Source => "source",
+            Field::LastChecked => "last_checked",
+            Field::CheckedHow => "checked_how",
             Field::Verified => "verified",
             Field::LastVerified => "last_verified",
         }
@@ -107,9 +117,16 @@ impl Field {
             "tag" => Some(Field::Tags),
             "link" => Some(Field::Url),
             "lastverified" | "last-verified" => Some(Field::LastVerified),
+            "checked" | "lastchecked" | "last-checked" => Some(Field::LastChecked),
+            "checked-how" | "how" => Some(Field::CheckedHow),
             _ => None,
         };
-        alias.or_else(|| Field::ALL.into_iter().find(|f| f.name() == name))
+        alias.or_else(|| {
+            Field::ALL
+                .into_iter()
+                .chain(Field::LEGACY)
+                .find(|f| f.name() == name)
+        })
     }
 
     /// Whether the field holds a list.
@@ -179,6 +196,35 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// How long a check counts: after this many months an entry "may be out of date".
+pub const FRESH_MONTHS: u32 = 24;
+
+/// Whether an entry's facts were checked recently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Checked in the last [`FRESH_MONTHS`] months.
+    Fresh,
+    /// Checked, but longer ago: it may be out of date.
+    Stale,
+    /// Never checked by a moderator.
+    Unchecked,
+}
+
+/// How fresh a check made on `last_checked` is on `today` (without a date, a check is fresh).
+pub fn freshness(last_checked: Option<NaiveDate>, today: Option<NaiveDate>) -> Freshness {
+    match (last_checked, today) {
+        (None, _) => Freshness::Unchecked,
+        (Some(checked), Some(today))
+            if checked
+                .checked_add_months(Months::new(FRESH_MONTHS))
+                .is_some_and(|until| until < today) =>
+        {
+            Freshness::Stale
+        }
+        (Some(_), _) => Freshness::Fresh,
+    }
+}
+
 /// A validated directory entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -200,8 +246,10 @@ pub struct Entry {
     pub description: String,
     pub tags: Vec<String>,
     pub source: Option<String>,
-    pub verified: bool,
-    pub last_verified: Option<NaiveDate>,
+    /// When a moderator last confirmed the facts; `None` when nobody has.
+    pub last_checked: Option<NaiveDate>,
+    /// How they were confirmed (set exactly when `last_checked` is).
+    pub checked_how: Option<CheckedHow>,
 }
 
 impl Entry {
@@ -224,14 +272,7 @@ impl Entry {
         let description = v.text(Field::Description, limits::DESCRIPTION, true);
         let tags = v.words(Field::Tags);
         let source = v.url(Field::Source);
-        let verified = v.boolean(Field::Verified);
-        let last_verified = v.date(Field::LastVerified);
-        if verified == Some(true) && last_verified.is_none() && v.errors.is_empty() {
-            v.errors.push(FieldError {
-                field: Field::LastVerified,
-                message: "a verified entry needs the date it was last verified (YYYY-MM-DD)".into(),
-            });
-        }
+        let (last_checked, checked_how) = v.checked();
         if !v.errors.is_empty() {
             return Err(v.errors);
         }
@@ -259,8 +300,8 @@ impl Entry {
             description: description.expect(missing),
             tags,
             source,
-            verified: verified.unwrap_or(false),
-            last_verified,
+            last_checked,
+            checked_how,
         })
     }
 
@@ -304,14 +345,22 @@ impl Entry {
         if !self.tags.is_empty() {
             d.insert(Field::Tags, Raw::List(self.tags.clone()));
         }
-        d.insert(Field::Verified, Raw::Bool(self.verified));
-        if let Some(date) = self.last_verified {
+        if let Some(date) = self.last_checked {
             d.insert(
-                Field::LastVerified,
+                Field::LastChecked,
                 text(&date.format("%Y-%m-%d").to_string()),
             );
         }
+        if let Some(how) = self.checked_how {
+            d.insert(Field::CheckedHow, text(how.code()));
+        }
         d
+    }
+
+    /// Whether the entry's facts were checked in the last [`FRESH_MONTHS`] months (as of
+    /// `today`, the bot's date; without one a checked entry counts as fresh).
+    pub fn freshness(&self, today: Option<NaiveDate>) -> Freshness {
+        freshness(self.last_checked, today)
     }
 
     /// Where the entry is, for people: "national", "OH", "Columbus, OH", "TX, AZ, CO".
@@ -636,6 +685,46 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// `last_checked` and `checked_how`, or an older file's `verified` and `last_verified`:
+    /// a verified entry with its date reads as checked on its own page that day; an unverified
+    /// one as never checked.
+    fn checked(&mut self) -> (Option<NaiveDate>, Option<CheckedHow>) {
+        let date = self.date(Field::LastChecked);
+        let how = match self.raw(Field::CheckedHow).map(Raw::text) {
+            Some(text) if !text.is_empty() => match CheckedHow::parse(&text) {
+                Ok(how) => Some(how),
+                Err(e) => {
+                    self.fail(Field::CheckedHow, e.to_string());
+                    None
+                }
+            },
+            _ => None,
+        };
+        let legacy = self.boolean(Field::Verified);
+        let legacy_date = self.date(Field::LastVerified);
+        if self.raw(Field::LastChecked).is_some() || self.raw(Field::CheckedHow).is_some() {
+            if how.is_some() && date.is_none() && self.errors.is_empty() {
+                self.fail(
+                    Field::LastChecked,
+                    "checked_how needs the date of the check (last_checked:YYYY-MM-DD)",
+                );
+            }
+            // A date alone was checked on the organisation's own page, the usual way.
+            return (date, date.map(|_| how.unwrap_or(CheckedHow::OwnPage)));
+        }
+        match (legacy, legacy_date) {
+            (Some(true), Some(d)) => (Some(d), Some(CheckedHow::OwnPage)),
+            (Some(true), None) if self.errors.is_empty() => {
+                self.fail(
+                    Field::LastVerified,
+                    "a verified entry needs the date it was last verified (YYYY-MM-DD)",
+                );
+                (None, None)
+            }
+            _ => (None, None),
+        }
+    }
+
     fn boolean(&mut self, field: Field) -> Option<bool> {
         match self.raw(field)? {
             Raw::Bool(b) => Some(*b),
@@ -670,118 +759,4 @@ impl<'a> Validator<'a> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    pub(crate) fn draft(pairs: &[(Field, &str)]) -> Draft {
-        pairs
-            .iter()
-            .map(|(f, v)| (*f, Raw::Text((*v).to_owned())))
-            .collect()
-    }
-
-    pub(crate) fn sample() -> Draft {
-        draft(&[
-            (Field::Key, "oh-histo"),
-            (Field::Name, "Histology Society of Ohio"),
-            (Field::Kind, "association"),
-            (Field::Specialties, "histo"),
-            (Field::States, "Ohio"),
-            (Field::Format, "in person"),
-            (Field::Cost, "membership"),
-            (Field::Facilitation, "professional"),
-            (Field::Url, "https://ohiohistology.org"),
-            (Field::Description, "State society for histotechs."),
-        ])
-    }
-
-    #[test]
-    fn a_complete_draft_validates_with_synonyms_resolved() {
-        let entry = Entry::from_draft(&sample()).unwrap();
-        assert_eq!(entry.specialties, vec![Specialty::Histotechnology]);
-        assert_eq!(entry.states, vec![State::OH]);
-        assert_eq!(entry.format, Format::InPerson);
-        assert!(!entry.verified);
-        assert_eq!(Entry::from_draft(&entry.to_draft()).unwrap(), entry);
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once() {
-        let mut d = sample();
-        d.insert(Field::Url, Raw::Text("javascript:alert(1)".into()));
-        d.insert(Field::Specialties, Raw::Text("histo, basketweaving".into()));
-        d.remove(&Field::Name);
-        let errors = Entry::from_draft(&d).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Field::Name, Field::Specialties, Field::Url]);
-        assert!(
-            errors[2].message.contains("only http:// and https://"),
-            "{:?}",
-            errors[2]
-        );
-    }
-
-    #[test]
-    fn hidden_characters_are_refused_once_per_field_without_quoting_them() {
-        let mut d = sample();
-        d.insert(Field::Name, Raw::Text("Admin\u{200B}istrators".into()));
-        d.insert(
-            Field::Description,
-            Raw::Text("Call \u{202E}8891 now".into()),
-        );
-        d.insert(Field::Tags, Raw::List(vec!["ok".into(), "bad\u{7}".into()]));
-        d.insert(
-            Field::Url,
-            Raw::Text("https://example.org/\u{2066}x".into()),
-        );
-        let errors = Entry::from_draft(&d).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            vec![Field::Name, Field::Description, Field::Tags, Field::Url]
-        );
-        assert_eq!(
-            errors[0].to_string(),
-            "name: contains an invisible character (U+200B ZERO WIDTH SPACE) at character 6. \
-             Accepted: letters, digits, punctuation, spaces and emoji, on one line; control, \
-             text-direction and invisible characters are not."
-        );
-        assert!(errors[1].message.contains("text-direction control (U+202E"));
-        assert!(
-            errors[2]
-                .message
-                .starts_with("an item contains a control character")
-        );
-        assert!(
-            errors[3]
-                .message
-                .starts_with("the link contains a text-direction control")
-        );
-        for e in &errors {
-            assert!(
-                !e.message
-                    .contains(['\u{200B}', '\u{202E}', '\u{7}', '\u{2066}'])
-            );
-        }
-        // A link checked on its own (a meetup's) is refused too.
-        assert!(check_url("https://example.org/\u{200F}").is_err());
-    }
-
-    #[test]
-    fn verified_entries_need_a_date() {
-        let mut d = sample();
-        d.insert(Field::Verified, Raw::Bool(true));
-        let errors = Entry::from_draft(&d).unwrap_err();
-        assert_eq!(errors[0].field, Field::LastVerified);
-    }
-
-    #[test]
-    fn slugs_are_valid_keys() {
-        assert_eq!(
-            slugify("Histology Society of Ohio!"),
-            "histology-society-of-ohio"
-        );
-        assert_eq!(slugify("é"), "group");
-        assert_eq!(slugify("x"), "group-x");
-    }
-}
+pub(crate) mod tests;

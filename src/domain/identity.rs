@@ -174,6 +174,11 @@ impl Moderators {
         }
     }
 
+    /// The moderators named by identity (not the admins of moderators' rooms).
+    pub fn users(&self) -> impl Iterator<Item = &UserId> {
+        self.users.iter()
+    }
+
     /// Whether nobody moderates (the directory then changes only by import).
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.rooms.is_empty()

@@ -2,21 +2,26 @@
 //! and the guidance when a search finds nothing. Rendering only: the bot decides what to show.
 
 use super::command::UserError;
-use super::directory::{Entry, region_label};
+use chrono::NaiveDate;
+
+use super::directory::{Entry, Freshness, region_label};
+use super::link_status::{DeadLinks, not_working};
 use super::reply::{Block, Item, Reply};
 use super::search::{Filter, PAGE_SIZE, Region, SearchQuery};
 use super::search_index::SearchIndex;
+use super::state_coverage;
 use super::understand::{Need, Wants};
 use super::vocab::Vocab;
 
 /// A page of results: `entries` are the page's, `total` all matches. Asking for a page past
-/// the last is the member's mistake.
+/// the last is the member's mistake. Links in `dead` are not offered.
 pub fn results_page(
     query: &SearchQuery,
     page: u32,
     total: usize,
     entries: &[&Entry],
     in_words: bool,
+    dead: &DeadLinks,
 ) -> Result<Reply, UserError> {
     let command_line = query.to_command();
     let offset = (page.saturating_sub(1) * PAGE_SIZE) as usize;
@@ -47,9 +52,15 @@ pub fn results_page(
     for note in query.notes() {
         reply = reply.text(note);
     }
+    if let Some(note) = coverage_note(query) {
+        reply = reply.text(note);
+    }
     let reply = reply.block(Block::Items {
         first_number: offset + 1,
-        items: entries.iter().map(|e| summary_item(e)).collect(),
+        items: entries
+            .iter()
+            .map(|e| summary_item_checked(e, query.today, dead.checked_on(&e.key)))
+            .collect(),
     });
     let footer = if (page as usize) < pages {
         format!(
@@ -62,8 +73,9 @@ pub fn results_page(
     Ok(reply.footer(footer))
 }
 
-/// Says which filter emptied the result and offers the nearest alternatives.
-pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
+/// Says which filter emptied the result and offers the nearest alternatives (links in `dead`
+/// not offered).
+pub fn no_results(index: &SearchIndex, query: &SearchQuery, dead: &DeadLinks) -> Reply {
     let command_line = query.to_command();
     let mut reply = Reply::channel(format!("No groups match {command_line}."));
     let understood = query.understood();
@@ -71,6 +83,9 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
         reply = reply.text(format!("Looking for: {}", understood.join(" · ")));
     }
     for note in query.notes() {
+        reply = reply.text(note);
+    }
+    if let Some(note) = coverage_note(query) {
         reply = reply.text(note);
     }
     let filters = query.active_filters();
@@ -133,7 +148,11 @@ pub fn no_results(index: &SearchIndex, query: &SearchQuery) -> Reply {
             };
             reply = reply.text(label).block(Block::Items {
                 first_number: 1,
-                items: near.entries.iter().map(|e| summary_item(e)).collect(),
+                items: near
+                    .entries
+                    .iter()
+                    .map(|e| summary_item_checked(e, query.today, dead.checked_on(&e.key)))
+                    .collect(),
             });
             break;
         }
@@ -158,30 +177,72 @@ pub fn how_to_ask() -> Reply {
         .footer("Every command: /help  ·  Need someone now? /crisis")
 }
 
-/// One result line.
-pub fn summary_item(g: &Entry) -> Item {
-    let mut title = g.name.clone();
-    if !g.verified {
-        title.push_str(" [unverified]");
-    }
-    Item {
-        title,
-        subtitle: format!(
-            "{} · {} · {}",
-            g.kind.label(),
-            g.format.label(),
-            region_label(&g.states, g.city.as_deref())
-        ),
-        lines: vec![
-            one_line(&g.description, 140),
-            format!("details: /group show {}", g.key),
-        ],
-        link: g.url.clone(),
+/// The honest line about a state asked for (`state:CT`, or "in Connecticut") that has no
+/// confirmed state-level group.
+fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
+    match (query.region, &query.wants.place) {
+        (Some(Region::State(state)), _) => state_coverage::note(state),
+        (None, Some(place)) => state_coverage::note(place.state),
+        _ => None,
     }
 }
 
+/// One result line. `today` (the bot's date) tells recently checked entries from ones that
+/// may be out of date.
+pub fn summary_item(g: &Entry, today: Option<NaiveDate>) -> Item {
+    summary_item_checked(g, today, None)
+}
+
+/// One result line; with `dead_on`, the day a link check found its link not working, the
+/// link is not offered and the line says so.
+pub fn summary_item_checked(g: &Entry, today: Option<NaiveDate>, dead_on: Option<NaiveDate>) -> Item {
+    let mut title = g.name.clone();
+    if g.last_checked.is_none() {
+        title.push_str(" [unverified]");
+    }
+    let mut lines = vec![one_line(&g.description, 140)];
+    let link = match (dead_on, &g.url) {
+        (Some(day), Some(_)) => {
+            lines.push(not_working(day));
+            None
+        }
+        (_, url) => url.clone(),
+    };
+    lines.push(format!("details: /group show {}", g.key));
+    Item {
+        title,
+        subtitle: format!(
+            "{} · {} · {}{}",
+            g.kind.label(),
+            g.format.label(),
+            region_label(&g.states, g.city.as_deref()),
+            checked_label(g, today)
+                .map(|c| format!(" · {c}"))
+                .unwrap_or_default()
+        ),
+        lines,
+        link,
+    }
+}
+
+/// "checked Nov 2026" or "checked Mar 2019, may be out of date"; nothing for an entry never
+/// checked (its title says "[unverified]").
+pub fn checked_label(g: &Entry, today: Option<NaiveDate>) -> Option<String> {
+    let d = g.last_checked?;
+    Some(match g.freshness(today) {
+        Freshness::Stale => format!("checked {}, may be out of date", d.format("%b %Y")),
+        _ => format!("checked {}", d.format("%b %Y")),
+    })
+}
+
 /// An entry in full.
-pub fn entry_reply(e: &Entry) -> Reply {
+pub fn entry_reply(e: &Entry, today: Option<NaiveDate>) -> Reply {
+    entry_reply_checked(e, today, None)
+}
+
+/// An entry in full; with `dead_on`, the day a link check found its link not working, the
+/// link is replaced by saying so.
+pub fn entry_reply_checked(e: &Entry, today: Option<NaiveDate>, dead_on: Option<NaiveDate>) -> Reply {
     let join = |v: Vec<&str>| v.join(", ");
     let mut fields = vec![
         ("Kind".to_owned(), e.kind.label().to_owned()),
@@ -207,17 +268,32 @@ pub fn entry_reply(e: &Entry) -> Reply {
     ];
     for (label, value) in optional {
         if let Some(v) = value {
-            fields.push((label.to_owned(), v.clone()));
+            let v = match dead_on {
+                Some(day) if label == "Link" => not_working(day),
+                _ => v.clone(),
+            };
+            fields.push((label.to_owned(), v));
         }
     }
     if !e.tags.is_empty() {
         fields.push(("Tags".into(), e.tags.join(", ")));
     }
-    let verified = match (e.verified, e.last_verified) {
-        (true, Some(d)) => format!("yes, last checked {}", d.format("%Y-%m-%d")),
-        _ => "not verified: check the details with the group before relying on them".to_owned(),
+    let checked = match (e.last_checked, e.checked_how, e.freshness(today)) {
+        (Some(d), how, fresh) => format!(
+            "{}{}{}",
+            d.format("%b %-d, %Y"),
+            how.map(|h| format!(", {}", h.label())).unwrap_or_default(),
+            if fresh == Freshness::Stale {
+                "; may be out of date: check the details with the group"
+            } else {
+                ""
+            }
+        ),
+        (None, ..) => {
+            "not checked: confirm the details with the group before relying on them".to_owned()
+        }
     };
-    fields.push(("Verified".into(), verified));
+    fields.push(("Last checked".into(), checked));
     Reply::channel(format!("{} ({})", e.name, e.key))
         .text(e.description.clone())
         .block(Block::Fields(fields))

@@ -8,10 +8,13 @@
 pub mod command;
 pub mod directory;
 pub mod directory_file;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod help;
 pub mod ics;
 pub mod identity;
 pub mod input;
+pub mod link_status;
 pub mod listing;
 pub mod meetup;
 pub mod meetup_time;
@@ -27,6 +30,7 @@ pub mod schedule;
 pub mod search;
 pub mod search_index;
 pub mod series;
+pub mod state_coverage;
 pub mod time_words;
 pub mod understand;
 pub mod vocab;

@@ -425,20 +425,18 @@ pub fn zone_place(zone: Tz) -> String {
 }
 
 /// Lowercase labels that name `zone` around `at` after a meetup's time: its clock label and its
-/// abbreviations half a year either side (so "EST" and "EDT" both name New York all year).
+/// abbreviations every quarter of a year for half a year either side (so "EST" and "EDT" both
+/// name New York all year). Quarters, not only half years: from a day when the clocks change,
+/// 182 days either way can land on the next changes and see only one season's abbreviation.
 pub fn zone_words(zone: Tz, at: DateTime<Utc>) -> Vec<String> {
-    let half_year = Duration::days(182);
+    let quarter = Duration::days(91);
     let mut words: Vec<String> = us_zone(zone)
         .and_then(|us| us.clock_label)
         .map(str::to_lowercase)
         .into_iter()
         .collect();
-    let instants = [
-        Some(at),
-        at.checked_add_signed(half_year),
-        at.checked_sub_signed(half_year),
-    ];
-    for instant in instants.into_iter().flatten() {
+    let instants = (-2..=2).map(|n| at.checked_add_signed(quarter * n));
+    for instant in instants.flatten() {
         let local = instant.with_timezone(&zone);
         words.push(local.format("%Z").to_string().to_lowercase());
     }

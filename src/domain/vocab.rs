@@ -207,6 +207,18 @@ vocab! {
 }
 
 vocab! {
+    /// How an entry's facts were last checked.
+    CheckedHow, "way of checking" {
+        OwnPage => "own-page", "on the organisation's own page", ["own page", "own", "site",
+            "website", "own_page"];
+        ThirdParty => "third-party", "from a third-party source", ["third party", "secondary",
+            "third_party"];
+        MemberReport => "member-report", "from a member's report", ["member report", "member",
+            "member_report"];
+    }
+}
+
+vocab! {
     /// A US state, district or territory, by its two-letter postal code.
     State, "US state" {
         AL => "AL", "Alabama", []; AK => "AK", "Alaska", []; AZ => "AZ", "Arizona", [];

@@ -60,6 +60,7 @@ pub struct PromptRow {
 /// An answer, as stored (the note still encrypted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRow {
+    pub community: String,
     pub week: String,
     pub mood: u8,
     pub stress: Option<u8>,
@@ -484,7 +485,7 @@ impl Store {
     /// The member's answers since `week` (YYYY-MM-DD, a Monday), oldest first.
     pub async fn answers_since(&self, user: &UserId, week: &str) -> Result<Vec<AnswerRow>> {
         let rows = sqlx::query(
-            "SELECT week, mood, stress, note, answered_at FROM checkin_answers \
+            "SELECT community, week, mood, stress, note, answered_at FROM checkin_answers \
              WHERE platform = ? AND user_id = ? AND week >= ? ORDER BY answered_at",
         )
         .bind(user.platform.code())
@@ -760,6 +761,7 @@ fn answer_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AnswerRow> {
     let small =
         |v: i64| u8::try_from(v).map_err(|_| StoreError::Corrupt("answer out of range".into()));
     Ok(AnswerRow {
+        community: r.try_get("community")?,
         week: r.try_get("week")?,
         mood: small(r.try_get("mood")?)?,
         stress: r

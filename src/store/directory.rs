@@ -28,8 +28,8 @@ impl Store {
     pub async fn group(&self, key: &str) -> Result<Option<Entry>> {
         let row = sqlx::query(
             "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
-             facilitation, schedule, url, contact, description, tags, source, verified, \
-             last_verified FROM groups WHERE key = ?",
+             facilitation, schedule, url, contact, description, tags, source, \
+             last_checked, checked_how FROM groups WHERE key = ?",
         )
         .bind(key)
         .fetch_optional(&self.pool)
@@ -41,8 +41,8 @@ impl Store {
     pub async fn all_groups(&self) -> Result<Vec<Entry>> {
         let rows = sqlx::query(
             "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
-             facilitation, schedule, url, contact, description, tags, source, verified, \
-             last_verified FROM groups ORDER BY key",
+             facilitation, schedule, url, contact, description, tags, source, \
+             last_checked, checked_how FROM groups ORDER BY key",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -123,18 +123,7 @@ impl Store {
     pub async fn import_groups(&self, entries: &[Entry]) -> Result<ImportOutcome> {
         let mut outcome = ImportOutcome::default();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let rows = sqlx::query(
-            "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
-             facilitation, schedule, url, contact, description, tags, source, verified, \
-             last_verified FROM groups",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut existing: HashMap<String, (i64, Entry)> = HashMap::with_capacity(rows.len());
-        for row in &rows {
-            let entry = entry_from_row(row)?;
-            existing.insert(entry.key.clone(), (row.try_get("id")?, entry));
-        }
+        let existing = groups_by_key(&mut tx).await?;
         let mut new = Vec::new();
         for entry in entries {
             match existing.get(&entry.key) {
@@ -172,7 +161,7 @@ impl Store {
     }
 }
 
-async fn bump_version(conn: &mut SqliteConnection) -> Result<()> {
+pub(super) async fn bump_version(conn: &mut SqliteConnection) -> Result<()> {
     sqlx::query(
         "INSERT INTO meta (name, value) VALUES ('directory_version', '1') \
          ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
@@ -180,6 +169,25 @@ async fn bump_version(conn: &mut SqliteConnection) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Every entry with its row id, by key.
+pub(super) async fn groups_by_key(
+    conn: &mut SqliteConnection,
+) -> Result<HashMap<String, (i64, Entry)>> {
+    let rows = sqlx::query(
+        "SELECT id, key, name, kind, specialties, credentials, states, city, format, cost, \
+         facilitation, schedule, url, contact, description, tags, source, last_checked, \
+         checked_how FROM groups",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut existing = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let entry = entry_from_row(row)?;
+        existing.insert(entry.key.clone(), (row.try_get("id")?, entry));
+    }
+    Ok(existing)
 }
 
 pub(super) async fn key_exists(conn: &mut SqliteConnection, key: &str) -> Result<bool> {
@@ -211,7 +219,7 @@ pub(super) async fn write_entry(
             format = excluded.format, cost = excluded.cost, facilitation = excluded.facilitation, \
             schedule = excluded.schedule, url = excluded.url, contact = excluded.contact, \
             description = excluded.description, tags = excluded.tags, source = excluded.source, \
-            verified = excluded.verified, last_verified = excluded.last_verified, \
+            last_checked = excluded.last_checked, checked_how = excluded.checked_how, \
             updated_at = excluded.updated_at",
     );
     sql.build().execute(&mut *conn).await?;
@@ -222,14 +230,14 @@ pub(super) async fn write_entry(
 macro_rules! group_columns {
     () => {
         "key, name, kind, specialties, credentials, states, city, format, cost, facilitation, \
-         schedule, url, contact, description, tags, source, verified, last_verified, \
+         schedule, url, contact, description, tags, source, last_checked, checked_how, \
          created_at, updated_at"
     };
 }
-use group_columns;
+pub(super) use group_columns;
 
 /// Binds an entry's values in the order of [`group_columns`].
-fn push_entry(row: &mut Separated<'_, Sqlite, &'static str>, e: &Entry, now: &str) {
+pub(super) fn push_entry(row: &mut Separated<'_, Sqlite, &'static str>, e: &Entry, now: &str) {
     row.push_bind(e.key.clone())
         .push_bind(e.name.clone())
         .push_bind(e.kind.code())
@@ -246,8 +254,8 @@ fn push_entry(row: &mut Separated<'_, Sqlite, &'static str>, e: &Entry, now: &st
         .push_bind(e.description.clone())
         .push_bind(e.tags.join(";"))
         .push_bind(e.source.clone())
-        .push_bind(e.verified)
-        .push_bind(date_text(e.last_verified))
+        .push_bind(date_text(e.last_checked))
+        .push_bind(e.checked_how.map(|h| h.code()))
         .push_bind(now.to_owned())
         .push_bind(now.to_owned());
 }
@@ -273,8 +281,8 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
             .map(str::to_owned)
             .collect())
     };
-    let last_verified: Option<String> = row.try_get("last_verified")?;
-    let last_verified = last_verified
+    let last_checked: Option<String> = row.try_get("last_checked")?;
+    let last_checked = last_checked
         .map(|d| {
             NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                 .map_err(|_| StoreError::Corrupt(format!("bad date {d}")))
@@ -303,8 +311,11 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
         description: row.try_get("description")?,
         tags: list("tags")?,
         source: row.try_get("source")?,
-        verified: row.try_get("verified")?,
-        last_verified,
+        last_checked,
+        checked_how: row
+            .try_get::<Option<String>, _>("checked_how")?
+            .map(code)
+            .transpose()?,
     })
 }
 

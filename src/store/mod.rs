@@ -6,14 +6,17 @@ mod checkin_choices;
 mod checkins;
 mod direct_chats;
 mod directory;
+mod link_checks;
 mod meetups;
+mod note_key;
 mod outbox;
 mod privacy;
 mod retention;
 mod rsvps;
+mod seeding;
 mod suggestions;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -30,10 +33,13 @@ use crate::domain::identity::{Member, Platform, UserId};
 pub use announcements::Unshared;
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
+pub use link_checks::{DeadLink, LinkCheck};
 pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
+pub use note_key::{Rekeyed, StoredNote};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use rsvps::{RosterOutcome, RosterSnapshot};
+pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
@@ -47,6 +53,48 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// How long a query waits for another connection's write lock, and for a free connection,
+/// before it gives up as busy: long enough for any batch this bot writes, short enough that a
+/// member or the operator hears "busy" within seconds when another process holds the lock.
+pub const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+impl StoreError {
+    /// Whether the database was busy: another connection (often another process) held its
+    /// lock for longer than [`BUSY_WAIT`]. Trying again later may work; nothing was changed.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(e)
+            | StoreError::Migrate(
+                sqlx::migrate::MigrateError::Execute(e)
+                | sqlx::migrate::MigrateError::ExecuteMigration(e, _),
+            ) => is_busy(e),
+            _ => false,
+        }
+    }
+}
+
+/// `SQLITE_BUSY` or `SQLITE_LOCKED` (any extended code), or no connection free in time (each
+/// one waiting on the lock).
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
+/// What the operator is told when the database at `path` is busy.
+pub fn busy_message(path: &Path) -> String {
+    format!(
+        "The database {} is busy (another labcircle may be running on it, or a backup holds a \
+         lock). Stop the other process or try again.",
+        path.display()
+    )
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Handle to the database; cheap to clone.
@@ -58,6 +106,8 @@ pub struct Store {
     /// Profiles read or written through this handle and its clones: every search ranks by the
     /// member's state, and only this process writes profiles (`/profile`, `/forgetme`).
     profiles: Arc<std::sync::Mutex<ProfileCache>>,
+    /// The database file (none in memory), named when it is busy.
+    path: Option<Arc<PathBuf>>,
 }
 
 /// Member → (specialty code, state code), as stored.
@@ -77,13 +127,17 @@ impl Store {
             .pragma("secure_delete", "on")
             .foreign_keys(true)
             // Another process (an import, a second adapter) may hold the write lock for a
-            // scheduler batch; wait for it rather than fail.
-            .busy_timeout(Duration::from_secs(30));
+            // scheduler batch; wait for it rather than fail, but not so long that nobody
+            // hears why nothing happens (see `BUSY_WAIT`).
+            .busy_timeout(BUSY_WAIT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // sqlx's default is 30 s: with every connection waiting on a lock, a command would
+            // wait that long for "pool timed out".
+            .acquire_timeout(BUSY_WAIT)
             .connect_with(options)
             .await?;
-        Self::migrated(pool).await
+        Self::migrated(pool, Some(path.to_owned())).await
     }
 
     /// A private in-memory database (tests and benchmarks). One connection, so every query
@@ -96,16 +150,22 @@ impl Store {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
-        Self::migrated(pool).await
+        Self::migrated(pool, None).await
     }
 
-    async fn migrated(pool: SqlitePool) -> Result<Store> {
+    async fn migrated(pool: SqlitePool, path: Option<PathBuf>) -> Result<Store> {
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store {
             pool,
             directory_writes: Arc::new(AtomicU64::new(0)),
             profiles: Arc::default(),
+            path: path.map(Arc::new),
         })
+    }
+
+    /// The database file, or `None` for an in-memory database.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref().map(PathBuf::as_path)
     }
 
     /// Waits for in-flight queries and closes every connection.

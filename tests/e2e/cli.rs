@@ -100,3 +100,64 @@ fn the_readme_documents_every_command_and_console_control() {
         ".ci/run runs the README's test command"
     );
 }
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    meta.permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_the_database_with_its_wal_are_readable_by_their_owner_only() {
+    let lab = Lab::new();
+    let mut console = lab.launch(&[]).start();
+    console.send_line("/crisis");
+    console.wait_line("988").await;
+
+    // While the bot runs, the WAL and shared-memory files exist, and are as private as the
+    // database: nobody else on the machine can read what members wrote.
+    let data = lab.path().join("data");
+    assert_eq!(mode(&data), 0o700, "{}", data.display());
+    for name in ["labcircle.db", "labcircle.db-wal", "labcircle.db-shm"] {
+        assert_eq!(mode(&data.join(name)), 0o600, "{name}");
+    }
+    console.stop().await;
+    assert!(!console.stderr().contains("chmod"), "{}", console.stderr());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_directory_others_can_read_is_named_at_start_and_in_status_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let lab = Lab::new();
+    let data = lab.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let run = lab.run(&[], "/crisis\n");
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.message(0).contains("988"), "{}", run.stdout);
+    let fix = format!("chmod 700 {}", data.display());
+    assert!(run.stderr.contains("WARN"), "{}", run.stderr);
+    assert!(run.stderr.contains("mode 0755"), "{}", run.stderr);
+    assert!(run.stderr.contains(&fix), "{}", run.stderr);
+    // The database itself was created private all the same.
+    assert_eq!(mode(&data.join("labcircle.db")), 0o600);
+
+    let status = lab.run(&["status"], "");
+    assert!(status.success, "{}", status.stderr);
+    assert!(
+        status.stdout.contains("warning:") && status.stdout.contains(&fix),
+        "{}",
+        status.stdout
+    );
+
+    // Once fixed, nothing more is said.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let status = lab.run(&["status"], "");
+    assert!(!status.stdout.contains("warning:"), "{}", status.stdout);
+    assert!(!status.stderr.contains("chmod"), "{}", status.stderr);
+}

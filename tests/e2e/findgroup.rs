@@ -194,7 +194,7 @@ fn group_show_gives_the_whole_entry_and_unknown_keys_are_explained() {
         "Region: OH",
         "Format: in person",
         "Link: https://ohiohistology.org",
-        "Verified: yes",
+        "Last checked: Nov 1, 2026, on the organisation's own page",
     ] {
         assert!(show.contains(needle), "{needle} missing from {show}");
     }

@@ -4,28 +4,36 @@
 
 #[path = "../support/process.rs"]
 mod process;
+#[path = "../support/silent.rs"]
+mod silent;
 mod support;
 #[path = "../support/world.rs"]
 mod world;
 
+mod busy;
 mod checkin_choices;
 mod checkins;
 mod cli;
 mod directory_admin;
 mod directory_moderators;
+mod directory_trust;
 mod findgroup;
 mod findgroup_eval;
 mod findgroup_filters;
 mod import_export;
 mod limits;
+mod link_check;
 mod meetup_dates;
 mod meetups;
 mod member_text;
 mod moderation;
+mod note_key;
+mod patient_info;
 mod retention;
 mod safety;
 mod scheduler;
 mod sentences;
 mod sharing;
 mod stats;
+mod stopping;
 mod wording;

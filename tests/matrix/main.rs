@@ -313,6 +313,18 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
         v["device_id"].as_str().expect("device id").to_owned()
     };
     let before = device(bot.dir.path());
+    // The store (session, crypto keys, room state) is its owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let store = bot.dir.path().join("data/matrix");
+        assert_eq!(mode(&store), 0o700, "{}", store.display());
+        for file in std::fs::read_dir(&store).unwrap() {
+            let file = file.unwrap().path();
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+    }
 
     let mark = host.mark();
     let asked = host.say(&room, "!help").await;

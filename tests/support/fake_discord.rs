@@ -124,6 +124,9 @@ impl Call {
     }
 }
 
+/// The status of a canned failure that is never answered.
+const HANG: u16 = 0;
+
 /// A canned failure for the next matching request.
 struct Failure {
     method: String,
@@ -322,6 +325,17 @@ impl FakeDiscord {
             method: method.to_owned(),
             path_contains: path_contains.to_owned(),
             status,
+            retry_after: None,
+        });
+    }
+
+    /// Never answers the next matching request (the connection stays open): an API that
+    /// hangs. The request is recorded as a call.
+    pub fn hang_next(&self, method: &str, path_contains: &str) {
+        self.state().failures.push(Failure {
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+            status: HANG,
             retry_after: None,
         });
     }
@@ -698,6 +712,10 @@ impl FakeDiscord {
                 created: None,
             };
             let (status, extra_headers, response) = self.respond(&call);
+            if status == HANG {
+                self.state().calls.push(call.clone());
+                std::future::pending::<()>().await;
+            }
             if call.method == "POST" && status == 200 {
                 call.created = response
                     .as_ref()

@@ -425,14 +425,20 @@ impl Process {
 
     /// Sends SIGTERM and waits up to `grace` for the process to end: `None` if it has not.
     pub async fn terminate(&mut self, grace: Duration) -> Option<ExitStatus> {
+        self.signal("TERM", grace).await
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`) and waits up to `grace` for the process to end:
+    /// `None` if it has not.
+    pub async fn signal(&mut self, name: &str, grace: Duration) -> Option<ExitStatus> {
         if let Some(status) = self.child.try_wait().expect("wait for labcircle") {
             return Some(status);
         }
         let sent = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+            .args([&format!("-{name}"), &self.pid().to_string()])
             .status()
             .expect("run kill");
-        assert!(sent.success(), "kill -TERM {}", self.pid());
+        assert!(sent.success(), "kill -{name} {}", self.pid());
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for labcircle") {

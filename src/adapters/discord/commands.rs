@@ -19,6 +19,7 @@ use crate::domain::command::{self, CommandSpec, Invocation, OptKind, UserError};
 use crate::domain::identity::{Actor, Role};
 use crate::domain::reply::{Outgoing, Reply, Visibility};
 use crate::domain::vocab::{Cost, Format, Kind, Specialty, State, Vocab};
+use crate::logging::Redacted;
 
 type Ctx<'a> = poise::ApplicationContext<'a, Data, Error>;
 
@@ -331,7 +332,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
             debug!("a slash command from a server not in the config; answered not set up");
             let http = &ctx.framework.serenity_context.http;
             if let Err(e) = interaction.create_response(http, not_set_up()).await {
-                warn!(error = %e, "could not answer a slash command from a server not set up");
+                warn!(error = %Redacted(&e), "could not answer a slash command from a server not set up");
             }
             return Ok(());
         }
@@ -352,7 +353,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
                 .create_response(&ctx.framework.serenity_context.http, response)
                 .await
             {
-                warn!(error = %e, "could not answer an unknown slash command");
+                warn!(error = %Redacted(&e), "could not answer an unknown slash command");
             }
             return Ok(());
         };
@@ -360,7 +361,7 @@ fn slash(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<
         let handling = run_invocation(data, actor, spec, invocation(spec, ctx.args));
         let http = &ctx.framework.serenity_context.http;
         if let Err(e) = answer_command(data, http, interaction, spec, handling).await {
-            warn!(error = %e, command = spec.name, "could not answer a slash command");
+            warn!(error = %Redacted(&e), command = spec.name, "could not answer a slash command");
         }
         Ok(())
     })

@@ -21,6 +21,7 @@ use crate::domain::command::{self, CommandSpec, Invocation, UserError};
 use crate::domain::identity::{Actor, Member, Platform, Role, UserId};
 use crate::domain::meetup::RSVP_EMOJI;
 use crate::domain::reply::{Outgoing, Tone};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 type FrameworkContext<'a> = poise::FrameworkContext<'a, Data, Error>;
@@ -43,7 +44,7 @@ pub(super) async fn on_event(
             let me = framework.bot_id();
             tokio::spawn(async move {
                 if let Err(e) = reconcile(&http, &runtime, &config, me, None).await {
-                    warn!(error = %e, "could not list the reactions on announcements");
+                    warn!(error = %Redacted(&e), "could not list the reactions on announcements");
                 }
             });
         }
@@ -75,7 +76,7 @@ pub(super) async fn on_event(
             if data.first_time(press.id.get())
                 && let Err(e) = button(data, &ctx.http, press).await
             {
-                warn!(error = %e, "could not answer a button");
+                warn!(error = %Redacted(&e), "could not answer a button");
             }
         }
         FullEvent::InteractionCreate {
@@ -84,7 +85,7 @@ pub(super) async fn on_event(
             if data.first_time(form.id.get())
                 && let Err(e) = note_form(data, &ctx.http, form).await
             {
-                warn!(error = %e, "could not answer a form");
+                warn!(error = %Redacted(&e), "could not answer a form");
             }
         }
         _ => {}
@@ -127,7 +128,7 @@ async fn direct_message(data: &Data, http: &Http, me: serenity::UserId, msg: &se
             .send_message(http, render(&reply).message())
             .await
         {
-            warn!(error = %e, "could not answer a direct message");
+            warn!(error = %Redacted(&e), "could not answer a direct message");
         }
     }
     for (to, reply) in later {
@@ -174,7 +175,7 @@ async fn is_dm_with(
         }
         Ok(_) => false,
         Err(serenity::Error::Http(e)) => {
-            warn!(error = %e, "could not read the channel of a direct message; not answered");
+            warn!(error = %Redacted(&e), "could not read the channel of a direct message; not answered");
             false
         }
         // Serenity reads no other kind of channel outside servers (a group DM is an error).
@@ -188,7 +189,7 @@ async fn is_dm_with(
 /// Reads what is left on a post whose reactions a moderator cleared.
 async fn reconcile_cleared(ctx: &serenity::Context, data: &Data, me: serenity::UserId, post: &str) {
     if let Err(e) = reconcile(&ctx.http, &data.runtime, &data.config, me, Some(post)).await {
-        warn!(error = %e, "could not reconcile a cleared announcement");
+        warn!(error = %Redacted(&e), "could not reconcile a cleared announcement");
     }
 }
 
@@ -444,7 +445,7 @@ async fn reconcile(
         // One announcement that cannot be read (deleted, channel gone) does not keep the
         // others from being reconciled.
         if let Err(e) = reconcile_post(http, runtime, me, post).await {
-            warn!(error = %e, "could not list the reactions on an announcement");
+            warn!(error = %Redacted(&e), "could not list the reactions on an announcement");
         }
     }
     runtime.poke();

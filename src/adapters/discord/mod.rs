@@ -53,23 +53,23 @@ mod events;
 mod render;
 mod sink;
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Mutex;
-use std::sync::PoisonError;
-use std::time::Duration;
-
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{
     CreateAllowedMentions, CreateInteractionResponse, GatewayIntents, GuildId, HttpBuilder,
     InteractionContext, Permissions,
 };
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+use std::sync::PoisonError;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
+use super::STOP_GRACE;
 use crate::config::{self, DISCORD_API};
 use crate::domain::identity::{CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 pub use sink::DiscordSink;
@@ -276,7 +276,7 @@ pub async fn run(
         event_handler: |framework, event| Box::pin(events::on_event(framework, event)),
         on_error: |e| {
             Box::pin(async move {
-                warn!(error = %e, "Discord framework error");
+                warn!(error = %Redacted(&e), "Discord framework error");
             })
         },
         initialize_owners: false,
@@ -297,24 +297,32 @@ pub async fn run(
                 let registered = commands::register(ctx, &data.config).await;
                 match registered {
                     Ok(()) => info!("Discord slash commands registered"),
-                    Err(e) => error!(error = %e, "registering the slash commands failed"),
+                    Err(e) => {
+                        error!(error = %Redacted(&e), "registering the slash commands failed")
+                    }
                 }
                 println!("discord: ready");
                 Ok(data)
             })
         })
         .build();
-    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
-        .framework(framework)
-        .await
-        .context("cannot set up the Discord client")?;
+    // Setting up asks Discord for the gateway's address: a stop while it waits is a stop.
+    let client = serenity::ClientBuilder::new_with_http(http, intents()).framework(framework);
+    let mut client = tokio::select! {
+        client = client => client.context("cannot set up the Discord client")?,
+        () = shutdown.cancelled() => return Ok(()),
+    };
 
     let mut sink = DiscordSink::new(client.http.clone(), runtime.clone(), rest, config);
     // Deliveries left from before the start go first: a post sent but not recorded when the
     // process stopped is sent again (Discord answers the repeated nonce with the first
     // message), so the reconciliation at Ready knows every announcement.
-    if let Err(e) = runtime.flush(Platform::Discord, &mut sink).await {
-        warn!(error = %e, "could not send the Discord deliveries left from before the start");
+    let flushed = tokio::select! {
+        flushed = runtime.flush(Platform::Discord, &mut sink) => flushed,
+        () = shutdown.cancelled() => return Ok(()),
+    };
+    if let Err(e) = flushed {
+        warn!(error = %Redacted(&e), "could not send the Discord deliveries left from before the start");
     }
     let dispatcher = {
         let runtime = runtime.clone();
@@ -331,16 +339,23 @@ pub async fn run(
     let result = tokio::select! {
         result = &mut start => result,
         () = shutdown.cancelled() => {
-            shards.shutdown_all().await;
-            start.await
+            // Still connecting (asking for the gateway, identifying) against an API that does
+            // not answer, `start` would wait for it for minutes: it is given up after a grace.
+            let stopped = async {
+                shards.shutdown_all().await;
+                start.await
+            };
+            if let Ok(result) = tokio::time::timeout(STOP_GRACE, stopped).await {
+                result
+            } else {
+                warn!("Discord was still connecting at shutdown; given up");
+                Ok(())
+            }
         }
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between
     // Discord's answer and the outbox's record of it.
-    if tokio::time::timeout(Duration::from_secs(5), dispatcher)
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(STOP_GRACE, dispatcher).await.is_err() {
         warn!("a Discord delivery was still running at shutdown; it will be retried");
     }
     result.context("the Discord connection ended")

@@ -424,7 +424,7 @@ mod tests {
         let entry = crate::domain::directory::Entry::from_draft(&draft).unwrap();
         let results = Reply::channel("Results").block(Block::Items {
             first_number: 1,
-            items: vec![crate::domain::listing::summary_item(&entry)],
+            items: vec![crate::domain::listing::summary_item(&entry, None)],
         });
         let embed = serde_json::to_value(&render(&results).embed).unwrap();
         let description = embed["description"].as_str().unwrap();
@@ -437,7 +437,7 @@ mod tests {
             "{description}"
         );
 
-        let full = crate::domain::listing::entry_reply(&entry);
+        let full = crate::domain::listing::entry_reply(&entry, None);
         let embed = serde_json::to_value(&render(&full).embed).unwrap();
         let link = embed["fields"]
             .as_array()

@@ -16,6 +16,7 @@ use super::render::render;
 use crate::config;
 use crate::domain::identity::{Member, Platform};
 use crate::domain::reply::{Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
@@ -75,7 +76,7 @@ fn delivery_error(e: &serenity::Error) -> DeliveryError {
             DeliveryError::Permanent(why)
         }
     } else {
-        DeliveryError::Transient(format!("cannot reach Discord: {e}"))
+        DeliveryError::Transient(format!("cannot reach Discord: {}", Redacted(&e)))
     }
 }
 
@@ -137,10 +138,14 @@ impl DiscordSink {
             .body(Some(body.clone()));
             let response = request
                 .build(&self.rest, self.http.token(), self.http.proxy.as_deref())
-                .map_err(|e| DeliveryError::Permanent(format!("cannot build the request: {e}")))?
+                .map_err(|e| {
+                    DeliveryError::Permanent(format!("cannot build the request: {}", Redacted(&e)))
+                })?
                 .send()
                 .await
-                .map_err(|e| DeliveryError::Transient(format!("cannot reach Discord: {e}")))?;
+                .map_err(|e| {
+                    DeliveryError::Transient(format!("cannot reach Discord: {}", Redacted(&e)))
+                })?;
             let status = response.status().as_u16();
             let header_wait = response
                 .headers()
@@ -148,7 +153,7 @@ impl DiscordSink {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<f64>().ok());
             let bytes = response.bytes().await.map_err(|e| {
-                DeliveryError::Transient(format!("cannot read Discord's answer: {e}"))
+                DeliveryError::Transient(format!("cannot read Discord's answer: {}", Redacted(&e)))
             })?;
             let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             match status {
@@ -279,7 +284,7 @@ pub(super) async fn direct(http: &Http, to: &Member, reply: &Reply) {
     }
     .await;
     if let Err(e) = sent {
-        warn!(error = %e, "could not send a direct message");
+        warn!(error = %Redacted(&e), "could not send a direct message");
     }
 }
 

@@ -31,6 +31,7 @@ use tracing::{info, warn};
 
 use super::Shared;
 use super::session::FirstSync;
+use crate::logging::Redacted;
 
 /// In front of the first reply to a command answered late.
 pub(super) const AWAY_NOTE: &str = "Sorry for the wait — I was briefly away.";
@@ -78,7 +79,7 @@ impl Shared {
                     }
                 }
                 Err(e) => {
-                    warn!(error = %e, room = %room_id, "matrix: cannot read what was missed");
+                    warn!(error = %Redacted(&e), room = %room_id, "matrix: cannot read what was missed");
                 }
             }
         }
@@ -107,7 +108,7 @@ impl Shared {
             Ok(_) => Arrival::Late,
             Err(e) => {
                 // Unsure whether it was answered: answering twice is kinder than never.
-                warn!(error = %e, "matrix: cannot tell whether a message was answered");
+                warn!(error = %Redacted(&e), "matrix: cannot tell whether a message was answered");
                 Arrival::Late
             }
         }

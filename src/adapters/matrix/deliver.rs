@@ -21,6 +21,7 @@ use tracing::warn;
 use super::{Shared, render};
 use crate::domain::identity::Platform;
 use crate::domain::reply::{Block, Outgoing, Reply};
+use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
 impl Shared {
@@ -102,7 +103,7 @@ impl Shared {
                 && let Ok(user) = to.user.id.parse::<OwnedUserId>()
                 && let Err(e) = self.send_direct(&user, &reply, None).await
             {
-                warn!(error = %e, "matrix: could not send a private notice");
+                warn!(error = %Redacted(&e), "matrix: could not send a private notice");
             }
         }
     }
@@ -145,8 +146,10 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
         .and_then(|e| e.as_client_api_error())
         .map(|e| e.status_code.as_u16());
     match status {
-        Some(403 | 404) => DeliveryError::Permanent(format!("refused by the homeserver ({e})")),
-        _ => DeliveryError::Transient(e.to_string()),
+        Some(403 | 404) => {
+            DeliveryError::Permanent(format!("refused by the homeserver ({})", Redacted(e)))
+        }
+        _ => DeliveryError::Transient(Redacted(e).to_string()),
     }
 }
 

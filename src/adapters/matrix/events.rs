@@ -29,6 +29,7 @@ use super::catchup::{AWAY_NOTE, Arrival};
 use crate::bot::Incoming;
 use crate::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use crate::domain::reply::{Block, Outgoing, Reply, Visibility};
+use crate::logging::Redacted;
 
 /// Most reactions remembered for their redactions (see `Shared::remember_reaction`).
 const REACTIONS_REMEMBERED: usize = 50_000;
@@ -199,7 +200,7 @@ impl Shared {
                 },
             };
             if let Err(e) = result {
-                warn!(error = %e, "matrix: could not send a reply");
+                warn!(error = %Redacted(&e), "matrix: could not send a reply");
             }
         }
         self.runtime.poke();
@@ -268,7 +269,7 @@ impl Shared {
                 },
             };
             if let Err(e) = self.send_direct(&to, &reply, None).await {
-                warn!(error = %e, "matrix: could not send a private notice");
+                warn!(error = %Redacted(&e), "matrix: could not send a private notice");
             }
         }
         self.runtime.poke();
@@ -285,7 +286,7 @@ impl Shared {
         {
             Ok(a) => a,
             Err(e) => {
-                warn!(error = %e, "matrix: cannot list active announcements");
+                warn!(error = %Redacted(&e), "matrix: cannot list active announcements");
                 return;
             }
         };
@@ -315,7 +316,9 @@ impl Shared {
                         .await;
                     self.send_notices(outgoing).await;
                 }
-                Err(e) => warn!(error = %e, "matrix: cannot read an announcement's reactions"),
+                Err(e) => {
+                    warn!(error = %Redacted(&e), "matrix: cannot read an announcement's reactions")
+                }
             }
         }
         self.runtime.poke();

@@ -34,16 +34,17 @@ mod session;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Context as _;
 use matrix_sdk::Client;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio_util::sync::CancellationToken;
-use tracing::warn;
+use tracing::{info, warn};
 
+use super::STOP_GRACE;
 use crate::config::Matrix as MatrixConfig;
 use crate::domain::identity::Platform;
+use crate::logging::Redacted;
 use crate::runtime::Runtime;
 
 /// Everything the event handlers and the outbox sink share.
@@ -81,17 +82,78 @@ pub async fn run(
     shutdown: CancellationToken,
     ready: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
+    // Every start-up step talks to the homeserver: a stop while one waits (a server that
+    // does not answer) ends the start-up at once rather than after the HTTP timeouts.
+    let started = tokio::select! {
+        started = start(&runtime, &config, data_dir) => started?,
+        () = shutdown.cancelled() => {
+            info!("matrix: stopped while starting");
+            return Ok(());
+        }
+    };
+    let Started {
+        client,
+        me,
+        first,
+        shared,
+        mut sink,
+    } = started;
+
+    events::add_handlers(&shared);
+    // Commands sent while the bot was away that the first sync brought, answered beside the
+    // live ones (the first sync's end divides the two), so a slow catch-up delays nobody.
+    tokio::spawn(shared.clone().answer_missed(first));
+    let deliveries = {
+        let runtime = runtime.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            runtime
+                .deliver_loop(Platform::Matrix, &mut sink, shutdown)
+                .await;
+        })
+    };
+    ready(me.as_str());
+    runtime.poke();
+
+    tokio::select! {
+        () = session::sync_forever(&client) => {}
+        () = shutdown.cancelled() => {}
+    };
+    // Let a delivery in flight finish and be marked sent, rather than cut it off between the
+    // homeserver's answer and the outbox's record of it.
+    if tokio::time::timeout(STOP_GRACE, deliveries).await.is_err() {
+        warn!("matrix: a delivery was still running at shutdown; it will be retried");
+    }
+    Ok(())
+}
+
+/// What start-up hands to the live loop.
+struct Started {
+    client: Client,
+    me: OwnedUserId,
+    first: session::FirstSync,
+    shared: Arc<Shared>,
+    sink: deliver::MatrixSink,
+}
+
+/// Start-up: the session, the first sync, the rooms, the deliveries left from before the
+/// start and the RSVPs made while away.
+async fn start(
+    runtime: &Runtime,
+    config: &MatrixConfig,
+    data_dir: &Path,
+) -> anyhow::Result<Started> {
     let store_dir = config
         .store_dir
         .clone()
         .unwrap_or_else(|| data_dir.join("matrix"));
-    let client = session::connect(&config, &store_dir).await?;
+    let client = session::connect(config, &store_dir).await?;
     let me = client
         .user_id()
         .context("matrix: logged in without a user id")?
         .to_owned();
     let first = session::first_sync(&client).await?;
-    let rooms = session::join_rooms(&client, &config).await?;
+    let rooms = session::join_rooms(&client, config).await?;
     let shared = Arc::new(Shared {
         runtime: runtime.clone(),
         client: client.clone(),
@@ -120,38 +182,15 @@ pub async fn run(
     // recorded when the process stopped is sent again (the homeserver answers the repeated
     // transaction id with the first event), so reconciliation below knows every announcement.
     if let Err(e) = runtime.flush(Platform::Matrix, &mut sink).await {
-        warn!(error = %e, "matrix: could not send the deliveries left from before the start");
+        warn!(error = %Redacted(&e), "matrix: could not send the deliveries left from before the start");
     }
     // RSVPs made while the bot was away.
     shared.reconcile(None).await;
-
-    events::add_handlers(&shared);
-    // Commands sent while the bot was away that the first sync brought, answered beside the
-    // live ones (the first sync's end divides the two), so a slow catch-up delays nobody.
-    tokio::spawn(shared.clone().answer_missed(first));
-    let deliveries = {
-        let runtime = runtime.clone();
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            runtime
-                .deliver_loop(Platform::Matrix, &mut sink, shutdown)
-                .await;
-        })
-    };
-    ready(me.as_str());
-    runtime.poke();
-
-    tokio::select! {
-        () = session::sync_forever(&client) => {}
-        () = shutdown.cancelled() => {}
-    };
-    // Let a delivery in flight finish and be marked sent, rather than cut it off between the
-    // homeserver's answer and the outbox's record of it.
-    if tokio::time::timeout(Duration::from_secs(5), deliveries)
-        .await
-        .is_err()
-    {
-        warn!("matrix: a delivery was still running at shutdown; it will be retried");
-    }
-    Ok(())
+    Ok(Started {
+        client,
+        me,
+        first,
+        shared,
+        sink,
+    })
 }

@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 use super::Shared;
 use crate::domain::reply::Reply;
+use crate::logging::Redacted;
 
 /// What the bot can tell about a recorded private chat.
 enum Privacy {
@@ -76,7 +77,7 @@ impl Shared {
                 closed
             }
             Err(e) => {
-                warn!(error = %e, "matrix: cannot record that a private chat was closed");
+                warn!(error = %Redacted(&e), "matrix: cannot record that a private chat was closed");
                 false
             }
         }
@@ -90,7 +91,7 @@ impl Shared {
             .store()
             .direct_chat_member(room.room_id().as_str())
             .await
-            .map_err(|e| warn!(error = %e, "matrix: cannot read the private chats"))
+            .map_err(|e| warn!(error = %Redacted(&e), "matrix: cannot read the private chats"))
     }
 
     /// Whether `room` is `sender`'s private chat with the bot (recorded, and still the two of
@@ -109,7 +110,7 @@ impl Shared {
                 false
             }
             Err(e) => {
-                warn!(error = %e, "matrix: cannot tell whether a chat is private");
+                warn!(error = %Redacted(&e), "matrix: cannot tell whether a chat is private");
                 false
             }
         }
@@ -173,7 +174,7 @@ impl Shared {
                 let mut note = Reply::channel("").text(NO_LONGER_PRIVATE);
                 note.title = None;
                 if let Err(e) = room.send(self.content(&note)).await {
-                    warn!(error = %e, "matrix: cannot say that a chat is no longer private");
+                    warn!(error = %Redacted(&e), "matrix: cannot say that a chat is no longer private");
                 }
             }
         } else if is_owner
@@ -181,7 +182,7 @@ impl Shared {
             && self.close_private_chat(&room, "the member left").await
             && let Err(e) = room.leave().await
         {
-            warn!(error = %e, "matrix: cannot leave a closed private chat");
+            warn!(error = %Redacted(&e), "matrix: cannot leave a closed private chat");
         }
     }
 }

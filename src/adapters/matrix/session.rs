@@ -19,6 +19,7 @@ use tracing::{debug, info, warn};
 
 use super::Shared;
 use crate::config::{Matrix as MatrixConfig, exposed};
+use crate::logging::Redacted;
 use secrecy::ExposeSecret;
 
 /// Name of the saved session inside the store directory.
@@ -26,7 +27,8 @@ const SESSION_FILE: &str = "session.json";
 
 /// Builds the client on its encrypted store and restores or creates the session.
 pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::Result<Client> {
-    std::fs::create_dir_all(store_dir)
+    // Its owner's alone, like the data directory: it holds the session and the crypto store.
+    crate::files::create_private_dir(store_dir)
         .with_context(|| format!("matrix: cannot create {}", store_dir.display()))?;
     let session_path = store_dir.join(SESSION_FILE);
     let had_store = std::fs::read_dir(store_dir)
@@ -61,6 +63,7 @@ pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::
                 config.user_id
             );
         }
+        crate::logging::hide(&session.tokens.access_token);
         client
             .restore_session(session)
             .await
@@ -123,6 +126,7 @@ pub(super) async fn connect(config: &MatrixConfig, store_dir: &Path) -> anyhow::
         .matrix_auth()
         .session()
         .context("matrix: logged in without a session")?;
+    crate::logging::hide(&session.tokens.access_token);
     save_session(&session_path, &session)?;
     info!(device = ?client.device_id(), "matrix: logged in; session saved");
     Ok(client)
@@ -180,7 +184,7 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
     {
         Ok(value) => value.and_then(StateStoreDataValue::into_sync_token),
         Err(e) => {
-            warn!(error = %e, "matrix: cannot read the last sync token");
+            warn!(error = %Redacted(&e), "matrix: cannot read the last sync token");
             None
         }
     };
@@ -215,7 +219,7 @@ pub(super) async fn sync_forever(client: &Client) {
         match client.sync_once(settings.clone()).await {
             Ok(_) => backoff = Duration::from_secs(1),
             Err(e) => {
-                warn!(error = %e, "matrix: sync failed; trying again in {backoff:?}");
+                warn!(error = %Redacted(&e), "matrix: sync failed; trying again in {backoff:?}");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }
@@ -308,7 +312,7 @@ where
             Ok(joined) => return Ok(joined),
             Err(e) if attempt >= 8 => return Err(e),
             Err(e) => {
-                debug!(error = %e, attempt, "matrix: joining failed; retrying");
+                debug!(error = %Redacted(&e), attempt, "matrix: joining failed; retrying");
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(30));
                 attempt += 1;
@@ -343,7 +347,7 @@ impl Shared {
         if !(from_allowed_server || allowed_room) {
             info!(room = %room.room_id(), "matrix: invite from a server not in invite_servers declined");
             if let Err(e) = room.leave().await {
-                warn!(error = %e, "matrix: cannot decline an invite");
+                warn!(error = %Redacted(&e), "matrix: cannot decline an invite");
             }
             return;
         }

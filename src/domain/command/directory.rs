@@ -346,12 +346,16 @@ const CONTACT: OptSpec = field_opt!("contact", [], "how to reach it");
 const DESCRIPTION: OptSpec = field_opt!("description", [], "one or two plain sentences");
 const TAGS: OptSpec = field_opt!("tags", ["tag"], "comma-separated search words");
 const SOURCE: OptSpec = field_opt!("source", [], "where the facts come from (a link)");
-const VERIFIED: OptSpec = field_opt!(
-    "verified",
-    [],
-    "true once a moderator has checked the facts"
+const LAST_CHECKED: OptSpec = field_opt!(
+    "last_checked",
+    ["checked"],
+    "date a moderator confirmed the facts, YYYY-MM-DD, or today"
 );
-const LAST_VERIFIED: OptSpec = field_opt!("last_verified", [], "date last checked, YYYY-MM-DD");
+const CHECKED_HOW: OptSpec = field_opt!(
+    "checked_how",
+    [],
+    "how: own-page (the default), third-party or member-report"
+);
 
 /// Every entry field, for add, edit and approve.
 const ENTRY_FIELDS: &[OptSpec] = &[
@@ -371,8 +375,8 @@ const ENTRY_FIELDS: &[OptSpec] = &[
     DESCRIPTION,
     TAGS,
     SOURCE,
-    VERIFIED,
-    LAST_VERIFIED,
+    LAST_CHECKED,
+    CHECKED_HOW,
 ];
 
 /// What a member may give with a suggestion (name, url and description are required).
@@ -453,12 +457,17 @@ pub(super) static SPECS: &[CommandSpec] = &[
         parse: group_edit,
         private: false,
         summary: "Change fields of a directory entry (moderators)",
-        details: "Give the key, then only the fields to change. The whole entry is checked again.",
+        details: "Give the key, then only the fields to change. The whole entry is checked again. \
+                  Changing url, contact or schedule clears last_checked, unless the same edit \
+                  confirms the check: checked:today (or last_checked:YYYY-MM-DD) after looking \
+                  at the organisation's own page, with checked_how:third-party or \
+                  checked_how:member-report when the facts came from elsewhere.",
         role: Role::Moderator,
         arg: Some(ENTRY_KEY),
         options: ENTRY_FIELDS,
         examples: &[
-            "/group edit oh-histo url:https://ohiohistology.org verified:true last_verified:2026-11-01",
+            "/group edit oh-histo url:https://ohiohistology.org checked:today",
+            "/group edit oh-histo last_checked:2026-11-01 checked_how:third-party",
         ],
     },
     CommandSpec {

@@ -462,6 +462,17 @@ fn what_describe_shows_reads_back_as_the_same_instant() {
 }
 
 #[test]
+fn a_london_time_shown_in_gmt_reads_back_when_read_on_a_day_the_clocks_change() {
+    // Found by the property tests: half a year either side of 2022-09-25 01:00 UTC is BST
+    // both ways (the clocks had just changed and were about to), so "GMT" was not London's.
+    let now = utc(2022, 9, 25, 1, 0);
+    let at = utc(2023, 10, 29, 2, 0);
+    let text = describe_from(at, Tz::Europe__London, now);
+    assert_eq!(text, "Sun Oct 29, 2023, 02:00 GMT");
+    assert_eq!(parse_when(&text, Tz::Europe__London, now), Ok(at));
+}
+
+#[test]
 fn other_zones_read_their_own_local_time() {
     let chicago = Tz::America__Chicago;
     assert_eq!(

@@ -19,7 +19,7 @@
 //! peer support, communities and lines above associations; a role ranks entries made for it
 //! above lab-wide ones and those above ones for everyone; with no place named, national
 //! entries come before state ones (the member's own state counts as national); entries
-//! checked in the last two years rank above unverified and stale ones; groups for families
+//! checked in the last 24 months rank above unchecked and stale ones; groups for families
 //! rank only when family is asked. Ties: by name.
 
 use std::cmp::Ordering;
@@ -29,10 +29,10 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 use chrono::NaiveDate;
 
-use super::directory::Entry;
+use super::directory::{Entry, Freshness, freshness};
 use super::search::{Region, SearchQuery};
 use super::understand::{CREDENTIALS, Need, Wants};
-use super::vocab::{Cost, Facilitation, Format, Kind, Specialty, Vocab, normalize};
+use super::vocab::{CheckedHow, Cost, Facilitation, Format, Kind, Specialty, Vocab, normalize};
 
 /// Weights of name, description and keywords (as FTS5's `bm25(…, 10.0, 3.0, 1.0)`).
 const FIELD_WEIGHTS: [f32; 3] = [10.0, 3.0, 1.0];
@@ -69,6 +69,12 @@ const NARROW: &[(&str, &[Need], f32)] = &[
         ],
         0.5,
     ),
+    // Help that goes through an employer (an EAP, a hospital's peer listeners) is an answer to
+    // a hard workplace, not to someone who needs a person tonight.
+    ("employer", &[Need::HardWorkplace], 0.3),
+    // Leadership programmes and certificates answer a question about a career, not about
+    // studying or feeling low.
+    ("career-programme", &[Need::Career], 0.3),
 ];
 
 /// Whom an entry is for, as far as its own words say.
@@ -97,8 +103,8 @@ struct Attributes {
     audience: Audience,
     /// Narrow situations the entry is for ([`NARROW`] bits): shown for those only.
     narrow: u8,
-    verified: bool,
-    last_verified: Option<NaiveDate>,
+    last_checked: Option<NaiveDate>,
+    checked_how: Option<CheckedHow>,
 }
 
 /// One page of results.
@@ -208,8 +214,8 @@ impl SearchIndex {
                     .enumerate()
                     .filter(|(_, (tag, _, _))| entry.tags.iter().any(|t| t == tag))
                     .fold(0, |m, (i, _)| m | 1 << i),
-                verified: entry.verified,
-                last_verified: entry.last_verified,
+                last_checked: entry.last_checked,
+                checked_how: entry.checked_how,
             });
             cities.push(entry.city.as_deref().map(normalize));
         }
@@ -549,12 +555,14 @@ impl SearchIndex {
         if w.lab_wide && a.audience == Audience::Lab {
             relevant = true;
         }
-        // Trust: checked in the last two years, or not.
-        score += match (a.verified, a.last_verified, q.today) {
-            (true, Some(checked), Some(today)) if (today - checked).num_days() <= 730 => 0.4,
-            (true, Some(checked), Some(today)) if (today - checked).num_days() > 1095 => -0.3,
-            (true, _, _) => 0.2,
-            (false, _, _) => -0.4,
+        // Trust: checked in the last 24 months ranks above checked longer ago, which may be
+        // out of date, and above never checked. A check on the organisation's own page counts
+        // more than one from a third party or a member.
+        score += match (freshness(a.last_checked, q.today), a.checked_how) {
+            (Freshness::Fresh, Some(CheckedHow::OwnPage)) => 0.4,
+            (Freshness::Fresh, _) => 0.2,
+            (Freshness::Stale, _) => -0.3,
+            (Freshness::Unchecked, _) => -0.4,
         };
         // Filters only, no words: everything that passed.
         (relevant || !words_asked).then_some(score)

@@ -177,8 +177,7 @@ fn without_a_place_national_entries_come_first_and_recently_checked_ones_first()
         made(&[
             (Field::Key, "fresh"),
             (Field::Name, "C Histo National"),
-            (Field::Verified, "yes"),
-            (Field::LastVerified, "2026-11-01"),
+            (Field::LastChecked, "2026-11-01"),
         ]),
     ]);
     let mut q = query("histotech");
