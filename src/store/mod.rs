@@ -11,6 +11,7 @@ mod meetups;
 mod note_key;
 mod outbox;
 mod privacy;
+mod retention;
 mod rsvps;
 mod seeding;
 mod suggestions;
