@@ -135,16 +135,7 @@ impl Store {
                 }
             }
         }
-        let now = now_rfc3339();
-        for batch in new.chunks(IMPORT_BATCH) {
-            let mut sql = QueryBuilder::<Sqlite>::new(concat!(
-                "INSERT INTO groups (",
-                group_columns!(),
-                ") "
-            ));
-            sql.push_values(batch, |mut row, e| push_entry(&mut row, e, &now));
-            sql.build().execute(&mut *tx).await?;
-        }
+        insert_groups(&mut tx, &new, &now_rfc3339()).await?;
         outcome.added = new.len();
         if outcome.added + outcome.updated > 0 {
             bump_version(&mut tx).await?;
@@ -159,6 +150,21 @@ impl Store {
     pub(super) fn directory_changed(&self) {
         self.directory_writes.fetch_add(1, Ordering::AcqRel);
     }
+}
+
+/// Inserts new entries, in batches of [`IMPORT_BATCH`] rows per statement.
+pub(super) async fn insert_groups(
+    conn: &mut SqliteConnection,
+    new: &[&Entry],
+    now: &str,
+) -> Result<()> {
+    for batch in new.chunks(IMPORT_BATCH) {
+        let mut sql =
+            QueryBuilder::<Sqlite>::new(concat!("INSERT INTO groups (", group_columns!(), ") "));
+        sql.push_values(batch, |mut row, e| push_entry(&mut row, e, now));
+        sql.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 pub(super) async fn bump_version(conn: &mut SqliteConnection) -> Result<()> {

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 
-use super::directory::{bump_version, group_columns, push_entry, write_entry};
+use super::directory::{bump_version, insert_groups, write_entry};
 use super::{ImportOutcome, Result, Store, now_rfc3339};
 use crate::domain::directory::Entry;
 use crate::domain::directory_file::{self, FileFormat};
@@ -104,15 +104,7 @@ impl Store {
                 Some(_) => outcome.unchanged += 1,
             }
         }
-        for batch in new.chunks(500) {
-            let mut sql = QueryBuilder::<Sqlite>::new(concat!(
-                "INSERT INTO groups (",
-                group_columns!(),
-                ") "
-            ));
-            sql.push_values(batch, |mut row, e| push_entry(&mut row, e, &now));
-            sql.build().execute(&mut *tx).await?;
-        }
+        insert_groups(&mut tx, &new, &now).await?;
         outcome.added = new.len();
         for (key, text) in records {
             sqlx::query(
