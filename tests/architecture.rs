@@ -350,6 +350,10 @@ const LANDED: &[(&str, &str)] = &[
         "0012_link_checks.sql",
         "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
     ),
+    (
+        "0013_group_reports.sql",
+        "362ecb98137d134af175c84652a8fc33e2685df64cec2d8725af59a27205db2b",
+    ),
 ];
 
 #[test]

@@ -19,6 +19,7 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("checkin_prompts", "platform", "user_id"),
     ("checkin_skips", "platform", "user_id"),
     ("suggestions", "platform", "user_id"),
+    ("group_reports", "platform", "user_id"),
     ("rsvps", "platform", "user_id"),
     ("meetup_reminder_optouts", "platform", "user_id"),
     ("meetup_subscriptions", "platform", "user_id"),
@@ -76,6 +77,20 @@ impl Store {
             })
             .collect();
         out.push(("suggestions_you_decided".to_owned(), decided));
+        let resolved: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM group_reports WHERE resolved_by = ? ORDER BY id")
+                .bind(user.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let resolved = resolved
+            .into_iter()
+            .map(|id| {
+                let mut m = Map::new();
+                m.insert("report_id".into(), Value::from(id));
+                m
+            })
+            .collect();
+        out.push(("reports_you_resolved".to_owned(), resolved));
         Ok(out)
     }
 
@@ -152,6 +167,12 @@ impl Store {
         .rows_affected();
         // An admin's decisions on suggestions keep the decision, not who made it.
         deleted += sqlx::query("UPDATE suggestions SET decided_by = NULL WHERE decided_by = ?")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // A moderator's resolutions of reports keep the outcome, not who resolved them.
+        deleted += sqlx::query("UPDATE group_reports SET resolved_by = NULL WHERE resolved_by = ?")
             .bind(user.to_string())
             .execute(&mut *tx)
             .await?
