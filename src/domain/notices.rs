@@ -149,6 +149,26 @@ mod tests {
     }
 
     #[test]
+    fn a_resolved_report_says_what_was_done_with_the_note_and_never_pings() {
+        let plain = report_resolved(
+            "Night @everyone owls",
+            "night-owls",
+            ReportReason::BrokenLink,
+            ReportOutcome::Dismissed,
+            Some("The link works for us."),
+        )
+        .to_plain_text();
+        assert!(plain.contains("(broken link)"), "{plain}");
+        assert!(plain.contains("left the entry as it is"), "{plain}");
+        assert!(
+            plain.contains("The moderator's note: The link works for us."),
+            "{plain}"
+        );
+        assert!(plain.contains("/group show night-owls"), "{plain}");
+        assert!(!plain.contains("@everyone"), "{plain}");
+    }
+
+    #[test]
     fn a_rejection_says_the_reason_and_where_to_suggest_again() {
         let plain = suggestion_rejected("Night owls", "a duplicate of #3").to_plain_text();
         assert!(plain.contains("\"Night owls\" was not added"), "{plain}");

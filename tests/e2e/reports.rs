@@ -144,3 +144,19 @@ fn forgetme_removes_the_members_reports() {
     assert!(!queue.contains("Only for managers"), "{queue}");
     assert!(!queue.contains("reported entr"), "{queue}");
 }
+
+#[test]
+fn report_details_with_patient_info_are_refused_and_nothing_is_reported() {
+    let lab = Lab::new();
+    let m = lab
+        .member(
+            "/group report ascls reason:not-a-fit details:Pt Garcia DOB 7/4/62 was turned away\n",
+        )
+        .messages();
+    assert!(m[0].starts_with("[private to alice"), "{m:?}");
+    assert!(m[0].contains("That details"), "{m:?}");
+    assert!(!m[0].contains("Thanks"), "{m:?}");
+    let queue = lab.moderator("/review\n").message(0);
+    assert!(!queue.contains("reported entr"), "{queue}");
+    assert!(!queue.contains("Garcia"), "{queue}");
+}
