@@ -9,12 +9,10 @@ CREATE TABLE group_reports (
     platform     TEXT NOT NULL,                 -- the reporting member's platform
     user_id      TEXT NOT NULL,                 -- the reporting member's id on it (a member column: /mydata, /forgetme)
     display_name TEXT NOT NULL,                 -- the reporting member's name when they reported
-    reason       TEXT NOT NULL
-                 CHECK (reason IN ('outdated', 'broken-link', 'wrong-info', 'not-a-fit')),
+    reason       TEXT NOT NULL,                 -- outdated, broken-link, wrong-info or not-a-fit (checked by the bot)
     details      TEXT,                          -- the member's words, at most 300 characters, checked for patient information
     created_at   TEXT NOT NULL,                 -- when, RFC 3339 UTC
-    status       TEXT NOT NULL DEFAULT 'open'
-                 CHECK (status IN ('open', 'fixed', 'dismissed')),
+    status       TEXT NOT NULL DEFAULT 'open',  -- open, fixed or dismissed
     note         TEXT,                          -- the moderator's note to the reporters, if any
     resolved_by  TEXT,                          -- the moderator who resolved it (platform:id); cleared by their /forgetme
     resolved_at  TEXT                           -- when it was resolved, RFC 3339 UTC

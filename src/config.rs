@@ -284,18 +284,26 @@ pub struct Meetups {
     /// How many days before it starts each occurrence of a recurring meetup is announced.
     #[serde(default = "default_announce_days")]
     pub announce_days_ahead: u32,
+    /// Days after a meetup ends before it is deleted with its RSVPs and deliveries.
+    #[serde(default = "default_meetup_retention")]
+    pub retention_days: u32,
 }
 
 impl Default for Meetups {
     fn default() -> Self {
         Self {
             announce_days_ahead: default_announce_days(),
+            retention_days: default_meetup_retention(),
         }
     }
 }
 
 fn default_announce_days() -> u32 {
     7
+}
+
+fn default_meetup_retention() -> u32 {
+    90
 }
 
 /// Sending through the outbox.
@@ -449,6 +457,13 @@ impl Config {
         if !(1..=60).contains(&self.meetups.announce_days_ahead) {
             anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }
+        if !(1..=3650).contains(&self.meetups.retention_days) {
+            anyhow::bail!(
+                "meetups.retention_days: use 1 to 3650 days (how long a meetup, its RSVPs and \
+                 its messages are kept after it ends; default 90), not {}",
+                self.meetups.retention_days
+            );
+        }
         let d = &self.delivery;
         for (name, rate) in [
             ("console_per_second", d.console_per_second),
@@ -566,6 +581,23 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let config = Config::from_toml(text).unwrap();
         assert_eq!(config.community.default_timezone, "America/New_York");
+        assert_eq!(config.meetups.retention_days, 90);
+    }
+
+    #[test]
+    fn meetup_retention_defaults_to_90_days_and_refuses_what_it_cannot_keep() {
+        assert_eq!(Config::from_toml("").unwrap().meetups.retention_days, 90);
+        let ok = Config::from_toml("[meetups]\nretention_days = 30\n").unwrap();
+        assert_eq!(ok.meetups.retention_days, 30);
+        for bad in ["0", "3651"] {
+            let err = Config::from_toml(&format!("[meetups]\nretention_days = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("meetups.retention_days") && err.contains("1 to 3650"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub struct TickReport {
     pub skipped_stale: usize,
     pub expired_prompts: u64,
     pub deleted_answers: u64,
+    /// Meetups deleted (with their RSVPs and deliveries) past `meetups.retention_days`.
+    pub deleted_meetups: u64,
     /// Prompts still in the outbox past the grace window, skipped.
     pub stale_prompts: u64,
     /// Announcements, reminders and notices past their window: not sent, logged, counted by
@@ -167,7 +169,7 @@ impl Scheduler {
     }
 
     /// Everything due at `now`: writes due check-ins to the outbox, skips stale ones, closes
-    /// expired prompts and deletes answers past retention.
+    /// expired prompts and deletes answers and meetups past retention.
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
         let mut report = TickReport::default();
         let stale_before = (now - self.settings.grace).timestamp();
@@ -219,6 +221,10 @@ impl Scheduler {
         report.deleted_answers = self
             .store
             .delete_answers_before((now - self.settings.retention).timestamp())
+            .await?;
+        report.deleted_meetups = self
+            .store
+            .delete_meetups_ended_before((now - self.settings.meetup_retention).timestamp())
             .await?;
         let (stale_prompts, stale) = self
             .store

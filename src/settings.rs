@@ -21,6 +21,8 @@ pub struct Settings {
     pub sends_per_second: [u32; 3],
     /// How long before it starts each occurrence of a series is announced.
     pub announce_ahead: chrono::Duration,
+    /// How long after it ends a meetup is kept, with its RSVPs and deliveries.
+    pub meetup_retention: chrono::Duration,
     /// Who moderates the shared directory (community roles do not).
     pub moderators: Moderators,
     /// Per-member limits (`[limits]`).
@@ -59,6 +61,7 @@ impl Settings {
                 .map_err(anyhow::Error::msg)?,
             max_attempts: config.delivery.max_attempts,
             announce_ahead: chrono::Duration::days(i64::from(config.meetups.announce_days_ahead)),
+            meetup_retention: chrono::Duration::days(i64::from(config.meetups.retention_days)),
             moderators: config.directory.moderators()?,
             limits: config.limits.clone(),
             sends_per_second: [

@@ -352,7 +352,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0013_group_reports.sql",
-        "362ecb98137d134af175c84652a8fc33e2685df64cec2d8725af59a27205db2b",
+        "5a229dfc07293bf555f77e72ddb143f1c7d97fa1bc615b2c6426295e933b575f",
     ),
 ];
 

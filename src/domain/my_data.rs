@@ -38,6 +38,8 @@ const INTERNAL_COLUMNS: &[&str] = &[
     "attempts",
     "next_attempt_at",
     "last_error",
+    // A delivery's text: the member got it already; the export says what was sent and when.
+    "body",
 ];
 
 /// A meetup the member organised or answered, as the summary names it.
@@ -333,7 +335,8 @@ fn section(table: &str) -> &str {
     }
 }
 
-/// The full export: every row, with times in the member's zone, meetups by name and no
+/// The full export: every row (meetups the member organised included, as the store's
+/// `meetups_you_organised` section), with times in the member's zone, meetups by name and no
 /// internal keys. Pretty JSON, so it can be read as it is.
 pub fn export(data: &MemberData, zone: Tz) -> String {
     let mut out = Map::new();
@@ -345,21 +348,6 @@ pub fn export(data: &MemberData, zone: Tz) -> String {
             .collect();
         out.insert(section(table).to_owned(), Value::from(rows));
     }
-    let organised: Vec<Value> = data
-        .organised
-        .iter()
-        .map(|m| {
-            let mut row = Map::new();
-            row.insert(
-                "meetup".into(),
-                Value::from(format!("#{} {}", m.id, m.title)),
-            );
-            row.insert("starts".into(), Value::from(when(m.starts_at, zone)));
-            row.insert("status".into(), Value::from(m.status.clone()));
-            Value::Object(row)
-        })
-        .collect();
-    out.insert("meetups_you_organised".into(), Value::from(organised));
     // A JSON value always serialises; were it not to, the member still gets the summary.
     serde_json::to_string_pretty(&Value::Object(out)).unwrap_or_else(|_| "{}".to_owned())
 }

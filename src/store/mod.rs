@@ -12,6 +12,7 @@ mod note_key;
 mod outbox;
 mod privacy;
 mod reports;
+mod retention;
 mod rsvps;
 mod seeding;
 mod suggestions;

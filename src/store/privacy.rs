@@ -9,7 +9,7 @@ use crate::domain::identity::UserId;
 use crate::domain::my_data::MeetupBrief;
 
 /// Tables with rows about a member, and the columns that say whose row it is.
-/// `tests/e2e` checks that every table with such columns is listed here.
+/// With [`NAMED_IN`], every column that can name a member (a test reads the schema).
 pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("member_profiles", "platform", "user_id"),
     ("checkin_schedules", "platform", "user_id"),
@@ -25,6 +25,106 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("meetup_subscriptions", "platform", "user_id"),
     ("matrix_direct_chats", "platform", "user_id"),
 ];
+
+/// A column outside [`MEMBER_TABLES`] that names a member in rows that are not only theirs.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedIn {
+    /// The table.
+    pub table: &'static str,
+    /// The column with the member's platform; `None` when `id` holds `platform:id`.
+    pub platform: Option<&'static str>,
+    /// The column with the member's id.
+    pub id: &'static str,
+    /// What `/mydata` shows of such a row.
+    pub select: &'static str,
+    /// The `/mydata` export's section for them.
+    pub section: &'static str,
+    /// What `/forgetme` sets, so the row stays without naming the member.
+    pub forget: &'static str,
+}
+
+impl NamedIn {
+    /// `prefix` with this column's condition for `user`, and the values to bind.
+    fn query(&self, prefix: &str, user: &UserId) -> (String, Vec<String>) {
+        match self.platform {
+            Some(platform) => (
+                format!("{prefix} WHERE {platform} = ? AND {} = ?", self.id),
+                vec![user.platform.code().to_owned(), user.id.clone()],
+            ),
+            None => (
+                format!("{prefix} WHERE {} = ?", self.id),
+                vec![user.to_string()],
+            ),
+        }
+    }
+
+    /// Every column this entry reads or rewrites.
+    #[cfg(test)]
+    fn columns(&self) -> Vec<&'static str> {
+        let mut columns: Vec<&str> = self.platform.into_iter().chain([self.id]).collect();
+        columns.extend(
+            self.forget
+                .split(',')
+                .filter_map(|set| set.split('=').next())
+                .map(str::trim),
+        );
+        columns
+    }
+}
+
+/// Columns that name a member in rows shared with others: shown by `/mydata`, and emptied (not
+/// deleted) by `/forgetme`. With [`MEMBER_TABLES`], every column of the schema that can name a
+/// member (a test reads the schema and checks it).
+pub const NAMED_IN: &[NamedIn] = &[
+    // Meetups the member organised stay for those who RSVP'd, without naming them.
+    NamedIn {
+        table: "meetups",
+        platform: Some("organizer_platform"),
+        id: "organizer_id",
+        select: "id AS meetup_id, title, starts_at, ends_at, timezone, location, state, \
+                 capacity, link, description, status, cancel_reason, created_at, updated_at",
+        section: "meetups_you_organised",
+        forget: "organizer_id = '', organizer_name = 'a former member'",
+    },
+    // A moderator's decisions on suggestions keep the decision, not who made it.
+    NamedIn {
+        table: "suggestions",
+        platform: None,
+        id: "decided_by",
+        select: "id AS suggestion_id, status, decided_at",
+        section: "suggestions_you_decided",
+        forget: "decided_by = NULL",
+    },
+    // A moderator's resolutions of reports on entries keep the outcome, not who resolved them.
+    NamedIn {
+        table: "group_reports",
+        platform: None,
+        id: "resolved_by",
+        select: "id AS report_id, group_key, status, resolved_at",
+        section: "reports_you_resolved",
+        forget: "resolved_by = NULL",
+    },
+];
+
+/// One row as JSON values, column by column.
+fn row_map(row: &sqlx::sqlite::SqliteRow) -> Result<Map<String, Value>> {
+    let mut map = Map::new();
+    for (i, column) in row.columns().iter().enumerate() {
+        let raw = row.try_get_raw(i)?;
+        let value = if raw.is_null() {
+            Value::Null
+        } else {
+            match raw.type_info().name() {
+                "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
+                "REAL" => Value::from(row.try_get::<f64, _>(i)?),
+                "BLOB" => Value::from(row.try_get::<Vec<u8>, _>(i)?),
+                _ => Value::from(row.try_get::<String, _>(i)?),
+            }
+        };
+        map.insert(column.name().to_owned(), value);
+    }
+    Ok(map)
+}
 
 impl Store {
     /// Every row about the member, table by table, as JSON values. Encrypted notes are
@@ -42,55 +142,22 @@ impl Store {
                 .bind(&user.id)
                 .fetch_all(&self.pool)
                 .await?;
-            let mut list = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let mut map = Map::new();
-                for (i, column) in row.columns().iter().enumerate() {
-                    let raw = row.try_get_raw(i)?;
-                    let value = if raw.is_null() {
-                        Value::Null
-                    } else {
-                        match raw.type_info().name() {
-                            "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
-                            "REAL" => Value::from(row.try_get::<f64, _>(i)?),
-                            "BLOB" => Value::from(row.try_get::<Vec<u8>, _>(i)?),
-                            _ => Value::from(row.try_get::<String, _>(i)?),
-                        }
-                    };
-                    map.insert(column.name().to_owned(), value);
-                }
-                list.push(map);
-            }
+            let list = rows.iter().map(row_map).collect::<Result<Vec<_>>>()?;
             out.push(((*table).to_owned(), list));
         }
-        let decided: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM suggestions WHERE decided_by = ? ORDER BY id")
-                .bind(user.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-        let decided = decided
-            .into_iter()
-            .map(|id| {
-                let mut m = Map::new();
-                m.insert("suggestion_id".into(), Value::from(id));
-                m
-            })
-            .collect();
-        out.push(("suggestions_you_decided".to_owned(), decided));
-        let resolved: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM group_reports WHERE resolved_by = ? ORDER BY id")
-                .bind(user.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-        let resolved = resolved
-            .into_iter()
-            .map(|id| {
-                let mut m = Map::new();
-                m.insert("report_id".into(), Value::from(id));
-                m
-            })
-            .collect();
-        out.push(("reports_you_resolved".to_owned(), resolved));
+        for named in NAMED_IN {
+            let (sql, bind) = named.query(
+                &format!("SELECT {} FROM {}", named.select, named.table),
+                user,
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for value in bind {
+                query = query.bind(value);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            let list = rows.iter().map(row_map).collect::<Result<Vec<_>>>()?;
+            out.push((named.section.to_owned(), list));
+        }
         Ok(out)
     }
 
@@ -155,28 +222,18 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        // Meetups the member organised stay for those who RSVP'd, without naming them.
-        deleted += sqlx::query(
-            "UPDATE meetups SET organizer_id = '', organizer_name = 'a former member' \
-             WHERE organizer_platform = ? AND organizer_id = ?",
-        )
-        .bind(user.platform.code())
-        .bind(&user.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // An admin's decisions on suggestions keep the decision, not who made it.
-        deleted += sqlx::query("UPDATE suggestions SET decided_by = NULL WHERE decided_by = ?")
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        // A moderator's resolutions of reports keep the outcome, not who resolved them.
-        deleted += sqlx::query("UPDATE group_reports SET resolved_by = NULL WHERE resolved_by = ?")
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        // Rows that name the member but belong to others too keep the row, not the name.
+        for named in NAMED_IN {
+            let (sql, bind) = named.query(
+                &format!("UPDATE {} SET {}", named.table, named.forget),
+                user,
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for value in bind {
+                query = query.bind(value);
+            }
+            deleted += query.execute(&mut *tx).await?.rows_affected();
+        }
         tx.commit().await?;
         self.scrub_wal().await?;
         Ok(deleted)
@@ -218,3 +275,6 @@ impl Store {
             .await?)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -31,6 +31,7 @@ mod note_key;
 mod notices;
 mod patient_info;
 mod reports;
+mod retention;
 mod safety;
 mod scheduler;
 mod sentences;

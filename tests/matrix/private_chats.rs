@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
+use matrix_sdk::ruma::events::room::MediaSource;
+
 use super::community;
 use super::support::{BotAccount, Human};
 
@@ -113,7 +116,8 @@ async fn a_private_chat_a_third_person_joins_is_closed_and_the_next_private_answ
     peer.joined(&old).await;
     let said = member
         .wait_for(mark, "the notice that the chat is no longer private", |s| {
-            s.sender == bot.user_id() && s.room == old
+            // The export's file, sent just after the summary, may arrive in between.
+            s.sender == bot.user_id() && s.room == old && s.file.is_none()
         })
         .await;
     assert!(said.body.contains("no longer private"), "{}", said.body);
@@ -200,4 +204,89 @@ async fn a_private_chat_the_member_left_is_not_used_again() {
         .await;
     assert!(data.room != old && data.room != room, "{}", data.room);
     assert!(data.encrypted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mydata_arrives_as_an_encrypted_json_file_in_the_private_chat() {
+    let host = Human::new("host").await;
+    let member = Human::new("tech").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    // Something to export: a check-in schedule.
+    let mark = member.mark();
+    member
+        .say(&room, "!checkin start Friday 17:00 Central")
+        .await;
+    member
+        .wait_for(mark, "the check-in confirmation", |s| {
+            s.sender == bot.user_id() && s.room != room
+        })
+        .await;
+
+    let mark = member.mark();
+    member.say(&room, "!mydata").await;
+    let summary = member
+        .wait_for(mark, "the summary, privately", |s| {
+            s.sender == bot.user_id() && s.body.contains(MYDATA)
+        })
+        .await;
+    assert!(
+        summary.body.contains("📎 labcircle-my-data.json"),
+        "the text names the file: {}",
+        summary.body
+    );
+    assert!(
+        !summary.body.contains("\"checkin_schedule\""),
+        "the export is not pasted into the text: {}",
+        summary.body
+    );
+    let sent = member
+        .wait_for(mark, "the export as a file", |s| {
+            s.sender == bot.user_id() && s.file.is_some()
+        })
+        .await;
+    assert_eq!(sent.room, summary.room, "in the same private chat");
+    assert!(sent.encrypted, "the private chat is encrypted");
+    assert!(sent.mentions_empty);
+    let file = sent.file.expect("an m.file");
+    assert_eq!(file.filename(), "labcircle-my-data.json");
+    let MediaSource::Encrypted(encrypted) = &file.source else {
+        panic!("uploaded in the clear: {:?}", file.source);
+    };
+
+    // The member's client decrypts it: the whole export.
+    let bytes = member
+        .client
+        .media()
+        .get_file(&file, false)
+        .await
+        .expect("download")
+        .expect("a file");
+    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+    assert_eq!(json["time_zone"], "America/Chicago");
+    assert_eq!(json["checkin_schedule"][0]["weekday"], "Friday", "{json:#}");
+    assert_eq!(
+        json["checkin_schedule"][0]["local_time"], "17:00",
+        "{json:#}"
+    );
+
+    // The homeserver holds only ciphertext.
+    let raw = member
+        .client
+        .media()
+        .get_media_content(
+            &MediaRequestParameters {
+                source: MediaSource::Plain(encrypted.url.clone()),
+                format: MediaFormat::File,
+            },
+            false,
+        )
+        .await
+        .expect("raw download");
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("Friday"),
+        "the stored upload is encrypted"
+    );
 }

@@ -26,7 +26,8 @@ use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{
-    MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+    FileMessageEventContent, MessageType, OriginalSyncRoomMessageEvent, Relation,
+    RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use matrix_sdk::{Client, RoomMemberships};
@@ -175,6 +176,8 @@ pub struct Seen {
     /// Whether the member's client decrypted it.
     pub encrypted: bool,
     pub mentions_empty: bool,
+    /// The file, when it is an `m.file`.
+    pub file: Option<FileMessageEventContent>,
     /// When this client saw it.
     pub seen_at: Instant,
 }
@@ -222,6 +225,10 @@ impl Human {
             let wake = wake.clone();
             async move {
                 let seen_at = Instant::now();
+                let file = match &ev.content.msgtype {
+                    MessageType::File(f) => Some(f.clone()),
+                    _ => None,
+                };
                 let (body, html) = match &ev.content.msgtype {
                     MessageType::Text(t) => {
                         (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
@@ -269,6 +276,7 @@ impl Human {
                         .mentions
                         .as_ref()
                         .is_some_and(|m| m.user_ids.is_empty() && !m.room),
+                    file,
                     seen_at,
                 });
                 wake.notify_waiters();

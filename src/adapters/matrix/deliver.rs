@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use matrix_sdk::Room;
+use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
@@ -19,7 +20,7 @@ use tracing::warn;
 
 use super::{Shared, render};
 use crate::domain::identity::Platform;
-use crate::domain::reply::Reply;
+use crate::domain::reply::{Block, Reply};
 use crate::logging::Redacted;
 use crate::scheduler::{Deliver, Delivery, DeliveryError, Target};
 
@@ -57,10 +58,56 @@ impl Shared {
     ) -> anyhow::Result<OwnedEventId> {
         let room = self.direct_room(user).await?;
         let mut send = room.send(self.content(reply));
-        if let Some(txn) = txn {
-            send = send.with_transaction_id(txn);
+        if let Some(txn) = &txn {
+            send = send.with_transaction_id(txn.clone());
         }
-        Ok(send.await?.response.event_id)
+        let id = send.await?.response.event_id;
+        self.send_files(&room, reply, txn.as_deref()).await?;
+        Ok(id)
+    }
+
+    /// Uploads each file of a reply as an `m.file` after its text. In an encrypted room (every
+    /// private chat) matrix-sdk encrypts the file before uploading it, so the homeserver keeps
+    /// only ciphertext; the event carries the key, end-to-end encrypted like any message.
+    pub(super) async fn send_files(
+        &self,
+        room: &Room,
+        reply: &Reply,
+        txn: Option<&matrix_sdk::ruma::TransactionId>,
+    ) -> anyhow::Result<()> {
+        let files = reply.blocks.iter().filter_map(|b| match b {
+            Block::File { name, content } => Some((name, content)),
+            _ => None,
+        });
+        for (i, (name, content)) in files.enumerate() {
+            let mut config = AttachmentConfig::new().mentions(Some(Mentions::new()));
+            if let Some(txn) = txn {
+                config = config.txn_id(transaction_id(txn.as_str(), &format!("f{i}")));
+            }
+            room.send_attachment(
+                name.clone(),
+                &file_type(name),
+                content.clone().into_bytes(),
+                config,
+            )
+            .await
+            .context("could not send a file")?;
+        }
+        Ok(())
+    }
+}
+
+/// The media type of a file the bot sends, from its name.
+fn file_type(name: &str) -> mime::Mime {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext.to_ascii_lowercase().as_str() {
+        "json" => mime::APPLICATION_JSON,
+        // Calendar files (`/meetup ics`).
+        "ics" => "text/calendar; charset=utf-8"
+            .parse()
+            .unwrap_or(mime::TEXT_PLAIN_UTF_8),
+        "csv" => mime::TEXT_CSV_UTF_8,
+        _ => mime::TEXT_PLAIN_UTF_8,
     }
 }
 

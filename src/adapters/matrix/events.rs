@@ -438,7 +438,9 @@ impl Shared {
             .content(reply)
             .make_reply_to(to, ForwardThread::Yes, AddMentions::No)
             .add_mentions(Mentions::new());
-        Ok(room.send(content).await?.response.event_id)
+        let id = room.send(content).await?.response.event_id;
+        self.send_files(room, reply, None).await?;
+        Ok(id)
     }
 
     /// Sends a private reply to the member's private chat and says so, briefly, where the

@@ -56,8 +56,24 @@ pub fn with_prefix(text: &str, prefix: &str) -> String {
     out
 }
 
+/// The reply as the message's text shows it: each file is named there and sent after the
+/// message as an `m.file` of its own (see `Shared::send_files`), not pasted into the text.
+fn files_named(reply: &Reply) -> std::borrow::Cow<'_, Reply> {
+    if !reply.blocks.iter().any(|b| matches!(b, Block::File { .. })) {
+        return std::borrow::Cow::Borrowed(reply);
+    }
+    let mut shown = reply.clone();
+    for block in &mut shown.blocks {
+        if let Block::File { name, .. } = block {
+            *block = Block::Text(format!("📎 {name} (attached below)"));
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 /// Plain body and HTML body of a reply.
 pub fn render(reply: &Reply, prefix: &str) -> (String, String) {
+    let reply = &*files_named(reply);
     let clean = |s: &str| with_prefix(&neutralize(s), prefix);
     let plain = clean(&reply.to_plain_text());
     let mut html = String::new();
@@ -209,6 +225,22 @@ mod tests {
             "Try !findgroup burnout or !help; see https://a.org/help"
         );
         assert_eq!(with_prefix("and/or /nosuch", "!"), "and/or /nosuch");
+    }
+
+    #[test]
+    fn a_file_is_named_in_the_text_not_pasted_into_it() {
+        let reply = Reply::private("Your data").block(Block::File {
+            name: "labcircle-my-data.json".into(),
+            content: "{\"secret\": 1}".into(),
+        });
+        let (plain, html) = render(&reply, "!");
+        for body in [&plain, &html] {
+            assert!(
+                body.contains("📎 labcircle-my-data.json (attached below)"),
+                "{body}"
+            );
+            assert!(!body.contains("secret"), "{body}");
+        }
     }
 
     #[test]
