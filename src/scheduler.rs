@@ -581,6 +581,19 @@ impl Scheduler {
                     SuggestionStatus::Pending => return Ok(Planned::Drop("not decided")),
                 }
             }
+            Notice::ReportResolved { report: id } => {
+                let Some(r) = self.store.report(id).await? else {
+                    return Ok(Planned::Drop("no such report"));
+                };
+                let Some(outcome) = r.outcome else {
+                    return Ok(Planned::Drop("not resolved"));
+                };
+                let name = match self.store.group(&r.group_key).await? {
+                    Some(entry) => entry.name,
+                    None => r.group_key.clone(),
+                };
+                notices::report_resolved(&name, &r.group_key, r.reason, outcome, r.note.as_deref())
+            }
         };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),

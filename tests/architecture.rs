@@ -350,6 +350,10 @@ const LANDED: &[(&str, &str)] = &[
         "0012_link_checks.sql",
         "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
     ),
+    (
+        "0013_group_reports.sql",
+        "5a229dfc07293bf555f77e72ddb143f1c7d97fa1bc615b2c6426295e933b575f",
+    ),
 ];
 
 #[test]

@@ -59,6 +59,16 @@ impl Bot {
             DirectoryCommand::ReviewReject { id, reason } => {
                 return self.reject(actor, id, &reason).await;
             }
+            DirectoryCommand::Report {
+                key,
+                reason,
+                details,
+            } => return self.report(actor, &key, reason, details.as_deref()).await,
+            DirectoryCommand::ReviewReport { key, outcome, note } => {
+                return self
+                    .resolve_reports(actor, &key, outcome, note.as_deref())
+                    .await;
+            }
         };
         Ok(vec![Outgoing::Reply(reply)])
     }
@@ -156,7 +166,7 @@ impl Bot {
         ))
     }
 
-    async fn existing(&self, key: &str) -> Result<Entry, Failure> {
+    pub(super) async fn existing(&self, key: &str) -> Result<Entry, Failure> {
         self.store.group(key).await?.ok_or_else(|| {
             UserError::new(format!(
                 "No entry has the key {key}. Keys are shown under each /findgroup result."
@@ -330,7 +340,9 @@ impl Bot {
     async fn review_list(&self) -> Result<Reply, Failure> {
         let pending = self.store.pending_suggestions().await?;
         if pending.is_empty() {
-            return Ok(Reply::private("No suggestions are waiting for review."));
+            return self
+                .with_reports(Reply::private("No suggestions are waiting for review."))
+                .await;
         }
         let items = pending
             .iter()
@@ -380,7 +392,7 @@ impl Bot {
                 }
             })
             .collect();
-        Ok(Reply::private(format!(
+        let reply = Reply::private(format!(
             "{} suggestion(s) waiting for review",
             pending.len()
         ))
@@ -388,7 +400,8 @@ impl Bot {
             first_number: 1,
             items,
         })
-        .footer("/review approve ID [field:value …]  ·  /review reject ID reason:…"))
+        .footer("/review approve ID [field:value …]  ·  /review reject ID reason:…");
+        self.with_reports(reply).await
     }
 
     async fn pending(&self, id: i64) -> Result<crate::store::Suggestion, Failure> {

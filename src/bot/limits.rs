@@ -46,6 +46,8 @@ type Keyed = RateLimiter<UserId, HashMapStateStore<UserId>, BotClock, NoOpMiddle
 pub(super) enum Limit {
     Commands,
     Suggestions,
+    /// Reports on directory entries.
+    Reports,
     Meetups,
     /// Prompts opened with `/checkin now`.
     CheckinNow,

@@ -14,6 +14,7 @@ mod directory;
 mod limits;
 mod meetups;
 mod reactions;
+mod reports;
 mod rsvps;
 
 use std::sync::{Arc, RwLock};

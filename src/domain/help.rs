@@ -131,8 +131,8 @@ fn runners(hidden: &[&CommandSpec]) -> &'static str {
 fn only_for(topic: &str, hidden: &[&CommandSpec]) -> String {
     if hidden.iter().all(|c| c.role == Role::Moderator) {
         return format!(
-            "/{topic} is for the directory's moderators. To add a group or correct an entry, \
-             use /suggestgroup."
+            "/{topic} is for the directory's moderators. To add a group, use /suggestgroup; \
+             to tell them an entry is wrong, /group report KEY reason:…"
         );
     }
     format!("/{topic} is for {}.", runners(hidden))
@@ -157,8 +157,8 @@ fn overview(rights: Rights, platform: Platform) -> Reply {
     );
     if !rights.moderator {
         reply = reply.text(
-            "The directory is kept by its moderators: to add a group or correct an entry, \
-             use /suggestgroup.",
+            "The directory is kept by its moderators: to add a group, use /suggestgroup; to \
+             tell them an entry is outdated or wrong, /group report KEY reason:….",
         );
     }
     if platform == Platform::Console {

@@ -25,6 +25,7 @@ pub mod notices;
 pub mod phi;
 pub mod places;
 pub mod reply;
+pub mod reports;
 pub mod roster;
 pub mod safety;
 pub mod schedule;

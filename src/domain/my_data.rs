@@ -173,6 +173,17 @@ fn summary(data: &MemberData, zone: Tz) -> Vec<(String, String)> {
             format!("{} ({pending} waiting for review)", suggestions.len()),
         ));
     }
+    let reports = data.rows("group_reports");
+    if !reports.is_empty() {
+        let open = reports
+            .iter()
+            .filter(|r| text(r, "status") == Some("open"))
+            .count();
+        fields.push((
+            "Reports on directory entries".to_owned(),
+            format!("{} ({open} with the moderators)", reports.len()),
+        ));
+    }
     let waiting = data
         .rows("outbox")
         .iter()
@@ -315,6 +326,7 @@ fn section(table: &str) -> &str {
         "checkin_skips" => "checkin_weeks_skipped",
         "outbox" => "messages_to_you",
         "suggestions" => "directory_suggestions",
+        "group_reports" => "directory_reports",
         "rsvps" => "meetup_rsvps",
         "meetup_reminder_optouts" => "meetup_reminders_off",
         "meetup_subscriptions" => "new_meetup_notices",

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::meetup::{self, Meetup};
 use super::mentions::neutralize;
 use super::reply::{Reply, Visibility};
+use super::reports::{ReportOutcome, ReportReason};
 
 /// What a private notice to a member is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum Notice {
     ReactionRefused { meetup: i64, why: Refusal },
     /// A moderator approved or turned down the member's suggestion.
     SuggestionDecided { suggestion: i64 },
+    /// A moderator resolved the member's report on a directory entry.
+    ReportResolved { report: i64 },
 }
 
 /// Why an RSVP reaction was not counted.
@@ -107,6 +110,32 @@ pub fn suggestion_rejected(name: &str, reason: &str) -> Reply {
     .footer("Thank you for suggesting it; /suggestgroup is always open.")
 }
 
+/// Told privately to a member whose report on the entry `name` (`key`) was resolved, with the
+/// moderator's note if any.
+pub fn report_resolved(
+    name: &str,
+    key: &str,
+    reason: ReportReason,
+    outcome: ReportOutcome,
+    note: Option<&str>,
+) -> Reply {
+    let name = neutralize(name);
+    let mut reply = Reply::private(match outcome {
+        ReportOutcome::Fixed => format!(
+            "Thank you: your report on \"{name}\" ({reason}) was looked at and the entry was \
+             corrected."
+        ),
+        ReportOutcome::Dismissed => format!(
+            "Your report on \"{name}\" ({reason}) was looked at; the moderators left the entry \
+             as it is."
+        ),
+    });
+    if let Some(note) = note {
+        reply = reply.text(format!("The moderator's note: {}", neutralize(note)));
+    }
+    reply.footer(format!("See it: /group show {key}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +146,26 @@ mod tests {
             assert_eq!(Refusal::from_code(why.code()), Some(why));
         }
         assert_eq!(Refusal::from_code("other"), None);
+    }
+
+    #[test]
+    fn a_resolved_report_says_what_was_done_with_the_note_and_never_pings() {
+        let plain = report_resolved(
+            "Night @everyone owls",
+            "night-owls",
+            ReportReason::BrokenLink,
+            ReportOutcome::Dismissed,
+            Some("The link works for us."),
+        )
+        .to_plain_text();
+        assert!(plain.contains("(broken link)"), "{plain}");
+        assert!(plain.contains("left the entry as it is"), "{plain}");
+        assert!(
+            plain.contains("The moderator's note: The link works for us."),
+            "{plain}"
+        );
+        assert!(plain.contains("/group show night-owls"), "{plain}");
+        assert!(!plain.contains("@everyone"), "{plain}");
     }
 
     #[test]

@@ -44,6 +44,9 @@ impl PendingDelivery {
             "notice_suggestion" => Notice::SuggestionDecided {
                 suggestion: body.parse().ok()?,
             },
+            "notice_report" => Notice::ReportResolved {
+                report: body.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -360,7 +363,7 @@ impl Store {
         notice: Notice,
         now: i64,
     ) -> Result<()> {
-        let suggestion;
+        let id_text;
         let (kind, meetup_id, body) = match notice {
             Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
             Notice::Waitlisted { meetup } => ("notice_waitlisted", Some(meetup), None),
@@ -368,8 +371,12 @@ impl Store {
                 ("notice_reaction_refused", Some(meetup), Some(why.code()))
             }
             Notice::SuggestionDecided { suggestion: id } => {
-                suggestion = id.to_string();
-                ("notice_suggestion", None, Some(suggestion.as_str()))
+                id_text = id.to_string();
+                ("notice_suggestion", None, Some(id_text.as_str()))
+            }
+            Notice::ReportResolved { report: id } => {
+                id_text = id.to_string();
+                ("notice_report", None, Some(id_text.as_str()))
             }
         };
         let mut conn = self.pool.acquire().await?;

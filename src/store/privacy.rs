@@ -19,6 +19,7 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("checkin_prompts", "platform", "user_id"),
     ("checkin_skips", "platform", "user_id"),
     ("suggestions", "platform", "user_id"),
+    ("group_reports", "platform", "user_id"),
     ("rsvps", "platform", "user_id"),
     ("meetup_reminder_optouts", "platform", "user_id"),
     ("meetup_subscriptions", "platform", "user_id"),
@@ -93,6 +94,15 @@ pub const NAMED_IN: &[NamedIn] = &[
         select: "id AS suggestion_id, status, decided_at",
         section: "suggestions_you_decided",
         forget: "decided_by = NULL",
+    },
+    // A moderator's resolutions of reports on entries keep the outcome, not who resolved them.
+    NamedIn {
+        table: "group_reports",
+        platform: None,
+        id: "resolved_by",
+        select: "id AS report_id, group_key, status, resolved_at",
+        section: "reports_you_resolved",
+        forget: "resolved_by = NULL",
     },
 ];
 

@@ -225,7 +225,8 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
     lab.console_at(
         "bob",
         MONDAY_8AM,
-        "/suggestgroup name:B url:https://example.org description:C\n",
+        "/suggestgroup name:B url:https://example.org description:C\n\
+         /group report ascls reason:outdated\n",
         &key,
     );
     lab.console_at(
@@ -233,7 +234,8 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
         MONDAY_8AM,
         "/profile specialty:mls state:TX\n/checkin start\n/checkin quiet 22:00-06:00\n\
          /checkin now\n/checkin answer 4 note:fine\n/checkin snooze\n\
-         /suggestgroup name:X url:https://example.org description:Y\n:advance 8d\n",
+         /suggestgroup name:X url:https://example.org description:Y\n\
+         /group report ascls reason:broken-link details:The page is gone.\n:advance 8d\n",
         &key,
     );
     // alice is also a directory moderator who decided bob's suggestion.
@@ -242,7 +244,7 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
         &[
             "--config", &config, "console", "--as", who, "--clock", MONDAY_8AM,
         ],
-        b"/review reject 1 reason:duplicate\n",
+        b"/review reject 1 reason:duplicate\n/review report ascls dismissed\n",
         &key,
     );
     assert!(
@@ -279,6 +281,7 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
                     assert!(
                         c == "user_id"
                             || c == "decided_by"
+                            || c == "resolved_by"
                             || !(c.contains("user") || c.contains("member") || c.contains("by")),
                         "{table}.{c} may name a member; teach forget_member about it"
                     );
@@ -302,6 +305,7 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
         "checkin_answers",
         "outbox",
         "suggestions",
+        "group_reports",
     ] {
         let n = before
             .iter()
@@ -332,6 +336,7 @@ fn forgetme_leaves_no_row_about_the_member_in_any_table() {
     assert_eq!(bob_count("checkin_schedules"), 1);
     assert_eq!(bob_count("member_profiles"), 1);
     assert_eq!(bob_count("suggestions"), 1);
+    assert_eq!(bob_count("group_reports"), 1);
     // Nor is her name left in the database files.
     for file in ["labcircle.db", "labcircle.db-wal"] {
         if let Ok(bytes) = std::fs::read(lab.database().with_file_name(file)) {

@@ -30,6 +30,7 @@ mod moderation;
 mod note_key;
 mod notices;
 mod patient_info;
+mod reports;
 mod retention;
 mod safety;
 mod scheduler;

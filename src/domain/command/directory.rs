@@ -7,6 +7,7 @@ use crate::domain::directory::{Draft, Field, Raw, slugify};
 use crate::domain::identity::Role;
 use crate::domain::member_text::{self, Lines};
 use crate::domain::places;
+use crate::domain::reports::{self, ReportOutcome, ReportReason};
 use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
 use crate::domain::understand::{self, Place, credential};
 use crate::domain::vocab::{Cost, Facilitation, Format, Kind, Specialty};
@@ -36,6 +37,18 @@ pub enum DirectoryCommand {
     ReviewApprove { id: i64, draft: Draft },
     /// `/review reject ID reason:…`.
     ReviewReject { id: i64, reason: String },
+    /// `/group report KEY reason:… [details:…]`: a member says an entry needs a look.
+    Report {
+        key: String,
+        reason: ReportReason,
+        details: Option<String>,
+    },
+    /// `/review report KEY fixed|dismissed [note:…]`: resolves every open report on the entry.
+    ReviewReport {
+        key: String,
+        outcome: ReportOutcome,
+        note: Option<String>,
+    },
 }
 
 impl From<DirectoryCommand> for Command {
@@ -252,6 +265,73 @@ fn review_reject(inv: &Invocation) -> Parsed {
     Ok(DirectoryCommand::ReviewReject { id, reason }.into())
 }
 
+fn group_report(inv: &Invocation) -> Parsed {
+    let key = key(inv)?;
+    let reason = match inv.option("reason").filter(|r| !r.is_empty()) {
+        None => {
+            return Err(UserError::new(format!(
+                "Say what is wrong with {key}: /group report {key} reason:broken-link. \
+                 Reasons accepted: {}.",
+                reports::REASONS
+            )));
+        }
+        Some(r) => ReportReason::parse(&r).ok_or_else(|| {
+            UserError::new(format!(
+                "\"{}\" is not a reason I know; nothing was reported. Reasons accepted: {}.",
+                r.trim(),
+                reports::REASONS
+            ))
+        })?,
+    };
+    let details = inv.option("details").filter(|d| !d.is_empty());
+    if let Some(d) = &details {
+        let n = d.chars().count();
+        if n > reports::MAX_DETAILS_CHARS {
+            return Err(UserError::new(format!(
+                "details: is {n} characters long; at most {} are accepted. Nothing was reported.",
+                reports::MAX_DETAILS_CHARS
+            )));
+        }
+        // The moderators read it.
+        member_text::check("details", d, Lines::Several)?;
+    }
+    Ok(DirectoryCommand::Report {
+        key,
+        reason,
+        details,
+    }
+    .into())
+}
+
+fn review_report(inv: &Invocation) -> Parsed {
+    let words: Vec<&str> = inv.arg_text().split_whitespace().collect();
+    let usage = "Give the entry's key and the outcome: /review report KEY fixed, or \
+                 /review report KEY dismissed (with note:… for the reporters if you like).";
+    let [key_text, outcome] = words.as_slice() else {
+        return Err(UserError::new(usage));
+    };
+    let key = key_text.to_lowercase();
+    if !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(UserError::new(format!(
+            "\"{key_text}\" is not an entry key; /review lists the reported entries by key."
+        )));
+    }
+    let outcome = ReportOutcome::parse(outcome).ok_or_else(|| {
+        UserError::new(format!(
+            "\"{outcome}\" is not an outcome; use fixed or dismissed. {usage}"
+        ))
+    })?;
+    let note = inv.option("note").filter(|n| !n.is_empty());
+    if let Some(n) = &note {
+        if n.chars().count() > 500 {
+            return Err(UserError::new("note: can be at most 500 characters."));
+        }
+        // The reporters read it.
+        member_text::check("note", n, Lines::Several)?;
+    }
+    Ok(DirectoryCommand::ReviewReport { key, outcome, note }.into())
+}
+
 const FILTERS: &[OptSpec] = &[
     OptSpec {
         name: "specialty",
@@ -388,6 +468,21 @@ const SUGGEST_FIELDS: &[OptSpec] = &[
 
 const REJECT_OPTIONS: &[OptSpec] = &[field_opt!("reason", [], "why (the member is told)")];
 
+const REPORT_OPTIONS: &[OptSpec] = &[
+    field_opt!(
+        "reason",
+        [],
+        "outdated, broken-link, wrong-info or not-a-fit"
+    ),
+    field_opt!(
+        "details",
+        ["detail"],
+        "what you noticed, at most 300 characters (no patient information)"
+    ),
+];
+
+const RESOLVE_OPTIONS: &[OptSpec] = &[field_opt!("note", [], "for the reporters (they are told)")];
+
 /// The argument of several commands here.
 const ENTRY_KEY: ArgSpec = ArgSpec::one("KEY", "the entry's key");
 
@@ -482,6 +577,22 @@ pub(super) static SPECS: &[CommandSpec] = &[
         examples: &["/group remove old-group"],
     },
     CommandSpec {
+        name: "group report",
+        parse: group_report,
+        private: true,
+        summary: "Tell the moderators an entry needs a look",
+        details: "Reports an entry that is outdated, has a broken link, says something wrong or \
+                  is not a fit for lab professionals. The directory's moderators see it in their \
+                  queue and you are told privately what they did. One open report per entry.",
+        role: Role::Member,
+        arg: Some(ENTRY_KEY),
+        options: REPORT_OPTIONS,
+        examples: &[
+            "/group report oh-histo reason:broken-link",
+            "/group report ascls reason:outdated details:The meeting moved to Thursdays.",
+        ],
+    },
+    CommandSpec {
         name: "suggestgroup",
         parse: suggestgroup,
         private: false,
@@ -532,5 +643,26 @@ pub(super) static SPECS: &[CommandSpec] = &[
         arg: Some(SUGGESTION_ID),
         options: REJECT_OPTIONS,
         examples: &["/review reject 3 reason:Already listed as oh-histo."],
+    },
+    CommandSpec {
+        name: "review report",
+        parse: review_report,
+        private: false,
+        summary: "Resolve the members' reports on an entry (moderators)",
+        details: "Resolves every open report on the entry: fixed (you corrected it, for example \
+                  with /group edit KEY … checked:today) or dismissed (it stays as it is). Each \
+                  reporter is told privately, with your note if you give one.",
+        role: Role::Moderator,
+        arg: Some(ArgSpec {
+            name: "KEY OUTCOME",
+            help: "the entry's key, then fixed or dismissed",
+            required: true,
+            rest: true,
+        }),
+        options: RESOLVE_OPTIONS,
+        examples: &[
+            "/review report oh-histo fixed note:The new link is in.",
+            "/review report ascls dismissed",
+        ],
     },
 ];
