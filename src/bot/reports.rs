@@ -27,7 +27,7 @@ impl Bot {
         reason: ReportReason,
         details: Option<&str>,
     ) -> Handled {
-        refuse_patient_info("details", details)?;
+        refuse_patient_info("report", details)?;
         let entry = self.existing(key).await?;
         let now = self.clock.now();
         let user = &actor.member.user;

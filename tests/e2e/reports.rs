@@ -154,7 +154,7 @@ fn report_details_with_patient_info_are_refused_and_nothing_is_reported() {
         )
         .messages();
     assert!(m[0].starts_with("[private to alice"), "{m:?}");
-    assert!(m[0].contains("That details"), "{m:?}");
+    assert!(m[0].contains("That report has something"), "{m:?}");
     assert!(!m[0].contains("Thanks"), "{m:?}");
     let queue = lab.moderator("/review\n").message(0);
     assert!(!queue.contains("reported entr"), "{queue}");
