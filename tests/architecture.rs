@@ -350,6 +350,10 @@ const LANDED: &[(&str, &str)] = &[
         "0012_link_checks.sql",
         "e2b123aa5d7d9be4ebe10aa3022e71c79f8da246256ca79f601d84ba994a60e4",
     ),
+    (
+        "0014_events.sql",
+        "65b242ed20f6b1dbc0c47a2ccc47e3416627afbec9f3ec8d208b87e09b826932",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,20 @@
+-- Conferences and recurring events for /events, seeded by key from the shipped data/events.toml.
+-- Whether an event has passed is decided against the bot's clock when it is listed, never stored.
+CREATE TABLE events (
+    key         TEXT PRIMARY KEY,       -- stable key from the shipped file, e.g. adlm-annual
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,          -- conference | lab-week | state-meeting | webinar | workshop
+    organiser   TEXT NOT NULL,
+    specialties TEXT NOT NULL,          -- specialty codes separated by spaces ('all': every one)
+    states      TEXT NOT NULL,          -- state codes separated by spaces; empty: national
+    place       TEXT NOT NULL,          -- where, in words
+    online      INTEGER NOT NULL,       -- 1: one can take part online
+    start_date  TEXT,                   -- YYYY-MM-DD, only when a source shows it
+    end_date    TEXT,                   -- YYYY-MM-DD, last day
+    usual       TEXT,                   -- when it is usually held ('late April') when undated
+    yearly      INTEGER NOT NULL,       -- 1: held every year
+    url         TEXT NOT NULL,
+    source      TEXT NOT NULL,          -- where the facts were seen
+    sure        TEXT NOT NULL,          -- confirmed (organiser's own page) | secondary
+    added_at    TEXT NOT NULL           -- RFC 3339, when this database first got it
+) STRICT;
