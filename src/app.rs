@@ -166,13 +166,18 @@ pub async fn seed_directory_from(
 pub const SHIPPED_EVENTS: &str = include_str!("../data/events.toml");
 
 /// Seeds the shipped events: new keys are added on every start that brings them, known keys
-/// take the file's newer facts. Returns the keys added.
+/// take the file's newer facts, and members subscribed to new events are told (through the
+/// outbox) about the added ones. Returns the keys added.
 pub async fn seed_events(store: &Store) -> anyhow::Result<Vec<String>> {
-    seed_events_from(store, SHIPPED_EVENTS).await
+    seed_events_from(store, SHIPPED_EVENTS, chrono::Utc::now()).await
 }
 
-/// [`seed_events`] with a given events file (tests seed older and newer files).
-pub async fn seed_events_from(store: &Store, text: &str) -> anyhow::Result<Vec<String>> {
+/// [`seed_events`] with a given events file and time (tests seed older and newer files).
+pub async fn seed_events_from(
+    store: &Store,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<String>> {
     // The digest of the file last seeded: a start with the same file writes nothing.
     const SEEDED_FILE: &str = "events_seeded_file";
     let digest: String = {
@@ -190,9 +195,15 @@ pub async fn seed_events_from(store: &Store, text: &str) -> anyhow::Result<Vec<S
         .seed_events(&events)
         .await
         .context("cannot seed the events")?;
+    // Queued before the file is recorded as seeded: a crash in between queues again on the
+    // next start, and the outbox's keys keep it to one notice per member and event.
+    let told = store
+        .queue_new_event_notices(&added, now.timestamp())
+        .await
+        .context("cannot queue the new-event notices")?;
     store.set_meta(SEEDED_FILE, &digest).await?;
     if !added.is_empty() {
-        tracing::info!(added = added.len(), "seeded the shipped events");
+        tracing::info!(added = added.len(), told, "seeded the shipped events");
     }
     Ok(added)
 }

@@ -581,6 +581,13 @@ impl Scheduler {
                     SuggestionStatus::Pending => return Ok(Planned::Drop("not decided")),
                 }
             }
+            Notice::NewEvent { event: id } => {
+                let Some(e) = self.store.event_by_id(id).await? else {
+                    return Ok(Planned::Drop("no such event"));
+                };
+                let today = now.with_timezone(&self.settings.default_zone).date_naive();
+                notices::new_event(&e, today)
+            }
         };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),

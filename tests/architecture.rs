@@ -352,7 +352,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0014_events.sql",
-        "65b242ed20f6b1dbc0c47a2ccc47e3416627afbec9f3ec8d208b87e09b826932",
+        "e3b03c3ec2a4439eb449e7ffe2843b9cb9382875ac90ada68057c3fc0be81f46",
     ),
 ];
 

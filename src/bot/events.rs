@@ -4,11 +4,13 @@ use super::{Bot, Handled};
 use crate::domain::command::{EventsCommand, UserError};
 use crate::domain::events::{self, Sureness};
 use crate::domain::ics::{AllDayEvent, all_day_calendar};
+use crate::domain::identity::Actor;
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Outgoing, Reply};
+use crate::domain::vocab::Vocab;
 
 impl Bot {
-    pub(super) async fn events_command(&self, command: EventsCommand) -> Handled {
+    pub(super) async fn events_command(&self, actor: &Actor, command: EventsCommand) -> Handled {
         // "Today" where this labcircle's communities are: an event on its last day is still
         // listed there, whatever the UTC date.
         let today = self
@@ -20,6 +22,29 @@ impl Bot {
         let reply = match command {
             EventsCommand::List { state, specialty } => {
                 events::list_reply(&all, today, state, specialty)
+            }
+            EventsCommand::Subscribe(state) => {
+                self.store
+                    .subscribe_events(&actor.member, state.map(|s| s.code()))
+                    .await?;
+                let which = match state {
+                    Some(st) => format!("national events and {}'s own", st.label()),
+                    None => "every event".to_owned(),
+                };
+                Reply::private(format!(
+                    "You will be told privately when a new event is added: {which}. \
+                     /events unsubscribe stops it."
+                ))
+            }
+            EventsCommand::Unsubscribe => {
+                if self.store.unsubscribe_events(&actor.member.user).await? {
+                    Reply::private("You will no longer be told about new events.")
+                } else {
+                    Reply::private(
+                        "You were not subscribed to new events; nothing changed. \
+                         /events subscribe [STATE] starts it.",
+                    )
+                }
             }
             EventsCommand::Ics(key) => {
                 let Some(e) = all.iter().find(|e| e.key == key) else {

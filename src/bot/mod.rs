@@ -352,7 +352,7 @@ impl Bot {
             Command::Checkin(c) => self.checkin(actor, c).await,
             Command::Account(c) => self.account(actor, c).await,
             Command::Meetup(c) => self.meetup_command(actor, c).await,
-            Command::Events(c) => self.events_command(c).await,
+            Command::Events(c) => self.events_command(actor, c).await,
         }
     }
 

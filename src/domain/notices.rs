@@ -24,6 +24,8 @@ pub enum Notice {
     ReactionRefused { meetup: i64, why: Refusal },
     /// A moderator approved or turned down the member's suggestion.
     SuggestionDecided { suggestion: i64 },
+    /// A conference or event was added that the member asked to hear about.
+    NewEvent { event: i64 },
 }
 
 /// Why an RSVP reaction was not counted.
@@ -129,4 +131,16 @@ mod tests {
         );
         assert!(plain.contains("/suggestgroup"), "{plain}");
     }
+}
+
+/// Told privately to a member subscribed to new events.
+pub fn new_event(e: &super::events::Event, today: chrono::NaiveDate) -> Reply {
+    Reply::private(format!(
+        "A new event was added to /events: {} — {}. {} /events ics {} gives a calendar file \
+         when its dates are confirmed; /events unsubscribe stops these notices.",
+        neutralize(&e.name),
+        super::events::when_text(e, today),
+        e.url,
+        e.key
+    ))
 }

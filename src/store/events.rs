@@ -4,8 +4,10 @@ use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::{Result, Store, StoreError, now_rfc3339};
+use super::{Result, Store, StoreError, member_from_row, now_rfc3339};
 use crate::domain::events::{Event, EventKind, Sureness};
+use crate::domain::identity::{Member, UserId};
+use crate::domain::notices::Notice;
 
 impl Store {
     /// Seeds the shipped events in one transaction: a new key is added, a known key takes the
@@ -54,6 +56,86 @@ impl Store {
         }
         tx.commit().await?;
         Ok(added)
+    }
+
+    /// The event with the stable id a notice names, with its key.
+    pub async fn event_by_id(&self, id: i64) -> Result<Option<Event>> {
+        let row = sqlx::query("SELECT * FROM events WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(event_from_row).transpose()
+    }
+
+    /// Subscribes a member to news of new events: national ones and those of `state`, or all
+    /// (`None`). A member has one subscription; a new one replaces it.
+    pub async fn subscribe_events(&self, member: &Member, state: Option<&str>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO event_subscriptions (platform, user_id, display_name, state) \
+             VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET \
+             display_name = excluded.display_name, state = excluded.state",
+        )
+        .bind(member.user.platform.code())
+        .bind(&member.user.id)
+        .bind(&member.display_name)
+        .bind(state.unwrap_or_default())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a member's subscription. `Ok(false)`: there was none.
+    pub async fn unsubscribe_events(&self, user: &UserId) -> Result<bool> {
+        Ok(
+            sqlx::query("DELETE FROM event_subscriptions WHERE platform = ? AND user_id = ?")
+                .bind(user.platform.code())
+                .bind(&user.id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                > 0,
+        )
+    }
+
+    /// Queues a private notice about each of the events `keys` to every subscriber it
+    /// concerns (all of them for a national event; else those of its states and those who
+    /// want all). One notice per member and event, however often this runs. Returns how many
+    /// were queued or already queued.
+    pub async fn queue_new_event_notices(&self, keys: &[String], now: i64) -> Result<usize> {
+        let mut queued = 0;
+        for key in keys {
+            let Some(row) = sqlx::query("SELECT id, states FROM events WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?
+            else {
+                continue;
+            };
+            let id: i64 = row.try_get("id")?;
+            let states: String = row.try_get("states")?;
+            let states: Vec<&str> = states.split_whitespace().collect();
+            let rows = sqlx::query(
+                "SELECT platform, user_id, display_name, state FROM event_subscriptions",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                let wanted: String = r.try_get("state")?;
+                if !(states.is_empty() || wanted.is_empty() || states.contains(&wanted.as_str())) {
+                    continue;
+                }
+                let member = member_from_row(r)?;
+                let idempotency = format!(
+                    "new-event:{key}:{}:{}",
+                    member.user.platform.code(),
+                    member.user.id
+                );
+                self.queue_notice(&idempotency, &member, Notice::NewEvent { event: id }, now)
+                    .await?;
+                queued += 1;
+            }
+        }
+        Ok(queued)
     }
 
     /// Every event, by key.

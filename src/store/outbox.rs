@@ -44,6 +44,9 @@ impl PendingDelivery {
             "notice_suggestion" => Notice::SuggestionDecided {
                 suggestion: body.parse().ok()?,
             },
+            "notice_new_event" => Notice::NewEvent {
+                event: body.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -360,6 +363,7 @@ impl Store {
         notice: Notice,
         now: i64,
     ) -> Result<()> {
+        // The suggestion's or event's id, as the row's body.
         let suggestion;
         let (kind, meetup_id, body) = match notice {
             Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
@@ -370,6 +374,10 @@ impl Store {
             Notice::SuggestionDecided { suggestion: id } => {
                 suggestion = id.to_string();
                 ("notice_suggestion", None, Some(suggestion.as_str()))
+            }
+            Notice::NewEvent { event } => {
+                suggestion = event.to_string();
+                ("notice_new_event", None, Some(suggestion.as_str()))
             }
         };
         let mut conn = self.pool.acquire().await?;

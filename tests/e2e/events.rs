@@ -124,3 +124,109 @@ fn a_state_shows_its_own_meetings_with_the_national_events() {
     assert!(!ohio.contains("Maine Meeting"), "{ohio}");
     assert!(ohio.contains("Lab Week"), "{ohio}");
 }
+
+/// The shipped events file without the events whose keys are given (an older file).
+fn without(keys: &[&str]) -> String {
+    let shipped = labcircle::app::SHIPPED_EVENTS;
+    shipped
+        .split("\n[[event]]")
+        .filter(|part| {
+            !keys
+                .iter()
+                .any(|k| part.contains(&format!("key = \"{k}\"")))
+        })
+        .collect::<Vec<_>>()
+        .join("\n[[event]]")
+}
+
+#[tokio::test]
+async fn a_subscriber_is_told_once_about_a_new_event_after_an_upgrade_seeding_a_newer_file() {
+    use crate::world::{Recorder, World};
+    let world = World::new("2026-12-01T15:00:00Z".parse().unwrap()).await;
+    let store = world.bot.store();
+    let older = without(&["maine-meeting", "labtober"]);
+    labcircle::app::seed_events_from(store, &older, world.now())
+        .await
+        .expect("the older file seeds");
+    assert!(
+        world
+            .say("ohio", "/events subscribe OH")
+            .await
+            .contains("Ohio")
+    );
+    assert!(
+        world
+            .say("maine", "/events subscribe ME")
+            .await
+            .contains("Maine")
+    );
+    world.say("gone", "/events subscribe").await;
+    assert!(
+        world
+            .say("gone", "/events unsubscribe")
+            .await
+            .contains("no longer")
+    );
+
+    let added =
+        labcircle::app::seed_events_from(store, labcircle::app::SHIPPED_EVENTS, world.now())
+            .await
+            .expect("the newer file seeds");
+    assert_eq!(added, ["labtober", "maine-meeting"]);
+    // Seeding the same file again, and queueing again, tells nobody twice.
+    labcircle::app::seed_events_from(store, labcircle::app::SHIPPED_EVENTS, world.now())
+        .await
+        .unwrap();
+    store
+        .queue_new_event_notices(&added, world.now().timestamp())
+        .await
+        .unwrap();
+    let mut sink = Recorder::at(world.now());
+    world.step(&mut sink, 1000).await;
+    world.step(&mut sink, 1000).await;
+
+    let told = sink.directs();
+    let about = |what: &str| told.iter().filter(|t| t.contains(what)).count();
+    assert_eq!(about("A new event was added"), 3, "{told:#?}");
+    assert_eq!(
+        about("#LABtober"),
+        2,
+        "national: both subscribers, {told:#?}"
+    );
+    assert_eq!(
+        about("Maine Meeting"),
+        1,
+        "Maine's own: only Maine's, {told:#?}"
+    );
+    assert!(
+        told.iter()
+            .any(|t| t.contains("dates not announced yet; usually the fall")),
+        "{told:#?}"
+    );
+}
+
+#[test]
+fn an_events_subscription_shows_in_mydata_and_ends_with_unsubscribe() {
+    let lab = Lab::new();
+    let m = events(
+        &lab,
+        MARCH_1,
+        "/events subscribe OH\n/mydata\n/events unsubscribe\n/events unsubscribe\n",
+    )
+    .join("\n\n");
+    assert!(
+        m.contains(
+            "You will be told privately when a new event is added: national events and Ohio's own."
+        ),
+        "{m}"
+    );
+    assert!(m.contains("national events and Ohio's"), "{m}");
+    assert!(
+        m.contains("You will no longer be told about new events."),
+        "{m}"
+    );
+    assert!(
+        m.contains("You were not subscribed to new events; nothing changed."),
+        "{m}"
+    );
+}

@@ -14,6 +14,10 @@ pub enum EventsCommand {
     },
     /// `/events ics KEY`.
     Ics(String),
+    /// `/events subscribe [STATE]`: news of new events, national and the state's (or all).
+    Subscribe(Option<State>),
+    /// `/events unsubscribe`.
+    Unsubscribe,
 }
 
 impl From<EventsCommand> for Command {
@@ -22,8 +26,9 @@ impl From<EventsCommand> for Command {
     }
 }
 
-const USAGE: &str = "Use /events, /events STATE (like /events OH), /events specialty:histo, or \
-                     /events ics KEY (the key in [brackets] after an event).";
+const USAGE: &str = "Use /events, /events STATE (like /events OH), /events specialty:histo, \
+                     /events ics KEY (the key in [brackets] after an event), /events subscribe \
+                     [STATE] or /events unsubscribe.";
 
 fn events(inv: &Invocation) -> Result<Command, UserError> {
     let words: Vec<&str> = inv.arg_text().split_whitespace().collect();
@@ -38,6 +43,25 @@ fn events(inv: &Invocation) -> Result<Command, UserError> {
                 words[1..].join(" ")
             ))),
         };
+    }
+    let first = words.first().map(|w| w.to_lowercase());
+    match first.as_deref() {
+        Some("subscribe") => {
+            let rest = words[1..].join(" ");
+            let given = (!rest.is_empty()).then_some(rest).or(inv.option("state"));
+            let state = given
+                .map(|s| State::parse(&s))
+                .transpose()
+                .map_err(|e| UserError::new(format!("{e} {USAGE}")))?;
+            return Ok(EventsCommand::Subscribe(state).into());
+        }
+        Some("unsubscribe") if words.len() == 1 => return Ok(EventsCommand::Unsubscribe.into()),
+        Some("unsubscribe") => {
+            return Err(UserError::new(
+                "/events unsubscribe takes nothing more: it stops all your new-event notices.",
+            ));
+        }
+        _ => {}
     }
     let parse_state =
         |text: &str| State::parse(text).map_err(|e| UserError::new(format!("{e} {USAGE}")));
@@ -72,11 +96,13 @@ pub(super) static SPECS: &[CommandSpec] = &[CommandSpec {
               regularly with the month they are usually held in (\"dates not announced yet; \
               usually late April\"). Give a state for national events and that state's own; \
               specialty: narrows to a discipline. /events ics KEY gives a calendar file for an \
-              event whose dates are confirmed.",
+              event whose dates are confirmed. /events subscribe [STATE] tells you privately \
+              when a new event is added (national ones and the state's; all without a state); \
+              /events unsubscribe stops it.",
     role: Role::Member,
     arg: Some(ArgSpec::optional_words(
-        "STATE or ics KEY",
-        "a US state, or the word ics and an event's key",
+        "STATE | ics KEY | subscribe [STATE] | unsubscribe",
+        "a US state; ics and an event's key; subscribe, optionally with a state; or unsubscribe",
     )),
     options: &[
         OptSpec {
@@ -97,5 +123,6 @@ pub(super) static SPECS: &[CommandSpec] = &[CommandSpec {
         "/events OH",
         "/events specialty:micro",
         "/events ics adlm-annual",
+        "/events subscribe OH",
     ],
 }];

@@ -7,9 +7,9 @@
 //!
 //! Each area has its own file, holding its specs, its typed command and how an [`Invocation`]
 //! becomes that command: [`help`], [`directory`], [`checkin`], [`account`], [`meetup`] and
-//! [`events`]. A spec names its own `parse` function, so a command cannot exist without being typed, and the
-//! bot routes the nested [`Command`] with exhaustive matches: a variant nobody handles does not
-//! compile.
+//! [`events`]. A spec names its own `parse` function, so a command cannot exist without being
+//! typed, and the bot routes the nested [`Command`] with exhaustive matches: a variant nobody
+//! handles does not compile.
 //!
 //! # Grammar
 //!
