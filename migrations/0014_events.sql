@@ -5,7 +5,7 @@ CREATE TABLE events (
     key         TEXT NOT NULL UNIQUE,   -- stable key from the shipped file, e.g. adlm-annual
     name        TEXT NOT NULL,
     kind        TEXT NOT NULL,          -- conference | lab-week | state-meeting | webinar | workshop
-    organiser   TEXT NOT NULL,
+    host        TEXT NOT NULL,          -- the organisation holding it (not a member)
     specialties TEXT NOT NULL,          -- specialty codes separated by spaces ('all': every one)
     states      TEXT NOT NULL,          -- state codes separated by spaces; empty: national
     place       TEXT NOT NULL,          -- where, in words

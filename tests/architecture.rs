@@ -352,7 +352,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0014_events.sql",
-        "e3b03c3ec2a4439eb449e7ffe2843b9cb9382875ac90ada68057c3fc0be81f46",
+        "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
     ),
 ];
 

@@ -109,6 +109,18 @@ pub fn suggestion_rejected(name: &str, reason: &str) -> Reply {
     .footer("Thank you for suggesting it; /suggestgroup is always open.")
 }
 
+/// Told privately to a member subscribed to new events.
+pub fn new_event(e: &super::events::Event, today: chrono::NaiveDate) -> Reply {
+    Reply::private(format!(
+        "A new event was added to /events: {} — {}. {} /events ics {} gives a calendar file \
+         when its dates are confirmed; /events unsubscribe stops these notices.",
+        neutralize(&e.name),
+        super::events::when_text(e, today),
+        e.url,
+        e.key
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,16 +143,4 @@ mod tests {
         );
         assert!(plain.contains("/suggestgroup"), "{plain}");
     }
-}
-
-/// Told privately to a member subscribed to new events.
-pub fn new_event(e: &super::events::Event, today: chrono::NaiveDate) -> Reply {
-    Reply::private(format!(
-        "A new event was added to /events: {} — {}. {} /events ics {} gives a calendar file \
-         when its dates are confirmed; /events unsubscribe stops these notices.",
-        neutralize(&e.name),
-        super::events::when_text(e, today),
-        e.url,
-        e.key
-    ))
 }

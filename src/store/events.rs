@@ -22,11 +22,11 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             sqlx::query(
-                "INSERT INTO events (key, name, kind, organiser, specialties, states, place, \
+                "INSERT INTO events (key, name, kind, host, specialties, states, place, \
                  online, start_date, end_date, usual, yearly, url, source, sure, added_at) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (key) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-                 organiser = excluded.organiser, specialties = excluded.specialties, \
+                 host = excluded.host, specialties = excluded.specialties, \
                  states = excluded.states, place = excluded.place, online = excluded.online, \
                  start_date = excluded.start_date, end_date = excluded.end_date, \
                  usual = excluded.usual, yearly = excluded.yearly, url = excluded.url, \
@@ -165,7 +165,7 @@ fn event_from_row(row: &SqliteRow) -> Result<Event> {
         key: row.try_get("key")?,
         name: row.try_get("name")?,
         kind: EventKind::from_code(row.try_get("kind")?).ok_or_else(|| corrupt("kind"))?,
-        organiser: row.try_get("organiser")?,
+        organiser: row.try_get("host")?,
         specialties: words("specialties")?,
         states: words("states")?,
         place: row.try_get("place")?,
