@@ -59,7 +59,11 @@ pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, Pat
         }
     };
     if config.directory.seed
-        && let Err(e) = seed_directory(&store).await
+        && let Err(e) = async {
+            seed_directory(&store).await?;
+            seed_events(&store).await
+        }
+        .await
     {
         store.close().await;
         let busy = e
@@ -156,6 +160,52 @@ pub async fn seed_directory_from(
     } else {
         Ok(None)
     }
+}
+
+/// The conferences and events that ship with labcircle.
+pub const SHIPPED_EVENTS: &str = include_str!("../data/events.toml");
+
+/// Seeds the shipped events: new keys are added on every start that brings them, known keys
+/// take the file's newer facts, and members subscribed to new events are told (through the
+/// outbox) about the added ones. Returns the keys added.
+pub async fn seed_events(store: &Store) -> anyhow::Result<Vec<String>> {
+    seed_events_from(store, SHIPPED_EVENTS, chrono::Utc::now()).await
+}
+
+/// [`seed_events`] with a given events file and time (tests seed older and newer files).
+pub async fn seed_events_from(
+    store: &Store,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<String>> {
+    // The digest of the file last seeded: a start with the same file writes nothing.
+    const SEEDED_FILE: &str = "events_seeded_file";
+    let digest: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    if store.meta(SEEDED_FILE).await?.as_deref() == Some(digest.as_str()) {
+        return Ok(Vec::new());
+    }
+    let events = crate::domain::events::read_file(text).context("the events file is invalid")?;
+    let added = store
+        .seed_events(&events)
+        .await
+        .context("cannot seed the events")?;
+    // Queued before the file is recorded as seeded: a crash in between queues again on the
+    // next start, and the outbox's keys keep it to one notice per member and event.
+    let told = store
+        .queue_new_event_notices(&added, now.timestamp())
+        .await
+        .context("cannot queue the new-event notices")?;
+    store.set_meta(SEEDED_FILE, &digest).await?;
+    if !added.is_empty() {
+        tracing::info!(added = added.len(), told, "seeded the shipped events");
+    }
+    Ok(added)
 }
 
 /// Logs to standard error at the configured level, the HTTP and gateway libraries capped and

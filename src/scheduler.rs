@@ -594,6 +594,13 @@ impl Scheduler {
                 };
                 notices::report_resolved(&name, &r.group_key, r.reason, outcome, r.note.as_deref())
             }
+            Notice::NewEvent { event: id } => {
+                let Some(e) = self.store.event_by_id(id).await? else {
+                    return Ok(Planned::Drop("no such event"));
+                };
+                let today = now.with_timezone(&self.settings.default_zone).date_naive();
+                notices::new_event(&e, today)
+            }
         };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),

@@ -354,6 +354,10 @@ const LANDED: &[(&str, &str)] = &[
         "0013_group_reports.sql",
         "5a229dfc07293bf555f77e72ddb143f1c7d97fa1bc615b2c6426295e933b575f",
     ),
+    (
+        "0014_events.sql",
+        "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
+    ),
 ];
 
 #[test]

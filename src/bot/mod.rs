@@ -11,6 +11,7 @@ mod checkin_snooze;
 mod checkins;
 mod crisis;
 mod directory;
+mod events;
 mod limits;
 mod meetups;
 mod reactions;
@@ -352,6 +353,7 @@ impl Bot {
             Command::Checkin(c) => self.checkin(actor, c).await,
             Command::Account(c) => self.account(actor, c).await,
             Command::Meetup(c) => self.meetup_command(actor, c).await,
+            Command::Events(c) => self.events_command(actor, c).await,
         }
     }
 

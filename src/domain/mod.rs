@@ -8,6 +8,7 @@
 pub mod command;
 pub mod directory;
 pub mod directory_file;
+pub mod events;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod help;

@@ -156,6 +156,15 @@ fn summary(data: &MemberData, zone: Tz) -> Vec<(String, String)> {
             states.join(", ")
         },
     ));
+    let events = data.rows("event_subscriptions");
+    fields.push((
+        "New-event notices".to_owned(),
+        match events.first().and_then(|r| text(r, "state")) {
+            None => "none".to_owned(),
+            Some("") => "all events".to_owned(),
+            Some(state) => format!("national events and {}'s", label::<State>(state)),
+        },
+    ));
     let reminders = if data.rows("meetup_reminder_optouts").is_empty() {
         "on"
     } else {
@@ -330,6 +339,7 @@ fn section(table: &str) -> &str {
         "rsvps" => "meetup_rsvps",
         "meetup_reminder_optouts" => "meetup_reminders_off",
         "meetup_subscriptions" => "new_meetup_notices",
+        "event_subscriptions" => "new_event_notices",
         "matrix_direct_chats" => "private_chats",
         other => other,
     }

@@ -27,6 +27,8 @@ pub enum Notice {
     SuggestionDecided { suggestion: i64 },
     /// A moderator resolved the member's report on a directory entry.
     ReportResolved { report: i64 },
+    /// A conference or event was added that the member asked to hear about.
+    NewEvent { event: i64 },
 }
 
 /// Why an RSVP reaction was not counted.
@@ -134,6 +136,18 @@ pub fn report_resolved(
         reply = reply.text(format!("The moderator's note: {}", neutralize(note)));
     }
     reply.footer(format!("See it: /group show {key}"))
+}
+
+/// Told privately to a member subscribed to new events.
+pub fn new_event(e: &super::events::Event, today: chrono::NaiveDate) -> Reply {
+    Reply::private(format!(
+        "A new event was added to /events: {} — {}. {} /events ics {} gives a calendar file \
+         when its dates are confirmed; /events unsubscribe stops these notices.",
+        neutralize(&e.name),
+        super::events::when_text(e, today),
+        e.url,
+        e.key
+    ))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod checkin_choices;
 mod checkins;
 mod direct_chats;
 mod directory;
+mod events;
 mod link_checks;
 mod meetups;
 mod note_key;

@@ -47,6 +47,9 @@ impl PendingDelivery {
             "notice_report" => Notice::ReportResolved {
                 report: body.parse().ok()?,
             },
+            "notice_new_event" => Notice::NewEvent {
+                event: body.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -363,6 +366,7 @@ impl Store {
         notice: Notice,
         now: i64,
     ) -> Result<()> {
+        // The suggestion's, report's or event's id, as the row's body.
         let id_text;
         let (kind, meetup_id, body) = match notice {
             Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
@@ -377,6 +381,10 @@ impl Store {
             Notice::ReportResolved { report: id } => {
                 id_text = id.to_string();
                 ("notice_report", None, Some(id_text.as_str()))
+            }
+            Notice::NewEvent { event } => {
+                id_text = event.to_string();
+                ("notice_new_event", None, Some(id_text.as_str()))
             }
         };
         let mut conn = self.pool.acquire().await?;

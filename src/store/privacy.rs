@@ -23,6 +23,7 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("rsvps", "platform", "user_id"),
     ("meetup_reminder_optouts", "platform", "user_id"),
     ("meetup_subscriptions", "platform", "user_id"),
+    ("event_subscriptions", "platform", "user_id"),
     ("matrix_direct_chats", "platform", "user_id"),
 ];
 

@@ -17,6 +17,7 @@ mod cli;
 mod directory_admin;
 mod directory_moderators;
 mod directory_trust;
+mod events;
 mod findgroup;
 mod findgroup_eval;
 mod findgroup_filters;

@@ -6,10 +6,10 @@
 //! behaviour never drift apart.
 //!
 //! Each area has its own file, holding its specs, its typed command and how an [`Invocation`]
-//! becomes that command: [`help`], [`directory`], [`checkin`], [`account`] and [`meetup`]. A
-//! spec names its own `parse` function, so a command cannot exist without being typed, and the
-//! bot routes the nested [`Command`] with exhaustive matches: a variant nobody handles does not
-//! compile.
+//! becomes that command: [`help`], [`directory`], [`checkin`], [`account`], [`meetup`] and
+//! [`events`]. A spec names its own `parse` function, so a command cannot exist without being
+//! typed, and the bot routes the nested [`Command`] with exhaustive matches: a variant nobody
+//! handles does not compile.
 //!
 //! # Grammar
 //!
@@ -42,12 +42,14 @@ macro_rules! field_opt {
 pub mod account;
 pub mod checkin;
 pub mod directory;
+pub mod events;
 pub mod help;
 pub mod meetup;
 
 pub use account::AccountCommand;
 pub use checkin::{CheckinCommand, ShiftEnd, SnoozeFor, parse_snooze};
 pub use directory::DirectoryCommand;
+pub use events::EventsCommand;
 pub use help::HelpCommand;
 pub use meetup::{MeetupCommand, MeetupDraft};
 
@@ -178,6 +180,7 @@ pub enum Command {
     Checkin(CheckinCommand),
     Account(AccountCommand),
     Meetup(MeetupCommand),
+    Events(EventsCommand),
 }
 
 /// The areas' tables, in the order `/help` lists them.
@@ -187,6 +190,7 @@ static AREAS: &[&[CommandSpec]] = &[
     checkin::SPECS,
     account::SPECS,
     meetup::SPECS,
+    events::SPECS,
 ];
 
 /// Commands with subcommands, and the subcommand used when none is given.

@@ -165,6 +165,50 @@ pub fn calendar_stamped(event: &IcsEvent<'_>, stamp: DateTime<Utc>) -> String {
     }
     ics
 }
+/// An all-day event spanning whole days (a conference), as it goes in a calendar file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllDayEvent<'a> {
+    /// Stable, unique identifier, e.g. `event-adlm-annual-2026@labcircle`.
+    pub uid: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub url: Option<&'a str>,
+    /// First day.
+    pub first: NaiveDate,
+    /// Last day (inclusive; the file's `DTEND` is the day after, as RFC 5545 wants).
+    pub last: NaiveDate,
+}
+
+/// The `.ics` file for an all-day `event` (`DTSTART;VALUE=DATE`), stamped `stamp`.
+pub fn all_day_calendar(event: &AllDayEvent<'_>, stamp: DateTime<Utc>) -> String {
+    let mut vevent = Event::new();
+    vevent
+        .uid(&one_line(event.uid))
+        .timestamp(stamp)
+        .summary(&text(event.title))
+        .starts(event.first)
+        .ends(event.last.succ_opt().unwrap_or(event.last))
+        .status(EventStatus::Confirmed);
+    if let Some(description) = event.description {
+        vevent.description(&text(description));
+    }
+    if let Some(location) = event.location {
+        vevent.location(&text(location));
+    }
+    if let Some(url) = event.url {
+        vevent.url(&one_line(url));
+    }
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", PRODID))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new("METHOD", "PUBLISH"))
+        .push(vevent.done());
+    calendar.to_string()
+}
+
 /// The `UNTIL` of a recurrence rule's value, roughly (a date or local time is read as UTC; the
 /// `VTIMEZONE` it bounds has a year to spare).
 fn rrule_until(rrule: &str) -> Option<DateTime<Utc>> {
