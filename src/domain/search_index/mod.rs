@@ -453,6 +453,10 @@ impl SearchIndex {
                 .map(|(_, (_, _, weight))| *weight)
                 .reduce(f32::max);
             score += asked.unwrap_or(-2.0);
+        } else if a.narrow != 0 {
+            // Browsing by filters alone (state:CT, then national groups): entries for one
+            // situation still show, after the ones for everybody.
+            score -= 0.5;
         }
         if emotional || w.lab_wide || w.kind == Some(Kind::PeerSupport) {
             // Someone struggling tonight is not asked to pay first.
