@@ -1,10 +1,8 @@
 //! Stopping at any moment: SIGTERM or Ctrl-C while the bot connects to Discord or registers
 //! its commands ends the process within 5 s with exit code 0, even when Discord never answers.
 
-use std::time::Instant;
-
 use super::*;
-use crate::silent::Silent;
+use crate::silent::{Silent, stops_within_five_seconds};
 
 /// Starts `labcircle run` with Discord's API at `api`.
 fn launch(home: &Home, api: &str) -> Process {
@@ -19,32 +17,6 @@ fn launch(home: &Home, api: &str) -> Process {
         .env("LABCIRCLE_DISCORD_TOKEN", "fake-token-for-tests")
         .env("LABCIRCLE_LOG", "warn")
         .start()
-}
-
-/// Sends `signal` and asserts what an operator would see: the process says it is stopping
-/// and ends within 5 s with exit code 0.
-async fn stops_within_five_seconds(process: &mut Process, signal: &str) {
-    let sent = Instant::now();
-    let status = process.signal(signal, Duration::from_secs(5)).await;
-    let took = sent.elapsed();
-    let status = status.unwrap_or_else(|| {
-        panic!(
-            "still running 5 s after SIG{signal}; it printed:\n{}",
-            process.output()
-        )
-    });
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "SIG{signal} ended it with {status}; it printed:\n{}",
-        process.output()
-    );
-    assert!(
-        process.stderr().contains("labcircle: stopping"),
-        "no \"stopping\" line; it printed:\n{}",
-        process.output()
-    );
-    eprintln!("stopped {took:?} after SIG{signal}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

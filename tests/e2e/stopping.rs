@@ -8,7 +8,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 use crate::process::{Home, Process};
-use crate::silent::Silent;
+use crate::silent::{Silent, stops_within_five_seconds};
 
 /// Starts `labcircle run` with the homeserver at `url`.
 fn launch(home: &Home, url: &str) -> Process {
@@ -22,32 +22,6 @@ fn launch(home: &Home, url: &str) -> Process {
         .env("LABCIRCLE_MATRIX_PASSWORD", "correct-horse")
         .env("LABCIRCLE_LOG", "warn")
         .start()
-}
-
-/// Sends `signal` and asserts what an operator would see: the process says it is stopping
-/// and ends within 5 s with exit code 0.
-async fn stops_within_five_seconds(process: &mut Process, signal: &str) {
-    let sent = Instant::now();
-    let status = process.signal(signal, Duration::from_secs(5)).await;
-    let took = sent.elapsed();
-    let status = status.unwrap_or_else(|| {
-        panic!(
-            "still running 5 s after SIG{signal}; it printed:\n{}",
-            process.output()
-        )
-    });
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "SIG{signal} ended it with {status}; it printed:\n{}",
-        process.output()
-    );
-    assert!(
-        process.stderr().contains("labcircle: stopping"),
-        "no \"stopping\" line; it printed:\n{}",
-        process.output()
-    );
-    eprintln!("stopped {took:?} after SIG{signal}");
 }
 
 /// A homeserver that answers the versions and the login, and nothing after: the bot is

@@ -5,9 +5,11 @@
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::process::Process;
 
 pub struct Silent {
     /// `http://127.0.0.1:PORT`
@@ -42,4 +44,30 @@ impl Silent {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
+
+/// Sends `signal` and asserts what an operator would see: the process says it is stopping
+/// and ends within 5 s with exit code 0.
+pub async fn stops_within_five_seconds(process: &mut Process, signal: &str) {
+    let sent = Instant::now();
+    let status = process.signal(signal, Duration::from_secs(5)).await;
+    let took = sent.elapsed();
+    let status = status.unwrap_or_else(|| {
+        panic!(
+            "still running 5 s after SIG{signal}; it printed:\n{}",
+            process.output()
+        )
+    });
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "SIG{signal} ended it with {status}; it printed:\n{}",
+        process.output()
+    );
+    assert!(
+        process.stderr().contains("labcircle: stopping"),
+        "no \"stopping\" line; it printed:\n{}",
+        process.output()
+    );
+    eprintln!("stopped {took:?} after SIG{signal}");
 }
