@@ -284,6 +284,12 @@ impl Bot {
         note: Option<&str>,
     ) -> Result<Reply, Failure> {
         refuse_patient_info("note", note)?;
+        // The free text of a suggestion is read by moderators and, once approved, by everyone.
+        for field in [Field::Name, Field::Description, Field::Schedule] {
+            if let Some(Raw::Text(text)) = draft.get(&field) {
+                refuse_patient_info(field.name(), Some(text))?;
+            }
+        }
         // Check the fields the member gave; the rest (key, kind, …) a moderator fills in at review.
         let mut trial = draft.clone();
         let placeholders = [

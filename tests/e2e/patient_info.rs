@@ -1,6 +1,7 @@
 //! The PHI guard on every stored free text others read: a meetup's title and description, a
-//! suggestion's note. Patient information is refused privately, with the part that looked like
-//! it quoted, and nothing of it is stored; ordinary text passes.
+//! suggestion's name, description, schedule and note. Patient information is refused
+//! privately, with the part that looked like it quoted, and nothing of it is stored; ordinary
+//! text passes.
 
 use crate::support::Lab;
 
@@ -122,4 +123,22 @@ fn a_suggestion_note_with_patient_info_is_refused_and_not_queued_but_an_ordinary
         "{queue}"
     );
     assert!(!stored(&lab, "Sarah Johnson"));
+}
+
+#[test]
+fn a_suggestion_whose_description_names_a_patient_is_refused_and_nothing_is_stored() {
+    let lab = Lab::new();
+    let run = lab.member(
+        "/suggestgroup name:Night Owls url:https://example.org/owls \
+         description:Started after patient Maria Lopez died on our shift\n",
+    );
+    let m = run.messages();
+    assert!(m[0].starts_with("[private to alice"), "{m:#?}");
+    assert!(
+        m[0].contains("That description has something that looks like a patient's name"),
+        "{m:#?}"
+    );
+    let queue = lab.moderator("/review list\n").message(0);
+    assert!(!queue.contains("Night Owls"), "nothing was queued: {queue}");
+    assert!(!stored(&lab, "Maria Lopez"));
 }
