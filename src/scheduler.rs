@@ -11,6 +11,8 @@
 //! Tests and the console's simulated clock call `tick` and `dispatch` themselves with the time
 //! they choose; a live adapter sleeps until [`Scheduler::next_wakeup`] and does the same.
 
+mod pairing;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -213,6 +215,7 @@ impl Scheduler {
             }
         }
         self.create_due_occurrences(now).await?;
+        self.pairing_rounds(now).await?;
         self.store.queue_meetup_reminders(now.timestamp()).await?;
         self.store
             .queue_count_edits((now - EDIT_COALESCE).timestamp(), now.timestamp())
@@ -601,6 +604,12 @@ impl Scheduler {
                 let today = now.with_timezone(&self.settings.default_zone).date_naive();
                 notices::new_event(&e, today)
             }
+            Notice::PairIntro { .. }
+            | Notice::PairMatched { .. }
+            | Notice::PairSkipped { .. }
+            | Notice::PairLeftOut { .. }
+            | Notice::PairFollowUp { .. }
+            | Notice::PairReported { .. } => return self.pairing_notice(d, notice).await,
         };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),
@@ -671,6 +680,7 @@ impl Scheduler {
             .store
             .next_series_due(self.settings.announce_ahead.num_seconds())
             .await?;
-        Ok([a, b, c, d].into_iter().flatten().min().map(instant))
+        let e = self.next_pairing_round(now).await?;
+        Ok([a, b, c, d, e].into_iter().flatten().min().map(instant))
     }
 }

@@ -27,6 +27,8 @@ pub struct Settings {
     pub moderators: Moderators,
     /// Per-member limits (`[limits]`).
     pub limits: crate::config::Limits,
+    /// When pairing rounds run, and among whom (`[pairing]`).
+    pub pairing: crate::domain::pairing::rounds::Rounds,
 }
 
 impl Settings {
@@ -64,6 +66,7 @@ impl Settings {
             meetup_retention: chrono::Duration::days(i64::from(config.meetups.retention_days)),
             moderators: config.directory.moderators()?,
             limits: config.limits.clone(),
+            pairing: pairing_rounds(config)?,
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,
@@ -71,6 +74,28 @@ impl Settings {
             ],
         })
     }
+}
+
+/// `[pairing]`, read.
+fn pairing_rounds(config: &Config) -> anyhow::Result<crate::domain::pairing::rounds::Rounds> {
+    use crate::domain::time_words::{parse_time, parse_weekday, parse_zone};
+    let p = &config.pairing;
+    let zone = p
+        .zone
+        .as_deref()
+        .unwrap_or(&config.community.default_timezone);
+    Ok(crate::domain::pairing::rounds::Rounds {
+        weekday: parse_weekday(&p.weekday).map_err(anyhow::Error::msg)?,
+        time: parse_time(&p.time).map_err(anyhow::Error::msg)?,
+        zone: parse_zone(zone).map_err(anyhow::Error::msg)?,
+        every_weeks: p.every_weeks,
+        deployment: p.scope == "deployment",
+        exceptions: p
+            .communities
+            .iter()
+            .map(|c| (c.community.clone(), c.scope == "deployment"))
+            .collect(),
+    })
 }
 
 impl Default for Settings {

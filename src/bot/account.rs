@@ -105,7 +105,8 @@ impl Bot {
             return Ok(vec![Outgoing::Reply(
                 Reply::private("This would delete everything labcircle stores about you.").text(
                     "That is your check-in schedule and answers (with notes), your profile, your \
-                 meetup answers, new-meetup and new-event notices, your directory suggestions \
+                 meetup answers, new-meetup and new-event notices, your pairing settings and \
+                 introductions, your directory suggestions \
                  and reports, and any messages waiting for you. Check-ins stop, and it cannot \
                  be undone. To go ahead: /forgetme confirm",
                 ),

@@ -14,6 +14,7 @@ mod directory;
 mod events;
 mod limits;
 mod meetups;
+mod pairing;
 mod reactions;
 mod reports;
 mod rsvps;
@@ -354,6 +355,7 @@ impl Bot {
             Command::Account(c) => self.account(actor, c).await,
             Command::Meetup(c) => self.meetup_command(actor, c).await,
             Command::Events(c) => self.events_command(actor, c).await,
+            Command::Pair(c) => self.pair_command(actor, c).await,
         }
     }
 

@@ -165,6 +165,17 @@ fn summary(data: &MemberData, zone: Tz) -> Vec<(String, String)> {
             Some(state) => format!("national events and {}'s", label::<State>(state)),
         },
     ));
+    let pairing = data.rows("pairing_members");
+    fields.push((
+        "Pairing".to_owned(),
+        match pairing.first().and_then(|r| text(r, "role")) {
+            None => "not opted in".to_owned(),
+            Some(role) => format!(
+                "opted in as {role}; {} introduction(s) kept",
+                data.rows("pairing_seats").len()
+            ),
+        },
+    ));
     let reminders = if data.rows("meetup_reminder_optouts").is_empty() {
         "on"
     } else {
@@ -341,6 +352,8 @@ fn section(table: &str) -> &str {
         "meetup_subscriptions" => "new_meetup_notices",
         "event_subscriptions" => "new_event_notices",
         "matrix_direct_chats" => "private_chats",
+        "pairing_members" => "pairing",
+        "pairing_seats" => "pairing_introductions",
         other => other,
     }
 }

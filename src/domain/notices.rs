@@ -29,6 +29,18 @@ pub enum Notice {
     ReportResolved { report: i64 },
     /// A conference or event was added that the member asked to hear about.
     NewEvent { event: i64 },
+    /// Pairing: an introduction to the others in the group.
+    PairIntro { group: i64 },
+    /// Pairing: everyone accepted; how to reach the others.
+    PairMatched { group: i64 },
+    /// Pairing: someone skipped (never said who).
+    PairSkipped { group: i64 },
+    /// Pairing: nobody to meet this round (`why`: [`super::pairing::left_out_code`]).
+    PairLeftOut { why: &'static str },
+    /// Pairing: a week on, did you meet?
+    PairFollowUp { group: i64 },
+    /// Pairing: to a moderator, a member reported the group.
+    PairReported { group: i64 },
 }
 
 /// Why an RSVP reaction was not counted.

@@ -50,6 +50,26 @@ impl PendingDelivery {
             "notice_new_event" => Notice::NewEvent {
                 event: body.parse().ok()?,
             },
+            "notice_pair_intro" => Notice::PairIntro {
+                group: body.parse().ok()?,
+            },
+            "notice_pair_matched" => Notice::PairMatched {
+                group: body.parse().ok()?,
+            },
+            "notice_pair_skipped" => Notice::PairSkipped {
+                group: body.parse().ok()?,
+            },
+            "notice_pair_left_out" => Notice::PairLeftOut {
+                why: crate::domain::pairing::left_out_code(
+                    &crate::domain::pairing::left_out_from_code(body)?,
+                ),
+            },
+            "notice_pair_follow_up" => Notice::PairFollowUp {
+                group: body.parse().ok()?,
+            },
+            "notice_pair_report" => Notice::PairReported {
+                group: body.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -163,6 +183,45 @@ pub(super) async fn queue_delivery(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Queues a private notice to `to`, due at `due_at`, unless one with `key` is queued already.
+/// Only what the notice is about is stored (kind and ids); its text is rendered when sent.
+pub(super) async fn queue_notice_in(
+    conn: &mut SqliteConnection,
+    key: &str,
+    to: &Member,
+    notice: Notice,
+    due_at: i64,
+    now: i64,
+) -> Result<()> {
+    // The suggestion's, report's, event's or pairing's id, as the row's body.
+    let (kind, meetup_id, body): (&str, Option<i64>, Option<String>) = match notice {
+        Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
+        Notice::Waitlisted { meetup } => ("notice_waitlisted", Some(meetup), None),
+        Notice::ReactionRefused { meetup, why } => (
+            "notice_reaction_refused",
+            Some(meetup),
+            Some(why.code().to_owned()),
+        ),
+        Notice::SuggestionDecided { suggestion: id } => {
+            ("notice_suggestion", None, Some(id.to_string()))
+        }
+        Notice::ReportResolved { report: id } => ("notice_report", None, Some(id.to_string())),
+        Notice::NewEvent { event } => ("notice_new_event", None, Some(event.to_string())),
+        Notice::PairIntro { group } => ("notice_pair_intro", None, Some(group.to_string())),
+        Notice::PairMatched { group } => ("notice_pair_matched", None, Some(group.to_string())),
+        Notice::PairSkipped { group } => ("notice_pair_skipped", None, Some(group.to_string())),
+        Notice::PairLeftOut { why } => ("notice_pair_left_out", None, Some(why.to_owned())),
+        Notice::PairFollowUp { group } => ("notice_pair_follow_up", None, Some(group.to_string())),
+        Notice::PairReported { group } => ("notice_pair_report", None, Some(group.to_string())),
+    };
+    let delivery = NewDelivery {
+        meetup_id,
+        body: body.as_deref(),
+        ..NewDelivery::new(key, Recipient::Member(to), kind, due_at)
+    };
+    queue_delivery(conn, &delivery, now).await
 }
 
 /// Marks a delivery sent: the platform acknowledged it as `message_id`.
@@ -366,34 +425,8 @@ impl Store {
         notice: Notice,
         now: i64,
     ) -> Result<()> {
-        // The suggestion's, report's or event's id, as the row's body.
-        let id_text;
-        let (kind, meetup_id, body) = match notice {
-            Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
-            Notice::Waitlisted { meetup } => ("notice_waitlisted", Some(meetup), None),
-            Notice::ReactionRefused { meetup, why } => {
-                ("notice_reaction_refused", Some(meetup), Some(why.code()))
-            }
-            Notice::SuggestionDecided { suggestion: id } => {
-                id_text = id.to_string();
-                ("notice_suggestion", None, Some(id_text.as_str()))
-            }
-            Notice::ReportResolved { report: id } => {
-                id_text = id.to_string();
-                ("notice_report", None, Some(id_text.as_str()))
-            }
-            Notice::NewEvent { event } => {
-                id_text = event.to_string();
-                ("notice_new_event", None, Some(id_text.as_str()))
-            }
-        };
         let mut conn = self.pool.acquire().await?;
-        let delivery = NewDelivery {
-            meetup_id,
-            body,
-            ..NewDelivery::new(key, Recipient::Member(to), kind, now)
-        };
-        queue_delivery(&mut conn, &delivery, now).await
+        queue_notice_in(&mut conn, key, to, notice, now, now).await
     }
 
     /// Counts by status and the permanent failures.

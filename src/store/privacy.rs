@@ -25,6 +25,8 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("meetup_subscriptions", "platform", "user_id"),
     ("event_subscriptions", "platform", "user_id"),
     ("matrix_direct_chats", "platform", "user_id"),
+    ("pairing_members", "platform", "user_id"),
+    ("pairing_seats", "platform", "user_id"),
 ];
 
 /// A column outside [`MEMBER_TABLES`] that names a member in rows that are not only theirs.

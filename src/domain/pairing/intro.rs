@@ -1,0 +1,100 @@
+//! What pairing tells members privately: the introduction (by profile only) with Accept and
+//! Skip, the handles once everyone accepted, a kind word after a skip or when nobody could be
+//! matched, and the follow-up a week later. Sent through the outbox, rendered when sent.
+
+use super::{LeftOut, Profile, Role, Shared, describe, shared_words};
+use crate::domain::reply::{Choice, Reply};
+
+/// The introduction to one member of a group: the others as profiles, never names.
+/// `you` is the recipient's role in the group.
+pub fn introduction(you: Role, others: &[Profile], shared: &[Shared]) -> Reply {
+    let described: Vec<String> = others.iter().map(describe).collect();
+    let who = match (you, described.as_slice()) {
+        (Role::Mentor, [one]) => format!("a possible mentee: {one}"),
+        (Role::Mentee, [one]) => format!("a possible mentor: {one}"),
+        (_, [one]) => one.clone(),
+        (_, many) => format!("two colleagues: {}", many.join("; and ")),
+    };
+    let mut reply = Reply::private(format!("This round's pairing: meet {who}."));
+    let words = shared_words(shared);
+    if !words.is_empty() {
+        reply = reply.text(format!("You have in common: {}.", words.join(", ")));
+    }
+    reply
+        .text(
+            "Nobody's name or handle is shared unless everyone accepts. Answer /pair accept to \
+             meet, or /pair skip to pass this time (nobody is told who skipped).",
+        )
+        .choice(Choice::Command {
+            line: "/pair accept".into(),
+            label: "Accept".into(),
+        })
+        .choice(Choice::Command {
+            line: "/pair skip".into(),
+            label: "Skip".into(),
+        })
+}
+
+/// Told to each member once everyone accepted: how to reach the others.
+pub fn matched(handles: &[String]) -> Reply {
+    let who = handles.join(" and ");
+    Reply::private(format!(
+        "Everyone accepted: you can reach {who} to say hello and find a time that suits you both."
+    ))
+    .footer(
+        "If something feels wrong, /pair report tells the moderators and ends the pairing. \
+         In a week I'll ask how it went.",
+    )
+}
+
+/// Told to the others when a member skipped; never says who skipped first.
+pub fn skipped() -> Reply {
+    Reply::private(
+        "This round's introduction won't go ahead this time; that's all right, and nobody is \
+         told who answered what. You stay in pairing, and I'll try again next round.",
+    )
+}
+
+/// Told to a member nobody could be matched with this round.
+pub fn left_out(why: &LeftOut) -> Reply {
+    let reason = match why {
+        LeftOut::NoMentorInSpecialty => {
+            "there was no mentor in your specialty with room this round"
+        }
+        LeftOut::OnlyRecentPartners => "everyone available was someone you met recently",
+        LeftOut::NoPartner => "there was nobody left to pair you with",
+    };
+    Reply::private(format!(
+        "No introduction for you this round: {reason}. Sorry about that; you'll be among the \
+         first placed next round."
+    ))
+}
+
+/// A week after everyone accepted: did you meet?
+pub fn follow_up() -> Reply {
+    Reply::private("A week ago you were introduced through pairing. Did you meet?")
+        .text("Answer /pair met yes, /pair met no or /pair met notyet. Only counts are kept for the organisers.")
+        .choice(Choice::Command {
+            line: "/pair met yes".into(),
+            label: "Yes".into(),
+        })
+        .choice(Choice::Command {
+            line: "/pair met no".into(),
+            label: "No".into(),
+        })
+        .choice(Choice::Command {
+            line: "/pair met notyet".into(),
+            label: "Not yet".into(),
+        })
+}
+
+/// Told to the moderators when a member reports a pairing.
+pub fn report_to_moderators(group: i64, community: &str, reason: &str) -> Reply {
+    Reply::private(format!(
+        "A member reported pairing #{group} (in {community}) and it has ended."
+    ))
+    .text(format!(
+        "Their reason: {}",
+        crate::domain::mentions::neutralize(reason)
+    ))
+}
