@@ -43,7 +43,7 @@ CREATE TABLE pairing_groups (
 -- Each member's seat in a group, with their answers.
 CREATE TABLE pairing_seats (
     group_id     INTEGER NOT NULL REFERENCES pairing_groups (id) ON DELETE CASCADE,
-    member_id    INTEGER NOT NULL,      -- pairing_members.id when placed (kept if they leave)
+    participant  INTEGER NOT NULL,      -- pairing_members.id when placed (kept if they leave)
     platform     TEXT NOT NULL,
     user_id      TEXT NOT NULL,
     display_name TEXT NOT NULL,

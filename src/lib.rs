@@ -12,7 +12,7 @@
 //!   [`domain::ics`], [`domain::mentions`]), time words shared by both ([`domain::time_words`]),
 //!   identities ([`domain::identity`]), typed input errors ([`domain::input`]), the reply
 //!   model ([`domain::reply`]) and private notices about events, sent through the outbox
-//!   ([`domain::notices`]).
+//!   ([`domain::notices`]), and networking and mentorship pairing ([`domain::pairing`]).
 //! * [`bot`]: the application layer: the [`bot::Bot`] takes [`bot::Incoming`] events, applies
 //!   the domain's rules through the store and answers with [`domain::reply::Outgoing`].
 //! * [`scheduler`]: due check-ins into the outbox, and the outbox out through adapters;

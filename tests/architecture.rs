@@ -358,6 +358,10 @@ const LANDED: &[(&str, &str)] = &[
         "0014_events.sql",
         "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
     ),
+    (
+        "0017_pairing.sql",
+        "9ae1ae3cfef86eb07dacf722d8841ed80378074d5a44addfe46439adf96bc87c",
+    ),
 ];
 
 #[test]

@@ -268,8 +268,8 @@ impl Store {
     /// expired) since `since`: the matcher does not pair them again.
     pub async fn pair_recent(&self, since: i64) -> Result<Vec<(Pid, Pid)>> {
         let rows = sqlx::query(
-            "SELECT a.member_id AS a, b.member_id AS b FROM pairing_seats a \
-             JOIN pairing_seats b ON a.group_id = b.group_id AND a.member_id < b.member_id \
+            "SELECT a.participant AS a, b.participant AS b FROM pairing_seats a \
+             JOIN pairing_seats b ON a.group_id = b.group_id AND a.participant < b.participant \
              JOIN pairing_groups g ON g.id = a.group_id \
              WHERE g.status IN ('proposed', 'accepted', 'reported') AND g.created_at >= ?",
         )
@@ -343,7 +343,7 @@ impl Store {
                     None => Role::Peer,
                 };
                 sqlx::query(
-                    "INSERT INTO pairing_seats (group_id, member_id, platform, user_id, \
+                    "INSERT INTO pairing_seats (group_id, participant, platform, user_id, \
                      display_name, role, profile) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(group)
@@ -413,7 +413,7 @@ impl Store {
             return Ok(None);
         };
         let seats =
-            sqlx::query("SELECT * FROM pairing_seats WHERE group_id = ? ORDER BY member_id")
+            sqlx::query("SELECT * FROM pairing_seats WHERE group_id = ? ORDER BY participant")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -422,7 +422,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Seat {
-                    member_id: r.try_get("member_id")?,
+                    member_id: r.try_get("participant")?,
                     member: member_from_row(r)?,
                     role: parse_role(&r.try_get::<String, _>("role")?).map_err(|_| corrupt())?,
                     profile: decode_profile(&r.try_get::<String, _>("profile")?)?,
