@@ -36,6 +36,7 @@ CREATE TABLE pairing_groups (
     status        TEXT NOT NULL,        -- proposed | accepted | skipped | expired | reported
     shared        TEXT NOT NULL,        -- what they share: kind=value separated by commas
     report_reason TEXT,                 -- from /pair report (shown to moderators only)
+    meeting_room  TEXT,                 -- Matrix: the room opened once everyone accepted
     created_at    INTEGER NOT NULL,
     ended_at      INTEGER
 ) STRICT;

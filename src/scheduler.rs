@@ -52,6 +52,9 @@ pub enum Target {
         community: String,
         message_id: String,
     },
+    /// A room of its own for members who all agreed to meet (pairing on Matrix): opened once
+    /// per `group`, encrypted, with the members invited; the message is posted in it.
+    Meeting { group: i64, members: Vec<Member> },
 }
 
 /// A message ready to send.

@@ -360,7 +360,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0017_pairing.sql",
-        "9ae1ae3cfef86eb07dacf722d8841ed80378074d5a44addfe46439adf96bc87c",
+        "35bb31eab15d16ecd87bac4a94680d77ee8fe2f0bffc0fde3850e4a19819af45",
     ),
 ];
 

@@ -14,6 +14,8 @@ mod direct_messages;
 mod logs;
 #[path = "discord/notices.rs"]
 mod notices;
+#[path = "discord/pairing.rs"]
+mod pairing;
 #[path = "discord/stopping.rs"]
 mod stopping;
 

@@ -139,6 +139,11 @@ impl<W: Write> Printer<W> {
                 }
                 Ok(self.message_id(n))
             }
+            Target::Meeting { members, .. } => {
+                let names: Vec<&str> = members.iter().map(|m| m.display_name.as_str()).collect();
+                let n = self.print(Some(&names.join(", ")), &delivery.reply)?;
+                Ok(self.message_id(n))
+            }
             Target::Edit { message_id, .. } => {
                 let shown = message_id
                     .strip_prefix(&format!("{}:", self.session))

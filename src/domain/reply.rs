@@ -73,6 +73,17 @@ pub enum Block {
         name: String,
         content: String,
     },
+    /// Members' handles, shown only once they agreed to be introduced: a Discord mention
+    /// (which pings nobody), a Matrix user id, a console name.
+    Contacts(Vec<super::identity::Member>),
+}
+
+/// How a member is reached, as plain text: a Matrix user id, or the name shown.
+pub fn handle(member: &super::identity::Member) -> String {
+    match member.user.platform {
+        super::identity::Platform::Matrix => member.user.id.clone(),
+        _ => member.display_name.clone(),
+    }
 }
 
 /// A message from the bot.
@@ -193,6 +204,9 @@ impl Reply {
                     .map(|i| format!("- {i}"))
                     .collect::<Vec<_>>()
                     .join("\n"),
+                Block::Contacts(members) => {
+                    members.iter().map(handle).collect::<Vec<_>>().join(" and ")
+                }
             });
         }
         if let Some(footer) = &self.footer {

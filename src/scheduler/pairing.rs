@@ -158,16 +158,30 @@ impl Scheduler {
                 let profiles: Vec<_> = others.iter().map(|s| s.profile.clone()).collect();
                 intro::introduction(me.role, &profiles, &group.shared)
             }
-            (Notice::PairMatched { .. }, "accepted", Some(_)) => {
-                let handles: Vec<String> = others
+            (Notice::PairMatched { .. }, "accepted", Some(me)) => {
+                let all_matrix = group
+                    .seats
                     .iter()
-                    .map(|s| match s.member.user.platform {
-                        Platform::Console => s.member.display_name.clone(),
-                        Platform::Discord => format!("<@{}>", s.member.user.id),
-                        Platform::Matrix => s.member.user.id.clone(),
-                    })
-                    .collect();
-                intro::matched(&handles)
+                    .all(|s| s.member.user.platform == Platform::Matrix);
+                if !all_matrix {
+                    let others: Vec<_> = others.iter().map(|s| s.member.clone()).collect();
+                    intro::matched(&others)
+                } else if group.seats.first().map(|s| s.member_id) == Some(me.member_id) {
+                    // On Matrix the bot opens an encrypted room with everyone, once: its first
+                    // message, on the first seat's notice, tells them all.
+                    let members: Vec<_> = group.seats.iter().map(|s| s.member.clone()).collect();
+                    return Ok(Planned::Send(super::Delivery {
+                        target: super::Target::Meeting {
+                            group: group.id,
+                            members: members.clone(),
+                        },
+                        reply: intro::meeting_room(&members),
+                        reactions: Vec::new(),
+                        idempotency_key: d.idempotency_key.clone(),
+                    }));
+                } else {
+                    return Ok(Planned::Drop("told in the meeting room"));
+                }
             }
             (Notice::PairSkipped { .. }, "skipped", Some(_)) => intro::skipped(),
             (Notice::PairFollowUp { .. }, "accepted", Some(me)) if me.met.is_none() => {

@@ -604,6 +604,27 @@ impl Store {
         Ok(Some(group.id))
     }
 
+    /// The Matrix room opened for a group whose members all accepted, if any.
+    pub async fn pair_meeting_room(&self, group: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT meeting_room FROM pairing_groups WHERE id = ?")
+                .bind(group)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Records the Matrix room opened for a group.
+    pub async fn pair_set_meeting_room(&self, group: i64, room: &str) -> Result<()> {
+        sqlx::query("UPDATE pairing_groups SET meeting_room = ? WHERE id = ?")
+            .bind(room)
+            .bind(group)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Records whether the member met their latest accepted group. `Ok(false)`: none.
     pub async fn pair_met(&self, user: &UserId, met: &str) -> Result<bool> {
         let Some(group) = self.pair_latest_group(user, &["accepted"]).await? else {

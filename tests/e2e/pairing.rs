@@ -47,7 +47,7 @@ fn to_whom(messages: &[(String, String)], what: &str) -> Vec<String> {
 
 const INTRO: &str = "This round's pairing: meet";
 const NONE_THIS_ROUND: &str = "No introduction for you this round";
-const MATCHED: &str = "Everyone accepted: you can reach";
+const MATCHED: &str = "Everyone accepted. You can reach:";
 
 /// Who each member was told they can reach, from the "everyone accepted" messages.
 fn pairs(messages: &[(String, String)]) -> BTreeSet<(String, String)> {
@@ -215,8 +215,9 @@ fn bad_pairing_values_are_refused_with_what_is_accepted_and_nothing_changes() {
         "ana",
         MONDAY,
         "/pair join\n/pair join role:boss\n/pair join role:peer shift:noon\n\
-         /pair join role:peer capacity:2\n/pair join role:peer every:3w\n/pair pause 20\n\
-         /pair settings\n/pair accept\n",
+         /pair join role:peer capacity:2\n/pair join role:peer every:3w\n\
+         /pair join role:peer state:XX\n/pair join role:peer interests:@everyone, <@&123>\n\
+         /pair pause 99\n/pair settings\n/pair accept\n/pair status\n",
         &[],
     );
     let out = &run.stdout;
@@ -226,7 +227,13 @@ fn bad_pairing_values_are_refused_with_what_is_accepted_and_nothing_changes() {
     assert!(out.contains("capacity: is for mentors"), "{out}");
     assert!(out.contains("2w (every two weeks) or 4w"), "{out}");
     assert!(out.contains("from 1 to 12"), "{out}");
+    assert!(out.contains("XX"), "{out}");
+    assert!(out.contains("letters, digits and hyphens"), "{out}");
+    assert!(!out.contains("@everyone") && !out.contains("<@&123>"), "never pings: {out}");
     assert!(out.contains("You are not in pairing."), "{out}");
+    // Nothing was saved by any of them.
+    let last = run.messages().last().cloned().unwrap_or_default();
+    assert!(last.contains("You are not in pairing."), "{last}");
     assert!(out.contains("no introduction waiting"), "{out}");
 }
 
@@ -277,4 +284,45 @@ async fn a_kill_while_introductions_go_out_never_pairs_or_sends_twice() {
     assert_eq!(intros, 6, "each of six once: {told:#?}");
     let status = world.say("m01", "/pair status").await;
     assert!(status.contains("waiting for your answer"), "{status}");
+}
+
+#[test]
+fn a_report_ends_the_pairing_and_tells_only_the_moderators_and_stats_hide_small_counts() {
+    let lab = Lab::new();
+    let config = lab.moderators_config(&["mo"]).display().to_string();
+    let lines = ":as ana\n/pair join role:peer\n:as bo\n/pair join role:peer\n:advance 1d\n\
+                 :as ana\n/pair accept\n:as bo\n/pair accept\n\
+                 :as ana\n/pair report they asked for my home address\n/pair status\n";
+    let run = lab.run(
+        &["--config", &config, "console", "--as", "ana", "--clock", MONDAY],
+        lines,
+    );
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let told = private(&run);
+    let to_mo: Vec<&String> = told
+        .iter()
+        .filter(|(to, _)| to == "mo")
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(to_mo.len(), 1, "{}", run.stdout);
+    assert!(to_mo[0].contains("reported pairing"), "{}", to_mo[0]);
+    assert!(to_mo[0].contains("home address"), "{}", to_mo[0]);
+    assert!(
+        run.stdout.contains("That pairing has ended"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !told
+            .iter()
+            .any(|(to, t)| to == "bo" && t.contains("report")),
+        "the other is not told who reported: {}",
+        run.stdout
+    );
+    let last = run.messages().last().cloned().unwrap_or_default();
+    assert!(last.contains("No introduction is open"), "{last}");
+
+    // Admins see counts only at the check-in stats minimum or above.
+    let run = lab.console_as("root", "admin", "/pair stats\n");
+    assert!(run.stdout.contains("Introductions: fewer than"), "{}", run.stdout);
 }

@@ -5,6 +5,7 @@
 //! chats the bot opens.
 
 mod notices;
+mod pairing;
 mod private_chats;
 mod sentences;
 mod support;

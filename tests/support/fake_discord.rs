@@ -571,6 +571,11 @@ impl FakeDiscord {
     }
 
     /// The DM channel between `user` and the bot (made on first use).
+    /// The DM channel the bot opened with `user`, if it opened one.
+    pub fn dm_channel_of(&self, user: &str) -> Option<String> {
+        self.state().dm_channels.get(user).cloned()
+    }
+
     fn dm_channel(&self, user: &str) -> String {
         if let Some(c) = self.state().dm_channels.get(user) {
             return c.clone();

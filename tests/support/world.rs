@@ -138,6 +138,7 @@ impl Deliver for Recorder {
             Target::Member(_) => (Kind::Direct, format!("m{}", self.deliveries)),
             Target::Channel { .. } => (Kind::Post, format!("post{}", self.deliveries)),
             Target::Edit { message_id, .. } => (Kind::Edit, message_id.clone()),
+            Target::Meeting { .. } => (Kind::Direct, format!("m{}", self.deliveries)),
         };
         self.sent.push(Sent {
             kind,

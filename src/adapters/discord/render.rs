@@ -18,6 +18,7 @@ use serenity::{
 };
 
 use crate::domain::directory::check_url;
+use crate::domain::identity::Platform;
 use crate::domain::meetup::safe_link;
 use crate::domain::mentions::neutralize;
 use crate::domain::reply::{Block, Choice, LINK_FIELDS, Reply, Tone, WHEN_FIELD};
@@ -143,6 +144,24 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                 }
                 None
             }
+            Block::Contacts(members) => Some(
+                members
+                    .iter()
+                    .map(|m| {
+                        let id = &m.user.id;
+                        // A mention in an embed links the member and pings nobody.
+                        if m.user.platform == Platform::Discord
+                            && !id.is_empty()
+                            && id.bytes().all(|b| b.is_ascii_digit())
+                        {
+                            format!("<@{id}>")
+                        } else {
+                            plain(&crate::domain::reply::handle(m))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ),
             Block::File { name, content } => {
                 files.push(CreateAttachment::bytes(
                     content.clone().into_bytes(),

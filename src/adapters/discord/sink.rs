@@ -263,6 +263,10 @@ impl Deliver for DiscordSink {
                     .map_err(|e| delivery_error(&e))?;
                 Ok(message_id.clone())
             }
+            // Discord members are told each other's mention by DM instead.
+            Target::Meeting { .. } => Err(DeliveryError::Permanent(
+                "a meeting room is for Matrix members".to_owned(),
+            )),
         }
     }
 }

@@ -198,6 +198,19 @@ impl MatrixSink {
                 }
                 Ok(event_id.to_string())
             }
+            Target::Meeting { group, members } => {
+                let users = members
+                    .iter()
+                    .map(|m| m.user.id.parse::<OwnedUserId>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| anyhow::anyhow!("not a Matrix user id"))?;
+                let room = s.meeting_room(*group, &users).await?;
+                let sent = room
+                    .send(s.content(&delivery.reply))
+                    .with_transaction_id(transaction_id(key, "meet"))
+                    .await?;
+                Ok(sent.response.event_id.to_string())
+            }
             Target::Edit {
                 community,
                 message_id,

@@ -7,7 +7,10 @@
 //! database and never used again; the next private message opens a new one.
 
 use anyhow::Context as _;
-use matrix_sdk::ruma::UserId as MxUserId;
+use matrix_sdk::ruma::api::client::room::create_room;
+use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::{OwnedUserId, UserId as MxUserId, assign};
 use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent};
 use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{info, warn};
@@ -146,6 +149,39 @@ impl Shared {
             .record_direct_chat(user.as_str(), room.room_id().as_str(), self.now_secs())
             .await?;
         info!(room = %room.room_id(), "matrix: private chat opened");
+        Ok(room)
+    }
+
+    /// The room opened for a pairing group whose members all accepted: the recorded one, or a
+    /// new one (created by the bot, encrypted, not listed, the members invited, recorded).
+    pub(super) async fn meeting_room(&self, group: i64, members: &[OwnedUserId]) -> anyhow::Result<Room> {
+        let _turn = self.creating_direct.lock().await;
+        let store = self.runtime.bot().store();
+        if let Some(id) = store.pair_meeting_room(group).await?
+            && let Ok(id) = id.parse::<matrix_sdk::ruma::OwnedRoomId>()
+            && let Some(room) = self.client.get_room(&id)
+        {
+            return Ok(room);
+        }
+        let encryption = InitialStateEvent::with_empty_state_key(
+            RoomEncryptionEventContent::with_recommended_defaults(),
+        )
+        .to_raw_any();
+        let request = assign!(create_room::v3::Request::new(), {
+            invite: members.to_vec(),
+            name: Some("labcircle introduction".to_owned()),
+            preset: Some(create_room::v3::RoomPreset::PrivateChat),
+            initial_state: vec![encryption],
+        });
+        let room = self
+            .client
+            .create_room(request)
+            .await
+            .context("cannot open a room for the introduction")?;
+        store
+            .pair_set_meeting_room(group, room.room_id().as_str())
+            .await?;
+        info!(room = %room.room_id(), "matrix: introduction room opened");
         Ok(room)
     }
 

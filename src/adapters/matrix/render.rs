@@ -157,6 +157,26 @@ fn block_html(block: &Block, clean: &dyn Fn(&str) -> String) -> String {
             let lis: Vec<String> = items.iter().map(|i| format!("<li>{}</li>", e(i))).collect();
             format!("<ul>{}</ul>", lis.concat())
         }
+        Block::Contacts(members) => {
+            let links: Vec<String> = members
+                .iter()
+                .map(|m| {
+                    let handle = crate::domain::reply::handle(m);
+                    if m.user.platform == crate::domain::identity::Platform::Matrix {
+                        // A link to the user (clients show it as a pill); the message's empty
+                        // m.mentions keeps it from pinging.
+                        format!(
+                            "<a href=\"https://matrix.to/#/{}\">{}</a>",
+                            escape(&handle),
+                            escape(&handle)
+                        )
+                    } else {
+                        e(&handle)
+                    }
+                })
+                .collect();
+            format!("<p>{}</p>", links.join(" and "))
+        }
         Block::File { name, content } => format!(
             "<p><strong>{}</strong></p><pre><code>{}</code></pre>",
             e(name),

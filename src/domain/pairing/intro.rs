@@ -3,7 +3,8 @@
 //! matched, and the follow-up a week later. Sent through the outbox, rendered when sent.
 
 use super::{LeftOut, Profile, Role, Shared, describe, shared_words};
-use crate::domain::reply::{Choice, Reply};
+use crate::domain::identity::Member;
+use crate::domain::reply::{Block, Choice, Reply};
 
 /// The introduction to one member of a group: the others as profiles, never names.
 /// `you` is the recipient's role in the group.
@@ -36,15 +37,26 @@ pub fn introduction(you: Role, others: &[Profile], shared: &[Shared]) -> Reply {
 }
 
 /// Told to each member once everyone accepted: how to reach the others.
-pub fn matched(handles: &[String]) -> Reply {
-    let who = handles.join(" and ");
-    Reply::private(format!(
-        "Everyone accepted: you can reach {who} to say hello and find a time that suits you both."
-    ))
-    .footer(
-        "If something feels wrong, /pair report tells the moderators and ends the pairing. \
-         In a week I'll ask how it went.",
-    )
+pub fn matched(others: &[Member]) -> Reply {
+    Reply::private("Everyone accepted. You can reach:")
+        .block(Block::Contacts(others.to_vec()))
+        .text("Say hello and find a time that suits you.")
+        .footer(
+            "If something feels wrong, /pair report tells the moderators and ends the pairing. \
+             In a week I'll ask how it went.",
+        )
+}
+
+/// Posted once in the encrypted room the bot opens for a group whose members all accepted
+/// (Matrix): who is in it, and what it is for.
+pub fn meeting_room(members: &[Member]) -> Reply {
+    Reply::private("Everyone accepted. This encrypted room is for you:")
+        .block(Block::Contacts(members.to_vec()))
+        .text("Say hello and find a time that suits you. Only you and labcircle are in it.")
+        .footer(
+            "If something feels wrong, /pair report (in your private chat with me) tells the \
+             moderators and ends the pairing. In a week I'll ask how it went.",
+        )
 }
 
 /// Told to the others when a member skipped; never says who skipped first.
