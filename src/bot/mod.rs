@@ -8,6 +8,7 @@
 
 mod account;
 mod checkin_snooze;
+mod checkin_history;
 mod checkins;
 mod crisis;
 mod directory;
