@@ -160,7 +160,10 @@ fn draw(trend: &Trend, pixels: &mut [u8]) -> Result<(), ChartError> {
     for run in trend.runs(Series::Mood) {
         let points = run.iter().map(|&(i, v)| (i as f64, f64::from(v)));
         chart
-            .draw_series(LineSeries::new(points.clone(), MOOD_COLOUR.stroke_width(width)))
+            .draw_series(LineSeries::new(
+                points.clone(),
+                MOOD_COLOUR.stroke_width(width),
+            ))
             .map_err(draw_error)?;
         chart
             .draw_series(points.map(|p| Circle::new(p, mark, MOOD_COLOUR.filled())))

@@ -138,7 +138,10 @@ fn save_image(dir: &std::path::Path, name: &str, png: &[u8], alt: &str) -> anyho
     let path = dir.join(file);
     crate::files::write_private_file(&path, png)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(format!("Picture {name} is saved as {}\nIt shows: {alt}", path.display()))
+    Ok(format!(
+        "Picture {name} is saved as {}\nIt shows: {alt}",
+        path.display()
+    ))
 }
 
 impl<W: Write> Printer<W> {

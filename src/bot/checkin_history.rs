@@ -40,7 +40,9 @@ impl Bot {
         let mut skipped = Vec::new();
         let mut points = Vec::new();
         let mut lines = Vec::new();
-        let listed_from = usize::try_from(span_weeks).unwrap_or(0).saturating_sub(LISTED_WEEKS);
+        let listed_from = usize::try_from(span_weeks)
+            .unwrap_or(0)
+            .saturating_sub(LISTED_WEEKS);
         for i in 0..span_weeks {
             let monday = first + Duration::weeks(i);
             let key = monday.format("%Y-%m-%d").to_string();

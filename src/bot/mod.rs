@@ -7,8 +7,8 @@
 //! module is the only one that knows both.
 
 mod account;
-mod checkin_snooze;
 mod checkin_history;
+mod checkin_snooze;
 mod checkins;
 mod crisis;
 mod directory;

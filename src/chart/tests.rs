@@ -55,9 +55,18 @@ fn the_chart_is_a_png_of_the_promised_size_with_both_series_in_their_colours() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let (info, pixels) = decode(&png);
     assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
-    assert!(count_colour(&info, &pixels, MOOD_COLOUR) > 200, "mood's blue is drawn");
-    assert!(count_colour(&info, &pixels, STRESS_COLOUR) > 200, "stress's orange is drawn");
-    assert!(count_colour(&info, &pixels, SKIPPED_SHADE) > 1000, "the skipped week is shaded");
+    assert!(
+        count_colour(&info, &pixels, MOOD_COLOUR) > 200,
+        "mood's blue is drawn"
+    );
+    assert!(
+        count_colour(&info, &pixels, STRESS_COLOUR) > 200,
+        "stress's orange is drawn"
+    );
+    assert!(
+        count_colour(&info, &pixels, SKIPPED_SHADE) > 1000,
+        "the skipped week is shaded"
+    );
 }
 
 #[test]

@@ -234,7 +234,10 @@ mod tests {
     use super::*;
 
     fn trend(answers: &[(Option<u8>, Option<u8>, bool)]) -> Trend {
-        trend_from(NaiveDate::from_ymd_opt(2026, 9, 7).expect("a date"), answers)
+        trend_from(
+            NaiveDate::from_ymd_opt(2026, 9, 7).expect("a date"),
+            answers,
+        )
     }
 
     fn trend_from(first: NaiveDate, answers: &[(Option<u8>, Option<u8>, bool)]) -> Trend {
@@ -291,15 +294,24 @@ mod tests {
     fn the_alt_text_gives_the_range_when_the_weeks_between_went_further() {
         let trend = trend(&[answered(3, 3), answered(1, 5), answered(4, 2)]);
         let alt = trend.alt_text();
-        assert!(alt.starts_with("Mood rose from 3 to 4 (between 1 and 4)"), "{alt}");
-        assert!(alt.contains("stress fell from 3 to 2 (between 2 and 5)"), "{alt}");
+        assert!(
+            alt.starts_with("Mood rose from 3 to 4 (between 1 and 4)"),
+            "{alt}"
+        );
+        assert!(
+            alt.contains("stress fell from 3 to 2 (between 2 and 5)"),
+            "{alt}"
+        );
     }
 
     #[test]
     fn a_single_answer_and_missing_stress_are_said_plainly() {
         let trend = trend(&[MISSED, (Some(4), None, false), MISSED]);
         let alt = trend.alt_text();
-        assert!(alt.starts_with("Mood was 4 (one answer) over 3 weeks"), "{alt}");
+        assert!(
+            alt.starts_with("Mood was 4 (one answer) over 3 weeks"),
+            "{alt}"
+        );
         assert!(alt.contains("stress: no answers"), "{alt}");
         assert!(
             alt.contains("1 week without an answer. No answers before Sep 14."),
@@ -335,7 +347,10 @@ mod tests {
             trend.title(),
             "Your mood and stress, 12 weeks: Sep 7 to Nov 23, 2026"
         );
-        let year = trend_from(NaiveDate::from_ymd_opt(2025, 12, 1).expect("a date"), &[answered(3, 3); 52]);
+        let year = trend_from(
+            NaiveDate::from_ymd_opt(2025, 12, 1).expect("a date"),
+            &[answered(3, 3); 52],
+        );
         assert_eq!(
             year.title(),
             "Your mood and stress, 52 weeks: Dec 1, 2025 to Nov 23, 2026"

@@ -160,7 +160,11 @@ async fn checkin_history_in_a_dm_comes_with_the_trend_chart_attached_as_a_png() 
     let alt = payload["attachments"][0]["description"]
         .as_str()
         .unwrap_or_default();
-    assert!(alt.starts_with("Mood was 2 (one answer)"), "{}", history.body);
+    assert!(
+        alt.starts_with("Mood was 2 (one answer)"),
+        "{}",
+        history.body
+    );
     // Only in the DM: nothing in a server channel, and the answers are not logged.
     assert!(
         fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))

@@ -27,7 +27,10 @@ fn checkin_history_saves_the_trend_chart_as_a_private_png_and_says_what_it_shows
         &[],
     );
     let history = run.messages().last().cloned().unwrap();
-    assert!(history.contains("Picture checkin-trend-12-weeks.png is saved as "), "{history}");
+    assert!(
+        history.contains("Picture checkin-trend-12-weeks.png is saved as "),
+        "{history}"
+    );
     assert!(
         history.contains(
             "It shows: Mood rose from 2 to 4 over 12 weeks; stress fell from 4 to 2; 1 week \
@@ -37,12 +40,25 @@ fn checkin_history_saves_the_trend_chart_as_a_private_png_and_says_what_it_shows
     );
     let path = saved_path(&history);
     let data_dir = lab.database().parent().unwrap().to_owned();
-    assert!(path.starts_with(&data_dir), "{} is not under {}", path.display(), data_dir.display());
+    assert!(
+        path.starts_with(&data_dir),
+        "{} is not under {}",
+        path.display(),
+        data_dir.display()
+    );
     let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "only its owner reads it");
+    assert_eq!(
+        meta.permissions().mode() & 0o777,
+        0o600,
+        "only its owner reads it"
+    );
     let png = std::fs::read(&path).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
-    assert!(!run.stderr.contains("stress"), "nothing about the answers is logged: {}", run.stderr);
+    assert!(
+        !run.stderr.contains("stress"),
+        "nothing about the answers is logged: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -56,9 +72,19 @@ fn checkin_history_year_draws_52_weeks_and_anything_else_is_refused() {
         &[],
     );
     let m = run.messages();
-    let year = m.iter().find(|x| x.contains("Your last 52 weeks")).expect("a year's history");
-    assert!(year.contains("Picture checkin-trend-52-weeks.png is saved as "), "{year}");
-    assert!(std::fs::read(saved_path(year)).unwrap().starts_with(b"\x89PNG"));
+    let year = m
+        .iter()
+        .find(|x| x.contains("Your last 52 weeks"))
+        .expect("a year's history");
+    assert!(
+        year.contains("Picture checkin-trend-52-weeks.png is saved as "),
+        "{year}"
+    );
+    assert!(
+        std::fs::read(saved_path(year))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
     let refused = m.last().unwrap();
     assert!(
         refused.contains("\"decade\" is not a span /checkin history knows")

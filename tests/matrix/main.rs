@@ -151,10 +151,17 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
         .await;
     assert_eq!(chart.room, direct);
     assert!(chart.encrypted);
-    assert!(chart.body.starts_with("Mood was 4 (one answer)"), "{}", chart.body);
+    assert!(
+        chart.body.starts_with("Mood was 4 (one answer)"),
+        "{}",
+        chart.body
+    );
     let image = chart.image.expect("an m.image");
     assert!(
-        matches!(image.source, matrix_sdk::ruma::events::room::MediaSource::Encrypted(_)),
+        matches!(
+            image.source,
+            matrix_sdk::ruma::events::room::MediaSource::Encrypted(_)
+        ),
         "uploaded in the clear: {:?}",
         image.source
     );

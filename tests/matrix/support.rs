@@ -26,8 +26,8 @@ use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{
-    FileMessageEventContent, ImageMessageEventContent, MessageType, OriginalSyncRoomMessageEvent, Relation,
-    RoomMessageEventContent,
+    FileMessageEventContent, ImageMessageEventContent, MessageType, OriginalSyncRoomMessageEvent,
+    Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use matrix_sdk::{Client, RoomMemberships};

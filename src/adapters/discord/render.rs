@@ -154,7 +154,10 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                 // Shown inside the embed; Discord reads the attachment's description as the
                 // picture's alt text (up to 1,024 characters).
                 embed = embed.image(format!("attachment://{name}"));
-                files.push(CreateAttachment::bytes(png.clone(), name.clone()).description(shorten(alt, 1024)));
+                files.push(
+                    CreateAttachment::bytes(png.clone(), name.clone())
+                        .description(shorten(alt, 1024)),
+                );
                 None
             }
         };

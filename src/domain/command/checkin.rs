@@ -443,8 +443,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                   last 52 weeks). Only you see it.",
         role: Role::Member,
         arg: Some(ArgSpec {
-            name: "year",
-            help: "year for the last 52 weeks; left out, 12",
+            name: "SPAN",
+            help: "year for the last 52 weeks; left out, the last 12",
             required: false,
             rest: true,
         }),
