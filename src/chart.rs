@@ -130,7 +130,7 @@ fn draw(trend: &Trend, pixels: &mut [u8]) -> Result<(), ChartError> {
                 return String::new();
             }
             let i = i as usize;
-            if i % step == 0 {
+            if i.is_multiple_of(step) {
                 trend.week_label(i)
             } else {
                 String::new()
