@@ -487,6 +487,7 @@ proptest! {
         check(&people, &recent, &plan);
         let placed: HashSet<Pid> = plan.groups.iter().flat_map(|g| g.members.clone()).collect();
         let peers: Vec<&Participant> = people.iter().filter(|p| p.role == Role::Peer).collect();
+        let by_id: HashMap<Pid, &Participant> = people.iter().map(|p| (p.id, p)).collect();
         for (id, _) in &plan.left_out {
             let Some(me) = peers.iter().find(|p| p.id == *id) else { continue };
             // Two peers left out who could have met: the matcher missed a pair.
@@ -495,6 +496,21 @@ proptest! {
                     other.id == me.id || placed.contains(&other.id) || recent(me.id, other.id),
                     "{} and {} were both left out but could meet", me.id, other.id
                 );
+            }
+            for g in plan.groups.iter().filter(|g| g.mentor.is_none() && g.members.len() == 2) {
+                let fits = |m: &Pid| !recent(me.id, *m);
+                // A pair they could have joined as a trio.
+                prop_assert!(!g.members.iter().all(fits), "{} could join {g:?}", me.id);
+                // Left out twice while someone who was not could have made room.
+                if me.left_out_last_round {
+                    for (k, stay) in g.members.iter().enumerate() {
+                        let out = &by_id[&g.members[1 - k]];
+                        prop_assert!(
+                            out.left_out_last_round || !fits(stay),
+                            "{} left out twice; {} could have made room", me.id, out.id
+                        );
+                    }
+                }
             }
         }
     }
