@@ -23,6 +23,7 @@ pub mod member_text;
 pub mod mentions;
 pub mod my_data;
 pub mod notices;
+pub mod pairing;
 pub mod phi;
 pub mod places;
 pub mod reply;
