@@ -315,7 +315,7 @@ fn a_report_ends_the_pairing_and_tells_only_the_moderators_and_stats_hide_small_
     assert!(
         !told
             .iter()
-            .any(|(to, t)| to == "bo" && t.contains("report")),
+            .any(|(to, t)| to == "bo" && t.contains("reported")),
         "the other is not told who reported: {}",
         run.stdout
     );
