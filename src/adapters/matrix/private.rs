@@ -154,6 +154,7 @@ impl Shared {
 
     /// The room opened for a pairing group whose members all accepted: the recorded one, or a
     /// new one (created by the bot, encrypted, not listed, the members invited, recorded).
+    /// Sending in it is idempotent like any delivery (a transaction id from the key).
     pub(super) async fn meeting_room(&self, group: i64, members: &[OwnedUserId]) -> anyhow::Result<Room> {
         let _turn = self.creating_direct.lock().await;
         let store = self.runtime.bot().store();
@@ -163,13 +164,27 @@ impl Shared {
         {
             return Ok(room);
         }
+        // Named after the group, so a room opened just before a crash (and not yet recorded)
+        // is found again rather than opened twice.
+        let name = format!("labcircle introduction {group}");
+        if let Some(room) = self
+            .client
+            .joined_rooms()
+            .into_iter()
+            .find(|r| r.name().as_deref() == Some(name.as_str()))
+        {
+            store
+                .pair_set_meeting_room(group, room.room_id().as_str())
+                .await?;
+            return Ok(room);
+        }
         let encryption = InitialStateEvent::with_empty_state_key(
             RoomEncryptionEventContent::with_recommended_defaults(),
         )
         .to_raw_any();
         let request = assign!(create_room::v3::Request::new(), {
             invite: members.to_vec(),
-            name: Some("labcircle introduction".to_owned()),
+            name: Some(name),
             preset: Some(create_room::v3::RoomPreset::PrivateChat),
             initial_state: vec![encryption],
         });
