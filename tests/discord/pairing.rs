@@ -33,7 +33,10 @@ fn dms_to(fake: &FakeDiscord, n: u64) -> Vec<Call> {
 async fn dm_saying(fake: &FakeDiscord, n: u64, text: &str) -> Call {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(c) = dms_to(fake, n).into_iter().find(|c| c.text().contains(text)) {
+        if let Some(c) = dms_to(fake, n)
+            .into_iter()
+            .find(|c| c.text().contains(text))
+        {
             return c;
         }
         assert!(
@@ -63,7 +66,10 @@ async fn introductions_come_by_dm_with_buttons_and_mentions_only_after_both_acce
         &user(41, "ana"),
         NONE,
         &["pair", "join"],
-        json!([string("role", "peer"), string("interests", "@everyone, <@&1>")]),
+        json!([
+            string("role", "peer"),
+            string("interests", "@everyone, <@&1>")
+        ]),
     );
     let answer = fake.callback(&id).await;
     assert!(answer.ephemeral(), "{}", answer.body);
@@ -126,11 +132,7 @@ async fn introductions_come_by_dm_with_buttons_and_mentions_only_after_both_acce
         partner[&p].1.clone(),
     );
     let answer = press(&fake, 41, "ana", &ana_intro, "lc:c:/pair accept").await;
-    assert!(
-        answer.text().contains("you accepted"),
-        "{}",
-        answer.text()
-    );
+    assert!(answer.text().contains("you accepted"), "{}", answer.text());
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
         fake.calls_to("POST", "/messages")

@@ -229,7 +229,10 @@ fn bad_pairing_values_are_refused_with_what_is_accepted_and_nothing_changes() {
     assert!(out.contains("from 1 to 12"), "{out}");
     assert!(out.contains("XX"), "{out}");
     assert!(out.contains("letters, digits and hyphens"), "{out}");
-    assert!(!out.contains("@everyone") && !out.contains("<@&123>"), "never pings: {out}");
+    assert!(
+        !out.contains("@everyone") && !out.contains("<@&123>"),
+        "never pings: {out}"
+    );
     assert!(out.contains("You are not in pairing."), "{out}");
     // Nothing was saved by any of them.
     let last = run.messages().last().cloned().unwrap_or_default();
@@ -294,7 +297,9 @@ fn a_report_ends_the_pairing_and_tells_only_the_moderators_and_stats_hide_small_
                  :as ana\n/pair accept\n:as bo\n/pair accept\n\
                  :as ana\n/pair report they asked for my home address\n/pair status\n";
     let run = lab.run(
-        &["--config", &config, "console", "--as", "ana", "--clock", MONDAY],
+        &[
+            "--config", &config, "console", "--as", "ana", "--clock", MONDAY,
+        ],
         lines,
     );
     assert!(run.success, "{}\n{}", run.stdout, run.stderr);
@@ -324,5 +329,9 @@ fn a_report_ends_the_pairing_and_tells_only_the_moderators_and_stats_hide_small_
 
     // Admins see counts only at the check-in stats minimum or above.
     let run = lab.console_as("root", "admin", "/pair stats\n");
-    assert!(run.stdout.contains("Introductions: fewer than"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Introductions: fewer than"),
+        "{}",
+        run.stdout
+    );
 }

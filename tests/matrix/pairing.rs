@@ -90,10 +90,7 @@ async fn both_accept_in_their_private_chats_and_the_bot_opens_an_encrypted_room_
     assert!(opened.room != room && opened.room != to_ann.room);
     let html = opened.html.clone().unwrap_or_default();
     for who in [&ann, &ben] {
-        assert!(
-            html.contains(&who.user_id().to_string()),
-            "{html}"
-        );
+        assert!(html.contains(&who.user_id().to_string()), "{html}");
     }
     let seen_by_ben = ben
         .wait_for(ben_mark, "the room with both", |s| {
@@ -101,7 +98,12 @@ async fn both_accept_in_their_private_chats_and_the_bot_opens_an_encrypted_room_
         })
         .await;
     assert_eq!(seen_by_ben.room, opened.room, "the same room for both");
-    let members = ann.joined(&opened.room).await.members(matrix_sdk::RoomMemberships::JOIN | matrix_sdk::RoomMemberships::INVITE).await.expect("members");
+    let members = ann
+        .joined(&opened.room)
+        .await
+        .members(matrix_sdk::RoomMemberships::JOIN | matrix_sdk::RoomMemberships::INVITE)
+        .await
+        .expect("members");
     let mut ids: Vec<String> = members.iter().map(|m| m.user_id().to_string()).collect();
     ids.sort();
     let mut expected = vec![

@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use matrix_sdk::ruma::api::client::room::create_room;
 use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
-use matrix_sdk::ruma::{OwnedUserId, UserId as MxUserId, assign};
 use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent};
+use matrix_sdk::ruma::{OwnedUserId, UserId as MxUserId, assign};
 use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{info, warn};
 
@@ -155,7 +155,11 @@ impl Shared {
     /// The room opened for a pairing group whose members all accepted: the recorded one, or a
     /// new one (created by the bot, encrypted, not listed, the members invited, recorded).
     /// Sending in it is idempotent like any delivery (a transaction id from the key).
-    pub(super) async fn meeting_room(&self, group: i64, members: &[OwnedUserId]) -> anyhow::Result<Room> {
+    pub(super) async fn meeting_room(
+        &self,
+        group: i64,
+        members: &[OwnedUserId],
+    ) -> anyhow::Result<Room> {
         let _turn = self.creating_direct.lock().await;
         let store = self.runtime.bot().store();
         if let Some(id) = store.pair_meeting_room(group).await?
