@@ -141,6 +141,29 @@ impl Bot {
         Ok(vec![Outgoing::Reply(reply)])
     }
 
+    /// 👍 or 👎 on an introduction: the same as `/pair accept` or `/pair skip`, while that
+    /// introduction is the member's open one. A reaction on anything else is not an answer.
+    pub(super) async fn pair_reaction(&self, actor: &Actor, post: &str, accept: bool) -> Handled {
+        let user = &actor.member.user;
+        let Some(group) = self.store.pair_intro_for_message(user, post).await? else {
+            return Ok(Vec::new());
+        };
+        let open = self.store.pair_latest_group(user, &["proposed"]).await?;
+        if open.map(|g| g.id) != Some(group) {
+            return Err(UserError::new(
+                "That introduction is no longer open, so your reaction changed nothing. /pair \
+                 status shows where you stand.",
+            )
+            .into());
+        }
+        let command = if accept {
+            PairCommand::Accept
+        } else {
+            PairCommand::Skip
+        };
+        self.pair_command(actor, command).await
+    }
+
     /// `/pair join` (first time: a role is needed) or `/pair settings` with changes.
     async fn pair_save(
         &self,

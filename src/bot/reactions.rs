@@ -72,6 +72,9 @@ impl Bot {
         if !added {
             return Ok(Vec::new());
         }
+        if let Some(accept) = crate::domain::pairing::intro::reaction_answer(emoji) {
+            return self.pair_reaction(actor, post, accept).await;
+        }
         self.checkin_reaction(actor, post, emoji).await
     }
 

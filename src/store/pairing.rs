@@ -604,6 +604,24 @@ impl Store {
         Ok(Some(group.id))
     }
 
+    /// The group whose introduction to `user` was the message `message_id`, if it was one.
+    pub async fn pair_intro_for_message(
+        &self,
+        user: &UserId,
+        message_id: &str,
+    ) -> Result<Option<i64>> {
+        let key: Option<String> = sqlx::query_scalar(
+            "SELECT idempotency_key FROM outbox WHERE platform = ? AND platform_message_id = ? \
+             AND user_id = ? AND idempotency_key LIKE 'pair-intro:%' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(user.platform.code())
+        .bind(message_id)
+        .bind(&user.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(key.and_then(|k| k.split(':').nth(1)?.parse().ok()))
+    }
+
     /// The Matrix room opened for a group whose members all accepted, if any.
     pub async fn pair_meeting_room(&self, group: i64) -> Result<Option<String>> {
         Ok(

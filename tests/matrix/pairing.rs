@@ -1,6 +1,7 @@
-//! Pairing on Matrix: introductions come to each member's private chat and name nobody; each
-//! accepts by typing `pair accept` there; once both have, the bot opens an encrypted room with
-//! the two of them and says who is who, and not before.
+//! Pairing on Matrix: introductions come to each member's private chat and name nobody; one
+//! accepts by typing `pair accept` there, the other by reacting 👍 to the introduction; once
+//! both have, the bot opens an encrypted room with the two of them and says who is who, and
+//! not before.
 
 use std::time::Duration;
 
@@ -77,9 +78,9 @@ async fn both_accept_in_their_private_chats_and_the_bot_opens_an_encrypted_room_
     })
     .await;
 
-    // Ben accepts: the bot opens an encrypted room with both and says who is who.
+    // Ben accepts with a 👍 on the introduction: the bot opens an encrypted room with both and says who is who.
     let (ann_mark, ben_mark) = (ann.mark(), ben.mark());
-    ben.say(&to_ben.room, "!pair accept").await;
+    ben.react(&to_ben.room, &to_ben.event_id, "👍").await;
     let opened = ann
         .wait_for(ann_mark, "the room with both", |s| {
             from_bot(s) && s.body.contains(ROOM_OPENED)

@@ -23,8 +23,9 @@ pub fn introduction(you: Role, others: &[Profile], shared: &[Shared]) -> Reply {
     }
     reply
         .text(
-            "Nobody's name or handle is shared unless everyone accepts. Answer /pair accept to \
-             meet, or /pair skip to pass this time (nobody is told who skipped).",
+            "Nobody's name or handle is shared unless everyone accepts. Answer /pair accept \
+             (or react 👍) to meet, or /pair skip (or 👎) to pass this time (nobody is told who \
+             skipped).",
         )
         .choice(Choice::Command {
             line: "/pair accept".into(),
@@ -34,6 +35,16 @@ pub fn introduction(you: Role, others: &[Profile], shared: &[Shared]) -> Reply {
             line: "/pair skip".into(),
             label: "Skip".into(),
         })
+}
+
+/// What a reaction on an introduction answers: `Some(true)` accept (👍), `Some(false)` skip
+/// (👎), `None` not an answer.
+pub fn reaction_answer(emoji: &str) -> Option<bool> {
+    match emoji.trim_end_matches('\u{fe0f}') {
+        "👍" => Some(true),
+        "👎" => Some(false),
+        _ => None,
+    }
 }
 
 /// Told to each member once everyone accepted: how to reach the others.
