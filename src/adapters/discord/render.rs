@@ -402,6 +402,32 @@ mod tests {
     }
 
     #[test]
+    fn contacts_are_mentions_only_for_discord_ids_and_the_rest_of_the_text_still_pings_nobody() {
+        use crate::domain::identity::{Member, UserId};
+        let member = |platform, id: &str, name: &str| Member {
+            user: UserId {
+                platform,
+                id: id.into(),
+            },
+            display_name: name.into(),
+        };
+        let reply = Reply::private("Everyone accepted. You can reach:")
+            .block(Block::Contacts(vec![
+                member(Platform::Discord, "123456789012345678", "bea"),
+                member(Platform::Discord, "@everyone", "x"),
+            ]))
+            .text("<@987> @everyone");
+        let embed = serde_json::to_value(&render(&reply).embed).unwrap();
+        let description = embed["description"].as_str().unwrap();
+        assert!(
+            description.contains("<@123456789012345678>"),
+            "{description}"
+        );
+        assert!(!description.contains("<@987>"), "{description}");
+        assert!(!description.contains("@everyone"), "{description}");
+    }
+
+    #[test]
     fn markdown_in_member_text_shows_as_written_and_makes_no_link() {
         let hostile = "[Official 988 line](https://example.org) **call** __now__ ~~x~~ ||y|| \
                        `z` <t:0:R> \\[a](b)";

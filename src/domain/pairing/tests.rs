@@ -56,3 +56,23 @@ fn bad_values_are_refused_with_what_is_accepted() {
         ["hiking", "baking"]
     );
 }
+
+#[test]
+fn a_thumb_answers_an_introduction_and_handles_come_only_with_everyone_accepted() {
+    use crate::domain::identity::{Member, Platform, UserId};
+    use crate::domain::reply::Block;
+    assert_eq!(intro::reaction_answer("👍"), Some(true));
+    assert_eq!(intro::reaction_answer("👎"), Some(false));
+    assert_eq!(intro::reaction_answer("✅"), None);
+    let intro = intro::introduction(Role::Peer, &[profile()], &[]);
+    assert!(!intro.blocks.iter().any(|b| matches!(b, Block::Contacts(_))));
+    let bea = Member {
+        user: UserId {
+            platform: Platform::Matrix,
+            id: "@bea:example.org".into(),
+        },
+        display_name: "Bea".into(),
+    };
+    let matched = intro::matched(std::slice::from_ref(&bea));
+    assert!(matched.to_plain_text().contains("@bea:example.org"));
+}
