@@ -12,9 +12,11 @@ use serde::Deserialize;
 mod directory;
 mod discord;
 mod limits;
+mod web;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
+pub use web::Web;
 
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
@@ -45,6 +47,8 @@ pub struct Config {
     pub discord: Option<Discord>,
     /// The Matrix adapter; absent means Matrix is not used.
     pub matrix: Option<Matrix>,
+    /// The public directory web page; absent: not served.
+    pub web: Option<Web>,
 }
 
 /// Environment variable holding the Matrix account's password.
@@ -480,6 +484,9 @@ impl Config {
         self.directory.validate()?;
         if let Some(m) = &self.matrix {
             m.validate()?;
+        }
+        if let Some(web) = &self.web {
+            web.validate()?;
         }
         if let Some(discord) = &self.discord {
             discord.validate()?;

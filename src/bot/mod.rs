@@ -17,6 +17,7 @@ mod meetups;
 mod reactions;
 mod reports;
 mod rsvps;
+mod web;
 
 use std::sync::{Arc, RwLock};
 
@@ -33,6 +34,7 @@ use crate::store::{Store, StoreError};
 pub use crate::settings::Settings;
 use directory::BuiltIndex;
 use reactions::PendingReaction;
+pub use web::{WebReportError, WebResults};
 
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]

@@ -40,7 +40,7 @@ pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
 pub use note_key::{Rekeyed, StoredNote};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
-pub use reports::{Report, ReportAdded};
+pub use reports::{Report, ReportAdded, VISITOR_NAME};
 pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
