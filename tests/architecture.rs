@@ -238,6 +238,19 @@ fn the_runtime_names_no_adapter() {
 }
 
 #[test]
+fn the_web_page_reads_through_the_bot_and_names_no_store_no_platform_and_no_sql() {
+    // Only public directory data may reach the page: it asks the bot's web_* methods, never
+    // the store, where members' data lives.
+    let mut forbidden = PLATFORMS.to_vec();
+    forbidden.extend(["sqlx", "crate::store", "crate::runtime", "crate::scheduler"]);
+    check(&[Rule {
+        module: "src/web",
+        forbidden: &forbidden,
+        no_sql: true,
+    }]);
+}
+
+#[test]
 fn no_adapter_names_another() {
     // Each adapter with its platform's crates: the others may name neither.
     let adapters: [(&str, &[&str]); 3] = [

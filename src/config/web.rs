@@ -31,3 +31,22 @@ impl Web {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    #[test]
+    fn the_web_page_is_off_by_default_and_its_address_and_limit_are_checked() {
+        assert!(Config::from_toml("").unwrap().web.is_none());
+        let on = Config::from_toml("[web]\nlisten = \"127.0.0.1:8080\"\n").unwrap();
+        let web = on.web.expect("[web] read");
+        assert_eq!(web.listen.port(), 8080);
+        assert_eq!(web.reports_per_hour, 5);
+        let bad = Config::from_toml("[web]\nlisten = \"localhost\"\n").unwrap_err();
+        assert!(format!("{bad:#}").contains("listen"), "{bad:#}");
+        let bad = Config::from_toml("[web]\nlisten = \"127.0.0.1:1\"\nreports_per_hour = 0\n")
+            .unwrap_err();
+        assert!(bad.to_string().contains("web.reports_per_hour"), "{bad}");
+    }
+}

@@ -10,7 +10,8 @@
 //! moderator appears anywhere. Reports are protected against cross-site forgery and limited
 //! per client address ([`guard`] explains how). Every response carries a strict
 //! Content-Security-Policy (`default-src 'self'`: no inline script or style, nothing from
-//! elsewhere), `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`.
+//! elsewhere), `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin` (no address of this site goes to another; not
+//! `no-referrer`, under which browsers send `Origin: null` with the report form).
 
 mod guard;
 mod pages;
@@ -110,7 +111,7 @@ async fn security_headers(mut response: Response) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response

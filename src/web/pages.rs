@@ -224,9 +224,11 @@ fn results_section(
                         li { (summary(e, found)) }
                     }
                 }
-                nav aria-label="Result pages" {
-                    @if page > 1 { a href=(form.href(page - 1)) { "Previous page" } " " }
-                    @if page < pages { a href=(form.href(page + 1)) { "Next page" } }
+                @if pages > 1 {
+                    nav aria-label="Result pages" {
+                        @if page > 1 { a href=(form.href(page - 1)) { "Previous page" } " " }
+                        @if page < pages { a href=(form.href(page + 1)) { "Next page" } }
+                    }
                 }
             }
         }
