@@ -147,3 +147,36 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+/// The failure path itself: a step that fails leaves a screenshot and the page behind, and the
+/// failure message names them.
+#[tokio::test]
+async fn a_failing_browser_step_leaves_a_screenshot_and_the_page_behind() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let site = crate::site::Site::start(&[]).await;
+    let base = site.base.clone();
+    let failed = AssertUnwindSafe(browser.run("self_check_failure", |c| async move {
+        c.goto(&format!("{base}/events"))
+            .await
+            .expect("the events page");
+        panic!("a step failing on purpose");
+    }))
+    .catch_unwind()
+    .await
+    .expect_err("the failing step fails the test");
+    let why = failed.downcast_ref::<String>().cloned().expect("a message");
+    assert!(why.starts_with("a step failing on purpose"), "{why}");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("labcircle-web");
+    let shot = dir.join("self_check_failure.png");
+    assert!(why.contains(&shot.display().to_string()), "{why}");
+    let png = std::fs::read(&shot).expect("the screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000,
+        "not a PNG"
+    );
+    let html = std::fs::read_to_string(dir.join("self_check_failure.html")).expect("the page");
+    assert!(html.contains("Conferences and events"), "{html}");
+    let _ = std::fs::remove_file(shot);
+}
