@@ -12,9 +12,11 @@ use serde::Deserialize;
 mod directory;
 mod discord;
 mod limits;
+mod tips;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
+pub use tips::{Tips, TipsSettings, WeeklyTips};
 
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
@@ -39,6 +41,8 @@ pub struct Config {
     pub meetups: Meetups,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub tips: Tips,
     #[serde(default)]
     pub log: Log,
     /// The Discord adapter; absent: not connected to Discord.
@@ -454,6 +458,7 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
         }
         self.limits.validate()?;
+        self.tips.settings(&self.community.default_timezone)?;
         if !(1..=60).contains(&self.meetups.announce_days_ahead) {
             anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }

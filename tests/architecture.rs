@@ -358,6 +358,10 @@ const LANDED: &[(&str, &str)] = &[
         "0014_events.sql",
         "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
     ),
+    (
+        "0015_tips.sql",
+        "73c433f7f1e049c561234090bb963c3053248d1d13a0ff4b99b188e300687c51",
+    ),
 ];
 
 #[test]

@@ -44,6 +44,13 @@ impl Bot {
             CheckinCommand::Pause(weeks) => self.pause(actor, weeks).await?,
             CheckinCommand::Skip => self.skip(actor).await?,
             CheckinCommand::Settings(shift) => self.settings_reply(actor, shift).await?,
+            CheckinCommand::TipsAfterAnswers { on, shift } => {
+                let now = self.clock.now().timestamp();
+                self.store
+                    .set_checkin_tips(&actor.member.user, on, now)
+                    .await?;
+                self.settings_reply(actor, shift).await?
+            }
             CheckinCommand::Now => self.now_prompt(actor).await?,
             CheckinCommand::Answer { mood, stress, note } => {
                 let answered = async {
@@ -286,6 +293,11 @@ impl Bot {
             "Next check-in".into(),
             local_label(instant(row.next_due_at), schedule.zone),
         ));
+        let tips_on = self.store.checkin_tips_on(&actor.member.user).await?;
+        fields.push((
+            "Tip after answers".into(),
+            if tips_on { "on" } else { "off" }.to_owned(),
+        ));
         let title = changed.unwrap_or_else(|| "Your check-in settings".to_owned());
         Ok(Reply::private(title).block(Block::Fields(fields)).footer(
             "/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop",
@@ -463,6 +475,15 @@ impl Bot {
             let lines_shown = note.is_some_and(safety::mentions_self_harm);
             reply = self.support_resources(actor, reply, lines_shown).await?;
         } else {
+            // A low week gets the crisis lines and peers, never a tip in their place (nor
+            // after them: advice there could read as "try harder"). Other weeks may get one.
+            let stressed = stress.is_some_and(|s| s >= 4) || mood <= 2;
+            if let Some(tip) = self
+                .checkin_tip(actor, &prompt.community, stressed)
+                .await?
+            {
+                reply = reply.text(tip);
+            }
             reply = reply.footer(if stress.is_none() && note.is_none() {
                 format!(
                     "Add a stress level or a note if you like: /checkin answer {mood} stress:1-5 \

@@ -35,6 +35,7 @@ pub mod search_index;
 pub mod series;
 pub mod state_coverage;
 pub mod time_words;
+pub mod tips;
 pub mod understand;
 pub mod vocab;
 pub mod weekly;

@@ -39,4 +39,5 @@ mod sentences;
 mod sharing;
 mod stats;
 mod stopping;
+mod tips;
 mod wording;
