@@ -26,6 +26,7 @@ CREATE TABLE tips (
 ) STRICT;
 
 CREATE INDEX tips_browse ON tips (status, rank DESC);
+CREATE INDEX tips_community ON tips (community, status, rank DESC);
 CREATE INDEX tips_by_author ON tips (author_platform, author_id);
 
 -- One helpful vote per member per tip (/tip helpful, or a 👍 reaction on a shown tip).

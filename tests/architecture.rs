@@ -360,7 +360,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0015_tips.sql",
-        "73c433f7f1e049c561234090bb963c3053248d1d13a0ff4b99b188e300687c51",
+        "f9887994bed3974cb25acff73bf15920c9bcfa1481a40e16cbedc50909bbc2f3",
     ),
 ];
 

@@ -45,10 +45,7 @@ impl Bot {
             CheckinCommand::Skip => self.skip(actor).await?,
             CheckinCommand::Settings(shift) => self.settings_reply(actor, shift).await?,
             CheckinCommand::TipsAfterAnswers { on, shift } => {
-                let now = self.clock.now().timestamp();
-                self.store
-                    .set_checkin_tips(&actor.member.user, on, now)
-                    .await?;
+                self.set_checkin_tips(actor, on).await?;
                 self.settings_reply(actor, shift).await?
             }
             CheckinCommand::Now => self.now_prompt(actor).await?,
@@ -293,11 +290,7 @@ impl Bot {
             "Next check-in".into(),
             local_label(instant(row.next_due_at), schedule.zone),
         ));
-        let tips_on = self.store.checkin_tips_on(&actor.member.user).await?;
-        fields.push((
-            "Tip after answers".into(),
-            if tips_on { "on" } else { "off" }.to_owned(),
-        ));
+        fields.push(self.checkin_tips_field(actor).await?);
         let title = changed.unwrap_or_else(|| "Your check-in settings".to_owned());
         Ok(Reply::private(title).block(Block::Fields(fields)).footer(
             "/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop",

@@ -303,6 +303,27 @@ impl Bot {
         Ok(Some(tips::checkin_text(tip)))
     }
 
+    /// `/checkin settings tips:on|off`.
+    pub(super) async fn set_checkin_tips(&self, actor: &Actor, on: bool) -> Result<(), Failure> {
+        let now = self.clock.now().timestamp();
+        Ok(self
+            .store
+            .set_checkin_tips(&actor.member.user, on, now)
+            .await?)
+    }
+
+    /// The check-in settings' line about the tip after answers.
+    pub(super) async fn checkin_tips_field(
+        &self,
+        actor: &Actor,
+    ) -> Result<(String, String), Failure> {
+        let on = self.store.checkin_tips_on(&actor.member.user).await?;
+        Ok((
+            "Tip after answers".to_owned(),
+            if on { "on" } else { "off" }.to_owned(),
+        ))
+    }
+
     /// `reply` (the review queue) with the tips waiting for a moderator after it.
     pub(super) async fn with_tips_for_review(&self, reply: Reply) -> Result<Reply, Failure> {
         let waiting = self.store.tips_for_review().await?;

@@ -163,8 +163,9 @@ impl Store {
     }
 
     /// Live tips for `community` (its own and the starting set), best first: on `topic` if
-    /// given, else with every word of `words` in their text if given. Walks the ranking index
-    /// and stops at `limit`, so browsing costs the same however many tips there are.
+    /// given, and with every word of `words` in their text. The community's tips and the
+    /// starting set are each read in rank order from the `tips_community` index and merged, so
+    /// a page costs about the same however many tips there are.
     pub async fn browse_tips(
         &self,
         community: &str,
@@ -174,10 +175,10 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Tip>> {
         let mut sql = format!(
-            "SELECT {TIP_COLUMNS} FROM tips AS t INDEXED BY tips_browse \
+            "SELECT {TIP_COLUMNS}, t.rank FROM tips AS t INDEXED BY tips_community \
              LEFT JOIN member_profiles AS p \
              ON p.platform = t.author_platform AND p.user_id = t.author_id \
-             WHERE t.status = 'live' AND t.community IN (?, '')"
+             WHERE t.community = ? AND t.status = 'live'"
         );
         if topic.is_some() {
             sql.push_str(" AND instr(t.topics, ?) > 0");
@@ -185,20 +186,32 @@ impl Store {
         for _ in words {
             sql.push_str(" AND instr(lower(t.text), ?) > 0");
         }
-        sql.push_str(" ORDER BY t.rank DESC, t.id DESC LIMIT ? OFFSET ?");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(community);
-        if let Some(t) = topic {
-            query = query.bind(format!(" {} ", t.code()));
+        sql.push_str(" ORDER BY t.rank DESC, t.id DESC LIMIT ?");
+        let wanted = offset.saturating_add(limit);
+        let mut found: Vec<(i64, Tip)> = Vec::with_capacity(wanted * 2);
+        for place in [community, ""] {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(place);
+            if let Some(t) = topic {
+                query = query.bind(format!(" {} ", t.code()));
+            }
+            for w in words {
+                query = query.bind(w.to_lowercase());
+            }
+            let rows = query
+                .bind(i64::try_from(wanted).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in &rows {
+                found.push((row.try_get("rank")?, tip_from_row(row)?));
+            }
         }
-        for w in words {
-            query = query.bind(w.to_lowercase());
-        }
-        let rows = query
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .bind(i64::try_from(offset).unwrap_or(0))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(tip_from_row).collect()
+        found.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then(b.id.cmp(&a.id)));
+        Ok(found
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(_, t)| t)
+            .collect())
     }
 
     /// Records `user`'s helpful vote on a live tip of `community` (or the starting set); one per
