@@ -40,4 +40,5 @@ mod sharing;
 mod stats;
 mod stopping;
 mod tips;
+mod trend_chart;
 mod wording;

@@ -274,7 +274,6 @@ fn the_tip_of_the_week_arrives_in_the_tips_channel_with_its_source_and_is_not_re
 
 #[test]
 fn the_shipped_starting_set_has_20_to_40_sourced_tips() {
-    // Fails while data/tips.toml holds only the format's samples; the full set replaces it.
     let tips = labcircle::domain::tips::read_file(labcircle::app::SHIPPED_TIPS)
         .expect("the shipped tips file loads");
     let starting: Vec<_> = tips.iter().filter(|t| t.key.starts_with("start-")).collect();
