@@ -694,7 +694,11 @@ fn first_word(name: &str) -> &str {
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        // Short names allow one slip only: "i" or "hi" is not a slip of /tip.
+        .filter(|(d, c)| {
+            let allowed = if c.len() <= 4 { 1 } else { 2.max(c.len() / 3) };
+            *d <= allowed && *d < c.len().max(word.len())
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
