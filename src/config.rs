@@ -12,10 +12,12 @@ use serde::Deserialize;
 mod directory;
 mod discord;
 mod limits;
+mod tips;
 mod web;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
+pub use tips::{Tips, TipsSettings, WeeklyTips};
 pub use web::Web;
 
 /// Environment variable that chooses the data directory.
@@ -41,6 +43,8 @@ pub struct Config {
     pub meetups: Meetups,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub tips: Tips,
     #[serde(default)]
     pub log: Log,
     /// The Discord adapter; absent: not connected to Discord.
@@ -458,6 +462,7 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("checkins.note_key: {e}"))?;
         }
         self.limits.validate()?;
+        self.tips.settings(&self.community.default_timezone)?;
         if !(1..=60).contains(&self.meetups.announce_days_ahead) {
             anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }

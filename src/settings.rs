@@ -27,6 +27,8 @@ pub struct Settings {
     pub moderators: Moderators,
     /// Per-member limits (`[limits]`).
     pub limits: crate::config::Limits,
+    /// The tips library's moderation and tip of the week, per community (`[tips]`).
+    pub tips: crate::config::TipsSettings,
 }
 
 impl Settings {
@@ -64,6 +66,7 @@ impl Settings {
             meetup_retention: chrono::Duration::days(i64::from(config.meetups.retention_days)),
             moderators: config.directory.moderators()?,
             limits: config.limits.clone(),
+            tips: config.tips.settings(&config.community.default_timezone)?,
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,

@@ -374,6 +374,10 @@ const LANDED: &[(&str, &str)] = &[
         "0014_events.sql",
         "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
     ),
+    (
+        "0015_tips.sql",
+        "f9887994bed3974cb25acff73bf15920c9bcfa1481a40e16cbedc50909bbc2f3",
+    ),
 ];
 
 #[test]

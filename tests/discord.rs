@@ -16,6 +16,8 @@ mod logs;
 mod notices;
 #[path = "discord/stopping.rs"]
 mod stopping;
+#[path = "discord/tips.rs"]
+mod tips;
 
 use std::time::Duration;
 

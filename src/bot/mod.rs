@@ -18,6 +18,7 @@ mod meetups;
 mod reactions;
 mod reports;
 mod rsvps;
+mod tips;
 mod web;
 
 use std::sync::{Arc, RwLock};
@@ -357,6 +358,7 @@ impl Bot {
             Command::Account(c) => self.account(actor, c).await,
             Command::Meetup(c) => self.meetup_command(actor, c).await,
             Command::Events(c) => self.events_command(actor, c).await,
+            Command::Tips(c) => self.tips_command(actor, c).await,
         }
     }
 

@@ -122,7 +122,7 @@ impl Bot {
     pub(super) async fn with_reports(&self, mut reply: Reply) -> Result<Reply, Failure> {
         let open = self.store.open_reports().await?;
         if open.is_empty() {
-            return Ok(reply);
+            return self.with_tips_for_review(reply).await;
         }
         let mut groups: Vec<(String, Vec<Report>)> = Vec::new();
         for r in open {
@@ -176,6 +176,6 @@ impl Bot {
             Some(f) => format!("{f}  ·  {RESOLVE_HINT}"),
             None => RESOLVE_HINT.to_owned(),
         };
-        Ok(reply.footer(footer))
+        self.with_tips_for_review(reply.footer(footer)).await
     }
 }

@@ -17,6 +17,7 @@ mod retention;
 mod rsvps;
 mod seeding;
 mod suggestions;
+mod tips;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -44,6 +45,7 @@ pub use reports::{Report, ReportAdded, VISITOR_NAME};
 pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
+pub use tips::{TipForReview, TipMark};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
 #[derive(Debug, thiserror::Error)]

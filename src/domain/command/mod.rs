@@ -45,6 +45,7 @@ pub mod directory;
 pub mod events;
 pub mod help;
 pub mod meetup;
+pub mod tips;
 
 pub use account::AccountCommand;
 pub use checkin::{CheckinCommand, ShiftEnd, SnoozeFor, parse_snooze};
@@ -52,6 +53,7 @@ pub use directory::DirectoryCommand;
 pub use events::EventsCommand;
 pub use help::HelpCommand;
 pub use meetup::{MeetupCommand, MeetupDraft};
+pub use tips::TipCommand;
 
 /// Longest command line accepted, in characters.
 pub const MAX_LINE_CHARS: usize = 2000;
@@ -181,6 +183,7 @@ pub enum Command {
     Account(AccountCommand),
     Meetup(MeetupCommand),
     Events(EventsCommand),
+    Tips(TipCommand),
 }
 
 /// The areas' tables, in the order `/help` lists them.
@@ -191,6 +194,7 @@ static AREAS: &[&[CommandSpec]] = &[
     account::SPECS,
     meetup::SPECS,
     events::SPECS,
+    tips::SPECS,
 ];
 
 /// Commands with subcommands, and the subcommand used when none is given.
@@ -199,6 +203,7 @@ const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[
     ("review", Some("list")),
     ("checkin", Some("settings")),
     ("meetup", Some("list")),
+    ("tip", None),
 ];
 
 /// Every command, in the order `/help` lists them.
@@ -689,7 +694,11 @@ fn first_word(name: &str) -> &str {
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        // Short names allow one slip only: "i" or "hi" is not a slip of /tip.
+        .filter(|(d, c)| {
+            let allowed = if c.len() <= 4 { 1 } else { 2.max(c.len() / 3) };
+            *d <= allowed && *d < c.len().max(word.len())
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
