@@ -27,9 +27,33 @@ impl Lcg {
 }
 
 const WORDS: &[&str] = &[
-    "break", "bench", "shift", "sleep", "coffee", "walk", "lead", "manager", "exam", "study",
-    "night", "backlog", "courier", "analyzer", "rounds", "handoff", "specimen", "label",
-    "water", "stretch", "plan", "list", "ask", "colleague", "calm", "breathe", "boundaries",
+    "break",
+    "bench",
+    "shift",
+    "sleep",
+    "coffee",
+    "walk",
+    "lead",
+    "manager",
+    "exam",
+    "study",
+    "night",
+    "backlog",
+    "courier",
+    "analyzer",
+    "rounds",
+    "handoff",
+    "specimen",
+    "label",
+    "water",
+    "stretch",
+    "plan",
+    "list",
+    "ask",
+    "colleague",
+    "calm",
+    "breathe",
+    "boundaries",
 ];
 
 fn member(n: u64) -> Member {
@@ -62,7 +86,9 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let store = Store::open_in_memory().await.expect("an in-memory store");
-    labcircle::app::seed_tips(&store).await.expect("the shipped tips");
+    labcircle::app::seed_tips(&store)
+        .await
+        .expect("the shipped tips");
     let topics: Vec<Topic> = Topic::all().collect();
     let mut rng = Lcg(7);
     let started = Instant::now();
@@ -80,7 +106,15 @@ async fn main() {
         };
         let at = 1_700_000_000 + (n as i64) * 60;
         let id = store
-            .add_tip_within(&member(n % 5_000), &community, topic, &text.join(" "), status, at, u32::MAX)
+            .add_tip_within(
+                &member(n % 5_000),
+                &community,
+                topic,
+                &text.join(" "),
+                status,
+                at,
+                u32::MAX,
+            )
             .await
             .expect("a tip")
             .expect("no limit");
@@ -117,10 +151,21 @@ async fn main() {
         ("/tips (all topics)", &["/tips"]),
         (
             "/tips TOPIC",
-            &["/tips night shift", "/tips short staffed", "/tips breaks", "/tips BOC"],
+            &[
+                "/tips night shift",
+                "/tips short staffed",
+                "/tips breaks",
+                "/tips BOC",
+            ],
         ),
-        ("/tips TOPIC page:3", &["/tips sleep page:3", "/tips career page:3"]),
-        ("/tips WORDS (text search)", &["/tips courier handoff", "/tips analyzer"]),
+        (
+            "/tips TOPIC page:3",
+            &["/tips sleep page:3", "/tips career page:3"],
+        ),
+        (
+            "/tips WORDS (text search)",
+            &["/tips courier handoff", "/tips analyzer"],
+        ),
     ];
     const RUNS: usize = 2_000;
     for (name, lines) in kinds {
@@ -138,7 +183,10 @@ async fn main() {
                 let Some(Outgoing::Reply(r)) = out.first() else {
                     panic!("no reply to {line}");
                 };
-                assert!(r.title.as_deref().is_some_and(|t| t.starts_with("Tips")), "{line}: {r:?}");
+                assert!(
+                    r.title.as_deref().is_some_and(|t| t.starts_with("Tips")),
+                    "{line}: {r:?}"
+                );
             }
         }
         report(&format!("bot, {name}"), times);

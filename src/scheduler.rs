@@ -697,7 +697,8 @@ impl Scheduler {
                 continue;
             }
             let week = week_label(due, w.schedule.zone);
-            let since = (now - Duration::weeks(crate::domain::tips::WEEKLY_REPEAT_WEEKS)).timestamp();
+            let since =
+                (now - Duration::weeks(crate::domain::tips::WEEKLY_REPEAT_WEEKS)).timestamp();
             let picked = self
                 .store
                 .queue_weekly_tip(&w.community, &w.channel, &week, since, now.timestamp())

@@ -120,7 +120,8 @@ impl Bot {
             && let Some(question) = &tips_question
         {
             return Ok(vec![Outgoing::Reply(
-                Reply::private("Nothing is deleted yet: one question first.").text(question.clone()),
+                Reply::private("Nothing is deleted yet: one question first.")
+                    .text(question.clone()),
             )]);
         }
         if !confirmed {

@@ -471,10 +471,7 @@ impl Bot {
             // A low week gets the crisis lines and peers, never a tip in their place (nor
             // after them: advice there could read as "try harder"). Other weeks may get one.
             let stressed = stress.is_some_and(|s| s >= 4) || mood <= 2;
-            if let Some(tip) = self
-                .checkin_tip(actor, &prompt.community, stressed)
-                .await?
-            {
+            if let Some(tip) = self.checkin_tip(actor, &prompt.community, stressed).await? {
                 reply = reply.text(tip);
             }
             reply = reply.footer(if stress.is_none() && note.is_none() {

@@ -26,7 +26,10 @@ fn no_such_tip(id: i64) -> Failure {
 /// Words worth looking for in tips' text (short words like "a" or "to" match everything).
 fn search_words(text: &str) -> Vec<String> {
     text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| w.chars().count() >= 3)
         .take(5)
         .collect()
@@ -97,15 +100,18 @@ impl Bot {
                         .into()),
                     };
                 };
-                tracing::info!(tip = id, topic = topic.code(), status = status.code(), "tip shared");
+                tracing::info!(
+                    tip = id,
+                    topic = topic.code(),
+                    status = status.code(),
+                    "tip shared"
+                );
                 let (specialty, state) = self.store.profile(user).await?;
                 let line = tips::author_line(
                     specialty.as_deref().and_then(from_code),
                     state.as_deref().and_then(from_code),
                 );
-                let shown_as = format!(
-                    "Others see you as \"{line}\" (from your /profile)."
-                );
+                let shown_as = format!("Others see you as \"{line}\" (from your /profile).");
                 match status {
                     TipStatus::Live => Reply::private(format!(
                         "Thank you: tip #{id} is live. See it: /tip show {id}"
@@ -192,9 +198,9 @@ impl Bot {
             self.store.tip_in(id, &community_of(actor)).await?
         };
         let own = |t: &Tip| {
-            t.author.as_deref().is_some_and(|a| {
-                a.starts_with(&format!("{} (", actor.member.user))
-            })
+            t.author
+                .as_deref()
+                .is_some_and(|a| a.starts_with(&format!("{} (", actor.member.user)))
         };
         match tip {
             Some(t) if t.status == TipStatus::Live || moderator || own(&t) => Ok(t),
@@ -221,15 +227,17 @@ impl Bot {
             .into());
         }
         let now = self.clock.now().timestamp();
-        Ok(match self.store.vote_tip(id, &community, user, now).await? {
-            TipMark::NoSuchTip => return Err(no_such_tip(id)),
-            TipMark::Done => Reply::private(format!(
-                "Thanks: your vote for tip #{id} counts; helpful tips are listed first."
-            )),
-            TipMark::Already => Reply::private(format!(
-                "You found tip #{id} helpful already; each member counts once."
-            )),
-        })
+        Ok(
+            match self.store.vote_tip(id, &community, user, now).await? {
+                TipMark::NoSuchTip => return Err(no_such_tip(id)),
+                TipMark::Done => Reply::private(format!(
+                    "Thanks: your vote for tip #{id} counts; helpful tips are listed first."
+                )),
+                TipMark::Already => Reply::private(format!(
+                    "You found tip #{id} helpful already; each member counts once."
+                )),
+            },
+        )
     }
 
     /// A 👍 on a tip of the week counts as a helpful vote. `None`: the post is not one.
@@ -335,7 +343,10 @@ impl Bot {
             .map(|w| {
                 let mut item = tips::item(&w.tip, true);
                 for r in &w.reports {
-                    item.lines.push(format!("reported: {}", crate::domain::mentions::neutralize(r)));
+                    item.lines.push(format!(
+                        "reported: {}",
+                        crate::domain::mentions::neutralize(r)
+                    ));
                 }
                 item
             })

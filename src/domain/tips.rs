@@ -53,19 +53,39 @@ const TOPICS: &[(Topic, &str, &str, &[&str])] = &[
         Topic::Workload,
         "workload",
         "workload",
-        &["work load", "too much work", "busy", "backlog", "volume", "overwhelmed"],
+        &[
+            "work load",
+            "too much work",
+            "busy",
+            "backlog",
+            "volume",
+            "overwhelmed",
+        ],
     ),
     (
         Topic::ShortStaffing,
         "short-staffing",
         "short staffing",
-        &["short staffed", "short staff", "understaffed", "staffing", "short handed"],
+        &[
+            "short staffed",
+            "short staff",
+            "understaffed",
+            "staffing",
+            "short handed",
+        ],
     ),
     (
         Topic::NightShift,
         "night-shift",
         "night shift",
-        &["nights", "night", "graveyard", "overnight", "third shift", "nocturnal"],
+        &[
+            "nights",
+            "night",
+            "graveyard",
+            "overnight",
+            "third shift",
+            "nocturnal",
+        ],
     ),
     (
         Topic::Sleep,
@@ -106,25 +126,55 @@ const TOPICS: &[(Topic, &str, &str, &[&str])] = &[
         Topic::Career,
         "career",
         "career",
-        &["job", "promotion", "raise", "pay", "salary", "resume", "interview"],
+        &[
+            "job",
+            "promotion",
+            "raise",
+            "pay",
+            "salary",
+            "resume",
+            "interview",
+        ],
     ),
     (
         Topic::Studying,
         "studying",
         "studying and exams",
-        &["board exam", "boc", "exam", "exams", "study", "certification", "boards"],
+        &[
+            "board exam",
+            "boc",
+            "exam",
+            "exams",
+            "study",
+            "certification",
+            "boards",
+        ],
     ),
     (
         Topic::NewGrads,
         "new-grads",
         "new graduates",
-        &["new grad", "new grads", "first job", "graduate", "student", "new graduate"],
+        &[
+            "new grad",
+            "new grads",
+            "first job",
+            "graduate",
+            "student",
+            "new graduate",
+        ],
     ),
     (
         Topic::SelfCare,
         "self-care",
         "self-care",
-        &["me time", "self care", "selfcare", "wellbeing", "stress", "burnout"],
+        &[
+            "me time",
+            "self care",
+            "selfcare",
+            "wellbeing",
+            "stress",
+            "burnout",
+        ],
     ),
     (
         Topic::AskingForHelp,
@@ -136,7 +186,14 @@ const TOPICS: &[(Topic, &str, &str, &[&str])] = &[
         Topic::LeadingATeam,
         "leading-a-team",
         "leading a team",
-        &["manager", "lead", "leader", "supervisor", "leadership", "team lead"],
+        &[
+            "manager",
+            "lead",
+            "leader",
+            "supervisor",
+            "leadership",
+            "team lead",
+        ],
     ),
 ];
 
@@ -165,7 +222,10 @@ impl Topic {
 
     /// A stored code back.
     pub fn from_code(code: &str) -> Option<Topic> {
-        TOPICS.iter().find(|(_, c, ..)| *c == code).map(|(t, ..)| *t)
+        TOPICS
+            .iter()
+            .find(|(_, c, ..)| *c == code)
+            .map(|(t, ..)| *t)
     }
 
     /// A topic from a code, a label or a word people use for it ("understaffed", "BOC").
@@ -381,7 +441,12 @@ pub fn item(tip: &Tip, moderator: bool) -> Item {
 }
 
 /// `/tips [TOPIC]`: a page of tips, best first.
-pub fn list_reply(tips: &[Tip], topic: Option<Topic>, words: Option<&str>, moderator: bool) -> Reply {
+pub fn list_reply(
+    tips: &[Tip],
+    topic: Option<Topic>,
+    words: Option<&str>,
+    moderator: bool,
+) -> Reply {
     let about = match (topic, words) {
         (Some(t), _) => format!(" on {}", t.label()),
         (None, Some(w)) => format!(" about \"{}\"", neutralize(w)),
@@ -476,7 +541,11 @@ pub fn checkin_fit(tip: &Tip, context: CheckinContext, roles: &[&str]) -> Option
 
 /// The one tip shown under a check-in answer.
 pub fn checkin_text(tip: &Tip) -> String {
-    let mut text = format!("A tip from peers ({}): {}", tip.topic.label(), neutralize(&tip.text));
+    let mut text = format!(
+        "A tip from peers ({}): {}",
+        tip.topic.label(),
+        neutralize(&tip.text)
+    );
     if let Some(source) = source_line(tip) {
         text.push_str(&format!(" ({source})"));
     }
@@ -578,7 +647,11 @@ pub fn read_file(text: &str) -> Result<Vec<SeedTip>, TipsFileError> {
             })
         };
         let main = topic(&t.topic)?;
-        let also = t.also.iter().map(|c| topic(c)).collect::<Result<Vec<_>, _>>()?;
+        let also = t
+            .also
+            .iter()
+            .map(|c| topic(c))
+            .collect::<Result<Vec<_>, _>>()?;
         let high_stress = match t.stress.as_deref() {
             None | Some("any") => false,
             Some("high") => true,

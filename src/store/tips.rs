@@ -248,13 +248,11 @@ impl Store {
         if added == 0 {
             return Ok(TipMark::Already);
         }
-        sqlx::query(
-            "UPDATE tips SET helpful = helpful + 1, rank = rank + ? WHERE id = ?",
-        )
-        .bind(tips::VOTE_WEIGHT_SECS)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE tips SET helpful = helpful + 1, rank = rank + ? WHERE id = ?")
+            .bind(tips::VOTE_WEIGHT_SECS)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(TipMark::Done)
     }
@@ -278,7 +276,11 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
-            return Ok(if gone > 0 { TipMark::Done } else { TipMark::Already });
+            return Ok(if gone > 0 {
+                TipMark::Done
+            } else {
+                TipMark::Already
+            });
         }
         let live: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM tips WHERE id = ? AND status = 'live' AND community IN (?, '')",
@@ -301,7 +303,11 @@ impl Store {
         .execute(&self.pool)
         .await?
         .rows_affected();
-        Ok(if added > 0 { TipMark::Done } else { TipMark::Already })
+        Ok(if added > 0 {
+            TipMark::Done
+        } else {
+            TipMark::Already
+        })
     }
 
     /// `user`'s saved tips that are still live, newest save first.
@@ -402,16 +408,15 @@ impl Store {
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let changed = sqlx::query(
-            "UPDATE tips SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
-        )
-        .bind(status.code())
-        .bind(moderator.to_string())
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let changed =
+            sqlx::query("UPDATE tips SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?")
+                .bind(status.code())
+                .bind(moderator.to_string())
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         sqlx::query("UPDATE tip_reports SET status = 'closed' WHERE tip_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -446,13 +451,15 @@ impl Store {
 
     /// Records that `user` was shown tip `id` after a check-in.
     pub async fn tip_shown(&self, id: i64, user: &UserId, now: i64) -> Result<()> {
-        sqlx::query("INSERT INTO tip_shown (tip_id, platform, user_id, shown_at) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(user.platform.code())
-            .bind(&user.id)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO tip_shown (tip_id, platform, user_id, shown_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(user.platform.code())
+        .bind(&user.id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -587,7 +594,8 @@ impl Store {
 
 fn tip_from_row(row: &SqliteRow) -> Result<Tip> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("tip {what}"));
-    let topic = Topic::from_code(&row.try_get::<String, _>("topic")?).ok_or_else(|| corrupt("topic"))?;
+    let topic =
+        Topic::from_code(&row.try_get::<String, _>("topic")?).ok_or_else(|| corrupt("topic"))?;
     let also = row
         .try_get::<String, _>("also")?
         .split_whitespace()
@@ -642,24 +650,71 @@ mod tests {
     async fn no_tip_of_the_week_is_queued_when_none_qualifies_and_a_voted_tip_then_is() {
         let store = Store::open_in_memory().await.unwrap();
         let (c, ch) = ("console:lab", "console:tips");
-        assert_eq!(store.queue_weekly_tip(c, ch, "2026-W50", 0, 100).await.unwrap(), None);
+        assert_eq!(
+            store
+                .queue_weekly_tip(c, ch, "2026-W50", 0, 100)
+                .await
+                .unwrap(),
+            None
+        );
         let id = store
-            .add_tip_within(&member("alice"), c, Topic::Sleep, "Curtains.", TipStatus::Live, 100, 5)
+            .add_tip_within(
+                &member("alice"),
+                c,
+                Topic::Sleep,
+                "Curtains.",
+                TipStatus::Live,
+                100,
+                5,
+            )
             .await
             .unwrap()
             .unwrap();
         // A member's tip without a helpful vote is not "well rated" yet.
-        assert_eq!(store.queue_weekly_tip(c, ch, "2026-W50", 0, 100).await.unwrap(), None);
+        assert_eq!(
+            store
+                .queue_weekly_tip(c, ch, "2026-W50", 0, 100)
+                .await
+                .unwrap(),
+            None
+        );
         let bob = member("bob").user;
-        assert_eq!(store.vote_tip(id, c, &bob, 101).await.unwrap(), TipMark::Done);
-        assert_eq!(store.vote_tip(id, c, &bob, 102).await.unwrap(), TipMark::Already);
-        assert_eq!(store.queue_weekly_tip(c, ch, "2026-W50", 0, 103).await.unwrap(), Some(id));
+        assert_eq!(
+            store.vote_tip(id, c, &bob, 101).await.unwrap(),
+            TipMark::Done
+        );
+        assert_eq!(
+            store.vote_tip(id, c, &bob, 102).await.unwrap(),
+            TipMark::Already
+        );
+        assert_eq!(
+            store
+                .queue_weekly_tip(c, ch, "2026-W50", 0, 103)
+                .await
+                .unwrap(),
+            Some(id)
+        );
         // Once a week, and not again within the window.
-        assert_eq!(store.queue_weekly_tip(c, ch, "2026-W50", 0, 104).await.unwrap(), None);
-        assert_eq!(store.queue_weekly_tip(c, ch, "2026-W51", 0, 105).await.unwrap(), None);
+        assert_eq!(
+            store
+                .queue_weekly_tip(c, ch, "2026-W50", 0, 104)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .queue_weekly_tip(c, ch, "2026-W51", 0, 105)
+                .await
+                .unwrap(),
+            None
+        );
         // Another community never gets it.
         assert_eq!(
-            store.queue_weekly_tip("console:other", ch, "2026-W50", 0, 106).await.unwrap(),
+            store
+                .queue_weekly_tip("console:other", ch, "2026-W50", 0, 106)
+                .await
+                .unwrap(),
             None
         );
     }

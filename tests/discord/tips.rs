@@ -10,7 +10,7 @@ const TIPS_CHANNEL: &str = "700000000000000077";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shared_tip_is_found_voted_helpful_and_posted_as_the_tip_of_the_week_with_its_author_line()
-{
+ {
     let fake = FakeDiscord::start().await;
     let servers = format!(
         "guilds = [\"{GUILD_ID}\"]\n\
@@ -26,7 +26,10 @@ async fn a_shared_tip_is_found_voted_helpful_and_posted_as_the_tip_of_the_week_w
         &["tip", "share"],
         json!([
             string("topic", "understaffed"),
-            string("text", "Split the backlog by priority with the lead at the start of the shift")
+            string(
+                "text",
+                "Split the backlog by priority with the lead at the start of the shift"
+            )
         ]),
     );
     let answer = fake.callback(&shared).await;
@@ -47,10 +50,19 @@ async fn a_shared_tip_is_found_voted_helpful_and_posted_as_the_tip_of_the_week_w
     );
     let list = fake.callback(&browse).await;
     assert!(list.text().contains("Split the backlog"), "{}", list.text());
-    assert!(list.text().contains("shared by a member"), "{}", list.text());
+    assert!(
+        list.text().contains("shared by a member"),
+        "{}",
+        list.text()
+    );
     assert!(!list.text().contains("alice"), "{}", list.text());
 
-    let vote = fake.slash(&user(2, "bob"), NONE, &["tip", "helpful"], json!([string("id", &id)]));
+    let vote = fake.slash(
+        &user(2, "bob"),
+        NONE,
+        &["tip", "helpful"],
+        json!([string("id", &id)]),
+    );
     let voted = fake.callback(&vote).await;
     assert!(voted.text().contains("counts"), "{}", voted.text());
 

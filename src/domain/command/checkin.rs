@@ -27,7 +27,10 @@ pub enum CheckinCommand {
     /// when one is given.
     Settings(Option<ShiftEnd>),
     /// `/checkin settings tips:on|off [shift:…]`: a tip after check-in answers, or none.
-    TipsAfterAnswers { on: bool, shift: Option<ShiftEnd> },
+    TipsAfterAnswers {
+        on: bool,
+        shift: Option<ShiftEnd>,
+    },
     Now,
     /// `/checkin answer MOOD [stress:N] [note:…]`.
     Answer {

@@ -17,13 +17,19 @@ pub enum TipCommand {
     /// `/tips saved`: the member's private list.
     Saved,
     /// `/tip share topic:… text:…`.
-    Share { topic: Topic, text: String },
+    Share {
+        topic: Topic,
+        text: String,
+    },
     Show(i64),
     Save(i64),
     Unsave(i64),
     Helpful(i64),
     /// `/tip report ID reason:…`.
-    Report { id: i64, reason: String },
+    Report {
+        id: i64,
+        reason: String,
+    },
     /// `/tip approve ID`: a moderator makes a waiting or reported tip live.
     Approve(i64),
     /// `/tip remove ID`: a moderator removes a tip for good.
@@ -43,9 +49,13 @@ fn tips(inv: &Invocation) -> Parsed {
     let page = inv
         .option("page")
         .map(|p| {
-            number(&p).and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
-                UserError::new(format!("page:{p} is not a page number; use page:2, page:3 …"))
-            })
+            number(&p)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| {
+                    UserError::new(format!(
+                        "page:{p} is not a page number; use page:2, page:3 …"
+                    ))
+                })
         })
         .transpose()?
         .unwrap_or(1);
@@ -203,7 +213,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
             help: "which page of tips",
             kind: OptKind::Number,
         }],
-        examples: &["/tips", "/tips night shift", "/tips short staffed", "/tips saved"],
+        examples: &[
+            "/tips",
+            "/tips night shift",
+            "/tips short staffed",
+            "/tips saved",
+        ],
     },
     CommandSpec {
         name: "tip share",

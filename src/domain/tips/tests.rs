@@ -29,7 +29,10 @@ fn the_words_people_use_map_onto_the_topic_vocabulary() {
     for (words, topic) in cases {
         assert_eq!(Topic::parse(words), Some(topic), "{words}");
     }
-    assert_eq!(Topic::find_in("tips for the graveyard crew"), Some(Topic::NightShift));
+    assert_eq!(
+        Topic::find_in("tips for the graveyard crew"),
+        Some(Topic::NightShift)
+    );
     assert_eq!(Topic::parse("pizza"), None);
 }
 
@@ -45,7 +48,10 @@ fn every_topic_code_round_trips() {
 fn an_author_is_named_only_by_what_their_profile_gives() {
     assert_eq!(author_line(None, None), "a member");
     assert_eq!(
-        author_line(Some(Specialty::Phlebotomy), Some(State::parse("TX").unwrap())),
+        author_line(
+            Some(Specialty::Phlebotomy),
+            Some(State::parse("TX").unwrap())
+        ),
         "a phlebotomist in TX"
     );
     assert_eq!(
@@ -79,10 +85,16 @@ fn the_tips_file_is_read_and_a_bad_tip_is_named_by_its_key() {
     assert_eq!(tips[0].also, vec![Topic::Workload]);
     let bad_topic = GOOD.replace("topic = \"breaks\"", "topic = \"pizza\"");
     let err = read_file(&bad_topic).unwrap_err().to_string();
-    assert!(err.contains("start-breaks-1") && err.contains("pizza"), "{err}");
+    assert!(
+        err.contains("start-breaks-1") && err.contains("pizza"),
+        "{err}"
+    );
     let no_source = GOOD.replace("source_url = \"https://www.cdc.gov/niosh/\"\n", "");
     let err = read_file(&no_source).unwrap_err().to_string();
-    assert!(err.contains("start-breaks-1") && err.contains("source_url"), "{err}");
+    assert!(
+        err.contains("start-breaks-1") && err.contains("source_url"),
+        "{err}"
+    );
     let long = GOOD.replace("Take the break.", &"x".repeat(601));
     let err = read_file(&long).unwrap_err().to_string();
     assert!(err.contains("601 characters"), "{err}");
