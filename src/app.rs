@@ -61,7 +61,8 @@ pub async fn open_store_unchecked(config: &Config) -> anyhow::Result<(Store, Pat
     if config.directory.seed
         && let Err(e) = async {
             seed_directory(&store).await?;
-            seed_events(&store).await
+            seed_events(&store).await?;
+            seed_tips(&store).await
         }
         .await
     {
@@ -204,6 +205,45 @@ pub async fn seed_events_from(
     store.set_meta(SEEDED_FILE, &digest).await?;
     if !added.is_empty() {
         tracing::info!(added = added.len(), told, "seeded the shipped events");
+    }
+    Ok(added)
+}
+
+/// The tips starting set that ships with labcircle.
+pub const SHIPPED_TIPS: &str = include_str!("../data/tips.toml");
+
+/// Seeds the shipped tips by key: new keys are added on every start that brings them, known
+/// keys take the file's newer text; a tip a moderator removed stays removed. A bad file stops
+/// the start with an error naming the tip's key. Returns the keys added.
+pub async fn seed_tips(store: &Store) -> anyhow::Result<Vec<String>> {
+    seed_tips_from(store, SHIPPED_TIPS, chrono::Utc::now()).await
+}
+
+/// [`seed_tips`] with a given file and time.
+pub async fn seed_tips_from(
+    store: &Store,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<String>> {
+    const SEEDED_FILE: &str = "tips_seeded_file";
+    let digest: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    if store.meta(SEEDED_FILE).await?.as_deref() == Some(digest.as_str()) {
+        return Ok(Vec::new());
+    }
+    let tips = crate::domain::tips::read_file(text).context("the tips file is invalid")?;
+    let added = store
+        .seed_tips(&tips, now.timestamp())
+        .await
+        .context("cannot seed the tips")?;
+    store.set_meta(SEEDED_FILE, &digest).await?;
+    if !added.is_empty() {
+        tracing::info!(added = added.len(), "seeded the shipped tips");
     }
     Ok(added)
 }

@@ -13,10 +13,14 @@ mod directory;
 mod discord;
 mod limits;
 mod pairing;
+mod tips;
+mod web;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
 pub use pairing::{Pairing, PairingCommunity};
+pub use tips::{Tips, TipsSettings, WeeklyTips};
+pub use web::Web;
 
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
@@ -43,12 +47,15 @@ pub struct Config {
     pub limits: Limits,
     #[serde(default)]
     pub pairing: Pairing,
+    pub tips: Tips,
     #[serde(default)]
     pub log: Log,
     /// The Discord adapter; absent: not connected to Discord.
     pub discord: Option<Discord>,
     /// The Matrix adapter; absent means Matrix is not used.
     pub matrix: Option<Matrix>,
+    /// The public directory web page; absent: not served.
+    pub web: Option<Web>,
 }
 
 /// Environment variable holding the Matrix account's password.
@@ -459,6 +466,7 @@ impl Config {
         }
         self.limits.validate()?;
         self.pairing.validate()?;
+        self.tips.settings(&self.community.default_timezone)?;
         if !(1..=60).contains(&self.meetups.announce_days_ahead) {
             anyhow::bail!("meetups.announce_days_ahead: use 1 to 60 days");
         }
@@ -485,6 +493,9 @@ impl Config {
         self.directory.validate()?;
         if let Some(m) = &self.matrix {
             m.validate()?;
+        }
+        if let Some(web) = &self.web {
+            web.validate()?;
         }
         if let Some(discord) = &self.discord {
             discord.validate()?;

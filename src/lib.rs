@@ -27,6 +27,9 @@
 //!   [`domain::trend`].
 //! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
 //!   monthly run; how an answer is judged is [`domain::link_status`].
+//! * [`web`]: the public directory web page (`[web] listen`): the directory, entries, events
+//!   and a report form, server-rendered with axum and maud; it asks the [`bot::Bot`] for public
+//!   directory data only.
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
 //!   store, seeding, logging and the directory and config tools; [`config`]: typed
 //!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
@@ -57,3 +60,4 @@ pub mod scheduler;
 pub mod serve;
 pub mod settings;
 pub mod store;
+pub mod web;

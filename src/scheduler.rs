@@ -47,6 +47,9 @@ pub enum Target {
     Member(Member),
     /// A new post in a community's announcement channel (`platform:id`).
     Channel { community: String },
+    /// A new post in a configured channel or room (`platform:id`: a Discord channel id, a
+    /// Matrix room id), like a community's tip of the week.
+    Room { channel: String },
     /// An edit of a post the bot made.
     Edit {
         community: String,
@@ -219,6 +222,7 @@ impl Scheduler {
         }
         self.create_due_occurrences(now).await?;
         self.pairing_rounds(now).await?;
+        self.queue_weekly_tips(now).await?;
         self.store.queue_meetup_reminders(now.timestamp()).await?;
         self.store
             .queue_count_edits((now - EDIT_COALESCE).timestamp(), now.timestamp())
@@ -277,6 +281,7 @@ impl Scheduler {
                 "meetup_reminder" => self.reminder_delivery(&d, now).await?,
                 _ if d.notice().is_some() => self.notice_delivery(&d, now).await?,
                 "meetup_announcement" | "meetup_edit" => self.post_delivery(&d, now).await?,
+                "tip_weekly" => self.weekly_tip_delivery(&d).await?,
                 _ => Planned::Drop("nothing to deliver"),
             };
             let delivery = match planned {
@@ -683,7 +688,58 @@ impl Scheduler {
             .store
             .next_series_due(self.settings.announce_ahead.num_seconds())
             .await?;
-        let e = self.next_pairing_round(now).await?;
-        Ok([a, b, c, d, e].into_iter().flatten().min().map(instant))
+        let f = self.next_pairing_round(now).await?;
+        // Each community's next tip of the week.
+        let e = self
+            .settings
+            .tips
+            .weekly
+            .iter()
+            .map(|w| w.schedule.next_after(now).timestamp())
+            .min();
+        Ok([a, b, c, d, e, f].into_iter().flatten().min().map(instant))
+    }
+
+    /// Queues each community's tip of the week once its day and time have come (within the
+    /// grace window: a week missed while the bot was down longer is skipped, not posted late).
+    /// One a week per community, none repeated within a year; nothing when none qualifies.
+    async fn queue_weekly_tips(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        for w in &self.settings.tips.weekly {
+            let due = w.schedule.next_after(now - Duration::weeks(1));
+            if due > now || now - due > self.settings.grace {
+                continue;
+            }
+            let week = week_label(due, w.schedule.zone);
+            let since =
+                (now - Duration::weeks(crate::domain::tips::WEEKLY_REPEAT_WEEKS)).timestamp();
+            let picked = self
+                .store
+                .queue_weekly_tip(&w.community, &w.channel, &week, since, now.timestamp())
+                .await?;
+            if let Some(tip) = picked {
+                debug!(community = %w.community, week = %week, tip, "tip of the week queued");
+            }
+        }
+        Ok(())
+    }
+
+    /// A tip of the week, rendered when it is sent: a tip removed or hidden meanwhile is not.
+    async fn weekly_tip_delivery(&self, d: &PendingDelivery) -> Result<Planned, StoreError> {
+        let (Some(id), Some(channel)) = (
+            d.body.as_deref().and_then(|b| b.parse::<i64>().ok()),
+            d.community.clone(),
+        ) else {
+            return Ok(Planned::Drop("nothing to post"));
+        };
+        let tip = self.store.tip_by_id(id).await?;
+        let Some(tip) = tip.filter(|t| t.status == crate::domain::tips::TipStatus::Live) else {
+            return Ok(Planned::Drop("the tip is no longer live"));
+        };
+        Ok(Planned::Send(Delivery {
+            target: Target::Room { channel },
+            reply: crate::domain::tips::weekly_post(&tip),
+            reactions: vec!["👍"],
+            idempotency_key: d.idempotency_key.clone(),
+        }))
     }
 }

@@ -99,10 +99,11 @@ pub async fn console(
 pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Result<ExitCode> {
     let discord = config.discord.clone();
     let matrix = config.matrix.clone();
-    if discord.is_none() && matrix.is_none() {
+    let web = config.web.clone();
+    if discord.is_none() && matrix.is_none() && web.is_none() {
         anyhow::bail!(
-            "no chat platform is configured: add a [matrix] or [discord] section to the config \
-             file (see config.example.toml), or use `labcircle console` to try the bot locally"
+            "nothing to serve: add a [matrix], [discord] or [web] section to the config file \
+             (see config.example.toml), or use `labcircle console` to try the bot locally"
         );
     }
     if let Some(d) = &discord {
@@ -137,6 +138,17 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     };
     let adapters = TaskTracker::new();
     let failed = Arc::new(AtomicBool::new(false));
+    if let Some(w) = web {
+        // Bound before anything else is started: an address in use stops the start at once.
+        let listener = crate::web::bind(&w).await?;
+        let address = listener.local_addr().context("the web page's address")?;
+        tracing::info!(%address, "web page serving");
+        println!("web: serving http://{address}");
+        let (bot, token) = (runtime.bot().clone(), stop.clone());
+        supervise(&adapters, "web", &stop, &failed, async move {
+            crate::web::serve(listener, bot, &w, token).await
+        });
+    }
     if let Some(d) = discord {
         let (runtime, token) = (runtime.clone(), stop.clone());
         supervise(&adapters, "discord", &stop, &failed, async move {

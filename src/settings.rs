@@ -29,6 +29,8 @@ pub struct Settings {
     pub limits: crate::config::Limits,
     /// When pairing rounds run, and among whom (`[pairing]`).
     pub pairing: crate::domain::pairing::rounds::Rounds,
+    /// The tips library's moderation and tip of the week, per community (`[tips]`).
+    pub tips: crate::config::TipsSettings,
 }
 
 impl Settings {
@@ -67,6 +69,7 @@ impl Settings {
             moderators: config.directory.moderators()?,
             limits: config.limits.clone(),
             pairing: pairing_rounds(config)?,
+            tips: config.tips.settings(&config.community.default_timezone)?,
             sends_per_second: [
                 config.delivery.console_per_second,
                 config.delivery.discord_per_second,

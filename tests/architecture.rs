@@ -241,6 +241,19 @@ fn the_runtime_names_no_adapter() {
 }
 
 #[test]
+fn the_web_page_reads_through_the_bot_and_names_no_store_no_platform_and_no_sql() {
+    // Only public directory data may reach the page: it asks the bot's web_* methods, never
+    // the store, where members' data lives.
+    let mut forbidden = PLATFORMS.to_vec();
+    forbidden.extend(["sqlx", "crate::store", "crate::runtime", "crate::scheduler"]);
+    check(&[Rule {
+        module: "src/web",
+        forbidden: &forbidden,
+        no_sql: true,
+    }]);
+}
+
+#[test]
 fn no_adapter_names_another() {
     // Each adapter with its platform's crates: the others may name neither.
     let adapters: [(&str, &[&str]); 3] = [
@@ -362,6 +375,8 @@ const LANDED: &[(&str, &str)] = &[
         "d8ac9d30826960033b2c7b65e8c01886d75e389acb7a54fbd225547807276da6",
     ),
     (
+        "0015_tips.sql",
+        "f9887994bed3974cb25acff73bf15920c9bcfa1481a40e16cbedc50909bbc2f3",
         "0017_pairing.sql",
         "35bb31eab15d16ecd87bac4a94680d77ee8fe2f0bffc0fde3850e4a19819af45",
     ),

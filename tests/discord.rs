@@ -18,6 +18,8 @@ mod notices;
 mod pairing;
 #[path = "discord/stopping.rs"]
 mod stopping;
+#[path = "discord/tips.rs"]
+mod tips;
 
 use std::time::Duration;
 

@@ -151,7 +151,7 @@ impl<W: Write> Printer<W> {
                 let n = self.print(Some(&member.display_name), &delivery.reply)?;
                 Ok(self.message_id(n))
             }
-            Target::Channel { .. } => {
+            Target::Channel { .. } | Target::Room { .. } => {
                 let n = self.print(None, &delivery.reply)?;
                 if !delivery.reactions.is_empty() {
                     self.note(&format!(

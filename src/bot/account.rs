@@ -15,8 +15,11 @@ impl Bot {
                 self.profile(actor, specialty, state).await?
             }
             AccountCommand::MyData => self.my_data(actor).await?,
-            AccountCommand::ForgetMe { confirmed } => {
-                return self.forget_me(actor, confirmed).await;
+            AccountCommand::ForgetMe {
+                confirmed,
+                keep_tips,
+            } => {
+                return self.forget_me(actor, confirmed, keep_tips).await;
             }
         };
         Ok(vec![Outgoing::Reply(reply)])
@@ -100,21 +103,47 @@ impl Bot {
         row.insert("note".into(), serde_json::Value::from(text));
     }
 
-    async fn forget_me(&self, actor: &Actor, confirmed: bool) -> Handled {
-        if !confirmed {
+    async fn forget_me(&self, actor: &Actor, confirmed: bool, keep_tips: Option<bool>) -> Handled {
+        let written = self.store.tips_written(&actor.member.user).await?;
+        // A member who wrote tips chooses what becomes of them before anything is deleted.
+        let tips_question = (written > 0).then(|| {
+            format!(
+                "You wrote {written} tip{s}. Say what becomes of {them}: /forgetme confirm \
+                 tips:delete deletes {them}; /forgetme confirm tips:keep keeps {them} for others \
+                 without your name.",
+                s = if written == 1 { "" } else { "s" },
+                them = if written == 1 { "it" } else { "them" },
+            )
+        });
+        if confirmed
+            && keep_tips.is_none()
+            && let Some(question) = &tips_question
+        {
             return Ok(vec![Outgoing::Reply(
+                Reply::private("Nothing is deleted yet: one question first.")
+                    .text(question.clone()),
+            )]);
+        }
+        if !confirmed {
+            let mut reply =
                 Reply::private("This would delete everything labcircle stores about you.").text(
                     "That is your check-in schedule and answers (with notes), your profile, your \
                  meetup answers, new-meetup and new-event notices, your pairing settings and \
-                 introductions, your directory suggestions \
-                 and reports, and any messages waiting for you. Check-ins stop, and it cannot \
-                 be undone. To go ahead: /forgetme confirm",
-                ),
-            )]);
+                 introductions, your directory suggestions and reports, your saved tips and helpful votes, and any messages waiting for \
+                 you. Check-ins stop, and it cannot be undone. To go ahead: /forgetme confirm",
+                );
+            if let Some(question) = tips_question {
+                reply = reply.text(question);
+            }
+            return Ok(vec![Outgoing::Reply(reply)]);
         }
         let turn = self.rsvp_turn.lock().await;
         let meetups = self.store.meetups_with_rsvp(&actor.member.user).await?;
-        let deleted = self.store.forget_member(&actor.member.user).await?;
+        let mut deleted = 0;
+        if keep_tips == Some(false) {
+            deleted += self.store.delete_tips_by(&actor.member.user).await?;
+        }
+        deleted += self.store.forget_member(&actor.member.user).await?;
         // Their RSVPs are gone from the database; cached rosters must not bring them back.
         self.forget_rosters(None);
         drop(turn);

@@ -44,6 +44,10 @@ impl Bot {
             CheckinCommand::Pause(weeks) => self.pause(actor, weeks).await?,
             CheckinCommand::Skip => self.skip(actor).await?,
             CheckinCommand::Settings(shift) => self.settings_reply(actor, shift).await?,
+            CheckinCommand::TipsAfterAnswers { on, shift } => {
+                self.set_checkin_tips(actor, on).await?;
+                self.settings_reply(actor, shift).await?
+            }
             CheckinCommand::Now => self.now_prompt(actor).await?,
             CheckinCommand::Answer { mood, stress, note } => {
                 let answered = async {
@@ -286,6 +290,7 @@ impl Bot {
             "Next check-in".into(),
             local_label(instant(row.next_due_at), schedule.zone),
         ));
+        fields.push(self.checkin_tips_field(actor).await?);
         let title = changed.unwrap_or_else(|| "Your check-in settings".to_owned());
         Ok(Reply::private(title).block(Block::Fields(fields)).footer(
             "/checkin start DAY TIME ZONE · /checkin pause WEEKS · /checkin skip · /checkin stop",
@@ -463,6 +468,12 @@ impl Bot {
             let lines_shown = note.is_some_and(safety::mentions_self_harm);
             reply = self.support_resources(actor, reply, lines_shown).await?;
         } else {
+            // A low week gets the crisis lines and peers, never a tip in their place (nor
+            // after them: advice there could read as "try harder"). Other weeks may get one.
+            let stressed = stress.is_some_and(|s| s >= 4) || mood <= 2;
+            if let Some(tip) = self.checkin_tip(actor, &prompt.community, stressed).await? {
+                reply = reply.text(tip);
+            }
             reply = reply.footer(if stress.is_none() && note.is_none() {
                 format!(
                     "Add a stress level or a note if you like: /checkin answer {mood} stress:1-5 \

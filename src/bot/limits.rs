@@ -51,6 +51,8 @@ pub(super) enum Limit {
     Meetups,
     /// Prompts opened with `/checkin now`.
     CheckinNow,
+    /// Tips shared.
+    Tips,
 }
 
 /// What to do with a member's command.

@@ -19,6 +19,8 @@ mod pairing;
 mod reactions;
 mod reports;
 mod rsvps;
+mod tips;
+mod web;
 
 use std::sync::{Arc, RwLock};
 
@@ -35,6 +37,7 @@ use crate::store::{Store, StoreError};
 pub use crate::settings::Settings;
 use directory::BuiltIndex;
 use reactions::PendingReaction;
+pub use web::{WebReportError, WebResults};
 
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]
@@ -357,6 +360,7 @@ impl Bot {
             Command::Meetup(c) => self.meetup_command(actor, c).await,
             Command::Events(c) => self.events_command(actor, c).await,
             Command::Pair(c) => self.pair_command(actor, c).await,
+            Command::Tips(c) => self.tips_command(actor, c).await,
         }
     }
 

@@ -57,6 +57,9 @@ impl Bot {
                 .meetup_reaction(actor, meetup, post, emoji, added)
                 .await;
         }
+        if let Some(out) = self.tip_reaction(actor, post, emoji, added).await? {
+            return Ok(out);
+        }
         // An RSVP emoji on a post not known as an announcement (check-in answers use other
         // emoji): it may be one whose record is a moment away.
         if crate::domain::meetup::rsvp_of(emoji).is_some() {

@@ -94,11 +94,12 @@ impl Bot {
             ))
             .into());
         }
-        for r in &resolved {
+        // A web visitor has no account to be told through.
+        for (r, by) in resolved.iter().filter_map(|r| Some((r, r.by.as_ref()?))) {
             self.store
                 .queue_notice(
                     &format!("report:{}", r.id),
-                    &r.by,
+                    by,
                     Notice::ReportResolved { report: r.id },
                     self.now(),
                 )
@@ -121,7 +122,7 @@ impl Bot {
     pub(super) async fn with_reports(&self, mut reply: Reply) -> Result<Reply, Failure> {
         let open = self.store.open_reports().await?;
         if open.is_empty() {
-            return Ok(reply);
+            return self.with_tips_for_review(reply).await;
         }
         let mut groups: Vec<(String, Vec<Report>)> = Vec::new();
         for r in open {
@@ -140,8 +141,15 @@ impl Bot {
                 None => "this entry was removed from the directory".to_owned(),
             }];
             for r in list {
-                if let Some(details) = &r.details {
-                    lines.push(format!("{}: {details}", r.reason));
+                let web = if r.by.is_none() {
+                    format!(" (from {})", crate::store::VISITOR_NAME)
+                } else {
+                    String::new()
+                };
+                match &r.details {
+                    Some(details) => lines.push(format!("{}{web}: {details}", r.reason)),
+                    None if r.by.is_none() => lines.push(format!("{}{web}", r.reason)),
+                    None => {}
                 }
             }
             items.push(Item {
@@ -168,6 +176,6 @@ impl Bot {
             Some(f) => format!("{f}  ·  {RESOLVE_HINT}"),
             None => RESOLVE_HINT.to_owned(),
         };
-        Ok(reply.footer(footer))
+        self.with_tips_for_review(reply.footer(footer)).await
     }
 }

@@ -48,7 +48,7 @@ impl EventKind {
         .find(|k| k.code() == code)
     }
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             EventKind::Conference => "conference",
             EventKind::LabWeek => "lab week",

@@ -179,7 +179,7 @@ pub fn how_to_ask() -> Reply {
 
 /// The honest line about a state asked for (`state:CT`, or "in Connecticut") that has no
 /// confirmed state-level group.
-fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
+pub fn coverage_note(query: &SearchQuery) -> Option<&'static str> {
     match (query.region, &query.wants.place) {
         (Some(Region::State(state)), _) => state_coverage::note(state),
         (None, Some(place)) => state_coverage::note(place.state),

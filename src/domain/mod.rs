@@ -36,6 +36,7 @@ pub mod search_index;
 pub mod series;
 pub mod state_coverage;
 pub mod time_words;
+pub mod tips;
 pub mod trend;
 pub mod understand;
 pub mod vocab;

@@ -204,6 +204,11 @@ fn summary(data: &MemberData, zone: Tz) -> Vec<(String, String)> {
             format!("{} ({open} with the moderators)", reports.len()),
         ));
     }
+    fields.extend(super::tips::my_data_fields(
+        data.rows("tips_you_wrote").len(),
+        data.rows("tip_votes").len(),
+        data.rows("tip_saves").len(),
+    ));
     let waiting = data
         .rows("outbox")
         .iter()
@@ -354,6 +359,11 @@ fn section(table: &str) -> &str {
         "matrix_direct_chats" => "private_chats",
         "pairing_members" => "pairing",
         "pairing_seats" => "pairing_introductions",
+        "tip_votes" => "tips_you_found_helpful",
+        "tip_saves" => "tips_you_saved",
+        "tip_reports" => "tips_you_reported",
+        "tip_shown" => "tips_shown_after_checkins",
+        "tip_checkin_optouts" => "checkin_tips_off",
         other => other,
     }
 }

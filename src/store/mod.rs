@@ -18,6 +18,7 @@ mod retention;
 mod rsvps;
 mod seeding;
 mod suggestions;
+mod tips;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -42,10 +43,11 @@ pub use note_key::{Rekeyed, StoredNote};
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use pairing::{Answered, PairCounts, PairGroup, PairMember, PlannedGroup, Seat};
 pub use privacy::MEMBER_TABLES;
-pub use reports::{Report, ReportAdded};
+pub use reports::{Report, ReportAdded, VISITOR_NAME};
 pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
+pub use tips::{TipForReview, TipMark};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
 #[derive(Debug, thiserror::Error)]

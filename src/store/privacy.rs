@@ -27,6 +27,11 @@ pub const MEMBER_TABLES: &[(&str, &str, &str)] = &[
     ("matrix_direct_chats", "platform", "user_id"),
     ("pairing_members", "platform", "user_id"),
     ("pairing_seats", "platform", "user_id"),
+    ("tip_votes", "platform", "user_id"),
+    ("tip_saves", "platform", "user_id"),
+    ("tip_reports", "platform", "user_id"),
+    ("tip_shown", "platform", "user_id"),
+    ("tip_checkin_optouts", "platform", "user_id"),
 ];
 
 /// A column outside [`MEMBER_TABLES`] that names a member in rows that are not only theirs.
@@ -106,6 +111,25 @@ pub const NAMED_IN: &[NamedIn] = &[
         select: "id AS report_id, group_key, status, resolved_at",
         section: "reports_you_resolved",
         forget: "resolved_by = NULL",
+    },
+    // Tips the member wrote stay for others without their name, unless they chose at
+    // /forgetme to delete them (the bot deletes those first).
+    NamedIn {
+        table: "tips",
+        platform: Some("author_platform"),
+        id: "author_id",
+        select: "id AS tip_id, topic, text, status, helpful, created_at",
+        section: "tips_you_wrote",
+        forget: "author_platform = '', author_id = '', author_name = ''",
+    },
+    // A moderator's decisions on tips keep the decision, not who made it.
+    NamedIn {
+        table: "tips",
+        platform: None,
+        id: "decided_by",
+        select: "id AS tip_id, status, decided_at",
+        section: "tips_you_decided",
+        forget: "decided_by = NULL",
     },
 ];
 

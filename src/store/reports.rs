@@ -12,7 +12,9 @@ use crate::domain::reports::{ReportOutcome, ReportReason};
 pub struct Report {
     pub id: i64,
     pub group_key: String,
-    pub by: Member,
+    /// The member who reported it; `None` for a visitor of the public web page (no account:
+    /// nobody to tell when it is resolved).
+    pub by: Option<Member>,
     pub reason: ReportReason,
     pub details: Option<String>,
     pub created_at: String,
@@ -32,6 +34,13 @@ pub enum ReportAdded {
     /// The member reached the daily limit; nothing was kept.
     Limited,
 }
+
+/// The `platform` of reports made on the public web page, and the one `user_id` they share:
+/// no account and no address is kept, and one visitor report per entry waits at a time.
+const VISITOR_PLATFORM: &str = "web";
+const VISITOR_ID: &str = "visitor";
+/// How a visitor's report names its reporter to the moderators.
+pub const VISITOR_NAME: &str = "a web visitor";
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -89,6 +98,33 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(ReportAdded::Added(id))
+    }
+
+    /// Keeps a report from a visitor of the public web page, unless a visitor's report on
+    /// `key` is open already (the web page limits how often one address reports).
+    pub async fn add_visitor_report(
+        &self,
+        key: &str,
+        reason: ReportReason,
+        details: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ReportAdded> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO group_reports (group_key, platform, user_id, display_name, reason, \
+             details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (group_key, platform, user_id) WHERE status = 'open' DO NOTHING \
+             RETURNING id",
+        )
+        .bind(key)
+        .bind(VISITOR_PLATFORM)
+        .bind(VISITOR_ID)
+        .bind(VISITOR_NAME)
+        .bind(reason.code())
+        .bind(details)
+        .bind(stamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.map_or(ReportAdded::AlreadyOpen, ReportAdded::Added))
     }
 
     /// When `by` may report again: 24 hours after the oldest of their reports in the day
@@ -173,7 +209,10 @@ fn report_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Report> {
     Ok(Report {
         id: row.try_get("id")?,
         group_key: row.try_get("group_key")?,
-        by: member_from_row(row)?,
+        by: match row.try_get::<String, _>("platform")?.as_str() {
+            VISITOR_PLATFORM => None,
+            _ => Some(member_from_row(row)?),
+        },
         reason: ReportReason::parse(&reason)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown report reason {reason}")))?,
         details: row.try_get("details")?,

@@ -40,5 +40,6 @@ mod sentences;
 mod sharing;
 mod stats;
 mod stopping;
+mod tips;
 mod trend_chart;
 mod wording;

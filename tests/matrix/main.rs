@@ -9,6 +9,7 @@ mod pairing;
 mod private_chats;
 mod sentences;
 mod support;
+mod tips;
 
 // The fake Discord of tests/discord.rs, for the test that runs both platforms in one process.
 #[path = "../support/fake_discord.rs"]

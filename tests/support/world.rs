@@ -136,7 +136,9 @@ impl Deliver for Recorder {
         self.deliveries += 1;
         let (kind, id) = match &d.target {
             Target::Member(_) => (Kind::Direct, format!("m{}", self.deliveries)),
-            Target::Channel { .. } => (Kind::Post, format!("post{}", self.deliveries)),
+            Target::Channel { .. } | Target::Room { .. } => {
+                (Kind::Post, format!("post{}", self.deliveries))
+            }
             Target::Edit { message_id, .. } => (Kind::Edit, message_id.clone()),
             Target::Meeting { .. } => (Kind::Direct, format!("m{}", self.deliveries)),
         };

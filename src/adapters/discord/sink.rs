@@ -249,6 +249,23 @@ impl Deliver for DiscordSink {
                 }
                 Ok(post)
             }
+            Target::Room { channel } => {
+                let id = channel
+                    .strip_prefix("discord:")
+                    .and_then(|c| c.parse::<u64>().ok())
+                    .filter(|c| *c > 0)
+                    .ok_or_else(|| {
+                        DeliveryError::Permanent(format!("{channel} is not a Discord channel"))
+                    })?;
+                let channel = ChannelId::new(id);
+                let post = self.post(channel, delivery).await?;
+                if let Some((channel, message)) = parse_post(&post) {
+                    for emoji in &delivery.reactions {
+                        self.react(channel, message, emoji).await;
+                    }
+                }
+                Ok(post)
+            }
             Target::Edit { message_id, .. } => {
                 let (channel, message) = parse_post(message_id).ok_or_else(|| {
                     DeliveryError::Permanent(format!("{message_id} is not a Discord message"))

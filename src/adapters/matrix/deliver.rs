@@ -243,6 +243,32 @@ impl MatrixSink {
                     .await?;
                 Ok(sent.response.event_id.to_string())
             }
+            Target::Room { channel } => {
+                let room_id: OwnedRoomId = channel
+                    .strip_prefix("matrix:")
+                    .context("not a Matrix room")?
+                    .parse()
+                    .context("not a Matrix room id (use !id:server)")?;
+                let room = s
+                    .client
+                    .get_room(&room_id)
+                    .context("the bot is not in the tips room")?;
+                let sent = room
+                    .send(s.content(&delivery.reply))
+                    .with_transaction_id(transaction_id(key, "room"))
+                    .await?;
+                let event_id = sent.response.event_id;
+                for (i, emoji) in delivery.reactions.iter().enumerate() {
+                    let content = ReactionEventContent::new(Annotation::new(
+                        event_id.clone(),
+                        (*emoji).to_owned(),
+                    ));
+                    room.send(content)
+                        .with_transaction_id(transaction_id(key, &format!("r{i}")))
+                        .await?;
+                }
+                Ok(event_id.to_string())
+            }
             Target::Edit {
                 community,
                 message_id,

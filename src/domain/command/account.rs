@@ -16,8 +16,13 @@ pub enum AccountCommand {
     },
     /// `/mydata`.
     MyData,
-    /// `/forgetme [confirm]`: without the word, it only explains.
-    ForgetMe { confirmed: bool },
+    /// `/forgetme [confirm] [tips:delete|keep]`: without the word, it only explains. A member
+    /// who wrote tips says whether they are deleted (`Some(false)`) or kept without their name
+    /// (`Some(true)`); `None`: not said (asked before anything is deleted).
+    ForgetMe {
+        confirmed: bool,
+        keep_tips: Option<bool>,
+    },
 }
 
 impl From<AccountCommand> for Command {
@@ -51,7 +56,22 @@ fn forgetme(inv: &Invocation) -> Parsed {
             )));
         }
     };
-    Ok(AccountCommand::ForgetMe { confirmed }.into())
+    let keep_tips = match inv.option("tips").map(|t| t.to_lowercase()).as_deref() {
+        None => None,
+        Some("delete") => Some(false),
+        Some("keep" | "anonymous") => Some(true),
+        Some(other) => {
+            return Err(UserError::new(format!(
+                "tips:{other} is not a choice. tips:delete deletes the tips you wrote; \
+                 tips:keep keeps them for others without your name. Nothing was deleted."
+            )));
+        }
+    };
+    Ok(AccountCommand::ForgetMe {
+        confirmed,
+        keep_tips,
+    }
+    .into())
 }
 
 /// The account commands, in the order `/help` lists them.
@@ -99,7 +119,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
         private: true,
         summary: "Delete everything the bot stores about you",
         details: "Deletes your check-ins, answers, schedule, profile, meetup answers and notices, \
-                  and suggestions, and stops all prompts. It cannot be undone, so it asks first: confirm with \
+                  suggestions, reports, saved tips and votes, and stops all prompts. Tips you wrote are \
+                  deleted (tips:delete) or kept without your name (tips:keep); it asks which. It cannot be undone, so it asks first: confirm with \
                   /forgetme confirm.",
         role: Role::Member,
         arg: Some(ArgSpec {
@@ -108,7 +129,18 @@ pub(super) static SPECS: &[CommandSpec] = &[
             required: false,
             rest: false,
         }),
-        options: &[],
-        examples: &["/forgetme", "/forgetme confirm"],
+        options: &[OptSpec {
+            name: "tips",
+            aliases: &[],
+            help: "the tips you wrote: delete, or keep without your name",
+            kind: OptKind::Word(|s| {
+                ["delete", "keep", "anonymous"].contains(&s.to_lowercase().as_str())
+            }),
+        }],
+        examples: &[
+            "/forgetme",
+            "/forgetme confirm",
+            "/forgetme confirm tips:keep",
+        ],
     },
 ];

@@ -26,6 +26,11 @@ pub enum CheckinCommand {
     /// `/checkin settings [shift:TIME|off]`: shows the settings, after changing the shift end
     /// when one is given.
     Settings(Option<ShiftEnd>),
+    /// `/checkin settings tips:on|off [shift:…]`: a tip after check-in answers, or none.
+    TipsAfterAnswers {
+        on: bool,
+        shift: Option<ShiftEnd>,
+    },
     Now,
     /// `/checkin answer MOOD [stress:N] [note:…]`.
     Answer {
@@ -145,6 +150,19 @@ fn checkin_settings(inv: &Invocation) -> Parsed {
         None => None,
         Some(text) => Some(parse_shift_end(&text)?),
     };
+    if let Some(tips) = inv.option("tips") {
+        let on = match tips.to_lowercase().as_str() {
+            "on" | "yes" => true,
+            "off" | "no" => false,
+            _ => {
+                return Err(UserError::new(format!(
+                    "tips:{tips} is not on or off. /checkin settings tips:off stops the tip \
+                     after your answers; tips:on brings it back. Nothing was changed."
+                )));
+            }
+        };
+        return Ok(CheckinCommand::TipsAfterAnswers { on, shift }.into());
+    }
     Ok(CheckinCommand::Settings(shift).into())
 }
 
@@ -331,15 +349,26 @@ pub(super) static SPECS: &[CommandSpec] = &[
         summary: "Your check-in schedule",
         details: "Shows your day, time, zone, quiet hours, shift end, pause and the next \
                   prompt. shift:7am sets when your shift usually ends, for /checkin snooze \
-                  after shift; shift:off removes it.",
+                  after shift; shift:off removes it. tips:off stops the tip from peers \
+                  after your answers; tips:on brings it back.",
         role: Role::Member,
         arg: None,
-        options: &[OptSpec {
-            name: "shift",
-            aliases: &["shiftend"],
-            help: "when your shift usually ends, like 7am (or off)",
-            kind: OptKind::Text,
-        }],
+        options: &[
+            OptSpec {
+                name: "shift",
+                aliases: &["shiftend"],
+                help: "when your shift usually ends, like 7am (or off)",
+                kind: OptKind::Text,
+            },
+            OptSpec {
+                name: "tips",
+                aliases: &[],
+                help: "a tip from peers after your answers: on or off",
+                kind: OptKind::Word(|s| {
+                    ["on", "off", "yes", "no"].contains(&s.to_lowercase().as_str())
+                }),
+            },
+        ],
         examples: &[
             "/checkin settings",
             "/checkin",

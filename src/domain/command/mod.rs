@@ -46,6 +46,7 @@ pub mod events;
 pub mod help;
 pub mod meetup;
 pub mod pair;
+pub mod tips;
 
 pub use account::AccountCommand;
 pub use checkin::{CheckinCommand, ShiftEnd, SnoozeFor, parse_snooze};
@@ -54,6 +55,7 @@ pub use events::EventsCommand;
 pub use help::HelpCommand;
 pub use meetup::{MeetupCommand, MeetupDraft};
 pub use pair::PairCommand;
+pub use tips::TipCommand;
 
 /// Longest command line accepted, in characters.
 pub const MAX_LINE_CHARS: usize = 2000;
@@ -184,6 +186,7 @@ pub enum Command {
     Meetup(MeetupCommand),
     Events(EventsCommand),
     Pair(PairCommand),
+    Tips(TipCommand),
 }
 
 /// The areas' tables, in the order `/help` lists them.
@@ -195,6 +198,7 @@ static AREAS: &[&[CommandSpec]] = &[
     meetup::SPECS,
     events::SPECS,
     pair::SPECS,
+    tips::SPECS,
 ];
 
 /// Commands with subcommands, and the subcommand used when none is given.
@@ -204,6 +208,7 @@ const DEFAULT_SUBCOMMAND: &[(&str, Option<&str>)] = &[
     ("checkin", Some("settings")),
     ("meetup", Some("list")),
     ("pair", Some("status")),
+    ("tip", None),
 ];
 
 /// Every command, in the order `/help` lists them.
@@ -694,7 +699,11 @@ fn first_word(name: &str) -> &str {
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        // Short names allow one slip only: "i" or "hi" is not a slip of /tip.
+        .filter(|(d, c)| {
+            let allowed = if c.len() <= 4 { 1 } else { 2.max(c.len() / 3) };
+            *d <= allowed && *d < c.len().max(word.len())
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

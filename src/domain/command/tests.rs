@@ -109,6 +109,14 @@ fn unknown_commands_and_options_suggest_the_nearest() {
     );
     assert!(err("/group shwo x").contains("Did you mean /group show?"));
     assert!(err("/group").contains("needs one of: show, add, edit, remove"));
+    // A short name takes one slip, not two: "/hi" is not a slip of /tip.
+    assert!(
+        err("/tpi").contains("Did you mean /tip?"),
+        "{}",
+        err("/tpi")
+    );
+    assert!(!err("/hi").contains("Did you mean"), "{}", err("/hi"));
+    assert!(!err("/i").contains("Did you mean"), "{}", err("/i"));
 }
 
 #[test]
