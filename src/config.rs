@@ -12,9 +12,11 @@ use serde::Deserialize;
 mod directory;
 mod discord;
 mod limits;
+mod ops;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
+pub use ops::Ops;
 
 /// Environment variable that chooses the data directory.
 pub const ENV_DATA_DIR: &str = "LABCIRCLE_DATA_DIR";
@@ -45,6 +47,8 @@ pub struct Config {
     pub discord: Option<Discord>,
     /// The Matrix adapter; absent means Matrix is not used.
     pub matrix: Option<Matrix>,
+    /// `/healthz` and `/metrics` over HTTP; absent: not served.
+    pub ops: Option<Ops>,
 }
 
 /// Environment variable holding the Matrix account's password.

@@ -58,6 +58,19 @@ pub fn create_private_file(path: &Path) -> io::Result<()> {
     options.open(path).map(drop)
 }
 
+/// Creates `path` with mode 0600, failing if it exists (a backup never writes into a file
+/// someone else made).
+pub fn create_new_private_file(path: &Path) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE);
+    }
+    options.open(path).map(drop)
+}
+
 /// A directory or file that others may read or enter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loose {

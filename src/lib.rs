@@ -23,6 +23,9 @@
 //!   on.
 //! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
 //!   [`adapters::matrix`].
+//! * [`ops`]: for whoever runs the bot: `/healthz` and `/metrics` over HTTP (`[ops] listen`),
+//!   the adapters' connection states behind them, and `labcircle backup` (SQLite's online
+//!   backup API).
 //! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
 //!   monthly run; how an answer is judged is [`domain::link_status`].
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
@@ -49,6 +52,7 @@ pub mod link_check;
 pub mod logging;
 pub mod note_key;
 pub mod notes;
+pub mod ops;
 pub mod runtime;
 pub mod scheduler;
 pub mod serve;

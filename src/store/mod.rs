@@ -2,6 +2,7 @@
 //! open, WAL mode, foreign keys on. One module per aggregate.
 
 mod announcements;
+mod backup;
 mod checkin_choices;
 mod checkins;
 mod direct_chats;
@@ -10,6 +11,7 @@ mod events;
 mod link_checks;
 mod meetups;
 mod note_key;
+mod ops;
 mod outbox;
 mod privacy;
 mod reports;
@@ -33,11 +35,13 @@ use sqlx::sqlite::{
 use crate::domain::identity::{Member, Platform, UserId};
 
 pub use announcements::Unshared;
+pub use backup::{CopyReport, copy_database, inspect_copy};
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
 pub use link_checks::{DeadLink, LinkCheck};
 pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
 pub use note_key::{Rekeyed, StoredNote};
+pub use ops::DatabaseDown;
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use privacy::MEMBER_TABLES;
 pub use reports::{Report, ReportAdded};

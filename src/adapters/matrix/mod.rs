@@ -113,10 +113,11 @@ pub async fn run(
         })
     };
     ready(me.as_str());
+    runtime.health().up("matrix");
     runtime.poke();
 
     tokio::select! {
-        () = session::sync_forever(&client) => {}
+        () = session::sync_forever(&client, runtime.health()) => {}
         () = shutdown.cancelled() => {}
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between the
