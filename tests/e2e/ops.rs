@@ -253,6 +253,8 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
     let copy = lab.path().join("backups").join("labcircle-monday.db");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     let copy_arg = copy.display().to_string();
+    let before = written.load(Ordering::SeqCst);
+    let started = std::time::Instant::now();
     let backup = {
         let launch = lab.launch(&["backup", &copy_arg]);
         tokio::task::spawn_blocking(move || launch.run(""))
@@ -260,6 +262,11 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
             .unwrap()
     };
     let during = written.load(Ordering::SeqCst);
+    eprintln!(
+        "backup: {:?} for the whole command, {} rows written by another connection meanwhile",
+        started.elapsed(),
+        during - before
+    );
     assert!(
         backup.success,
         "backup failed:\n{}\n{}",
