@@ -14,11 +14,21 @@ pub struct Ops {
 }
 
 fn socket_addr<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
-    let text = String::deserialize(d)?;
-    text.trim().parse().map_err(|_| {
+    // Any TOML value, so that a bare port (`listen = 9187`) gets the same message as a bad
+    // string rather than serde's "invalid type".
+    let value = toml::Value::deserialize(d)?;
+    let parsed = match &value {
+        toml::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        let shown = match &value {
+            toml::Value::String(text) => format!("{text:?}"),
+            other => other.to_string(),
+        };
         serde::de::Error::custom(format!(
-            "ops.listen must be an IP address and port such as \"127.0.0.1:9187\" or \
-             \"[::1]:9187\", not {text:?}"
+            "ops.listen must be an IP address and port in quotes, such as \"127.0.0.1:9187\" \
+             or \"[::1]:9187\", not {shown}"
         ))
     })
 }
@@ -37,5 +47,10 @@ mod tests {
             Config::from_toml("[ops]\nlisten = \"localhost\"\n").unwrap_err()
         );
         assert!(err.contains("127.0.0.1:9187") && err.contains("localhost"), "{err}");
+        let err = format!(
+            "{:#}",
+            Config::from_toml("[ops]\nlisten = 9187\n").unwrap_err()
+        );
+        assert!(err.contains("ops.listen") && err.contains("not 9187"), "{err}");
     }
 }

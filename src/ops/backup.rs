@@ -42,17 +42,17 @@ pub async fn run(config: &Config, dest: &Path, force: bool) -> anyhow::Result<Ex
 
 /// Copies `source` to `dest` (refusing an existing `dest` unless `force`) and checks the copy.
 pub async fn backup(source: &Path, dest: &Path, force: bool) -> anyhow::Result<CopyReport> {
-    if dest.exists() && !force {
-        bail!(
-            "{} already exists; choose another file, or pass --force to replace it",
-            dest.display()
-        );
-    }
+    check_destination(source, dest, force)?;
     let partial = partial_path(dest);
     // Left by an interrupted backup: never a copy anybody relies on.
     let _ = std::fs::remove_file(&partial);
-    files::create_new_private_file(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
+    files::create_new_private_file(&partial).with_context(|| {
+        format!(
+            "cannot write the backup to {} (creating {} beside it failed)",
+            dest.display(),
+            partial.display()
+        )
+    })?;
     let checked = async {
         copy_database(source, &partial)
             .await
@@ -78,6 +78,56 @@ pub async fn backup(source: &Path, dest: &Path, force: bool) -> anyhow::Result<C
             Err(e)
         }
     }
+}
+
+/// Refuses, before anything is written, a destination that cannot or must not take the copy:
+/// an existing file without `force`, a folder, a folder that does not exist, or the database
+/// itself.
+fn check_destination(source: &Path, dest: &Path, force: bool) -> anyhow::Result<()> {
+    if dest.is_dir() {
+        bail!(
+            "{} is a folder; give the backup a file name, such as {}",
+            dest.display(),
+            dest.join("labcircle-backup.db").display()
+        );
+    }
+    let folder = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.exists() {
+        bail!(
+            "cannot write the backup to {}: the folder {} does not exist (create it first)",
+            dest.display(),
+            folder.display()
+        );
+    }
+    if !folder.is_dir() {
+        bail!(
+            "cannot write the backup to {}: {} is not a folder",
+            dest.display(),
+            folder.display()
+        );
+    }
+    if dest.exists() {
+        let same = match (source.canonicalize(), dest.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            bail!(
+                "{} is the database itself; write the backup to another file",
+                dest.display()
+            );
+        }
+        if !force {
+            bail!(
+                "{} already exists; choose another file, or pass --force to replace it",
+                dest.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `DIR/.NAME.partial` beside `dest`.
@@ -114,6 +164,15 @@ mod tests {
             let mode = std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+        // Places that cannot take a copy are named, and nothing is written.
+        let folder = backup(&source, dir.path(), true).await.unwrap_err();
+        assert!(format!("{folder:#}").contains("is a folder"), "{folder:#}");
+        let missing = dir.path().join("no-such-folder").join("copy.db");
+        let missing = backup(&source, &missing, false).await.unwrap_err();
+        assert!(format!("{missing:#}").contains("does not exist"), "{missing:#}");
+        let itself = backup(&source, &source, true).await.unwrap_err();
+        assert!(format!("{itself:#}").contains("the database itself"), "{itself:#}");
+
         let copy = crate::store::Store::open(&dest).await.unwrap();
         assert_eq!(copy.meta("probe").await.unwrap().as_deref(), Some("kept"));
         store.close().await;

@@ -2,6 +2,7 @@
 //! console), and `labcircle backup` taken while the bot runs and writes go on, restored into a
 //! fresh data directory.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -165,8 +166,8 @@ async fn healthz_says_503_naming_the_database_while_another_program_locks_it_or_
 }
 
 /// Every row of every table of the database at `path`, as text (`quote()` of each column, so
-/// blobs such as encrypted notes compare too), by table; rows the load wrote are left out.
-async fn dump(path: &Path) -> Vec<(String, Vec<String>)> {
+/// blobs such as encrypted notes compare too), by table.
+async fn dump(path: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let options = SqliteConnectOptions::new().filename(path).read_only(true);
     let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
@@ -176,7 +177,7 @@ async fn dump(path: &Path) -> Vec<(String, Vec<String>)> {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    let mut out = Vec::new();
+    let mut out = BTreeMap::new();
     for table in tables {
         let columns: Vec<String> =
             sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
@@ -189,21 +190,48 @@ async fn dump(path: &Path) -> Vec<(String, Vec<String>)> {
             .map(|c| format!("quote(\"{c}\")"))
             .collect::<Vec<_>>()
             .join(" || '|' || ");
-        let sql = format!("SELECT {row} FROM \"{table}\" ORDER BY 1");
+        let sql = format!("SELECT {row} FROM \"{table}\"");
         let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .fetch_all(&mut conn)
             .await
             .unwrap();
-        let rows = rows.into_iter().filter(|r| !r.contains("'load-")).collect();
-        out.push((table, rows));
+        out.insert(table, rows.into_iter().collect());
     }
     conn.close().await.unwrap();
     out
 }
 
+/// `SELECT count(*)` of `sql` in the database at `path`.
+async fn count(path: &Path, sql: &str) -> i64 {
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+    let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    n
+}
+
+/// One round of load on the bot: member `load-N` joins the full meetup's waitlist (an RSVP
+/// written, a private notice queued and delivered) and takes it back.
+/// Rounds are numbered from 0 by `rounds`; the one before last is waited for, so two are always
+/// in flight.
+async fn round(bot: &mut Process, rounds: &mut usize) {
+    let n = *rounds;
+    bot.send_line(&format!(":as load-{n:04}"));
+    bot.send_line(":react 2 ✅");
+    bot.send_line(":unreact 2 ✅");
+    if n >= 2 {
+        bot.next_line(&format!("now acting as load-{:04}", n - 2))
+            .await;
+    }
+    *rounds += 1;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fresh_data_directory()
-{
+async fn a_backup_taken_while_the_bot_handles_commands_and_delivers_restores_into_a_fresh_data_directory()
+ {
     let lab = Lab::new();
     let answered = lab.console_at(
         "alice",
@@ -219,9 +247,19 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
         "{}",
         answered.stdout
     );
-    // The bot runs, with its endpoints on, while another connection writes one row per
-    // transaction as fast as it can.
-    let (mut bot, base) = console_with_ops(&lab, "bob").await;
+    // The bot runs with its endpoints on; a meetup with one place, taken.
+    let (mut bot, base) = console_with_ops(&lab, "olga").await;
+    bot.send_line(":as olga organizer");
+    bot.send_line("/meetup create title:Backup night when:Dec 10 6:30pm where:Cafe capacity:1");
+    bot.next_line("[#2] Meetup #1: Backup night").await;
+    bot.send_line(":as holder");
+    bot.send_line(":react 2 ✅");
+    bot.send_line(":as olga organizer");
+    bot.next_line("now acting as olga").await;
+    let before = dump(&lab.database()).await;
+
+    // Load: members join the waitlist and leave it through the bot, two rounds always in
+    // flight, while another connection writes one row per transaction as fast as it can.
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicU64::new(0));
     let writer = {
@@ -246,26 +284,34 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
             conn.close().await.unwrap();
         })
     };
-    while written.load(Ordering::SeqCst) < 200 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    let mut rounds = 0;
+    while rounds < 20 || written.load(Ordering::SeqCst) < 200 {
+        round(&mut bot, &mut rounds).await;
     }
 
     let copy = lab.path().join("backups").join("labcircle-monday.db");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     let copy_arg = copy.display().to_string();
-    let before = written.load(Ordering::SeqCst);
+    let (rows_before, rounds_before) = (written.load(Ordering::SeqCst), rounds);
     let started = std::time::Instant::now();
     let backup = {
         let launch = lab.launch(&["backup", &copy_arg]);
         tokio::task::spawn_blocking(move || launch.run(""))
-            .await
-            .unwrap()
     };
-    let during = written.load(Ordering::SeqCst);
+    while !backup.is_finished() {
+        round(&mut bot, &mut rounds).await;
+    }
+    let took = started.elapsed();
+    let (rows_during, rounds_during) = (written.load(Ordering::SeqCst), rounds);
+    for _ in 0..5 {
+        round(&mut bot, &mut rounds).await;
+    }
+    let backup = backup.await.unwrap();
     eprintln!(
-        "backup: {:?} for the whole command, {} rows written by another connection meanwhile",
-        started.elapsed(),
-        during - before
+        "backup: {took:?} for the whole command; meanwhile {} rows by another connection and \
+         {} rounds of RSVPs and notices through the bot",
+        rows_during - rows_before,
+        rounds_during - rounds_before
     );
     assert!(
         backup.success,
@@ -288,19 +334,33 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
         let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the copy is as private as the database");
     }
-    // The bot kept answering meanwhile.
+    // The bot kept answering meanwhile, and counted what it did.
+    let last = rounds - 1;
+    bot.send_line(":as olga organizer");
+    bot.next_line(&format!("now acting as load-{last:04}")).await;
+    bot.next_line("now acting as olga").await;
     assert_eq!(get(&format!("{base}/healthz")).await.0, 200);
+    let (_, metrics) = get(&format!("{base}/metrics")).await;
+    let waitlisted = value(&metrics, "labcircle_rsvp_changes_total{status=\"waitlisted\"}");
+    let withdrawn = value(&metrics, "labcircle_rsvp_changes_total{status=\"withdrawn\"}");
+    let sent = value(
+        &metrics,
+        "labcircle_deliveries_total{platform=\"console\",outcome=\"sent\"}",
+    );
+    assert!(waitlisted >= rounds as f64 && withdrawn >= rounds as f64, "{metrics}");
+    assert!(sent >= rounds as f64, "a waitlist notice each: {metrics}");
     stop.store(true, Ordering::SeqCst);
     writer.await.unwrap();
     bot.close_stdin();
-    let total = written.load(Ordering::SeqCst);
-    assert!(total > during, "writes went on after the backup");
+    assert!(written.load(Ordering::SeqCst) > rows_during, "writes went on");
 
-    // A second backup to the same file is refused without --force.
+    // A second backup to the same file is refused without --force, and the copy is kept.
     let again = lab.run(&["backup", &copy_arg], "");
     assert!(!again.success && again.stderr.contains("--force"), "{}", again.stderr);
+    assert!(!again.stderr.contains("panicked"), "{}", again.stderr);
 
-    // The copy holds the database as of one moment: a whole prefix of the load, no gaps.
+    // The copy is the database as of one moment: a whole prefix of the other connection's
+    // rows, no gaps, and every round the bot had finished before the backup began.
     let options = SqliteConnectOptions::new().filename(&copy).read_only(true);
     let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
     let loads: Vec<String> =
@@ -309,31 +369,110 @@ async fn a_backup_taken_while_the_bot_runs_and_writes_go_on_restores_into_a_fres
             .await
             .unwrap();
     conn.close().await.unwrap();
-    assert!(loads.len() >= 200, "{} load rows", loads.len());
+    assert!(loads.len() as u64 >= rows_before, "{} load rows", loads.len());
     for (i, name) in loads.iter().enumerate() {
         assert_eq!(name, &format!("load-{i:08}"), "a gap in the copy");
     }
-    // Every other row of every table is the same as in the live database.
-    let live = dump(&lab.database()).await;
-    let copied = dump(&copy).await;
+    let finished = i64::try_from(rounds_before - 2).unwrap();
+    let rsvps = count(&copy, "SELECT count(*) FROM rsvps WHERE user_id LIKE 'load-%'").await;
+    assert!(rsvps >= finished, "{rsvps} RSVPs of {finished} rounds");
+    let notices = count(&copy, "SELECT count(*) FROM outbox WHERE user_id LIKE 'load-%'").await;
+    assert!(notices >= finished, "{notices} notices of {finished} rounds");
+    // Everything the load did not touch is in the copy as it is in the live database.
+    let (after, copied) = (dump(&lab.database()).await, dump(&copy).await);
     assert_eq!(
-        live.iter().map(|(t, _)| t).collect::<Vec<_>>(),
-        copied.iter().map(|(t, _)| t).collect::<Vec<_>>()
+        after.keys().collect::<Vec<_>>(),
+        copied.keys().collect::<Vec<_>>()
     );
-    for ((table, rows), (_, copied_rows)) in live.iter().zip(&copied) {
-        assert_eq!(rows, copied_rows, "table {table} differs");
+    for (table, rows) in &before {
+        let copied = &copied[table];
+        for row in rows.intersection(&after[table]) {
+            assert!(copied.contains(row), "table {table}: {row} is not in the copy");
+        }
     }
+    assert_eq!(copied["checkin_answers"], after["checkin_answers"]);
 
-    // Restored into a fresh data directory, the note key still opens the note.
+    // Restored into a fresh data directory (migrations run at start), the note key still
+    // opens the note and the meetup still has its place taken.
     let fresh = Lab::new();
     std::fs::create_dir_all(fresh.database().parent().unwrap()).unwrap();
     std::fs::copy(&copy, fresh.database()).unwrap();
     let history = fresh.console_at(
         "alice",
         MONDAY_8AM,
-        "/checkin history\n",
+        "/checkin history\n:as olga organizer\n/meetup show 1\n",
         &[("LABCIRCLE_NOTE_KEY", KEY)],
     );
-    let last = history.messages().last().cloned().unwrap_or_default();
-    assert!(last.contains(NOTE), "{}", history.stdout);
+    let said = history.messages();
+    assert!(said.iter().any(|m| m.contains(NOTE)), "{}", history.stdout);
+    assert!(
+        said.iter().any(|m| m.contains("Backup night") && m.contains("1 / 1 going")),
+        "{}",
+        history.stdout
+    );
+}
+
+#[test]
+fn a_backup_to_a_place_that_cannot_take_it_says_why_and_writes_nothing() {
+    let lab = Lab::new();
+    lab.member("/findgroup histotechnology\n");
+    let a_file = lab.file("notes.txt", "not a folder");
+    let cases = [
+        (lab.path().join("no-such-folder").join("copy.db"), "does not exist"),
+        (a_file.join("copy.db"), "is not a folder"),
+        (lab.path().to_owned(), "is a folder"),
+        (lab.database(), "the database itself"),
+    ];
+    for (dest, why) in cases {
+        let dest = dest.display().to_string();
+        let run = lab.run(&["backup", &dest, "--force"], "");
+        assert!(!run.success, "backup to {dest} succeeded");
+        assert!(run.stderr.contains(why), "{dest}: {}", run.stderr);
+        assert!(run.stderr.contains(&dest), "names the place: {}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "not a folder");
+    let listed: Vec<_> = std::fs::read_dir(lab.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!listed.iter().any(|n| n.contains("partial")), "{listed:?}");
+    // The database is untouched: the bot still finds its groups.
+    let after = lab.member("/findgroup histotechnology\n");
+    assert!(after.success);
+
+    // With no database yet there is nothing to back up, and it says where it looked.
+    let empty = Lab::new();
+    let copy = empty.path().join("copy.db").display().to_string();
+    let run = empty.run(&["backup", &copy], "");
+    assert!(!run.success);
+    assert!(run.stderr.contains("there is no database at"), "{}", run.stderr);
+    assert!(!Path::new(&copy).exists());
+}
+
+#[test]
+fn a_bad_ops_listen_address_stops_the_start_saying_what_is_accepted() {
+    let lab = Lab::new();
+    for (listen, shown) in [
+        ("\"localhost\"", "\"localhost\""),
+        ("\"127.0.0.1\"", "\"127.0.0.1\""),
+        ("\"127.0.0.1:99999\"", "\"127.0.0.1:99999\""),
+        ("9187", "9187"),
+    ] {
+        let config = lab.file("bad-ops.toml", &format!("[ops]\nlisten = {listen}\n"));
+        let config = config.display().to_string();
+        let run = lab.run(&["--config", &config, "console", "--as", "alice"], "/crisis\n");
+        assert!(!run.success, "{listen} was taken");
+        assert!(run.stderr.contains("ops.listen"), "{}", run.stderr);
+        assert!(run.stderr.contains("127.0.0.1:9187"), "{listen}: {}", run.stderr);
+        assert!(run.stderr.contains(shown), "{listen}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "nothing ran: {}", run.stdout);
+    }
+    // A port another program holds is named too.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let config = lab.file("taken.toml", &format!("[ops]\nlisten = \"{addr}\"\n"));
+    let config = config.display().to_string();
+    let run = lab.run(&["--config", &config, "console", "--as", "alice"], "/crisis\n");
+    assert!(!run.success);
+    assert!(run.stderr.contains(&format!("cannot listen on {addr}")), "{}", run.stderr);
 }
