@@ -71,6 +71,27 @@ pub fn create_new_private_file(path: &Path) -> io::Result<()> {
     options.open(path).map(drop)
 }
 
+/// Writes `bytes` to `path` (replacing what was there), readable by its owner only (0600) from
+/// its first byte; a file that was there with a looser mode is made private too.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(PRIVATE_FILE))?;
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// A directory or file that others may read or enter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loose {

@@ -7,7 +7,7 @@
 //!   ([`domain::command`], [`domain::help`]), the directory ([`domain::directory`],
 //!   [`domain::directory_file`], [`domain::vocab`], [`domain::search`],
 //!   [`domain::search_index`], [`domain::listing`], [`domain::state_coverage`]), check-ins ([`domain::schedule`],
-//!   [`domain::weekly`], [`domain::wellbeing`], [`domain::phi`]), meetups
+//!   [`domain::weekly`], [`domain::wellbeing`], [`domain::phi`], [`domain::trend`]), meetups
 //!   ([`domain::meetup`], [`domain::meetup_time`], [`domain::series`], [`domain::roster`],
 //!   [`domain::ics`], [`domain::mentions`]), time words shared by both ([`domain::time_words`]),
 //!   identities ([`domain::identity`]), typed input errors ([`domain::input`]), the reply
@@ -26,6 +26,8 @@
 //! * [`ops`]: for whoever runs the bot: `/healthz` and `/metrics` over HTTP (`[ops] listen`),
 //!   the adapters' connection states behind them, and `labcircle backup` (SQLite's online
 //!   backup API).
+//! * [`chart`]: the check-in trend chart drawn as a PNG (plotters); its data and alt text are
+//!   [`domain::trend`].
 //! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
 //!   monthly run; how an answer is judged is [`domain::link_status`].
 //! * [`serve`]: starting the console or the chat adapters, signals and shutdown; [`app`]: the
@@ -44,6 +46,7 @@
 pub mod adapters;
 pub mod app;
 pub mod bot;
+pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod domain;

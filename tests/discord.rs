@@ -353,6 +353,9 @@ async fn a_checkin_prompt_comes_by_dm_with_buttons_and_a_button_answers_it() {
     let answer = fake.callback(&history).await;
     assert!(answer.ephemeral(), "{}", answer.body);
     assert!(answer.text().contains("Good"), "{}", answer.text());
+    // The trend chart comes with it, privately too.
+    assert_eq!(answer.attachments.len(), 1, "{}", answer.body);
+    assert!(answer.attachments[0].1.starts_with(b"\x89PNG\r\n\x1a\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

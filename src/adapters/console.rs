@@ -90,6 +90,10 @@ impl<W: Write> Printer<W> {
         };
         let mut out = reply.clone();
         for block in &mut out.blocks {
+            if let Block::Image { name, png, alt, .. } = block {
+                *block = Block::Text(save_image(dir, name, png, alt)?);
+                continue;
+            }
             let Block::File { name, content } = block else {
                 continue;
             };
@@ -120,6 +124,24 @@ impl<W: Write> Printer<W> {
     fn note(&mut self, text: &str) -> anyhow::Result<()> {
         writeln!(self.out, "({text})\n").context("cannot write to standard output")
     }
+}
+
+/// Saves a picture (a member's trend chart) readable by its owner only (0600) in a private
+/// folder (0700), and says where it is and what it shows. It stays until the next one of the
+/// same name replaces it or the operator deletes it.
+fn save_image(dir: &std::path::Path, name: &str, png: &[u8], alt: &str) -> anyhow::Result<String> {
+    let file = std::path::Path::new(name)
+        .file_name()
+        .map_or_else(|| "picture.png".into(), |f| f.to_owned());
+    crate::files::create_private_dir(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(file);
+    crate::files::write_private_file(&path, png)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(format!(
+        "Picture {name} is saved as {}\nIt shows: {alt}",
+        path.display()
+    ))
 }
 
 impl<W: Write> Printer<W> {

@@ -17,12 +17,12 @@ use crate::domain::schedule::{self, QuietHours, WeeklySchedule};
 use crate::domain::search::SearchQuery;
 use crate::domain::understand::{Need, Wants};
 use crate::domain::vocab::{Kind, Vocab, from_code};
-use crate::domain::weekly::{instant, local_label, next_due, week_label, week_span};
+use crate::domain::weekly::{instant, local_label, next_due, week_label};
 use crate::domain::wellbeing;
 use crate::notes::NotePlace;
 use crate::store::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow};
 
-/// Weeks shown by `/checkin history`.
+/// Weeks shown by `/checkin stats` (and `/checkin history` without `year`).
 const HISTORY_WEEKS: i64 = 12;
 
 /// Uniform numbers in (0, 1] from the operating system's generator, for the noise in stats.
@@ -62,7 +62,7 @@ impl Bot {
             }
             CheckinCommand::Snooze(how) => self.snooze(actor, how).await?,
             CheckinCommand::Quiet(quiet) => self.quiet(actor, quiet).await?,
-            CheckinCommand::History => self.history(actor).await?,
+            CheckinCommand::History(span) => self.history(actor, span).await?,
             CheckinCommand::Stats => self.stats(actor).await?,
         };
         Ok(vec![Outgoing::Reply(reply)])
@@ -378,7 +378,7 @@ impl Bot {
         Err(UserError::new(message).into())
     }
 
-    async fn member_zone(&self, actor: &Actor) -> Result<Tz, Failure> {
+    pub(super) async fn member_zone(&self, actor: &Actor) -> Result<Tz, Failure> {
         Ok(self
             .store
             .schedule(&actor.member.user)
@@ -560,92 +560,6 @@ impl Bot {
             "Next check-in: {}.",
             local_label(instant(row.next_due_at), schedule.zone)
         )))
-    }
-
-    async fn history(&self, actor: &Actor) -> Result<Reply, Failure> {
-        let now = self.clock.now();
-        let zone = self.member_zone(actor).await?;
-        let this_week = wellbeing::week_of(now.with_timezone(&zone).date_naive());
-        let first = this_week - Duration::weeks(HISTORY_WEEKS - 1);
-        let answers = self
-            .store
-            .answers_since(&actor.member.user, &first.format("%Y-%m-%d").to_string())
-            .await?;
-        if answers.is_empty() {
-            return Ok(
-                Reply::private("No check-in answers in the last 12 weeks yet.")
-                    .text("When you answer a check-in, your history shows here, only to you."),
-            );
-        }
-        let skips = self
-            .store
-            .skipped_weeks_since(&actor.member.user, &first.format("%Y-%m-%d").to_string())
-            .await?;
-        let mut weeks: Vec<Option<u8>> = Vec::new();
-        let mut skipped = Vec::new();
-        let mut lines = Vec::new();
-        for i in 0..HISTORY_WEEKS {
-            let monday = first + Duration::weeks(i);
-            let key = monday.format("%Y-%m-%d").to_string();
-            // The latest answer of the week counts.
-            let answer = answers.iter().rev().find(|a| a.week == key);
-            weeks.push(answer.map(|a| a.mood));
-            skipped.push(answer.is_none() && skips.contains(&key));
-            if answer.is_none() && skips.contains(&key) {
-                lines.push(format!("{}: skipped", week_span(&key)));
-            }
-            if let Some(a) = answer {
-                let mut line = format!(
-                    "{}: {} ({})",
-                    week_span(&key),
-                    wellbeing::mood_label(a.mood).unwrap_or("?"),
-                    a.mood
-                );
-                if let Some(s) = a.stress {
-                    line.push_str(&format!(", stress {s}"));
-                }
-                if let Some(sealed) = &a.note {
-                    let place = NotePlace::of(&actor.member.user, &a.community, &a.week);
-                    match self
-                        .settings
-                        .note_key
-                        .as_ref()
-                        .and_then(|k| k.open(sealed, &place))
-                    {
-                        Some(note) => line.push_str(&format!(", note: {note}")),
-                        None => line.push_str(", note: (locked: this server cannot open it)"),
-                    }
-                }
-                lines.push(line);
-            }
-        }
-        // This week still counts as open (not missed) while its prompt can be answered or has
-        // yet to come.
-        let this_week_key = this_week.format("%Y-%m-%d").to_string();
-        let prompt_open = self
-            .store
-            .open_prompt(&actor.member.user, now.timestamp())
-            .await?
-            .is_some_and(|p| p.week == this_week_key);
-        let prompt_coming = self
-            .store
-            .schedule(&actor.member.user)
-            .await?
-            .is_some_and(|s| week_label(instant(s.next_due_at), zone) == this_week_key);
-        let open = weeks.last().is_some_and(Option::is_none) && (prompt_open || prompt_coming);
-        let streak = wellbeing::streak_keeping_skips(&weeks, &skipped, open);
-        let trend = wellbeing::trend(&weeks);
-        let trend_text = trend.to_string();
-        Ok(Reply::private("Your last 12 weeks (only you see this)")
-            .text(format!(
-                "{}   oldest → this week",
-                wellbeing::sparkline(&weeks)
-            ))
-            .text(format!(
-                "Streak: {streak} week{} answered in a row. Trend: {trend_text}.",
-                if streak == 1 { "" } else { "s" }
-            ))
-            .block(Block::Bullets(lines)))
     }
 
     /// Community figures that cannot give one member away: only answers from members who

@@ -7,6 +7,7 @@
 //! module is the only one that knows both.
 
 mod account;
+mod checkin_history;
 mod checkin_snooze;
 mod checkins;
 mod crisis;

@@ -73,6 +73,16 @@ pub enum Block {
         name: String,
         content: String,
     },
+    /// A picture (the check-in trend chart), sent wherever the reply goes: a Discord
+    /// attachment, a Matrix `m.image`, a private file on the console. `alt` says in words what
+    /// it shows, for screen readers and anyone who cannot see it.
+    Image {
+        name: String,
+        png: Vec<u8>,
+        alt: String,
+        width: u32,
+        height: u32,
+    },
 }
 
 /// A message from the bot.
@@ -188,6 +198,7 @@ impl Reply {
                     .collect::<Vec<_>>()
                     .join("\n"),
                 Block::File { name, content } => format!("--- {name} ---\n{}", content.trim_end()),
+                Block::Image { name, alt, .. } => format!("[picture {name}: {alt}]"),
                 Block::Bullets(items) => items
                     .iter()
                     .map(|i| format!("- {i}"))

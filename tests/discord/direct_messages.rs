@@ -126,3 +126,50 @@ async fn a_sentence_in_a_dm_is_searched_and_words_of_wanting_to_die_bring_988_fi
     assert_eq!(fake.calls_to("POST", "/messages").len(), 2);
     assert!(fake.calls_to("POST", "/interactions/").is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkin_history_in_a_dm_comes_with_the_trend_chart_attached_as_a_png() {
+    let fake = FakeDiscord::start().await;
+    let bot = Labcircle::start(&fake).await;
+    let lee = user(46, "lee");
+
+    let dm = fake.dm(&lee, "checkin start Monday 9am Eastern");
+    answers_in(&fake, &dm, 1).await;
+    fake.dm(&lee, "checkin now");
+    let n = answers_in(&fake, &dm, 2).await.len();
+    fake.dm(&lee, "checkin answer 2 stress:4");
+    answers_in(&fake, &dm, n + 1).await;
+    fake.dm(&lee, "checkin history");
+    let history = answers_in(&fake, &dm, n + 2).await.remove(n + 1);
+
+    assert!(
+        history.text().contains("Your last 12 weeks"),
+        "{}",
+        history.text()
+    );
+    assert_eq!(history.attachments.len(), 1, "{}", history.body);
+    let (name, png) = &history.attachments[0];
+    assert_eq!(name, "checkin-trend-12-weeks.png");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "PNG bytes, intact");
+    // The embed shows the picture, and the attachment carries the alt text.
+    let payload = history.payload();
+    assert_eq!(
+        payload["embeds"][0]["image"]["url"],
+        "attachment://checkin-trend-12-weeks.png"
+    );
+    let alt = payload["attachments"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        alt.starts_with("Mood was 2 (one answer)"),
+        "{}",
+        history.body
+    );
+    // Only in the DM: nothing in a server channel, and the answers are not logged.
+    assert!(
+        fake.calls_to("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"))
+            .is_empty()
+    );
+    let log = bot.process.stderr();
+    assert!(!log.contains("stress:4"), "{log}");
+}

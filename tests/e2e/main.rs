@@ -40,4 +40,5 @@ mod sentences;
 mod sharing;
 mod stats;
 mod stopping;
+mod trend_chart;
 mod wording;

@@ -143,6 +143,41 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
         "{}",
         history.body
     );
+    // The trend chart follows as an m.image in the same encrypted direct chat; its body is
+    // the alt text, and the member's client decrypts a PNG.
+    let chart = member
+        .wait_for(mark, "the trend chart", |s| {
+            s.sender == bot.user_id() && s.image.is_some()
+        })
+        .await;
+    assert_eq!(chart.room, direct);
+    assert!(chart.encrypted);
+    assert!(
+        chart.body.starts_with("Mood was 4 (one answer)"),
+        "{}",
+        chart.body
+    );
+    let image = chart.image.expect("an m.image");
+    assert!(
+        matches!(
+            image.source,
+            matrix_sdk::ruma::events::room::MediaSource::Encrypted(_)
+        ),
+        "uploaded in the clear: {:?}",
+        image.source
+    );
+    let info = image.info.as_ref().expect("image info");
+    assert_eq!(info.mimetype.as_deref(), Some("image/png"));
+    assert!(info.width.is_some() && info.height.is_some(), "{info:?}");
+    let png = member
+        .client
+        .media()
+        .get_file(&image, false)
+        .await
+        .expect("download")
+        .expect("a file");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG, decrypted");
+    assert_eq!(info.size.map(u64::from), Some(png.len() as u64));
 
     // Nobody else saw any of it: the host saw only the community room, and nothing private
     // from the bot there.

@@ -26,8 +26,8 @@ use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{
-    FileMessageEventContent, MessageType, OriginalSyncRoomMessageEvent, Relation,
-    RoomMessageEventContent,
+    FileMessageEventContent, ImageMessageEventContent, MessageType, OriginalSyncRoomMessageEvent,
+    Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use matrix_sdk::{Client, RoomMemberships};
@@ -178,6 +178,8 @@ pub struct Seen {
     pub mentions_empty: bool,
     /// The file, when it is an `m.file`.
     pub file: Option<FileMessageEventContent>,
+    /// The picture, when it is an `m.image`.
+    pub image: Option<ImageMessageEventContent>,
     /// When this client saw it.
     pub seen_at: Instant,
 }
@@ -229,6 +231,10 @@ impl Human {
                     MessageType::File(f) => Some(f.clone()),
                     _ => None,
                 };
+                let image = match &ev.content.msgtype {
+                    MessageType::Image(i) => Some(i.clone()),
+                    _ => None,
+                };
                 let (body, html) = match &ev.content.msgtype {
                     MessageType::Text(t) => {
                         (t.body.clone(), t.formatted.as_ref().map(|f| f.body.clone()))
@@ -277,6 +283,7 @@ impl Human {
                         .as_ref()
                         .is_some_and(|m| m.user_ids.is_empty() && !m.room),
                     file,
+                    image,
                     seen_at,
                 });
                 wake.notify_waiters();

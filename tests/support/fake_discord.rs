@@ -41,8 +41,10 @@ pub struct Call {
     pub query: String,
     /// The JSON body (for multipart requests, `payload_json`); `Null` when there is none.
     pub body: Value,
-    /// Attached files: (name, content).
+    /// Attached files: (name, content read as text).
     pub files: Vec<(String, String)>,
+    /// Attached files as sent, byte for byte (pictures): (name, bytes).
+    pub attachments: Vec<(String, Vec<u8>)>,
     pub at: Instant,
     /// The id of the message the call created, if it created one.
     pub created: Option<String>,
@@ -709,13 +711,18 @@ impl FakeDiscord {
                 None => (percent_decode(&target), String::new()),
             };
             let content_type = headers.get("content-type").cloned().unwrap_or_default();
-            let (json_body, files) = parse_body(&content_type, &body);
+            let (json_body, attachments) = parse_body(&content_type, &body);
+            let files = attachments
+                .iter()
+                .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+                .collect();
             let mut call = Call {
                 method: method.clone(),
                 path: path.clone(),
                 query,
                 body: json_body,
                 files,
+                attachments,
                 at: Instant::now(),
                 created: None,
             };
@@ -1004,33 +1011,35 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The JSON body, and files for multipart requests.
-fn parse_body(content_type: &str, body: &[u8]) -> (Value, Vec<(String, String)>) {
+/// The JSON body, and files (byte for byte) for multipart requests.
+fn parse_body(content_type: &str, body: &[u8]) -> (Value, Vec<(String, Vec<u8>)>) {
     if let Some(boundary) = content_type
         .split(';')
         .find_map(|p| p.trim().strip_prefix("boundary="))
     {
-        let text = String::from_utf8_lossy(body);
+        let delimiter = format!("--{}", boundary.trim_matches('"'));
         let mut json_body = Value::Null;
         let mut files = Vec::new();
-        for part in text.split(&format!("--{}", boundary.trim_matches('"'))) {
-            let Some((head, content)) = part.split_once("\r\n\r\n") else {
+        for part in split_bytes(body, delimiter.as_bytes()) {
+            let Some(at) = find_bytes(part, b"\r\n\r\n") else {
                 continue;
             };
-            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            let head = String::from_utf8_lossy(&part[..at]);
+            let content = &part[at + 4..];
+            let content = content.strip_suffix(b"\r\n").unwrap_or(content);
             let name = head
                 .split("name=\"")
                 .nth(1)
                 .and_then(|r| r.split('"').next())
                 .unwrap_or("");
             if name == "payload_json" {
-                json_body = serde_json::from_str(content).unwrap_or(Value::Null);
+                json_body = serde_json::from_slice(content).unwrap_or(Value::Null);
             } else if let Some(file) = head
                 .split("filename=\"")
                 .nth(1)
                 .and_then(|r| r.split('"').next())
             {
-                files.push((file.to_owned(), content.to_owned()));
+                files.push((file.to_owned(), content.to_vec()));
             }
         }
         return (json_body, files);
@@ -1043,4 +1052,20 @@ fn parse_body(content_type: &str, body: &[u8]) -> (Value, Vec<(String, String)>)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned())),
         Vec::new(),
     )
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `hay` cut at every `needle` (binary parts of a multipart body stay as they were).
+fn split_bytes<'a>(mut hay: &'a [u8], needle: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    while let Some(at) = find_bytes(hay, needle) {
+        parts.push(&hay[..at]);
+        hay = &hay[at + needle.len()..];
+    }
+    parts.push(hay);
+    parts
 }

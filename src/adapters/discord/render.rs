@@ -150,6 +150,16 @@ pub(super) fn render(reply: &Reply) -> Rendered {
                 ));
                 Some(format!("📎 {}", plain(name)))
             }
+            Block::Image { name, png, alt, .. } => {
+                // Shown inside the embed; Discord reads the attachment's description as the
+                // picture's alt text (up to 1,024 characters).
+                embed = embed.image(format!("attachment://{name}"));
+                files.push(
+                    CreateAttachment::bytes(png.clone(), name.clone())
+                        .description(shorten(alt, 1024)),
+                );
+                None
+            }
         };
         if let Some(text) = text {
             if fields.is_empty() {

@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use matrix_sdk::Room;
-use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseImageInfo};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::reaction::ReactionEventContent;
 use matrix_sdk::ruma::events::relation::Annotation;
-use matrix_sdk::ruma::events::room::message::{ReplacementMetadata, RoomMessageEventContent};
+use matrix_sdk::ruma::events::room::message::{
+    ReplacementMetadata, RoomMessageEventContent, TextMessageEventContent,
+};
 use matrix_sdk::ruma::{
-    OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, UserId as MxUserId,
+    OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId, UInt, UserId as MxUserId,
 };
 use tracing::warn;
 
@@ -92,6 +94,36 @@ impl Shared {
             )
             .await
             .context("could not send a file")?;
+        }
+        let images = reply.blocks.iter().filter_map(|b| match b {
+            Block::Image {
+                name,
+                png,
+                alt,
+                width,
+                height,
+            } => Some((name, png, alt, *width, *height)),
+            _ => None,
+        });
+        for (i, (name, png, alt, width, height)) in images.enumerate() {
+            // An `m.image`, encrypted like any file in a private chat. Its body is the alt text
+            // (a caption), which clients read out and show where the picture cannot be.
+            let info = BaseImageInfo {
+                width: Some(UInt::from(width)),
+                height: Some(UInt::from(height)),
+                size: UInt::try_from(png.len()).ok(),
+                ..Default::default()
+            };
+            let mut config = AttachmentConfig::new()
+                .mentions(Some(Mentions::new()))
+                .info(AttachmentInfo::Image(info))
+                .caption(Some(TextMessageEventContent::plain(alt.clone())));
+            if let Some(txn) = txn {
+                config = config.txn_id(transaction_id(txn.as_str(), &format!("i{i}")));
+            }
+            room.send_attachment(name.clone(), &mime::IMAGE_PNG, png.clone(), config)
+                .await
+                .context("could not send a picture")?;
         }
         Ok(())
     }

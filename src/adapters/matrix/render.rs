@@ -57,15 +57,22 @@ pub fn with_prefix(text: &str, prefix: &str) -> String {
 }
 
 /// The reply as the message's text shows it: each file is named there and sent after the
-/// message as an `m.file` of its own (see `Shared::send_files`), not pasted into the text.
+/// message as an `m.file` of its own (see `Shared::send_files`), not pasted into the text; a
+/// picture follows as an `m.image`.
 fn files_named(reply: &Reply) -> std::borrow::Cow<'_, Reply> {
-    if !reply.blocks.iter().any(|b| matches!(b, Block::File { .. })) {
+    if !reply
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::File { .. } | Block::Image { .. }))
+    {
         return std::borrow::Cow::Borrowed(reply);
     }
     let mut shown = reply.clone();
     for block in &mut shown.blocks {
-        if let Block::File { name, .. } = block {
-            *block = Block::Text(format!("📎 {name} (attached below)"));
+        match block {
+            Block::File { name, .. } => *block = Block::Text(format!("📎 {name} (attached below)")),
+            Block::Image { .. } => *block = Block::Text("The chart follows as a picture.".into()),
+            _ => {}
         }
     }
     std::borrow::Cow::Owned(shown)
@@ -162,6 +169,7 @@ fn block_html(block: &Block, clean: &dyn Fn(&str) -> String) -> String {
             e(name),
             escape(content.trim_end())
         ),
+        Block::Image { alt, .. } => format!("<p>{}</p>", e(alt)),
     }
 }
 

@@ -7,6 +7,7 @@ use super::{ArgSpec, Command, CommandSpec, Invocation, OptKind, OptSpec, UserErr
 use crate::domain::identity::Role;
 use crate::domain::input::InputError;
 use crate::domain::schedule::{self, QuietHours};
+use crate::domain::trend::HistorySpan;
 use crate::domain::wellbeing;
 
 /// A check-in command, typed.
@@ -35,7 +36,8 @@ pub enum CheckinCommand {
     Snooze(SnoozeFor),
     /// `None`: quiet hours off.
     Quiet(Option<QuietHours>),
-    History,
+    /// `/checkin history [year]`.
+    History(HistorySpan),
     Stats,
 }
 
@@ -239,8 +241,19 @@ fn checkin_quiet(inv: &Invocation) -> Parsed {
     )
 }
 
-fn checkin_history(_: &Invocation) -> Parsed {
-    Ok(CheckinCommand::History.into())
+fn checkin_history(inv: &Invocation) -> Parsed {
+    let text = inv.arg_text().trim();
+    let span = if text.is_empty() {
+        HistorySpan::Quarter
+    } else if text.eq_ignore_ascii_case("year") {
+        HistorySpan::Year
+    } else {
+        return Err(UserError::new(format!(
+            "\"{text}\" is not a span /checkin history knows: leave it out for the last 12 weeks, \
+             or say year for 52, like /checkin history year."
+        )));
+    };
+    Ok(CheckinCommand::History(span).into())
 }
 
 fn checkin_stats(_: &Invocation) -> Parsed {
@@ -424,13 +437,19 @@ pub(super) static SPECS: &[CommandSpec] = &[
         name: "checkin history",
         parse: checkin_history,
         private: true,
-        summary: "Your last 12 weeks, privately",
+        summary: "Your last 12 weeks (or year), privately, with a chart",
         details: "A sparkline of your answers (a dot for a missed week), your streak, the trend \
-                  and your answers with notes. Only you see it.",
+                  and your answers with notes, and a chart of your mood and stress (year: the \
+                  last 52 weeks). Only you see it.",
         role: Role::Member,
-        arg: None,
+        arg: Some(ArgSpec {
+            name: "SPAN",
+            help: "year for the last 52 weeks; left out, the last 12",
+            required: false,
+            rest: true,
+        }),
         options: &[],
-        examples: &["/checkin history"],
+        examples: &["/checkin history", "/checkin history year"],
     },
     CommandSpec {
         name: "checkin stats",

@@ -1,0 +1,4 @@
+//! Peer and mentor pairing (issue 16).
+
+pub mod matcher;
+pub use matcher::*;
