@@ -11,10 +11,9 @@ use std::process::Command;
 /// (file name, text) of every unit in the document: a "`/etc/systemd/system/NAME`:" line,
 /// then an `ini` block.
 fn units() -> Vec<(String, String)> {
-    let doc = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/DEPLOY.md"),
-    )
-    .expect("read docs/DEPLOY.md");
+    let doc =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/DEPLOY.md"))
+            .expect("read docs/DEPLOY.md");
     let mut out = Vec::new();
     let mut rest = doc.as_str();
     while let Some(at) = rest.find("`/etc/systemd/system/") {
@@ -76,22 +75,22 @@ fn the_service_in_the_deploy_guide_is_hardened_as_it_says() {
     }
     // The backup runs as the bot's own dynamic user (it reads the bot's database).
     let backup = directives(&units["labcircle-backup.service"], "Service");
-    let user = |d: &[(String, String)]| {
-        d.iter()
-            .find(|(k, _)| k == "User")
-            .map(|(_, v)| v.clone())
-    };
+    let user = |d: &[(String, String)]| d.iter().find(|(k, _)| k == "User").map(|(_, v)| v.clone());
     assert_eq!(user(&backup), user(&service));
     assert!(
-        backup
-            .iter()
-            .any(|(k, v)| k == "ExecStart" && v.contains("labcircle --data-dir %S/labcircle backup"))
+        backup.iter().any(
+            |(k, v)| k == "ExecStart" && v.contains("labcircle --data-dir %S/labcircle backup")
+        )
     );
 }
 
 #[test]
 fn systemd_analyze_accepts_every_unit_in_the_deploy_guide() {
-    if Command::new("systemd-analyze").arg("--version").output().is_err() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("systemd-analyze is not installed: the units were not verified by systemd");
         return;
     }

@@ -46,11 +46,17 @@ mod tests {
             "{:#}",
             Config::from_toml("[ops]\nlisten = \"localhost\"\n").unwrap_err()
         );
-        assert!(err.contains("127.0.0.1:9187") && err.contains("localhost"), "{err}");
+        assert!(
+            err.contains("127.0.0.1:9187") && err.contains("localhost"),
+            "{err}"
+        );
         let err = format!(
             "{:#}",
             Config::from_toml("[ops]\nlisten = 9187\n").unwrap_err()
         );
-        assert!(err.contains("ops.listen") && err.contains("not 9187"), "{err}");
+        assert!(
+            err.contains("ops.listen") && err.contains("not 9187"),
+            "{err}"
+        );
     }
 }

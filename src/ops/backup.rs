@@ -169,9 +169,15 @@ mod tests {
         assert!(format!("{folder:#}").contains("is a folder"), "{folder:#}");
         let missing = dir.path().join("no-such-folder").join("copy.db");
         let missing = backup(&source, &missing, false).await.unwrap_err();
-        assert!(format!("{missing:#}").contains("does not exist"), "{missing:#}");
+        assert!(
+            format!("{missing:#}").contains("does not exist"),
+            "{missing:#}"
+        );
         let itself = backup(&source, &source, true).await.unwrap_err();
-        assert!(format!("{itself:#}").contains("the database itself"), "{itself:#}");
+        assert!(
+            format!("{itself:#}").contains("the database itself"),
+            "{itself:#}"
+        );
 
         let copy = crate::store::Store::open(&dest).await.unwrap();
         assert_eq!(copy.meta("probe").await.unwrap().as_deref(), Some("kept"));

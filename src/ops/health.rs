@@ -97,7 +97,11 @@ mod tests {
         assert!(!health.adapters()[0].connected);
         health.up("discord");
         health.up("discord");
-        assert_eq!(health.adapters()[0].reconnects, 0, "Ready twice is one connection");
+        assert_eq!(
+            health.adapters()[0].reconnects,
+            0,
+            "Ready twice is one connection"
+        );
         health.down("discord");
         assert!(!health.adapters()[0].connected);
         health.up("discord");

@@ -152,7 +152,9 @@ pub async fn start(
     stop: CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let listener = bind(listen).await?;
-    let addr = listener.local_addr().context("the [ops] listener's address")?;
+    let addr = listener
+        .local_addr()
+        .context("the [ops] listener's address")?;
     eprintln!("labcircle: health and metrics on http://{addr}/healthz and /metrics");
     Ok(tokio::spawn(async move {
         if let Err(e) = serve(listener, state, stop).await {

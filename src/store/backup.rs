@@ -103,10 +103,13 @@ fn backup_once(
         match (step, finish) {
             (ffi::SQLITE_DONE, ffi::SQLITE_OK) => Ok(()),
             (ffi::SQLITE_DONE, code) => Err((code, message(to))),
-            (code, _) => Err((code, ffi::sqlite3_errstr(code).as_ref().map_or_else(
-                || "unknown error".to_owned(),
-                |s| CStr::from_ptr(s).to_string_lossy().into_owned(),
-            ))),
+            (code, _) => Err((
+                code,
+                ffi::sqlite3_errstr(code).as_ref().map_or_else(
+                    || "unknown error".to_owned(),
+                    |s| CStr::from_ptr(s).to_string_lossy().into_owned(),
+                ),
+            )),
         }
     }
 }
@@ -150,9 +153,11 @@ pub async fn inspect_copy(path: &Path) -> Result<CopyReport> {
         // A table name cannot be a bound parameter: it comes from the copy's own schema and
         // is quoted as an identifier.
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {quoted}")))
-            .fetch_one(&mut conn)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM {quoted}"
+        )))
+        .fetch_one(&mut conn)
+        .await?;
         tables.push((name, row.try_get(0)?));
     }
     conn.close().await?;

@@ -37,20 +37,24 @@ impl Store {
         let probe = async {
             let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
             let millis = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
-            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {millis}")))
-                .execute(&mut *conn)
-                .await
-                .map_err(StoreError::from)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA busy_timeout = {millis}"
+            )))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
             let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
             if began.is_ok() {
                 let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
             }
             // Back to the pool's usual wait for the commands that use it next.
             let usual = super::BUSY_WAIT.as_millis();
-            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {usual}")))
-                .execute(&mut *conn)
-                .await
-                .map_err(StoreError::from)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA busy_timeout = {usual}"
+            )))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
             match began {
                 Ok(_) => Ok(()),
                 Err(e) if super::is_busy(&e) => Err(DatabaseDown::Locked(wait)),

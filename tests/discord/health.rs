@@ -54,7 +54,10 @@ async fn healthz_shows_discord_connected_after_ready_and_503_while_the_gateway_i
     let down = healthz_until(&base, 503, Duration::from_secs(20)).await;
     assert!(down.contains("\"discord\":\"disconnected\""), "{down}");
     assert!(down.contains("\"down\":[\"discord\"]"), "{down}");
-    assert!(down.contains("\"database\":\"ok\""), "the database is fine: {down}");
+    assert!(
+        down.contains("\"database\":\"ok\""),
+        "the database is fine: {down}"
+    );
 
     // It comes back: the bot reconnects by itself, and says so in /metrics.
     fake.unreachable(false);
@@ -126,7 +129,11 @@ async fn metrics_count_commands_rsvps_and_deliveries_sent_and_failed_and_name_no
         ]),
     );
     let answer = fake.callback(&id).await;
-    assert!(answer.text().contains("Histo night out"), "{}", answer.text());
+    assert!(
+        answer.text().contains("Histo night out"),
+        "{}",
+        answer.text()
+    );
     let posts = fake
         .wait_calls("POST", &format!("/channels/{ANNOUNCEMENTS_ID}/messages"), 1)
         .await;

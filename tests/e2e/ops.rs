@@ -24,7 +24,9 @@ async fn console_with_ops(lab: &Lab, name: &str) -> (Process, String) {
     let config = lab.file("ops.toml", "[ops]\nlisten = \"127.0.0.1:0\"\n");
     let config = config.display().to_string();
     let process = lab
-        .launch(&["--config", &config, "console", "--as", name, "--clock", MONDAY_8AM])
+        .launch(&[
+            "--config", &config, "console", "--as", name, "--clock", MONDAY_8AM,
+        ])
         .env("LABCIRCLE_NOTE_KEY", KEY)
         .start();
     let line = process.wait_line("health and metrics on http://").await;
@@ -104,7 +106,9 @@ async fn healthz_says_ok_on_the_console_and_metrics_count_commands_without_namin
     console.send_line("/findgroup night shift");
     console.send_line("/findgroup specialty:nowhere-near-a-specialty");
     console.send_line("/crisis");
-    console.next_line("More lines and peer-support groups").await;
+    console
+        .next_line("More lines and peer-support groups")
+        .await;
 
     let (status, after) = get(&format!("{base}/metrics")).await;
     assert_eq!(status, 200);
@@ -337,26 +341,43 @@ async fn a_backup_taken_while_the_bot_handles_commands_and_delivers_restores_int
     // The bot kept answering meanwhile, and counted what it did.
     let last = rounds - 1;
     bot.send_line(":as olga organizer");
-    bot.next_line(&format!("now acting as load-{last:04}")).await;
+    bot.next_line(&format!("now acting as load-{last:04}"))
+        .await;
     bot.next_line("now acting as olga").await;
     assert_eq!(get(&format!("{base}/healthz")).await.0, 200);
     let (_, metrics) = get(&format!("{base}/metrics")).await;
-    let waitlisted = value(&metrics, "labcircle_rsvp_changes_total{status=\"waitlisted\"}");
-    let withdrawn = value(&metrics, "labcircle_rsvp_changes_total{status=\"withdrawn\"}");
+    let waitlisted = value(
+        &metrics,
+        "labcircle_rsvp_changes_total{status=\"waitlisted\"}",
+    );
+    let withdrawn = value(
+        &metrics,
+        "labcircle_rsvp_changes_total{status=\"withdrawn\"}",
+    );
     let sent = value(
         &metrics,
         "labcircle_deliveries_total{platform=\"console\",outcome=\"sent\"}",
     );
-    assert!(waitlisted >= rounds as f64 && withdrawn >= rounds as f64, "{metrics}");
+    assert!(
+        waitlisted >= rounds as f64 && withdrawn >= rounds as f64,
+        "{metrics}"
+    );
     assert!(sent >= rounds as f64, "a waitlist notice each: {metrics}");
     stop.store(true, Ordering::SeqCst);
     writer.await.unwrap();
     bot.close_stdin();
-    assert!(written.load(Ordering::SeqCst) > rows_during, "writes went on");
+    assert!(
+        written.load(Ordering::SeqCst) > rows_during,
+        "writes went on"
+    );
 
     // A second backup to the same file is refused without --force, and the copy is kept.
     let again = lab.run(&["backup", &copy_arg], "");
-    assert!(!again.success && again.stderr.contains("--force"), "{}", again.stderr);
+    assert!(
+        !again.success && again.stderr.contains("--force"),
+        "{}",
+        again.stderr
+    );
     assert!(!again.stderr.contains("panicked"), "{}", again.stderr);
 
     // The copy is the database as of one moment: a whole prefix of the other connection's
@@ -369,15 +390,31 @@ async fn a_backup_taken_while_the_bot_handles_commands_and_delivers_restores_int
             .await
             .unwrap();
     conn.close().await.unwrap();
-    assert!(loads.len() as u64 >= rows_before, "{} load rows", loads.len());
+    assert!(
+        loads.len() as u64 >= rows_before,
+        "{} load rows",
+        loads.len()
+    );
     for (i, name) in loads.iter().enumerate() {
         assert_eq!(name, &format!("load-{i:08}"), "a gap in the copy");
     }
-    let finished = i64::try_from(rounds_before - 2).unwrap();
-    let rsvps = count(&copy, "SELECT count(*) FROM rsvps WHERE user_id LIKE 'load-%'").await;
+    // The last wait saw round N-2 begin (its `:as` line), so rounds up to N-3 were done.
+    let finished = i64::try_from(rounds_before - 3).unwrap();
+    let rsvps = count(
+        &copy,
+        "SELECT count(*) FROM rsvps WHERE user_id LIKE 'load-%'",
+    )
+    .await;
     assert!(rsvps >= finished, "{rsvps} RSVPs of {finished} rounds");
-    let notices = count(&copy, "SELECT count(*) FROM outbox WHERE user_id LIKE 'load-%'").await;
-    assert!(notices >= finished, "{notices} notices of {finished} rounds");
+    let notices = count(
+        &copy,
+        "SELECT count(*) FROM outbox WHERE user_id LIKE 'load-%'",
+    )
+    .await;
+    assert!(
+        notices >= finished,
+        "{notices} notices of {finished} rounds"
+    );
     // Everything the load did not touch is in the copy as it is in the live database.
     let (after, copied) = (dump(&lab.database()).await, dump(&copy).await);
     assert_eq!(
@@ -387,7 +424,10 @@ async fn a_backup_taken_while_the_bot_handles_commands_and_delivers_restores_int
     for (table, rows) in &before {
         let copied = &copied[table];
         for row in rows.intersection(&after[table]) {
-            assert!(copied.contains(row), "table {table}: {row} is not in the copy");
+            assert!(
+                copied.contains(row),
+                "table {table}: {row} is not in the copy"
+            );
         }
     }
     assert_eq!(copied["checkin_answers"], after["checkin_answers"]);
@@ -406,7 +446,8 @@ async fn a_backup_taken_while_the_bot_handles_commands_and_delivers_restores_int
     let said = history.messages();
     assert!(said.iter().any(|m| m.contains(NOTE)), "{}", history.stdout);
     assert!(
-        said.iter().any(|m| m.contains("Backup night") && m.contains("1 / 1 going")),
+        said.iter()
+            .any(|m| m.contains("Backup night") && m.contains("1 / 1 going")),
         "{}",
         history.stdout
     );
@@ -418,7 +459,10 @@ fn a_backup_to_a_place_that_cannot_take_it_says_why_and_writes_nothing() {
     lab.member("/findgroup histotechnology\n");
     let a_file = lab.file("notes.txt", "not a folder");
     let cases = [
-        (lab.path().join("no-such-folder").join("copy.db"), "does not exist"),
+        (
+            lab.path().join("no-such-folder").join("copy.db"),
+            "does not exist",
+        ),
         (a_file.join("copy.db"), "is not a folder"),
         (lab.path().to_owned(), "is a folder"),
         (lab.database(), "the database itself"),
@@ -428,7 +472,11 @@ fn a_backup_to_a_place_that_cannot_take_it_says_why_and_writes_nothing() {
         let run = lab.run(&["backup", &dest, "--force"], "");
         assert!(!run.success, "backup to {dest} succeeded");
         assert!(run.stderr.contains(why), "{dest}: {}", run.stderr);
-        assert!(run.stderr.contains(&dest), "names the place: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&dest),
+            "names the place: {}",
+            run.stderr
+        );
     }
     assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "not a folder");
     let listed: Vec<_> = std::fs::read_dir(lab.path())
@@ -445,7 +493,11 @@ fn a_backup_to_a_place_that_cannot_take_it_says_why_and_writes_nothing() {
     let copy = empty.path().join("copy.db").display().to_string();
     let run = empty.run(&["backup", &copy], "");
     assert!(!run.success);
-    assert!(run.stderr.contains("there is no database at"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("there is no database at"),
+        "{}",
+        run.stderr
+    );
     assert!(!Path::new(&copy).exists());
 }
 
@@ -460,10 +512,17 @@ fn a_bad_ops_listen_address_stops_the_start_saying_what_is_accepted() {
     ] {
         let config = lab.file("bad-ops.toml", &format!("[ops]\nlisten = {listen}\n"));
         let config = config.display().to_string();
-        let run = lab.run(&["--config", &config, "console", "--as", "alice"], "/crisis\n");
+        let run = lab.run(
+            &["--config", &config, "console", "--as", "alice"],
+            "/crisis\n",
+        );
         assert!(!run.success, "{listen} was taken");
         assert!(run.stderr.contains("ops.listen"), "{}", run.stderr);
-        assert!(run.stderr.contains("127.0.0.1:9187"), "{listen}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("127.0.0.1:9187"),
+            "{listen}: {}",
+            run.stderr
+        );
         assert!(run.stderr.contains(shown), "{listen}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "nothing ran: {}", run.stdout);
     }
@@ -472,7 +531,14 @@ fn a_bad_ops_listen_address_stops_the_start_saying_what_is_accepted() {
     let addr = taken.local_addr().unwrap();
     let config = lab.file("taken.toml", &format!("[ops]\nlisten = \"{addr}\"\n"));
     let config = config.display().to_string();
-    let run = lab.run(&["--config", &config, "console", "--as", "alice"], "/crisis\n");
+    let run = lab.run(
+        &["--config", &config, "console", "--as", "alice"],
+        "/crisis\n",
+    );
     assert!(!run.success);
-    assert!(run.stderr.contains(&format!("cannot listen on {addr}")), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("cannot listen on {addr}")),
+        "{}",
+        run.stderr
+    );
 }

@@ -54,7 +54,10 @@ async fn healthz_shows_matrix_connected_and_metrics_count_its_commands_naming_no
         "labcircle_adapter_connected{adapter=\"matrix\"} 1",
         "labcircle_adapter_reconnects_total{adapter=\"matrix\"} 0",
     ] {
-        assert!(metrics.lines().any(|l| l == line), "no {line} in:\n{metrics}");
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "no {line} in:\n{metrics}"
+        );
     }
     // No user, room or server name, nothing typed, no password.
     for private in [
@@ -67,7 +70,10 @@ async fn healthz_shows_matrix_connected_and_metrics_count_its_commands_naming_no
         "burnout",
         PASSWORD,
     ] {
-        assert!(!metrics.contains(private), "{private} in /metrics:\n{metrics}");
+        assert!(
+            !metrics.contains(private),
+            "{private} in /metrics:\n{metrics}"
+        );
         assert!(!health.contains(private), "{private} in /healthz: {health}");
     }
     assert!(!running.output().contains(PASSWORD), "{}", running.output());

@@ -112,8 +112,9 @@ pub async fn run(
                 .await;
         })
     };
-    ready(me.as_str());
+    // Connected before saying ready, so /healthz agrees with whoever reads the line.
     runtime.health().up("matrix");
+    ready(me.as_str());
     runtime.poke();
 
     tokio::select! {
