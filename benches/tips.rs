@@ -11,7 +11,7 @@ use labcircle::bot::{Bot, Incoming};
 use labcircle::domain::identity::{Actor, CommunityId, Member, Platform, Role, UserId};
 use labcircle::domain::reply::Outgoing;
 use labcircle::domain::tips::{TipStatus, Topic};
-use labcircle::store::Store;
+use labcircle::store::{NewTip, Store};
 
 /// A small deterministic generator, so every run measures the same library.
 struct Lcg(u64);
@@ -99,7 +99,7 @@ async fn main() {
         let text: Vec<&str> = (0..12)
             .map(|_| WORDS[(rng.next() as usize) % WORDS.len()])
             .collect();
-        let status = if rng.next() % 20 == 0 {
+        let status = if rng.next().is_multiple_of(20) {
             TipStatus::Pending
         } else {
             TipStatus::Live
@@ -107,11 +107,13 @@ async fn main() {
         let at = 1_700_000_000 + (n as i64) * 60;
         let id = store
             .add_tip_within(
-                &member(n % 5_000),
-                &community,
-                topic,
-                &text.join(" "),
-                status,
+                NewTip {
+                    author: &member(n % 5_000),
+                    community: &community,
+                    topic,
+                    text: &text.join(" "),
+                    status,
+                },
                 at,
                 u32::MAX,
             )

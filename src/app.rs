@@ -289,6 +289,12 @@ pub fn config_report(config: &Config, source: &str) -> String {
     if let Some(d) = &config.discord {
         out.push_str(&format!("  discord servers:  {}\n", d.servers_summary()));
     }
+    if let Some(ops) = &config.ops {
+        out.push_str(&format!(
+            "  health, metrics:  http://{}/healthz and /metrics\n",
+            ops.listen
+        ));
+    }
     out
 }
 

@@ -58,6 +58,16 @@ enum Command {
     },
     /// Show the delivery outbox: what waits, what was sent, what failed for good and why.
     Status,
+    /// Copy the database to FILE (mode 0600), consistently, even while the bot runs; then
+    /// check the copy and print its size and rows per table. Restore by stopping the bot and
+    /// putting the copy in place as labcircle.db (docs/DEPLOY.md).
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Import, export or check the links of the support-group directory.
     Directory {
         #[command(subcommand)]
@@ -198,6 +208,9 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         }
         Some(Command::Run { clock }) => serve::serve(&config, clock).await,
         Some(Command::Status) => app::status(&config).await,
+        Some(Command::Backup { file, force }) => {
+            labcircle::ops::backup::run(&config, &file, force).await
+        }
         Some(Command::Directory {
             action: DirectoryAction::Import { file, format },
         }) => app::import(&config, &file, format.map(Into::into)).await,

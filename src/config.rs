@@ -12,12 +12,14 @@ use serde::Deserialize;
 mod directory;
 mod discord;
 mod limits;
+mod ops;
 mod pairing;
 mod tips;
 mod web;
 pub use directory::Directory;
 pub use discord::{DISCORD_API, Discord, DiscordCommunity, ENV_DISCORD_TOKEN};
 pub use limits::Limits;
+pub use ops::Ops;
 pub use pairing::{Pairing, PairingCommunity};
 pub use tips::{Tips, TipsSettings, WeeklyTips};
 pub use web::Web;
@@ -56,6 +58,8 @@ pub struct Config {
     pub matrix: Option<Matrix>,
     /// The public directory web page; absent: not served.
     pub web: Option<Web>,
+    /// `/healthz` and `/metrics` over HTTP; absent: not served.
+    pub ops: Option<Ops>,
 }
 
 /// Environment variable holding the Matrix account's password.

@@ -58,6 +58,19 @@ pub fn create_private_file(path: &Path) -> io::Result<()> {
     options.open(path).map(drop)
 }
 
+/// Creates `path` with mode 0600, failing if it exists (a backup never writes into a file
+/// someone else made).
+pub fn create_new_private_file(path: &Path) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE);
+    }
+    options.open(path).map(drop)
+}
+
 /// Writes `bytes` to `path` (replacing what was there), readable by its owner only (0600) from
 /// its first byte; a file that was there with a looser mode is made private too.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {

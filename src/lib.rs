@@ -23,6 +23,9 @@
 //!   on.
 //! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
 //!   [`adapters::matrix`].
+//! * [`ops`]: for whoever runs the bot: `/healthz` and `/metrics` over HTTP (`[ops] listen`),
+//!   the adapters' connection states behind them, and `labcircle backup` (SQLite's online
+//!   backup API).
 //! * [`chart`]: the check-in trend chart drawn as a PNG (plotters); its data and alt text are
 //!   [`domain::trend`].
 //! * [`link_check`]: the directory's link checker (HTTP, one request per host at a time) and its
@@ -55,6 +58,7 @@ pub mod link_check;
 pub mod logging;
 pub mod note_key;
 pub mod notes;
+pub mod ops;
 pub mod runtime;
 pub mod scheduler;
 pub mod serve;

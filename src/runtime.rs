@@ -17,6 +17,7 @@ use tracing::warn;
 use crate::bot::Bot;
 use crate::domain::identity::Platform;
 use crate::logging::Redacted;
+use crate::ops::Health;
 use crate::scheduler::{Deliver, Scheduler};
 use crate::store::StoreError;
 
@@ -34,6 +35,8 @@ pub struct Runtime {
     scheduler: Scheduler,
     /// Bumped whenever new work may be waiting; each dispatcher watches it.
     wake: watch::Sender<u64>,
+    /// Each adapter's connection, reported by the adapters (`/healthz`).
+    health: std::sync::Arc<Health>,
 }
 
 impl Runtime {
@@ -43,6 +46,7 @@ impl Runtime {
             bot,
             scheduler,
             wake,
+            health: std::sync::Arc::new(Health::new()),
         }
     }
 
@@ -52,6 +56,11 @@ impl Runtime {
 
     pub fn scheduler(&self) -> &Scheduler {
         &self.scheduler
+    }
+
+    /// Where adapters report whether they are connected.
+    pub fn health(&self) -> &std::sync::Arc<Health> {
+        &self.health
     }
 
     /// Wakes every dispatcher: something may have been queued.
@@ -126,6 +135,14 @@ impl Runtime {
                 .scheduler
                 .dispatch(self.bot.clock().now(), platform, sink, BATCH)
                 .await?;
+            let metrics = self.bot.metrics();
+            for (outcome, n) in [
+                ("sent", report.sent),
+                ("retried", report.retried),
+                ("failed", report.failed),
+            ] {
+                metrics.deliveries(platform.code(), outcome, n);
+            }
             let handled =
                 report.sent + report.retried + report.failed + report.dropped + report.deferred;
             if handled < BATCH {

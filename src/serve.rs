@@ -86,10 +86,15 @@ pub async fn console(
     if interactive {
         eprintln!("Type /help for commands, /crisis for support lines, :quit to leave.");
     }
+    // The console is connected for as long as it runs.
+    runtime.health().up("console");
+    let ops_stop = CancellationToken::new();
+    let ops = start_ops(config, &runtime, &ops_stop).await?;
     let files = config.data_dir().join("files");
     let mut console = Console::new(runtime, std::io::stdout().lock(), user).files_in(files);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let result = console.run(stdin, interactive).await;
+    stop_ops(ops_stop, ops).await;
     store.close().await;
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -131,6 +136,14 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
         () = stop.cancelled() => return Ok(ExitCode::SUCCESS),
     };
     eprintln!("labcircle: serving; database {}", path.display());
+    // Down until each says it is connected, so /healthz is honest from the first request.
+    for (name, on) in [("discord", discord.is_some()), ("matrix", matrix.is_some())] {
+        if on {
+            runtime.health().expect(name);
+        }
+    }
+    let ops_stop = stop.child_token();
+    let ops = start_ops(config, &runtime, &ops_stop).await?;
 
     let link_moderators = match config.directory.check_links {
         true => Some(crate::link_check::moderator_members(config)?),
@@ -195,6 +208,7 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     if let Some(links) = links {
         let _ = tokio::time::timeout(DRAIN, links).await;
     }
+    stop_ops(ops_stop, ops).await;
     if tokio::time::timeout(CLOSE, store.close()).await.is_err() {
         tracing::warn!("the database was still busy at shutdown; closing without waiting");
     }
@@ -203,6 +217,29 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Starts `/healthz` and `/metrics` when `[ops]` is configured, until `stop` is cancelled.
+async fn start_ops(
+    config: &Config,
+    runtime: &Runtime,
+    stop: &CancellationToken,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(ops) = &config.ops else {
+        return Ok(None);
+    };
+    let state = crate::ops::State::of(runtime);
+    crate::ops::start(ops.listen, state, stop.clone())
+        .await
+        .map(Some)
+}
+
+/// Stops the endpoints, waiting for an answer in flight for [`CLOSE`] at most.
+async fn stop_ops(stop: CancellationToken, ops: Option<tokio::task::JoinHandle<()>>) {
+    stop.cancel();
+    if let Some(ops) = ops {
+        let _ = tokio::time::timeout(CLOSE, ops).await;
+    }
 }
 
 /// Runs one adapter as a tracked task. If it fails or panics, `failed` is set and `stop`

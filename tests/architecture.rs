@@ -377,6 +377,8 @@ const LANDED: &[(&str, &str)] = &[
     (
         "0015_tips.sql",
         "f9887994bed3974cb25acff73bf15920c9bcfa1481a40e16cbedc50909bbc2f3",
+    ),
+    (
         "0017_pairing.sql",
         "35bb31eab15d16ecd87bac4a94680d77ee8fe2f0bffc0fde3850e4a19819af45",
     ),

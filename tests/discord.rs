@@ -10,6 +10,8 @@ mod silent;
 
 #[path = "discord/direct_messages.rs"]
 mod direct_messages;
+#[path = "discord/health.rs"]
+mod health;
 #[path = "discord/logs.rs"]
 mod logs;
 #[path = "discord/notices.rs"]

@@ -15,6 +15,7 @@ mod directory;
 mod events;
 mod limits;
 mod meetups;
+mod metered;
 mod pairing;
 mod reactions;
 mod reports;
@@ -32,6 +33,7 @@ use crate::domain::help;
 use crate::domain::identity::{Actor, Platform, Rights, Role, UserId};
 use crate::domain::member_text;
 use crate::domain::reply::{Outgoing, Reply};
+use crate::ops::metrics::{Metrics, Outcome};
 use crate::store::{Store, StoreError};
 
 pub use crate::settings::Settings;
@@ -124,6 +126,8 @@ pub struct Bot {
     /// note every week reads it once, not after every answer. (After a restart they may read
     /// it once more; the wording is plain enough that this does no harm.)
     told_notes_off: Arc<std::sync::Mutex<std::collections::HashSet<UserId>>>,
+    /// Commands, their outcomes and latency, and RSVPs, for `/metrics` (never who).
+    metrics: Arc<Metrics>,
 }
 
 impl Bot {
@@ -148,6 +152,7 @@ impl Bot {
             )),
             settings: Arc::new(settings),
             told_notes_off: Arc::new(std::sync::Mutex::new(std::collections::HashSet::new())),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 
@@ -174,8 +179,22 @@ impl Bot {
         &self.store
     }
 
-    /// Handles one event and returns what to send.
-    pub async fn handle(&self, mut incoming: Incoming) -> Vec<Outgoing> {
+    /// The bot's counters (`/metrics`).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Handles one event and returns what to send (counted in [`Bot::metrics`]).
+    pub async fn handle(&self, incoming: Incoming) -> Vec<Outgoing> {
+        let name = metered::command_name(&incoming);
+        let started = std::time::Instant::now();
+        let (out, outcome) = self.handle_counted(incoming).await;
+        self.metrics.command(name, outcome, started.elapsed());
+        out
+    }
+
+    /// [`Bot::handle`], saying how the command ended.
+    async fn handle_counted(&self, mut incoming: Incoming) -> (Vec<Outgoing>, Outcome) {
         // Display names come from the platform and are shown to others (announcements, lists
         // of who answered): hidden characters in them are left out here, once.
         match &mut incoming {
@@ -212,14 +231,15 @@ impl Bot {
         {
             match self.limits.command(&actor.member.user) {
                 limits::Gate::Go => {}
-                limits::Gate::Quiet => return Vec::new(),
+                limits::Gate::Quiet => return (Vec::new(), Outcome::Limited),
                 limits::Gate::Tell(_) => {
-                    return vec![Outgoing::Reply(Reply::private(format!(
+                    let told = vec![Outgoing::Reply(Reply::private(format!(
                         "You're sending commands faster than labcircle takes them (at most {} \
                          a minute), so I didn't run this one. Please wait a minute and try \
                          again; until then I'll stay quiet so the room isn't flooded.",
                         self.settings.limits.commands_per_minute
                     )))];
+                    return (told, Outcome::Limited);
                 }
             }
         }
@@ -240,15 +260,15 @@ impl Bot {
             } => self.reaction_event(&actor, &post, &emoji, added).await,
         };
         match result {
-            Ok(out) => out,
-            Err(Failure::Quiet) => Vec::new(),
+            Ok(out) => (out, Outcome::Ok),
+            Err(Failure::Quiet) => (Vec::new(), Outcome::Ignored),
             Err(Failure::User(e)) => {
                 // A refusal may quote what was typed: no hidden characters go back out.
                 let mut reply = Reply::problem(member_text::clean_reply(&e.0));
                 if private {
                     reply.visibility = crate::domain::reply::Visibility::Private;
                 }
-                vec![Outgoing::Reply(reply)]
+                (vec![Outgoing::Reply(reply)], Outcome::Refused)
             }
             Err(Failure::Internal(e)) if e.is_busy() => {
                 // Another process holds the database: the operator learns which file; the
@@ -269,12 +289,12 @@ impl Bot {
                 if private {
                     reply.visibility = crate::domain::reply::Visibility::Private;
                 }
-                vec![Outgoing::Reply(reply)]
+                (vec![Outgoing::Reply(reply)], Outcome::Busy)
             }
             Err(Failure::Private(e)) => {
                 let mut reply = Reply::problem(member_text::clean_reply(&e.0));
                 reply.visibility = crate::domain::reply::Visibility::Private;
-                vec![Outgoing::Reply(reply)]
+                (vec![Outgoing::Reply(reply)], Outcome::Refused)
             }
             Err(Failure::Internal(e)) => {
                 error!(error = ?e, "command failed");
@@ -285,7 +305,7 @@ impl Bot {
                 if private {
                     reply.visibility = crate::domain::reply::Visibility::Private;
                 }
-                vec![Outgoing::Reply(reply)]
+                (vec![Outgoing::Reply(reply)], Outcome::Error)
             }
         }
     }

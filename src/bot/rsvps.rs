@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::PoisonError;
 
-use super::{Bot, Handled};
+use super::{Bot, Handled, metered};
 use crate::domain::identity::{Actor, Member, Platform, UserId};
 use crate::domain::meetup::{self, Meetup};
 use crate::domain::notices::{Notice, Refusal};
@@ -283,6 +283,7 @@ impl Bot {
         }
         // On failure the roster stays out of the cache: the next RSVP reads the stored one.
         self.store.write_rsvps(meetup_id, &writes, now).await?;
+        metered::rsvps(&self.metrics, &writes);
         // The stored order (by position) is unchanged members in their order, then the changed
         // ones; the cache keeps that order too.
         let mut rsvps: Vec<(Member, Status)> = snapshot

@@ -9,7 +9,7 @@ use crate::domain::identity::Actor;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
 use crate::domain::tips::{self, CheckinContext, Moderation, Tip, TipStatus};
 use crate::domain::vocab::{Specialty, from_code};
-use crate::store::TipMark;
+use crate::store::{NewTip, TipMark};
 
 /// The community an actor acts in, as tips store it (`platform:id`).
 fn community_of(actor: &Actor) -> String {
@@ -86,7 +86,17 @@ impl Bot {
                 let limit = self.settings.tips.tips_per_day;
                 let added = self
                     .store
-                    .add_tip_within(&actor.member, &community, topic, &text, status, now, limit)
+                    .add_tip_within(
+                        NewTip {
+                            author: &actor.member,
+                            community: &community,
+                            topic,
+                            text: &text,
+                            status,
+                        },
+                        now,
+                        limit,
+                    )
                     .await?;
                 let Some(id) = added else {
                     let until = self.clock.now() + chrono::Duration::days(1);

@@ -2,6 +2,7 @@
 //! open, WAL mode, foreign keys on. One module per aggregate.
 
 mod announcements;
+mod backup;
 mod checkin_choices;
 mod checkins;
 mod direct_chats;
@@ -10,6 +11,7 @@ mod events;
 mod link_checks;
 mod meetups;
 mod note_key;
+mod ops;
 mod outbox;
 mod pairing;
 mod privacy;
@@ -35,11 +37,13 @@ use sqlx::sqlite::{
 use crate::domain::identity::{Member, Platform, UserId};
 
 pub use announcements::Unshared;
+pub use backup::{CopyReport, copy_database, inspect_copy};
 pub use checkins::{AnswerRow, NewPrompt, PromptRow, PublishedWeek, ScheduleRow, WeekMoods};
 pub use directory::ImportOutcome;
 pub use link_checks::{DeadLink, LinkCheck};
 pub use meetups::{MEETUP_ID_SLOT, MeetupRow, NewSeries, Notice, SeriesRow};
 pub use note_key::{Rekeyed, StoredNote};
+pub use ops::DatabaseDown;
 pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use pairing::{Answered, PairCounts, PairGroup, PairMember, PlannedGroup, Seat};
 pub use privacy::MEMBER_TABLES;
@@ -47,7 +51,7 @@ pub use reports::{Report, ReportAdded, VISITOR_NAME};
 pub use rsvps::{RosterOutcome, RosterSnapshot};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
-pub use tips::{TipForReview, TipMark};
+pub use tips::{NewTip, TipForReview, TipMark};
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
 #[derive(Debug, thiserror::Error)]

@@ -50,6 +50,15 @@ fn topics_column(topic: Topic, also: &[Topic]) -> String {
     s
 }
 
+/// A member's tip as shared, before it is kept.
+pub struct NewTip<'a> {
+    pub author: &'a Member,
+    pub community: &'a str,
+    pub topic: Topic,
+    pub text: &'a str,
+    pub status: TipStatus,
+}
+
 impl Store {
     /// Seeds the shipped starting set in one transaction: a new key is added (live), a known key
     /// takes the file's text and topics. A status is never changed here: a tip a moderator
@@ -96,14 +105,17 @@ impl Store {
     /// (counted in the database). `Ok(None)`: over the limit, nothing kept.
     pub async fn add_tip_within(
         &self,
-        author: &Member,
-        community: &str,
-        topic: Topic,
-        text: &str,
-        status: TipStatus,
+        tip: NewTip<'_>,
         now: i64,
         limit: u32,
     ) -> Result<Option<i64>> {
+        let NewTip {
+            author,
+            community,
+            topic,
+            text,
+            status,
+        } = tip;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let recent: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM tips WHERE author_platform = ? AND author_id = ? \
@@ -659,11 +671,13 @@ mod tests {
         );
         let id = store
             .add_tip_within(
-                &member("alice"),
-                c,
-                Topic::Sleep,
-                "Curtains.",
-                TipStatus::Live,
+                NewTip {
+                    author: &member("alice"),
+                    community: c,
+                    topic: Topic::Sleep,
+                    text: "Curtains.",
+                    status: TipStatus::Live,
+                },
                 100,
                 5,
             )

@@ -30,6 +30,7 @@ mod member_text;
 mod moderation;
 mod note_key;
 mod notices;
+mod ops;
 mod pairing;
 mod patient_info;
 mod reports;

@@ -4,6 +4,7 @@
 //! bot, matrix-sdk clients as the members. Rooms are end-to-end encrypted, as are the direct
 //! chats the bot opens.
 
+mod health;
 mod notices;
 mod pairing;
 mod private_chats;

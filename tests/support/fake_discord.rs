@@ -160,6 +160,8 @@ struct State {
     refuse_resume: bool,
     /// On resume, replay the last event the bot already saw too (at-least-once delivery).
     replay_overlap: bool,
+    /// The gateway is unreachable: new connections are closed before the handshake.
+    unreachable: bool,
 }
 
 enum Control {
@@ -347,6 +349,12 @@ impl FakeDiscord {
         if let Some(c) = self.state().connection.take() {
             let _ = c.send(Control::Drop);
         }
+    }
+
+    /// While `on`, the gateway cannot be reached (connections close before the handshake), as
+    /// in a network outage; with [`FakeDiscord::drop_connection`], the bot stays disconnected.
+    pub fn unreachable(&self, on: bool) {
+        self.state().unreachable = on;
     }
 
     /// The next resume is refused, so the bot identifies again (a new session).
@@ -888,6 +896,9 @@ impl FakeDiscord {
     // ---------------------------------------------------------------- gateway
 
     async fn serve_gateway(&self, stream: TcpStream) {
+        if self.state().unreachable {
+            return;
+        }
         let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
             return;
         };

@@ -35,7 +35,15 @@ pub(super) async fn on_event(
     let data = framework.user_data;
     let ctx = framework.serenity_context;
     match event {
+        FullEvent::ShardStageUpdate { event } => {
+            let health = data.runtime.health();
+            match event.new {
+                serenity::ConnectionStage::Connected => health.up("discord"),
+                _ => health.down("discord"),
+            }
+        }
         FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
+            data.runtime.health().up("discord");
             let http = ctx.http.clone();
             let runtime = data.runtime.clone();
             let config = data.config.clone();

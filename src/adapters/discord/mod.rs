@@ -334,6 +334,11 @@ pub async fn run(
         })
     };
     let shards = client.shard_manager.clone();
+    tokio::spawn(watch_connection(
+        shards.clone(),
+        runtime.health().clone(),
+        shutdown.clone(),
+    ));
     let start = client.start_autosharded();
     tokio::pin!(start);
     let result = tokio::select! {
@@ -359,6 +364,29 @@ pub async fn run(
         warn!("a Discord delivery was still running at shutdown; it will be retried");
     }
     result.context("the Discord connection ended")
+}
+
+/// Reports the connection as the shard manager sees it, every second, until `stop`: a shard
+/// that lost its connection and cannot make one again is dropped by serenity without an event
+/// the handler would see (Ready, Resumed and stage updates report the rest at once).
+async fn watch_connection(
+    shards: std::sync::Arc<serenity::ShardManager>,
+    health: std::sync::Arc<crate::ops::Health>,
+    stop: CancellationToken,
+) {
+    loop {
+        let connected = (shards.runners.lock().await.values())
+            .any(|r| r.stage == serenity::ConnectionStage::Connected);
+        if connected {
+            health.up("discord");
+        } else {
+            health.down("discord");
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+        }
+    }
 }
 
 /// The name a member shows in the guild: nickname, then global name, then user name.

@@ -112,11 +112,13 @@ pub async fn run(
                 .await;
         })
     };
+    // Connected before saying ready, so /healthz agrees with whoever reads the line.
+    runtime.health().up("matrix");
     ready(me.as_str());
     runtime.poke();
 
     tokio::select! {
-        () = session::sync_forever(&client) => {}
+        () = session::sync_forever(&client, runtime.health()) => {}
         () = shutdown.cancelled() => {}
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between the

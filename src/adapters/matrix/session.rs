@@ -212,13 +212,17 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
 /// that come back quickly, which is every sync while members talk to the bot (its own replies
 /// end the long poll): a command right after another would wait that second. Here the next
 /// long poll starts at once; only failures back off (1 s doubling to a minute).
-pub(super) async fn sync_forever(client: &Client) {
+pub(super) async fn sync_forever(client: &Client, health: &crate::ops::Health) {
     let settings = sync_settings().timeout(Duration::from_secs(30));
     let mut backoff = Duration::from_secs(1);
     loop {
         match client.sync_once(settings.clone()).await {
-            Ok(_) => backoff = Duration::from_secs(1),
+            Ok(_) => {
+                health.up("matrix");
+                backoff = Duration::from_secs(1);
+            }
             Err(e) => {
+                health.down("matrix");
                 warn!(error = %Redacted(&e), "matrix: sync failed; trying again in {backoff:?}");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
