@@ -49,6 +49,7 @@ pub struct Config {
     pub limits: Limits,
     #[serde(default)]
     pub pairing: Pairing,
+    #[serde(default)]
     pub tips: Tips,
     #[serde(default)]
     pub log: Log,
