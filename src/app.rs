@@ -114,13 +114,7 @@ pub async fn seed_directory_from(
     // The digest of the file last seeded: a start with the same file reads one row and writes
     // nothing, so it neither slows start-up nor waits on another process's write lock.
     const SEEDED_FILE: &str = "directory_seeded_file";
-    let digest: String = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let digest = sha256_hex(text);
     if store.meta(SEEDED_FILE).await?.as_deref() == Some(digest.as_str()) {
         return Ok(None);
     }
@@ -181,13 +175,7 @@ pub async fn seed_events_from(
 ) -> anyhow::Result<Vec<String>> {
     // The digest of the file last seeded: a start with the same file writes nothing.
     const SEEDED_FILE: &str = "events_seeded_file";
-    let digest: String = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let digest = sha256_hex(text);
     if store.meta(SEEDED_FILE).await?.as_deref() == Some(digest.as_str()) {
         return Ok(Vec::new());
     }
@@ -226,13 +214,7 @@ pub async fn seed_tips_from(
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Vec<String>> {
     const SEEDED_FILE: &str = "tips_seeded_file";
-    let digest: String = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let digest = sha256_hex(text);
     if store.meta(SEEDED_FILE).await?.as_deref() == Some(digest.as_str()) {
         return Ok(Vec::new());
     }
@@ -404,6 +386,15 @@ pub async fn export(
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The SHA-256 of a shipped file's text, in hex: a start with the same file seeds nothing.
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
