@@ -143,6 +143,30 @@ fn file_type(name: &str) -> mime::Mime {
     }
 }
 
+/// Posts a delivery's message in `room`, then its reactions (👍 to vote, RSVP choices), each
+/// under its own transaction id so a retry sends none of them twice.
+async fn post_with_reactions(
+    room: &Room,
+    content: RoomMessageEventContent,
+    delivery: &Delivery,
+    part: &str,
+) -> anyhow::Result<String> {
+    let key = &delivery.idempotency_key;
+    let sent = room
+        .send(content)
+        .with_transaction_id(transaction_id(key, part))
+        .await?;
+    let event_id = sent.response.event_id;
+    for (i, emoji) in delivery.reactions.iter().enumerate() {
+        let content =
+            ReactionEventContent::new(Annotation::new(event_id.clone(), (*emoji).to_owned()));
+        room.send(content)
+            .with_transaction_id(transaction_id(key, &format!("r{i}")))
+            .await?;
+    }
+    Ok(event_id.to_string())
+}
+
 /// A transaction id from an idempotency key: the same key always gives the same id.
 fn transaction_id(key: &str, part: &str) -> OwnedTransactionId {
     // FNV-1a: stable across runs and builds (the standard hasher is not).
@@ -214,21 +238,7 @@ impl MatrixSink {
             }
             Target::Channel { community } => {
                 let room = s.joined_announcement_room(community)?;
-                let sent = room
-                    .send(s.content(&delivery.reply))
-                    .with_transaction_id(transaction_id(key, "post"))
-                    .await?;
-                let event_id = sent.response.event_id;
-                for (i, emoji) in delivery.reactions.iter().enumerate() {
-                    let content = ReactionEventContent::new(Annotation::new(
-                        event_id.clone(),
-                        (*emoji).to_owned(),
-                    ));
-                    room.send(content)
-                        .with_transaction_id(transaction_id(key, &format!("r{i}")))
-                        .await?;
-                }
-                Ok(event_id.to_string())
+                post_with_reactions(&room, s.content(&delivery.reply), delivery, "post").await
             }
             Target::Meeting { group, members } => {
                 let users = members
@@ -253,21 +263,7 @@ impl MatrixSink {
                     .client
                     .get_room(&room_id)
                     .context("the bot is not in the tips room")?;
-                let sent = room
-                    .send(s.content(&delivery.reply))
-                    .with_transaction_id(transaction_id(key, "room"))
-                    .await?;
-                let event_id = sent.response.event_id;
-                for (i, emoji) in delivery.reactions.iter().enumerate() {
-                    let content = ReactionEventContent::new(Annotation::new(
-                        event_id.clone(),
-                        (*emoji).to_owned(),
-                    ));
-                    room.send(content)
-                        .with_transaction_id(transaction_id(key, &format!("r{i}")))
-                        .await?;
-                }
-                Ok(event_id.to_string())
+                post_with_reactions(&room, s.content(&delivery.reply), delivery, "room").await
             }
             Target::Edit {
                 community,
