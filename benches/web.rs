@@ -6,7 +6,8 @@
 //! in release.
 //!
 //! Run: `cargo bench --bench web` (about 15 seconds). `LABCIRCLE_BENCH_SECONDS` changes the
-//! measured time (default 10), `LABCIRCLE_BENCH_CLIENTS` the number of clients (default 200).
+//! measured time (default 10), `LABCIRCLE_BENCH_CLIENTS` the number of clients (default 200),
+//! `LABCIRCLE_BENCH_PAGE_CACHE` the server's `[web] page_cache` (0: no result page kept).
 //! Clients and server share the machine's cores.
 
 use std::io::{BufRead, BufReader};
@@ -39,10 +40,14 @@ fn main() {
     let clients = env_number("LABCIRCLE_BENCH_CLIENTS", 200) as usize;
     let home = tempfile::tempdir().expect("a temporary directory");
     let config = home.path().join("labcircle.toml");
+    // `LABCIRCLE_BENCH_PAGE_CACHE=0` measures every search understood, ranked and rendered.
+    let page_cache = std::env::var("LABCIRCLE_BENCH_PAGE_CACHE")
+        .map(|n| format!("page_cache = {n}\n"))
+        .unwrap_or_default();
     std::fs::write(
         &config,
         format!(
-            "[storage]\ndata_dir = \"{}\"\n[web]\nlisten = \"127.0.0.1:0\"\n",
+            "[storage]\ndata_dir = \"{}\"\n[web]\nlisten = \"127.0.0.1:0\"\n{page_cache}",
             home.path().join("data").display()
         ),
     )
@@ -78,8 +83,9 @@ fn main() {
         latencies[i]
     };
     println!(
-        "web search, {clients} concurrent clients, {seconds} s on {base} ({}):",
-        bin.to_string_lossy()
+        "web search, {clients} concurrent clients, {seconds} s on {base} ({}{}):",
+        bin.to_string_lossy(),
+        if page_cache.is_empty() { "" } else { ", " }.to_owned() + page_cache.trim()
     );
     println!(
         "  {} requests ({:.0}/s), {errors} failed; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, \

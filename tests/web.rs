@@ -10,6 +10,8 @@ mod process;
 mod browser;
 #[path = "web/flows.rs"]
 mod flows;
+#[path = "web/links.rs"]
+mod links;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/privacy.rs"]

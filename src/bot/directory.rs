@@ -11,6 +11,7 @@ use super::{Bot, Failure, Handled, refuse_patient_info};
 use crate::domain::command::{DirectoryCommand, UserError};
 use crate::domain::directory::{Draft, Entry, Field, Raw, slugify};
 use crate::domain::identity::{Actor, Member};
+use crate::domain::link_status::DeadLinks;
 use crate::domain::listing;
 use crate::domain::notices::Notice;
 use crate::domain::reply::{Block, Item, Outgoing, Reply};
@@ -19,17 +20,28 @@ use crate::domain::search::{MAX_QUERY_CHARS, PAGE_SIZE, SearchQuery};
 use crate::domain::search_index::SearchIndex;
 use crate::domain::vocab::from_code;
 use crate::store::{StoreError, SuggestionStatus};
-/// How long a search index is trusted before the database is asked whether another process
-/// changed the directory. This process's own writes are noticed at once.
+/// How long a search index and the dead links are trusted before the database is asked whether
+/// another process changed the directory or recorded a link check. This process's own writes
+/// are noticed at once.
 const INDEX_RECHECK: Duration = Duration::from_secs(1);
 
-/// The search index and what it was built from.
+/// The search index and the links the link check found dead, and what they were built from.
 #[derive(Debug)]
 pub(super) struct BuiltIndex {
     index: Arc<SearchIndex>,
-    version: i64,
-    local_writes: u64,
+    dead: Arc<DeadLinks>,
+    /// `(directory, link checks)` versions in the database.
+    versions: (i64, i64),
+    /// `(directory, link checks)` writes through this process's store.
+    local_writes: (u64, u64),
     checked: Instant,
+}
+
+/// What a search shows: the index, and the links not to offer.
+#[derive(Debug, Clone)]
+pub(super) struct DirectoryView {
+    pub index: Arc<SearchIndex>,
+    pub dead: Arc<DeadLinks>,
 }
 
 impl Bot {
@@ -75,38 +87,81 @@ impl Bot {
 
     /// The directory's search index, rebuilt when the directory changed.
     pub(super) async fn index(&self) -> Result<Arc<SearchIndex>, StoreError> {
-        let local_writes = self.store.local_directory_writes();
+        Ok(self.directory_view().await?.index)
+    }
+
+    /// Links the link check found dead, read again when a check or the directory changed.
+    pub(super) async fn dead_links(&self) -> Result<Arc<DeadLinks>, StoreError> {
+        Ok(self.directory_view().await?.dead)
+    }
+
+    /// The search index and the dead links, kept in memory: rebuilt at once after this
+    /// process's own writes, and after another process's within [`INDEX_RECHECK`].
+    pub(super) async fn directory_view(&self) -> Result<DirectoryView, StoreError> {
+        let local_writes = (
+            self.store.local_directory_writes(),
+            self.store.local_link_check_writes(),
+        );
+        let view = |built: &BuiltIndex| DirectoryView {
+            index: built.index.clone(),
+            dead: built.dead.clone(),
+        };
         {
             let cache = self.index.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(built) = cache.as_ref()
                 && built.local_writes == local_writes
                 && built.checked.elapsed() < INDEX_RECHECK
             {
-                return Ok(built.index.clone());
+                return Ok(view(built));
             }
         }
-        let version = self.store.directory_version().await?;
         {
             let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
             if let Some(built) = cache.as_mut()
                 && built.local_writes == local_writes
-                && built.version == version
             {
+                if built.checked.elapsed() < INDEX_RECHECK {
+                    return Ok(view(built));
+                }
+                // Only time passed: one request asks the database, the others meanwhile
+                // use what is built (a second old at most) instead of all asking at once.
                 built.checked = Instant::now();
-                return Ok(built.index.clone());
             }
         }
-        // Version and write count were read before the entries: a write in between makes the
-        // next call rebuild again, never serve stale results for long.
-        let index = Arc::new(SearchIndex::build(self.store.all_groups().await?));
+        let versions = self.store.cache_versions().await?;
+        let kept_index = {
+            let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
+            match cache.as_mut() {
+                Some(built) if built.local_writes == local_writes && built.versions == versions => {
+                    return Ok(view(built));
+                }
+                // Only the link check moved: the index stands, the dead links are read again.
+                Some(built)
+                    if built.local_writes.0 == local_writes.0 && built.versions.0 == versions.0 =>
+                {
+                    Some(built.index.clone())
+                }
+                _ => None,
+            }
+        };
+        // Versions and write counts were read before the data: a write in between makes the
+        // next call read again, never serve stale results for long.
+        let index = match kept_index {
+            Some(index) => index,
+            None => Arc::new(SearchIndex::build(self.store.all_groups().await?)),
+        };
+        let dead = Arc::new(self.store.dead_links().await?);
         let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
-        *cache = Some(BuiltIndex {
-            index: index.clone(),
-            version,
+        let built = BuiltIndex {
+            index,
+            dead,
+            versions,
             local_writes,
             checked: Instant::now(),
-        });
-        Ok(index)
+        };
+        let shown = view(&built);
+        *cache = Some(built);
+        Ok(shown)
     }
 
     /// A search, ranked for the member asking: their profile's state counts with the national
@@ -121,10 +176,9 @@ impl Bot {
         let (_, state) = self.store.profile(&actor.member.user).await?;
         query.home_state = state.as_deref().and_then(from_code);
         query.today = Some(self.clock.now().date_naive());
-        let index = self.index().await?;
+        let DirectoryView { index, dead } = self.directory_view().await?;
         let offset = (page - 1) * PAGE_SIZE;
         let found = index.search(&query, offset as usize, PAGE_SIZE as usize);
-        let dead = self.store.dead_links().await?;
         if found.total == 0 {
             return Ok(listing::no_results(&index, &query, &dead));
         }
@@ -158,7 +212,7 @@ impl Bot {
 
     async fn show_group(&self, key: &str) -> Result<Reply, Failure> {
         let entry = self.existing(key).await?;
-        let dead = self.store.dead_links().await?;
+        let dead = self.dead_links().await?;
         Ok(listing::entry_reply_checked(
             &entry,
             Some(self.clock.now().date_naive()),

@@ -39,7 +39,7 @@ use crate::store::{Store, StoreError};
 pub use crate::settings::Settings;
 use directory::BuiltIndex;
 use reactions::PendingReaction;
-pub use web::{WebReportError, WebResults};
+pub use web::{WebReportError, WebResults, WebSnapshot, web_search_in};
 
 /// Something that happened on a platform, in the bot's terms.
 #[derive(Debug, Clone)]

@@ -2,9 +2,12 @@
 //! reports as the chat commands, for a visitor with no account. Only public directory data
 //! comes out of here: no member, check-in, meetup or moderator is ever named.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::Bot;
+use super::directory::DirectoryView;
 use crate::domain::command::UserError;
 use crate::domain::directory::Entry;
 use crate::domain::events::Event;
@@ -21,11 +24,60 @@ pub struct WebResults {
     /// This page's entries, best first.
     pub entries: Vec<Entry>,
     /// Links found dead by the link check (not offered as links).
-    pub dead: DeadLinks,
+    pub dead: Arc<DeadLinks>,
     /// When nothing matched: each filter whose removal would find something, with how many.
     pub without: Vec<(Filter, usize)>,
     /// The bot's today, for "checked Mon YYYY" and "may be out of date".
     pub today: NaiveDate,
+}
+
+/// The directory as the web page's searches see it at one moment (see [`Bot::web_snapshot`]).
+#[derive(Debug, Clone)]
+pub struct WebSnapshot {
+    view: DirectoryView,
+    today: NaiveDate,
+}
+
+impl WebSnapshot {
+    /// Whether both were taken from the same index, dead links and day: then the same search
+    /// gives the same page.
+    pub fn same_as(&self, other: &WebSnapshot) -> bool {
+        Arc::ptr_eq(&self.view.index, &other.view.index)
+            && Arc::ptr_eq(&self.view.dead, &other.view.dead)
+            && self.today == other.today
+    }
+}
+
+/// A directory search as `/findgroup` runs it, for someone with no profile, in `snapshot`:
+/// `limit` results from `offset`.
+pub fn web_search_in(
+    snapshot: &WebSnapshot,
+    mut query: SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> WebResults {
+    let today = snapshot.today;
+    query.today = Some(today);
+    let index = &snapshot.view.index;
+    let found = index.search(&query, offset, limit);
+    let (total, entries) = (found.total, found.entries.into_iter().cloned().collect());
+    let without = if total == 0 && query.active_filters().len() > 1 {
+        query
+            .active_filters()
+            .into_iter()
+            .map(|f| (f, index.count(&query.without(f))))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    WebResults {
+        total,
+        entries,
+        dead: snapshot.view.dead.clone(),
+        without,
+        today,
+    }
 }
 
 /// Why a web visitor's report was not kept.
@@ -44,36 +96,30 @@ impl Bot {
         self.clock.now().date_naive()
     }
 
+    /// What the web page's searches read now: the directory's index, the dead links and the
+    /// day. Pages built from one snapshot can be served again while
+    /// [`WebSnapshot::same_as`] the current one.
+    pub async fn web_snapshot(&self) -> Result<WebSnapshot, StoreError> {
+        Ok(WebSnapshot {
+            view: self.directory_view().await?,
+            today: self.today(),
+        })
+    }
+
     /// A directory search as `/findgroup` runs it, for someone with no profile: `limit`
     /// results from `offset`.
     pub async fn web_search(
         &self,
-        mut query: SearchQuery,
+        query: SearchQuery,
         offset: usize,
         limit: usize,
     ) -> Result<WebResults, StoreError> {
-        let today = self.today();
-        query.today = Some(today);
-        let index = self.index().await?;
-        let found = index.search(&query, offset, limit);
-        let (total, entries) = (found.total, found.entries.into_iter().cloned().collect());
-        let without = if total == 0 && query.active_filters().len() > 1 {
-            query
-                .active_filters()
-                .into_iter()
-                .map(|f| (f, index.count(&query.without(f))))
-                .filter(|(_, n)| *n > 0)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(WebResults {
-            total,
-            entries,
-            dead: self.store.dead_links().await?,
-            without,
-            today,
-        })
+        Ok(web_search_in(
+            &self.web_snapshot().await?,
+            query,
+            offset,
+            limit,
+        ))
     }
 
     /// One entry and, when the link check found its link dead, the day it did.
@@ -84,7 +130,7 @@ impl Bot {
         let Some(entry) = self.store.group(key).await? else {
             return Ok(None);
         };
-        let dead = self.store.dead_links().await?;
+        let dead = self.dead_links().await?;
         let dead_on = dead.checked_on(&entry.key);
         Ok(Some((entry, dead_on)))
     }
@@ -148,5 +194,45 @@ impl Bot {
             tracing::info!(report = id, group = %key, reason = reason.code(), "entry reported on the web");
         }
         Ok(matches!(added, ReportAdded::Added(_)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::domain::link_status::LinkStatus;
+    use crate::store::{LinkCheck, Store};
+
+    #[tokio::test]
+    async fn a_link_found_dead_is_no_longer_offered_by_the_next_search_or_entry_page() {
+        let store = Store::open_in_memory().await.unwrap();
+        crate::app::seed_directory(&store).await.unwrap();
+        let bot = Bot::new(store.clone());
+        let query = SearchQuery::words("burned out");
+        let first = bot.web_search(query.clone(), 0, 10).await.unwrap();
+        let entry = first
+            .entries
+            .iter()
+            .find(|e| e.url.is_some())
+            .expect("a result with a link")
+            .clone();
+        assert_eq!(first.dead.checked_on(&entry.key), None);
+
+        let now = Utc::now();
+        let dead = LinkCheck {
+            key: entry.key.clone(),
+            url: entry.url.clone().unwrap(),
+            status: LinkStatus::Dead,
+            http_status: Some(404),
+            final_url: None,
+            detail: "404 Not Found".into(),
+        };
+        store.record_link_checks(&[dead], now).await.unwrap();
+        let again = bot.web_search(query, 0, 10).await.unwrap();
+        assert_eq!(again.dead.checked_on(&entry.key), Some(now.date_naive()));
+        let (_, dead_on) = bot.web_entry(&entry.key).await.unwrap().unwrap();
+        assert_eq!(dead_on, Some(now.date_naive()));
     }
 }

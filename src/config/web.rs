@@ -14,10 +14,18 @@ pub struct Web {
     /// Reports one client address may send through the page per hour.
     #[serde(default = "default_reports_per_hour")]
     pub reports_per_hour: u32,
+    /// Search result pages kept ready in memory (0: none). A kept page is served again only
+    /// while the directory, the link check's verdicts and the day are unchanged.
+    #[serde(default = "default_page_cache")]
+    pub page_cache: usize,
 }
 
 fn default_reports_per_hour() -> u32 {
     5
+}
+
+fn default_page_cache() -> usize {
+    256
 }
 
 impl Web {
@@ -26,6 +34,13 @@ impl Web {
             anyhow::bail!(
                 "web.reports_per_hour: {} is out of range; write a number from 1 to 100",
                 self.reports_per_hour
+            );
+        }
+        if self.page_cache > 10_000 {
+            anyhow::bail!(
+                "web.page_cache: {} is out of range; write a number from 0 (none) to 10000 \
+                 (pages of about 10 KB each)",
+                self.page_cache
             );
         }
         Ok(())
@@ -43,10 +58,14 @@ mod tests {
         let web = on.web.expect("[web] read");
         assert_eq!(web.listen.port(), 8080);
         assert_eq!(web.reports_per_hour, 5);
+        assert_eq!(web.page_cache, 256);
         let bad = Config::from_toml("[web]\nlisten = \"localhost\"\n").unwrap_err();
         assert!(format!("{bad:#}").contains("listen"), "{bad:#}");
         let bad = Config::from_toml("[web]\nlisten = \"127.0.0.1:1\"\nreports_per_hour = 0\n")
             .unwrap_err();
         assert!(bad.to_string().contains("web.reports_per_hour"), "{bad}");
+        let bad =
+            Config::from_toml("[web]\nlisten = \"127.0.0.1:1\"\npage_cache = 20000\n").unwrap_err();
+        assert!(bad.to_string().contains("web.page_cache"), "{bad}");
     }
 }

@@ -66,6 +66,20 @@ impl Store {
         Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
+    /// The directory's version and the link check's (`link_checks_version`, raised by every
+    /// recorded check), in one read: what a cached search index and its dead links were built
+    /// from.
+    pub async fn cache_versions(&self) -> Result<(i64, i64)> {
+        let (directory, links): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT value FROM meta WHERE name = 'directory_version'), \
+             (SELECT value FROM meta WHERE name = 'link_checks_version')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let number = |v: Option<String>| v.and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok((number(directory), number(links)))
+    }
+
     /// Writes to the directory made through this handle (and its clones) since it opened.
     /// Lets a search index notice this process's own writes without asking the database.
     pub fn local_directory_writes(&self) -> u64 {

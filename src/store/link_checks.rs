@@ -1,6 +1,8 @@
 //! What the link checker found, entry by entry (`link_checks`), and the private reports to the
 //! directory's moderators about links newly found dead.
 
+use std::sync::atomic::Ordering;
+
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::Row;
 
@@ -67,8 +69,22 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // Tells every process showing dead links (the web page, searches) to read them again.
+        sqlx::query(
+            "INSERT INTO meta (name, value) VALUES ('link_checks_version', '1') \
+             ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
+        self.link_check_writes.fetch_add(1, Ordering::AcqRel);
         Ok(())
+    }
+
+    /// Link checks recorded through this handle (and its clones) since it opened: lets cached
+    /// dead links notice this process's own checks without asking the database.
+    pub fn local_link_check_writes(&self) -> u64 {
+        self.link_check_writes.load(Ordering::Acquire)
     }
 
     /// Every stored result, by key.

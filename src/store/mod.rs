@@ -114,6 +114,9 @@ pub struct Store {
     pool: SqlitePool,
     /// Directory writes through this handle and its clones (see `local_directory_writes`).
     directory_writes: Arc<AtomicU64>,
+    /// Link-check results recorded through this handle and its clones (see
+    /// `local_link_check_writes`).
+    link_check_writes: Arc<AtomicU64>,
     /// Profiles read or written through this handle and its clones: every search ranks by the
     /// member's state, and only this process writes profiles (`/profile`, `/forgetme`).
     profiles: Arc<std::sync::Mutex<ProfileCache>>,
@@ -169,6 +172,7 @@ impl Store {
         Ok(Store {
             pool,
             directory_writes: Arc::new(AtomicU64::new(0)),
+            link_check_writes: Arc::new(AtomicU64::new(0)),
             profiles: Arc::default(),
             path: path.map(Arc::new),
         })

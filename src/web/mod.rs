@@ -14,6 +14,7 @@
 //! `no-referrer`, under which browsers send `Origin: null` with the report form).
 
 mod guard;
+mod page_cache;
 mod pages;
 
 use std::net::SocketAddr;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -30,12 +32,13 @@ use maud::Markup;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::bot::{Bot, WebReportError};
+use crate::bot::{Bot, WebReportError, web_search_in};
 use crate::config::Web;
 use crate::domain::safety;
 use crate::domain::search::{MAX_QUERY_CHARS, Region, SearchQuery};
 use crate::domain::vocab::{Format, Kind, Specialty, Vocab};
 use guard::{FormGuard, Refused, ReportLimiter};
+use page_cache::PageCache;
 use pages::{FormNote, SearchForm};
 
 /// Results per page.
@@ -47,6 +50,7 @@ struct App {
     bot: Bot,
     guard: Arc<FormGuard>,
     limiter: Arc<ReportLimiter>,
+    pages: Arc<PageCache>,
 }
 
 /// Listens on the configured address (port 0: any free port; the returned listener knows
@@ -83,6 +87,7 @@ pub fn router(bot: Bot, config: &Web) -> Router {
         bot,
         guard: Arc::new(FormGuard::new()),
         limiter: Arc::new(ReportLimiter::new(config.reports_per_hour)),
+        pages: Arc::new(PageCache::new(config.page_cache)),
     };
     Router::new()
         .route("/", get(directory))
@@ -173,6 +178,15 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
             pages::directory(&form, None, None, Some(problem)),
         )
     };
+    let snapshot = match app.bot.web_snapshot().await {
+        Ok(snapshot) => snapshot,
+        Err(e) => return internal(&e),
+    };
+    // The same search in the same directory on the same day: the same page.
+    let key = form.cache_key();
+    if let Some(kept) = app.pages.get(&snapshot, &key) {
+        return html_page(kept);
+    }
     let query = match query_of(&form) {
         Ok(q) => q,
         Err(problem) => return refuse(&problem),
@@ -189,14 +203,7 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
             }
         },
     };
-    let found = match app
-        .bot
-        .web_search(query.clone(), (page_no - 1) * PER_PAGE, PER_PAGE)
-        .await
-    {
-        Ok(found) => found,
-        Err(e) => return internal(&e),
-    };
+    let found = web_search_in(&snapshot, query.clone(), (page_no - 1) * PER_PAGE, PER_PAGE);
     if found.total > 0 && found.entries.is_empty() {
         let pages = found.total.div_ceil(PER_PAGE);
         return refuse(&format!(
@@ -206,10 +213,14 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
         ));
     }
     let results = Some((&found, page_no, PER_PAGE));
-    page(
-        StatusCode::OK,
-        pages::directory(&form, Some(&query), results, None),
-    )
+    let html = Bytes::from(pages::directory(&form, Some(&query), results, None).into_string());
+    app.pages.put(&snapshot, key, html.clone());
+    html_page(html)
+}
+
+/// A rendered page, as maud's `Markup` is sent.
+fn html_page(html: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
 /// An entry's page, with a report form signed for `nonce`.

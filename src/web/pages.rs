@@ -48,6 +48,26 @@ impl SearchForm {
         .all(|v| v.trim().is_empty())
     }
 
+    /// The search exactly as asked (the page shows it back), for keeping its page: each field
+    /// with its length, so no two searches share a key.
+    pub fn cache_key(&self) -> String {
+        let fields = [
+            &self.q,
+            &self.specialty,
+            &self.state,
+            &self.kind,
+            &self.format,
+            &self.page,
+        ];
+        let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 4).sum());
+        for field in fields {
+            key.push_str(&field.len().to_string());
+            key.push(':');
+            key.push_str(field);
+        }
+        key
+    }
+
     /// The query string for `page` of the same search.
     pub fn href(&self, page: usize) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());

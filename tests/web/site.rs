@@ -16,10 +16,16 @@ impl Site {
     /// Starts `labcircle run` with `[web]` on a free port; `prepare` runs console lines first
     /// (as `NAME ROLE` then the lines), so the database holds members' data.
     pub async fn start(prepare: &[(&str, &str, &str)]) -> Site {
+        Site::start_with("", prepare).await
+    }
+
+    /// As [`Site::start`], with `directory` added to the `[directory]` section (such as
+    /// `seed = false`).
+    pub async fn start_with(directory: &str, prepare: &[(&str, &str, &str)]) -> Site {
         let home = Home::new();
         home.config(&format!(
             "[storage]\ndata_dir = \"{data}\"\n\
-             [directory]\nmoderators = [\"console:mo\", \"console:mojaguar\"]\n\
+             [directory]\nmoderators = [\"console:mo\", \"console:mojaguar\"]\n{directory}\n\
              [web]\nlisten = \"127.0.0.1:0\"\n",
             data = home.data_dir().display(),
         ));
