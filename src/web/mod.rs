@@ -168,6 +168,16 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
     if form.is_empty() {
         return page(StatusCode::OK, pages::directory(&form, None, None, None));
     }
+    let snapshot = match app.bot.web_snapshot().await {
+        Ok(snapshot) => snapshot,
+        Err(e) => return internal(&e),
+    };
+    // The same search in the same directory on the same day: the same page. Only results are
+    // kept, so a kept page's words were read below and did not speak of self-harm.
+    let key = form.cache_key();
+    if let Some(kept) = app.pages.get(&snapshot, &key) {
+        return html_page(kept);
+    }
     // Words of suicide or self-harm are answered as in a chat: the lines first.
     if safety::mentions_self_harm(&form.q) {
         return page(StatusCode::OK, pages::crisis_first(&form));
@@ -178,15 +188,6 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
             pages::directory(&form, None, None, Some(problem)),
         )
     };
-    let snapshot = match app.bot.web_snapshot().await {
-        Ok(snapshot) => snapshot,
-        Err(e) => return internal(&e),
-    };
-    // The same search in the same directory on the same day: the same page.
-    let key = form.cache_key();
-    if let Some(kept) = app.pages.get(&snapshot, &key) {
-        return html_page(kept);
-    }
     let query = match query_of(&form) {
         Ok(q) => q,
         Err(problem) => return refuse(&problem),

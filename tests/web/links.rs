@@ -9,29 +9,38 @@ use tokio::net::TcpListener;
 
 use crate::site::{Site, client, get};
 
-/// A site on 127.0.0.1 where every page is gone (404); its address.
-async fn gone_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let addr = listener.local_addr().expect("its address");
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
+/// A site on 127.0.0.1 where every page is gone (404), on its own thread (the test blocks
+/// while the link check runs); its address.
+fn gone_server() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            tx.send(listener.local_addr().expect("its address"))
+                .expect("the test waits");
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
                     }
-                }
-                let answer =
-                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-                let _ = socket.write_all(answer.as_bytes()).await;
-                let _ = socket.shutdown().await;
-            });
-        }
+                    let answer =
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
     });
-    format!("http://{addr}")
+    format!("http://{}", rx.recv().expect("the server's address"))
 }
 
 /// `url`'s page once it contains `text`, reading it again for up to ten seconds (the bot
@@ -54,7 +63,7 @@ async fn page_once(http: &reqwest::Client, url: &str, text: &str) -> String {
 
 #[tokio::test]
 async fn a_link_the_check_finds_dead_is_no_longer_offered_on_the_running_page() {
-    let gone = gone_server().await;
+    let gone = gone_server();
     let site = Site::start_with("seed = false", &[]).await;
     let http = client();
     let url = format!("{gone}/circle");
