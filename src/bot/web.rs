@@ -198,6 +198,24 @@ impl Bot {
 }
 
 #[cfg(test)]
+impl Bot {
+    /// A bot over the shipped directory in a database in memory.
+    pub(crate) async fn over_shipped_directory() -> Bot {
+        let store = crate::store::Store::open_in_memory().await.unwrap();
+        crate::app::seed_directory(&store).await.unwrap();
+        Bot::new(store)
+    }
+
+    /// A moderator's edit of the first entry's description.
+    pub(crate) async fn edit_an_entry(&self) {
+        let mut entry = self.store.all_groups().await.unwrap().remove(0);
+        entry.description.push_str(" Edited.");
+        let key = entry.key.clone();
+        assert!(self.store.replace_group(&key, &entry).await.unwrap());
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use chrono::Utc;
 

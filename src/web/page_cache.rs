@@ -87,13 +87,10 @@ impl PageCache {
 mod tests {
     use super::*;
     use crate::bot::Bot;
-    use crate::store::Store;
 
     #[tokio::test]
     async fn a_page_is_served_again_only_from_the_same_directory_and_the_oldest_goes_first() {
-        let store = Store::open_in_memory().await.unwrap();
-        crate::app::seed_directory(&store).await.unwrap();
-        let bot = Bot::new(store.clone());
+        let bot = Bot::over_shipped_directory().await;
         let before = bot.web_snapshot().await.unwrap();
         let cache = PageCache::new(2);
         cache.put(&before, "a".into(), Bytes::from_static(b"A"));
@@ -104,10 +101,7 @@ mod tests {
         assert_eq!(cache.get(&before, "c").as_deref(), Some(&b"C"[..]));
 
         // A moderator's edit: the next snapshot is another, and nothing kept is served.
-        let mut entry = store.all_groups().await.unwrap().remove(0);
-        entry.description.push_str(" Edited.");
-        let key = entry.key.clone();
-        assert!(store.replace_group(&key, &entry).await.unwrap());
+        bot.edit_an_entry().await;
         let after = bot.web_snapshot().await.unwrap();
         assert!(!after.same_as(&before));
         assert_eq!(cache.get(&after, "c"), None);
