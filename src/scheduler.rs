@@ -62,7 +62,7 @@ pub enum Target {
     Meeting {
         group: i64,
         members: Vec<Member>,
-        to: Member,
+        to: Box<Member>,
         welcome: Box<Reply>,
     },
 }
@@ -82,7 +82,8 @@ impl Delivery {
     /// The member it goes to, for private deliveries.
     pub fn member(&self) -> Option<&Member> {
         match &self.target {
-            Target::Member(m) | Target::Meeting { to: m, .. } => Some(m),
+            Target::Member(m) => Some(m),
+            Target::Meeting { to, .. } => Some(to),
             _ => None,
         }
     }

@@ -178,7 +178,7 @@ impl Scheduler {
                             group: group.id,
                             welcome: Box::new(intro::meeting_room(&members)),
                             members,
-                            to: d.to.clone(),
+                            to: Box::new(d.to.clone()),
                         },
                         reply: intro::room_opened(group.id, &others),
                         reactions: Vec::new(),

@@ -420,8 +420,11 @@ async fn twenty_members_run_three_rounds_with_accepts_a_skip_a_pause_and_a_leave
             &["pair", "join"],
             json!([
                 string("role", "peer"),
-                string("specialty", if i % 2 == 0 { "mls" } else { "micro" }),
-                string("state", if i % 3 == 0 { "OH" } else { "TX" }),
+                string(
+                    "specialty",
+                    if i.is_multiple_of(2) { "mls" } else { "micro" }
+                ),
+                string("state", if i.is_multiple_of(3) { "OH" } else { "TX" }),
                 string("shift", shifts[i % 4]),
                 string("interests", "hiking, baking")
             ]),

@@ -103,7 +103,7 @@ impl Lab {
         let marks = self.marks();
         for (&i, intro) in intros {
             let m = &self.members[i];
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 m.say(&intro.room, "pair accept").await;
             } else {
                 m.react(&intro.room, &intro.event_id, "👍").await;
@@ -279,8 +279,8 @@ async fn ten_members_run_three_rounds_with_accepts_a_skip_a_pause_and_a_leave() 
             &lab.room,
             &format!(
                 "!pair join role:peer specialty:{} state:{} shift:{} interests:hiking",
-                if i % 2 == 0 { "mls" } else { "micro" },
-                if i % 3 == 0 { "OH" } else { "TX" },
+                if i.is_multiple_of(2) { "mls" } else { "micro" },
+                if i.is_multiple_of(3) { "OH" } else { "TX" },
                 shifts[i % 4]
             ),
         )
