@@ -32,7 +32,7 @@ struct Lab {
 }
 
 impl Lab {
-    fn from_bot(&self) -> impl Fn(&Seen) -> bool + '_ {
+    fn is_from_bot(&self) -> impl Fn(&Seen) -> bool + '_ {
         move |s: &Seen| s.sender == self.bot.user_id()
     }
 
@@ -60,7 +60,7 @@ impl Lab {
         marks: &[usize],
         active: &[usize],
     ) -> BTreeMap<usize, Seen> {
-        let from_bot = self.from_bot();
+        let from_bot = self.is_from_bot();
         let mut intros = BTreeMap::new();
         for &i in active {
             let heard = self.members[i]
@@ -82,9 +82,8 @@ impl Lab {
             }
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        for i in 0..MEMBERS {
-            let heard =
-                self.told(i, marks[i], INTRO).len() + self.told(i, marks[i], NONE_THIS_ROUND).len();
+        for (i, &mark) in marks.iter().enumerate() {
+            let heard = self.told(i, mark, INTRO).len() + self.told(i, mark, NONE_THIS_ROUND).len();
             assert_eq!(
                 heard,
                 usize::from(active.contains(&i)),
@@ -99,7 +98,7 @@ impl Lab {
     /// group, encrypted, the group and the bot in it, who is who said once) and returns the
     /// groups.
     async fn all_accept(&self, intros: &BTreeMap<usize, Seen>) -> BTreeSet<BTreeSet<usize>> {
-        let from_bot = self.from_bot();
+        let from_bot = self.is_from_bot();
         let marks = self.marks();
         for (&i, intro) in intros {
             let m = &self.members[i];
@@ -231,7 +230,7 @@ async fn say_privately(lab: &Lab, i: usize, private: &RoomId, line: &str, answer
     let m = &lab.members[i];
     let mark = m.mark();
     m.say(private, line).await;
-    let from_bot = lab.from_bot();
+    let from_bot = lab.is_from_bot();
     m.wait_for(mark, answer, |s| from_bot(s) && s.body.contains(answer))
         .await;
 }
@@ -286,7 +285,7 @@ async fn ten_members_run_three_rounds_with_accepts_a_skip_a_pause_and_a_leave() 
         )
         .await;
     }
-    let from_bot = lab.from_bot();
+    let from_bot = lab.is_from_bot();
     let mut private: Vec<OwnedRoomId> = Vec::new();
     for (i, m) in lab.members.iter().enumerate() {
         let joined = m
