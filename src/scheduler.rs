@@ -56,8 +56,15 @@ pub enum Target {
         message_id: String,
     },
     /// A room of its own for members who all agreed to meet (pairing on Matrix): opened once
-    /// per `group`, encrypted, with the members invited; the message is posted in it.
-    Meeting { group: i64, members: Vec<Member> },
+    /// per `group` (by whichever member's delivery comes first), encrypted, with the members
+    /// invited, and `welcome` posted in it when it opens; the message itself goes privately to
+    /// `to` once the room is open.
+    Meeting {
+        group: i64,
+        members: Vec<Member>,
+        to: Box<Member>,
+        welcome: Box<Reply>,
+    },
 }
 
 /// A message ready to send.
@@ -76,6 +83,7 @@ impl Delivery {
     pub fn member(&self) -> Option<&Member> {
         match &self.target {
             Target::Member(m) => Some(m),
+            Target::Meeting { to, .. } => Some(to),
             _ => None,
         }
     }
@@ -335,6 +343,7 @@ impl Scheduler {
                     // The delivery id, not the member: who gets check-ins is health-adjacent.
                     warn!(delivery = d.id, kind = %d.kind, reason = %why, "delivery failed for good");
                     self.store.mark_failed(d.id, &why).await?;
+                    self.pairing_failed(&d, &delivery, now).await?;
                     report.failed += 1;
                 }
             }
@@ -617,7 +626,8 @@ impl Scheduler {
             | Notice::PairSkipped { .. }
             | Notice::PairLeftOut { .. }
             | Notice::PairFollowUp { .. }
-            | Notice::PairReported { .. } => return self.pairing_notice(d, notice).await,
+            | Notice::PairReported { .. }
+            | Notice::PairNoRoom { .. } => return self.pairing_notice(d, notice).await,
         };
         Ok(Planned::Send(Delivery {
             target: Target::Member(d.to.clone()),

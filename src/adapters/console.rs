@@ -161,9 +161,15 @@ impl<W: Write> Printer<W> {
                 }
                 Ok(self.message_id(n))
             }
-            Target::Meeting { members, .. } => {
+            Target::Meeting {
+                members,
+                to,
+                welcome,
+                ..
+            } => {
                 let names: Vec<&str> = members.iter().map(|m| m.display_name.as_str()).collect();
-                let n = self.print(Some(&names.join(", ")), &delivery.reply)?;
+                self.print(Some(&names.join(", ")), welcome)?;
+                let n = self.print(Some(&to.display_name), &delivery.reply)?;
                 Ok(self.message_id(n))
             }
             Target::Edit { message_id, .. } => {

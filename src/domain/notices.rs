@@ -41,6 +41,9 @@ pub enum Notice {
     PairFollowUp { group: i64 },
     /// Pairing: to a moderator, a member reported the group.
     PairReported { group: i64 },
+    /// Pairing (Matrix): the room for a group everyone accepted could not be opened, even
+    /// after retrying; how to reach the others directly.
+    PairNoRoom { group: i64 },
 }
 
 /// Why an RSVP reaction was not counted.

@@ -141,7 +141,8 @@ impl Scheduler {
             | Notice::PairMatched { group }
             | Notice::PairSkipped { group }
             | Notice::PairFollowUp { group }
-            | Notice::PairReported { group } => group,
+            | Notice::PairReported { group }
+            | Notice::PairNoRoom { group } => group,
             _ => return drop,
         };
         let Some(group) = self.store.pair_group(group_id).await? else {
@@ -158,7 +159,7 @@ impl Scheduler {
                 let profiles: Vec<_> = others.iter().map(|s| s.profile.clone()).collect();
                 intro::introduction(me.role, &profiles, &group.shared)
             }
-            (Notice::PairMatched { .. }, "accepted", Some(me)) => {
+            (Notice::PairMatched { .. }, "accepted", Some(_)) => {
                 let all_matrix = group
                     .seats
                     .iter()
@@ -166,25 +167,39 @@ impl Scheduler {
                 if !all_matrix {
                     let others: Vec<_> = others.iter().map(|s| s.member.clone()).collect();
                     intro::matched(&others)
-                } else if group.seats.first().map(|s| s.member_id) == Some(me.member_id) {
-                    // On Matrix the bot opens an encrypted room with everyone, once: its first
-                    // message, on the first seat's notice, tells them all.
+                } else {
+                    // On Matrix the bot opens an encrypted room with everyone, once, and says who
+                    // is who in it; each member is then told privately that it is open, and with
+                    // whom.
                     let members: Vec<_> = group.seats.iter().map(|s| s.member.clone()).collect();
+                    let others: Vec<_> = others.iter().map(|s| s.member.clone()).collect();
                     return Ok(Planned::Send(super::Delivery {
                         target: super::Target::Meeting {
                             group: group.id,
-                            members: members.clone(),
+                            welcome: Box::new(intro::meeting_room(&members)),
+                            members,
+                            to: Box::new(d.to.clone()),
                         },
-                        reply: intro::meeting_room(&members),
+                        reply: intro::room_opened(group.id, &others),
                         reactions: Vec::new(),
                         idempotency_key: d.idempotency_key.clone(),
                     }));
-                } else {
-                    return Ok(Planned::Drop("told in the meeting room"));
                 }
+            }
+            (Notice::PairNoRoom { .. }, "accepted", Some(_)) => {
+                if self.store.pair_meeting_room(group.id).await?.is_some() {
+                    // Opened after all (the failure came after): the invitation stands.
+                    return Ok(Planned::Drop("the room was opened"));
+                }
+                let others: Vec<_> = others.iter().map(|s| s.member.clone()).collect();
+                intro::no_room(&others)
             }
             (Notice::PairSkipped { .. }, "skipped", Some(_)) => intro::skipped(),
             (Notice::PairFollowUp { .. }, "accepted", Some(me)) if me.met.is_none() => {
+                // Someone who has left pairing hears nothing more of it.
+                if self.store.pair_member(&d.to.user).await?.is_none() {
+                    return Ok(Planned::Drop("left pairing"));
+                }
                 intro::follow_up()
             }
             (Notice::PairReported { .. }, "reported", None) => intro::report_to_moderators(
@@ -198,6 +213,29 @@ impl Scheduler {
             _ => return drop,
         };
         Ok(self.send(d, reply))
+    }
+
+    /// After a delivery failed for good: when it was the room for a group everyone accepted
+    /// (Matrix), the member is told privately how to reach the others directly instead.
+    pub(super) async fn pairing_failed(
+        &self,
+        d: &PendingDelivery,
+        delivery: &super::Delivery,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if let (Some(Notice::PairMatched { group }), super::Target::Meeting { .. }) =
+            (d.notice(), &delivery.target)
+        {
+            let key = format!(
+                "pair-no-room:{group}:{}:{}",
+                d.to.user.platform.code(),
+                d.to.user.id
+            );
+            self.store
+                .queue_notice(&key, &d.to, Notice::PairNoRoom { group }, now.timestamp())
+                .await?;
+        }
+        Ok(())
     }
 
     fn send(&self, d: &PendingDelivery, reply: crate::domain::reply::Reply) -> Planned {

@@ -70,6 +70,9 @@ impl PendingDelivery {
             "notice_pair_report" => Notice::PairReported {
                 group: body.parse().ok()?,
             },
+            "notice_pair_no_room" => Notice::PairNoRoom {
+                group: body.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -215,6 +218,7 @@ pub(super) async fn queue_notice_in(
         Notice::PairLeftOut { why } => ("notice_pair_left_out", None, Some(why.to_owned())),
         Notice::PairFollowUp { group } => ("notice_pair_follow_up", None, Some(group.to_string())),
         Notice::PairReported { group } => ("notice_pair_report", None, Some(group.to_string())),
+        Notice::PairNoRoom { group } => ("notice_pair_no_room", None, Some(group.to_string())),
     };
     let delivery = NewDelivery {
         meetup_id,

@@ -264,14 +264,15 @@ impl Store {
         )
     }
 
-    /// Pairs of members placed together (proposed, accepted or reported; not skipped or
-    /// expired) since `since`: the matcher does not pair them again.
+    /// Pairs of members placed together (proposed, accepted, reported or skipped: someone who
+    /// passed on an introduction is not offered the same colleague again; not expired) since
+    /// `since`: the matcher does not pair them again.
     pub async fn pair_recent(&self, since: i64) -> Result<Vec<(Pid, Pid)>> {
         let rows = sqlx::query(
             "SELECT a.participant AS a, b.participant AS b FROM pairing_seats a \
              JOIN pairing_seats b ON a.group_id = b.group_id AND a.participant < b.participant \
              JOIN pairing_groups g ON g.id = a.group_id \
-             WHERE g.status IN ('proposed', 'accepted', 'reported') AND g.created_at >= ?",
+             WHERE g.status IN ('proposed', 'accepted', 'reported', 'skipped') AND g.created_at >= ?",
         )
         .bind(since)
         .fetch_all(&self.pool)

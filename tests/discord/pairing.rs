@@ -241,3 +241,336 @@ async fn introductions_come_by_dm_with_buttons_and_mentions_only_after_both_acce
         assert_eq!(heard, expected, "{name} in round 2: {new:?}");
     }
 }
+
+/// The twenty members of the larger run: user numbers 101 to 120.
+const TWENTY: std::ops::RangeInclusive<u64> = 101..=120;
+
+fn name_of(n: u64) -> String {
+    format!("d{:02}", n - 100)
+}
+
+/// The members mentioned (`<@id>`) in a text, as user numbers.
+fn mentioned(text: &str) -> Vec<u64> {
+    text.split("<@")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>'))
+        .filter_map(|(id, _)| id.parse::<u64>().ok())
+        .map(|id| id - 800_000_000_000_000_000)
+        .collect()
+}
+
+/// Waits until each of `who` has a new DM (after `before[n]`) saying one of `texts`, and returns
+/// the first such DM of each.
+async fn next_dm_of_each(
+    fake: &FakeDiscord,
+    who: &[u64],
+    before: &std::collections::HashMap<u64, usize>,
+    texts: &[&str],
+) -> std::collections::BTreeMap<u64, Call> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut found = std::collections::BTreeMap::new();
+        for &n in who {
+            let skip = before.get(&n).copied().unwrap_or(0);
+            if let Some(c) = dms_to(fake, n)
+                .into_iter()
+                .skip(skip)
+                .find(|c| texts.iter().any(|t| c.text().contains(t)))
+            {
+                found.insert(n, c);
+            }
+        }
+        if found.len() == who.len() {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {:?} of {who:?} heard {texts:?}; calls:\n{}",
+            found.keys().collect::<Vec<_>>(),
+            fake.describe_calls()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How many DMs each of the twenty has had so far.
+fn dm_counts(fake: &FakeDiscord) -> std::collections::HashMap<u64, usize> {
+    TWENTY.map(|n| (n, dms_to(fake, n).len())).collect()
+}
+
+/// The new DMs of `n` since `before`, as text.
+fn new_dms(
+    fake: &FakeDiscord,
+    n: u64,
+    before: &std::collections::HashMap<u64, usize>,
+) -> Vec<String> {
+    dms_to(fake, n)
+        .iter()
+        .skip(before[&n])
+        .map(Call::text)
+        .collect()
+}
+
+type Groups = std::collections::BTreeSet<std::collections::BTreeSet<u64>>;
+
+/// Presses Accept on each introduction and returns the groups everyone accepted, from the
+/// mentions each member got; checks each got exactly one "everyone accepted" DM naming all the
+/// others of the group and nobody else.
+async fn all_accept(fake: &FakeDiscord, intros: &std::collections::BTreeMap<u64, Call>) -> Groups {
+    let before = dm_counts(fake);
+    for (&n, intro) in intros {
+        let answer = press(fake, n, &name_of(n), intro, "lc:c:/pair accept").await;
+        assert!(
+            answer.text().contains("accepted"),
+            "{}: {}",
+            name_of(n),
+            answer.text()
+        );
+    }
+    let who: Vec<u64> = intros.keys().copied().collect();
+    let matched = next_dm_of_each(fake, &who, &before, &[MATCHED]).await;
+    let mut groups = Groups::new();
+    for (&n, dm) in &matched {
+        assert!(dm.mentions_disabled(), "a mention that pings nobody");
+        let mut group: std::collections::BTreeSet<u64> =
+            mentioned(&dm.text()).into_iter().collect();
+        assert!(!group.contains(&n) && !group.is_empty(), "{}", dm.text());
+        group.insert(n);
+        assert!(group.iter().all(|m| who.contains(m)), "{}", dm.text());
+        groups.insert(group);
+    }
+    // The groups are consistent: everyone is in exactly one, as each of its members says.
+    let placed: usize = groups.iter().map(std::collections::BTreeSet::len).sum();
+    assert_eq!(placed, who.len(), "{groups:?}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for &n in &who {
+        let told = new_dms(fake, n, &before)
+            .iter()
+            .filter(|t| t.contains(MATCHED))
+            .count();
+        assert_eq!(told, 1, "{} is told the others once", name_of(n));
+    }
+    groups
+}
+
+/// Every pair of members placed together in these groups.
+fn pairs_of(groups: &Groups) -> std::collections::BTreeSet<(u64, u64)> {
+    let mut pairs = std::collections::BTreeSet::new();
+    for g in groups {
+        for &a in g {
+            for &b in g {
+                if a < b {
+                    pairs.insert((a, b));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Waits for round `round`'s word to each of `active` (an introduction, or "no introduction
+/// for you" for an odd one out), and checks that each hears exactly once and that `quiet`
+/// hear nothing of it. Returns the introductions.
+async fn round_heard(
+    fake: &FakeDiscord,
+    round: u32,
+    before: &std::collections::HashMap<u64, usize>,
+    active: &[u64],
+    quiet: &[u64],
+) -> std::collections::BTreeMap<u64, Call> {
+    let heard = next_dm_of_each(fake, active, before, &[INTRO, "No introduction for you"]).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for n in TWENTY {
+        let told = new_dms(fake, n, before)
+            .iter()
+            .filter(|t| t.contains(INTRO) || t.contains("No introduction for you"))
+            .count();
+        let expected = usize::from(active.contains(&n));
+        assert_eq!(
+            told,
+            expected,
+            "{} in round {round}: {:?}",
+            name_of(n),
+            new_dms(fake, n, before)
+        );
+    }
+    for n in quiet {
+        assert!(!heard.contains_key(n));
+    }
+    heard
+        .into_iter()
+        .filter(|(_, c)| {
+            let text = c.text();
+            assert!(!text.contains("<@"), "nobody is named yet: {text}");
+            text.contains(INTRO)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_members_run_three_rounds_with_accepts_a_skip_a_pause_and_a_leave() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = Labcircle::start(&fake).await;
+    let shifts = ["day", "evening", "night", "rotating"];
+    for n in TWENTY {
+        let i = (n - 101) as usize;
+        let id = fake.slash(
+            &user(n, &name_of(n)),
+            NONE,
+            &["pair", "join"],
+            json!([
+                string("role", "peer"),
+                string(
+                    "specialty",
+                    if i.is_multiple_of(2) { "mls" } else { "micro" }
+                ),
+                string("state", if i.is_multiple_of(3) { "OH" } else { "TX" }),
+                string("shift", shifts[i % 4]),
+                string("interests", "hiking, baking")
+            ]),
+        );
+        let answer = fake.callback(&id).await;
+        assert!(
+            answer.text().contains("You're in pairing as a peer"),
+            "{}",
+            answer.text()
+        );
+    }
+    let everyone: Vec<u64> = TWENTY.collect();
+
+    // Round 1, Tuesday 10:00 in New York: each of the twenty gets one introduction with buttons.
+    let before = dm_counts(&fake);
+    bot.advance("27h").await;
+    let intros = round_heard(&fake, 1, &before, &everyone, &[]).await;
+    assert_eq!(intros.len(), 20, "an even number: nobody left out");
+    for intro in intros.values() {
+        let buttons = intro.buttons();
+        for b in ["lc:c:/pair accept", "lc:c:/pair skip"] {
+            assert!(buttons.iter().any(|x| x == b), "{b} not in {buttons:?}");
+        }
+    }
+
+    // d01 presses Skip: one other member is told kindly, without who.
+    let skipper = 101;
+    let before = dm_counts(&fake);
+    let answer = press(&fake, skipper, "d01", &intros[&skipper], "lc:c:/pair skip").await;
+    assert!(answer.text().contains("Skipped"), "{}", answer.text());
+    let others: Vec<u64> = everyone.iter().copied().filter(|n| *n != skipper).collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let skipped_partner = loop {
+        let told: Vec<u64> = others
+            .iter()
+            .copied()
+            .filter(|n| {
+                new_dms(&fake, *n, &before)
+                    .iter()
+                    .any(|t| t.contains("won't go ahead this time"))
+            })
+            .collect();
+        if !told.is_empty() {
+            assert_eq!(told.len(), 1, "{told:?}");
+            break told[0];
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}",
+            fake.describe_calls()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let kind = new_dms(&fake, skipped_partner, &before).join("\n");
+    assert!(!kind.contains("d01") && !kind.contains("<@"), "{kind}");
+    assert!(
+        new_dms(&fake, skipper, &before)
+            .iter()
+            .all(|t| !t.contains("won't go ahead")),
+        "the one who skipped is not told twice"
+    );
+
+    // The other eighteen accept with the button: nine pairs, each told the other's mention.
+    let accepting: std::collections::BTreeMap<u64, Call> = intros
+        .iter()
+        .filter(|(n, _)| **n != skipper && **n != skipped_partner)
+        .map(|(n, c)| (*n, c.clone()))
+        .collect();
+    let round1 = all_accept(&fake, &accepting).await;
+    assert_eq!(round1.len(), 9, "{round1:?}");
+    for n in [skipper, skipped_partner] {
+        assert!(
+            dms_to(&fake, n).iter().all(|c| !c.text().contains(MATCHED)),
+            "no mention for a pair that did not both accept"
+        );
+    }
+    let mut met = pairs_of(&round1);
+    met.insert((skipper.min(skipped_partner), skipper.max(skipped_partner)));
+
+    // One pauses two weeks, one leaves (neither of them the skip's pair).
+    let mut steady = others.iter().copied().filter(|n| *n != skipped_partner);
+    let (paused, left) = (steady.next().unwrap(), steady.next().unwrap());
+    let id = fake.slash(
+        &user(paused, &name_of(paused)),
+        NONE,
+        &["pair", "pause"],
+        json!([string("weeks", "2")]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("Pairing is paused for 2 weeks"),
+        "{}",
+        answer.text()
+    );
+    let id = fake.slash(
+        &user(left, &name_of(left)),
+        NONE,
+        &["pair", "leave"],
+        json!([]),
+    );
+    let answer = fake.callback(&id).await;
+    assert!(
+        answer.text().contains("You have left pairing"),
+        "{}",
+        answer.text()
+    );
+    let after_leaving = dm_counts(&fake);
+
+    // Round 2, two weeks on: the eighteen others, nobody with an earlier partner.
+    bot.advance("7d").await;
+    let before = dm_counts(&fake);
+    bot.advance("7d").await;
+    let active: Vec<u64> = everyone
+        .iter()
+        .copied()
+        .filter(|n| *n != paused && *n != left)
+        .collect();
+    let intros = round_heard(&fake, 2, &before, &active, &[paused, left]).await;
+    let round2 = all_accept(&fake, &intros).await;
+    let pairs2 = pairs_of(&round2);
+    assert!(
+        pairs2.is_disjoint(&met),
+        "nobody meets a colleague twice: {round2:?} after {met:?}"
+    );
+    assert!(
+        round2.iter().any(|g| g.contains(&skipper)),
+        "the one who skipped is tried again"
+    );
+    met.extend(pairs2);
+
+    // Round 3: the paused member is back; the one who left hears nothing, then or after.
+    bot.advance("7d").await;
+    let before = dm_counts(&fake);
+    bot.advance("7d").await;
+    let active: Vec<u64> = everyone.iter().copied().filter(|n| *n != left).collect();
+    let intros = round_heard(&fake, 3, &before, &active, &[left]).await;
+    assert!(intros.contains_key(&paused), "back from the pause");
+    let round3 = all_accept(&fake, &intros).await;
+    let pairs3 = pairs_of(&round3);
+    assert!(
+        pairs3.is_disjoint(&met),
+        "nobody meets a colleague twice: {round3:?} after {met:?}"
+    );
+    let since_leaving = new_dms(&fake, left, &after_leaving);
+    assert!(
+        since_leaving.is_empty(),
+        "nothing after leaving: {since_leaving:?}"
+    );
+}

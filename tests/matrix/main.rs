@@ -7,6 +7,7 @@
 mod health;
 mod notices;
 mod pairing;
+mod pairing_rounds;
 mod private_chats;
 mod sentences;
 mod support;

@@ -203,11 +203,18 @@ fn delivery_error(e: &anyhow::Error) -> DeliveryError {
 /// private message is retried until it arrives. Unset (always, outside tests), nothing fails.
 const FAIL_ONCE_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_FAIL_ONCE";
 
+/// For tests only: opening a pairing room fails every time, as a homeserver's server error
+/// would, so that the tests can show what members are told once the outbox gives up. Unset
+/// (always, outside tests), nothing fails.
+const FAIL_ROOMS_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_FAIL_ROOMS";
+
 /// Sends outbox deliveries.
 pub(super) struct MatrixSink {
     shared: Arc<Shared>,
     /// The key prefix of a private delivery still to fail once (see [`FAIL_ONCE_FOR_TESTS`]).
     fail_once: Option<String>,
+    /// Whether opening a pairing room fails on purpose (see [`FAIL_ROOMS_FOR_TESTS`]).
+    fail_rooms: bool,
 }
 
 impl MatrixSink {
@@ -218,7 +225,15 @@ impl MatrixSink {
         if fail_once.is_some() {
             warn!("matrix: {FAIL_ONCE_FOR_TESTS} is set: a private message will fail on purpose");
         }
-        Self { shared, fail_once }
+        let fail_rooms = std::env::var_os(FAIL_ROOMS_FOR_TESTS).is_some();
+        if fail_rooms {
+            warn!("matrix: {FAIL_ROOMS_FOR_TESTS} is set: pairing rooms will fail on purpose");
+        }
+        Self {
+            shared,
+            fail_once,
+            fail_rooms,
+        }
     }
 
     async fn send(&self, delivery: &Delivery) -> anyhow::Result<String> {
@@ -240,18 +255,28 @@ impl MatrixSink {
                 let room = s.joined_announcement_room(community)?;
                 post_with_reactions(&room, s.content(&delivery.reply), delivery, "post").await
             }
-            Target::Meeting { group, members } => {
+            Target::Meeting {
+                group,
+                members,
+                to,
+                welcome,
+            } => {
                 let users = members
                     .iter()
                     .map(|m| m.user.id.parse::<OwnedUserId>())
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|_| anyhow::anyhow!("not a Matrix user id"))?;
-                let room = s.meeting_room(*group, &users).await?;
-                let sent = room
-                    .send(s.content(&delivery.reply))
-                    .with_transaction_id(transaction_id(key, "meet"))
+                s.meeting_room(*group, &users, welcome, transaction_id(key, "meet"))
                     .await?;
-                Ok(sent.response.event_id.to_string())
+                let user: OwnedUserId = to
+                    .user
+                    .id
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("not a Matrix user id"))?;
+                let id = s
+                    .send_direct(&user, &delivery.reply, Some(transaction_id(key, "m")))
+                    .await?;
+                Ok(id.to_string())
             }
             Target::Room { channel } => {
                 let room_id: OwnedRoomId = channel
@@ -292,6 +317,12 @@ impl Deliver for MatrixSink {
                 .is_some()
         {
             warn!("matrix: a private message fails on purpose, for a test");
+            return Err(DeliveryError::Transient(
+                "a server error, injected for a test".to_owned(),
+            ));
+        }
+        if self.fail_rooms && matches!(delivery.target, Target::Meeting { .. }) {
+            warn!("matrix: opening a pairing room fails on purpose, for a test");
             return Err(DeliveryError::Transient(
                 "a server error, injected for a test".to_owned(),
             ));

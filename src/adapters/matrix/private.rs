@@ -11,13 +11,19 @@ use matrix_sdk::ruma::api::client::room::create_room;
 use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent};
-use matrix_sdk::ruma::{OwnedUserId, UserId as MxUserId, assign};
+use matrix_sdk::ruma::{OwnedTransactionId, OwnedUserId, UserId as MxUserId, assign};
 use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{info, warn};
 
 use super::Shared;
 use crate::domain::reply::Reply;
 use crate::logging::Redacted;
+
+/// For tests only: the process stops abruptly right after opening a pairing room, before
+/// recording it, as a crash would. A real crash cannot be timed to fall there, and the tests
+/// must show that the room is found again by its name rather than opened twice. Unset (always,
+/// outside tests), nothing stops.
+const CRASH_AFTER_ROOM_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_CRASH_AFTER_ROOM";
 
 /// What the bot can tell about a recorded private chat.
 enum Privacy {
@@ -153,12 +159,15 @@ impl Shared {
     }
 
     /// The room opened for a pairing group whose members all accepted: the recorded one, or a
-    /// new one (created by the bot, encrypted, not listed, the members invited, recorded).
-    /// Sending in it is idempotent like any delivery (a transaction id from the key).
+    /// new one (created by the bot, encrypted, not listed, the members invited), in which
+    /// `welcome` is posted before the room is recorded. Posting is idempotent like any delivery
+    /// (`txn`, from the delivery's key).
     pub(super) async fn meeting_room(
         &self,
         group: i64,
         members: &[OwnedUserId],
+        welcome: &Reply,
+        txn: OwnedTransactionId,
     ) -> anyhow::Result<Room> {
         let _turn = self.creating_direct.lock().await;
         let store = self.runtime.bot().store();
@@ -170,37 +179,44 @@ impl Shared {
         }
         // Named after the group, so a room opened just before a crash (and not yet recorded)
         // is found again rather than opened twice.
-        let name = format!("labcircle introduction {group}");
-        if let Some(room) = self
+        let name = crate::domain::pairing::intro::meeting_room_name(group);
+        let found = self
             .client
             .joined_rooms()
             .into_iter()
-            .find(|r| r.name().as_deref() == Some(name.as_str()))
-        {
-            store
-                .pair_set_meeting_room(group, room.room_id().as_str())
-                .await?;
-            return Ok(room);
-        }
-        let encryption = InitialStateEvent::with_empty_state_key(
-            RoomEncryptionEventContent::with_recommended_defaults(),
-        )
-        .to_raw_any();
-        let request = assign!(create_room::v3::Request::new(), {
-            invite: members.to_vec(),
-            name: Some(name),
-            preset: Some(create_room::v3::RoomPreset::PrivateChat),
-            initial_state: vec![encryption],
-        });
-        let room = self
-            .client
-            .create_room(request)
-            .await
-            .context("cannot open a room for the introduction")?;
+            .find(|r| r.name().as_deref() == Some(name.as_str()));
+        let room = match found {
+            Some(room) => room,
+            None => {
+                let encryption = InitialStateEvent::with_empty_state_key(
+                    RoomEncryptionEventContent::with_recommended_defaults(),
+                )
+                .to_raw_any();
+                let request = assign!(create_room::v3::Request::new(), {
+                    invite: members.to_vec(),
+                    name: Some(name),
+                    preset: Some(create_room::v3::RoomPreset::PrivateChat),
+                    initial_state: vec![encryption],
+                });
+                let room = self
+                    .client
+                    .create_room(request)
+                    .await
+                    .context("cannot open a room for the introduction")?;
+                info!(room = %room.room_id(), "matrix: introduction room opened");
+                if std::env::var_os(CRASH_AFTER_ROOM_FOR_TESTS).is_some() {
+                    warn!("matrix: {CRASH_AFTER_ROOM_FOR_TESTS} is set: stopping on purpose");
+                    std::process::abort();
+                }
+                room
+            }
+        };
+        room.send(self.content(welcome))
+            .with_transaction_id(txn)
+            .await?;
         store
             .pair_set_meeting_room(group, room.room_id().as_str())
             .await?;
-        info!(room = %room.room_id(), "matrix: introduction room opened");
         Ok(room)
     }
 

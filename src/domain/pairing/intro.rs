@@ -70,6 +70,46 @@ pub fn meeting_room(members: &[Member]) -> Reply {
         )
 }
 
+/// The name of the room the bot opens for a group whose members all accepted (Matrix): the
+/// same for a group every time, so a room opened just before a crash is found again.
+pub fn meeting_room_name(group: i64) -> String {
+    format!("labcircle introduction {group}")
+}
+
+/// Told privately to each member of a group once the bot opened its room (Matrix): who is
+/// in it, and where to find it.
+pub fn room_opened(group: i64, others: &[Member]) -> Reply {
+    Reply::private("Everyone accepted, so I opened an encrypted room for you with:")
+        .block(Block::Contacts(others.to_vec()))
+        .text(format!(
+            "It is called \"{}\": accept its invitation to say hello there. Only you, them and \
+             labcircle are in it.",
+            meeting_room_name(group)
+        ))
+        .footer(
+            "If something feels wrong, /pair report tells the moderators and ends the pairing. \
+             In a week I'll ask how it went.",
+        )
+}
+
+/// Told privately to each member of a group when the room for them could not be opened, even
+/// after retrying (Matrix): everyone accepted, so each may write to the others directly.
+pub fn no_room(others: &[Member]) -> Reply {
+    Reply::private(
+        "Everyone accepted, but I could not open a room for you, even after several tries. \
+         You can write to each other directly:",
+    )
+    .block(Block::Contacts(others.to_vec()))
+    .text(
+        "Start a direct chat with them from your Matrix app and find a time that suits you. \
+         (You both agreed to share your handles.)",
+    )
+    .footer(
+        "If something feels wrong, /pair report tells the moderators and ends the pairing. \
+         In a week I'll ask how it went.",
+    )
+}
+
 /// Told to the others when a member skipped; never says who skipped first.
 pub fn skipped() -> Reply {
     Reply::private(
