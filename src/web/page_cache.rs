@@ -16,6 +16,11 @@ use axum::body::Bytes;
 
 use crate::bot::WebSnapshot;
 
+/// The longest search kept, in bytes of its key: well above any real search (the words are
+/// read up to 200 characters), so a stream of padded addresses cannot fill memory with pages
+/// that each echo a long query back.
+const MAX_KEY_BYTES: usize = 2048;
+
 /// Kept pages, by the search as the visitor's browser sent it.
 #[derive(Debug)]
 pub struct PageCache {
@@ -64,7 +69,7 @@ impl PageCache {
 
     /// Keeps `page`, built from `snapshot`, for `key`.
     pub fn put(&self, snapshot: &WebSnapshot, key: String, page: Bytes) {
-        if self.capacity == 0 {
+        if self.capacity == 0 || key.len() > MAX_KEY_BYTES {
             return;
         }
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
@@ -105,6 +110,11 @@ mod tests {
         let after = bot.web_snapshot().await.unwrap();
         assert!(!after.same_as(&before));
         assert_eq!(cache.get(&after, "c"), None);
+
+        // A search padded far past what is read is answered but not kept.
+        let long = "q".repeat(MAX_KEY_BYTES + 1);
+        cache.put(&after, long.clone(), Bytes::from_static(b"L"));
+        assert_eq!(cache.get(&after, &long), None);
 
         let off = PageCache::new(0);
         off.put(&after, "a".into(), Bytes::from_static(b"A"));
