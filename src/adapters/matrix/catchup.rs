@@ -30,7 +30,7 @@ use matrix_sdk::{Room, RoomState};
 use tracing::{info, warn};
 
 use super::Shared;
-use super::session::FirstSync;
+use super::session::{FirstSync, Gap};
 use crate::logging::Redacted;
 
 /// In front of the first reply to a command answered late.
@@ -88,6 +88,51 @@ impl Shared {
                 messages = looked_at,
                 "matrix: messages sent while away and not answered, looked at again"
             );
+        }
+    }
+
+    /// Handles what a cut-short sync left out (see [`Gap`]), oldest first, as if it had come
+    /// live: commands are answered, reactions and their removal counted. Read back in one
+    /// page of [`EVENTS_PER_ROOM`]; a gap larger still loses its oldest events (logged).
+    pub(super) async fn answer_gap(self: Arc<Self>, gap: Gap) {
+        let Some(room) = self.client.get_room(&gap.room) else {
+            return;
+        };
+        let mut options = MessagesOptions::backward();
+        (options.from, options.to) = (Some(gap.from), Some(gap.to));
+        options.limit = UInt::from(EVENTS_PER_ROOM);
+        let page = match room.messages(options).await {
+            Ok(page) => page,
+            Err(e) => {
+                warn!(error = %Redacted(&e), room = %gap.room, "matrix: cannot read the events a sync left out");
+                return;
+            }
+        };
+        if page.end.is_some() && page.chunk.len() >= EVENTS_PER_ROOM as usize {
+            warn!(room = %gap.room, "matrix: more events than one page came at once; the oldest were not read");
+        }
+        info!(room = %gap.room, events = page.chunk.len(), "matrix: reading back events a sync left out");
+        for event in page.chunk.iter().rev() {
+            match event.raw().deserialize() {
+                Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(m))) => {
+                    if let Some(m) = m.as_original() {
+                        self.clone().on_message(m.clone(), room.clone()).await;
+                    }
+                }
+                Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::Reaction(r))) => {
+                    if let Some(r) = r.as_original() {
+                        self.clone().on_reaction(r.clone(), room.clone()).await;
+                    }
+                }
+                Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomRedaction(
+                    r,
+                ))) => {
+                    if let Some(r) = r.as_original() {
+                        self.clone().on_redaction(r.clone(), room.clone()).await;
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

@@ -134,7 +134,7 @@ impl Shared {
         None
     }
 
-    async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
+    pub(super) async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
         // A message from before the start can still come live when the first sync missed
         // it: it gets the same treatment as those the first sync brought.
         let note = match self.arrival(&ev, &room).await {
@@ -202,7 +202,7 @@ impl Shared {
         self.runtime.poke();
     }
 
-    async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
+    pub(super) async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
         if ev.sender == self.me {
             return;
         }
@@ -220,7 +220,11 @@ impl Shared {
             .await;
     }
 
-    async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+    pub(super) async fn on_redaction(
+        self: Arc<Self>,
+        ev: OriginalSyncRoomRedactionEvent,
+        room: Room,
+    ) {
         let Some(redacted) = ev.redacts.clone().or(ev.content.redacts.clone()) else {
             return;
         };

@@ -102,6 +102,7 @@ pub async fn run(
     events::add_handlers(&shared);
     // Commands sent while the bot was away that the first sync brought, answered beside the
     // live ones (the first sync's end divides the two), so a slow catch-up delays nobody.
+    let since = first.next_batch.clone();
     tokio::spawn(shared.clone().answer_missed(first));
     let deliveries = {
         let runtime = runtime.clone();
@@ -118,7 +119,9 @@ pub async fn run(
     runtime.poke();
 
     tokio::select! {
-        () = session::sync_forever(&client, runtime.health()) => {}
+        () = session::sync_forever(&client, runtime.health(), since, |gap| {
+            tokio::spawn(shared.clone().answer_gap(gap));
+        }) => {}
         () = shutdown.cancelled() => {}
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between the

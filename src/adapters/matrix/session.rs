@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::filter::FilterDefinition;
-use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedRoomId, RoomId, RoomOrAliasId};
+use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedRoomId, RoomId, RoomOrAliasId, UInt};
 use matrix_sdk::store::{StateStoreDataKey, StateStoreDataValue};
 use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens, SqliteStoreConfig};
 use tracing::{debug, info, warn};
@@ -156,9 +156,33 @@ fn save_session(path: &Path, session: &MatrixSession) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Most timeline events one sync brings per room. Homeservers default to 10, which a burst
+/// of commands (twenty members joining pairing within seconds) passes while the bot is still
+/// answering the last sync; what does not fit is read back as a gap ([`Gap`]).
+const TIMELINE_LIMIT: u32 = 50;
+
+/// For tests only: a smaller [`TIMELINE_LIMIT`], so that a short burst of commands is cut
+/// short and read back as a gap, as a long burst would be. Unset (always, outside tests), the
+/// limit is [`TIMELINE_LIMIT`].
+const TIMELINE_LIMIT_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_TIMELINE_LIMIT";
+
 /// Members are loaded lazily: the bot asks for the few it needs.
 fn sync_settings() -> SyncSettings {
-    SyncSettings::default().filter(FilterDefinition::with_lazy_loading().into())
+    let limit = std::env::var(TIMELINE_LIMIT_FOR_TESTS)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(TIMELINE_LIMIT);
+    let mut filter = FilterDefinition::with_lazy_loading();
+    filter.room.timeline.limit = Some(UInt::from(limit));
+    SyncSettings::default().filter(filter.into())
+}
+
+/// A room whose timeline a sync cut short (`limited`): the events from `from` (the timeline's
+/// start) back to `to` (where the sync before it ended) never reached the event handlers.
+pub(super) struct Gap {
+    pub room: OwnedRoomId,
+    pub from: String,
+    pub to: String,
 }
 
 /// Where the first sync of this start began and ended, and the rooms it brought messages in:
@@ -208,18 +232,37 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
     })
 }
 
-/// Long-polls the homeserver for ever. matrix-sdk's own `sync` waits a second between syncs
-/// that come back quickly, which is every sync while members talk to the bot (its own replies
-/// end the long poll): a command right after another would wait that second. Here the next
-/// long poll starts at once; only failures back off (1 s doubling to a minute).
-pub(super) async fn sync_forever(client: &Client, health: &crate::ops::Health) {
+/// Long-polls the homeserver for ever, from `since` (where the first sync ended). matrix-sdk's
+/// own `sync` waits a second between syncs that come back quickly, which is every sync while
+/// members talk to the bot (its own replies end the long poll): a command right after another
+/// would wait that second. Here the next long poll starts at once; only failures back off (1 s
+/// doubling to a minute). Rooms whose timeline came cut short go to `on_gap`.
+pub(super) async fn sync_forever(
+    client: &Client,
+    health: &crate::ops::Health,
+    since: String,
+    on_gap: impl Fn(Gap),
+) {
     let settings = sync_settings().timeout(Duration::from_secs(30));
     let mut backoff = Duration::from_secs(1);
+    let mut since = since;
     loop {
         match client.sync_once(settings.clone()).await {
-            Ok(_) => {
+            Ok(response) => {
                 health.up("matrix");
                 backoff = Duration::from_secs(1);
+                for (room, update) in &response.rooms.joined {
+                    if update.timeline.limited
+                        && let Some(from) = &update.timeline.prev_batch
+                    {
+                        on_gap(Gap {
+                            room: room.clone(),
+                            from: from.clone(),
+                            to: since.clone(),
+                        });
+                    }
+                }
+                since = response.next_batch;
             }
             Err(e) => {
                 health.down("matrix");
