@@ -589,8 +589,9 @@ impl BotAccount {
     ) -> BotProcess {
         let servers: Vec<String> = invite_servers.iter().map(|s| format!("\"{s}\"")).collect();
         let mut config = format!(
-            "[log]\nlevel = \"warn\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
+            "[log]\nlevel = \"{}\"\n\n[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\n\
              device_name = \"labcircle test\"\ninvite_servers = [{}]\n",
+            std::env::var("LABCIRCLE_TEST_BOT_LOG").unwrap_or_else(|_| "warn".into()),
             homeserver().url,
             self.user_id(),
             servers.join(", ")
