@@ -166,14 +166,23 @@ const TIMELINE_LIMIT: u32 = 50;
 /// limit is [`TIMELINE_LIMIT`].
 const TIMELINE_LIMIT_FOR_TESTS: &str = "LABCIRCLE_TEST_MATRIX_TIMELINE_LIMIT";
 
-/// Members are loaded lazily: the bot asks for the few it needs.
-fn sync_settings() -> SyncSettings {
+/// What the bot syncs. Members are loaded lazily: the bot asks for the few it needs. Its own
+/// events are left out of the timeline: each reply would otherwise end the long poll and bring
+/// a second sync to process for every command, and nothing reads them from the sync (whether a
+/// command was answered is read back with `/messages`, see `catchup`). No presence, typing or
+/// read receipts: the bot uses none of them.
+fn sync_settings(client: &Client) -> SyncSettings {
     let limit = std::env::var(TIMELINE_LIMIT_FOR_TESTS)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(TIMELINE_LIMIT);
     let mut filter = FilterDefinition::with_lazy_loading();
     filter.room.timeline.limit = Some(UInt::from(limit));
+    if let Some(me) = client.user_id() {
+        filter.room.timeline.not_senders = vec![me.to_owned()];
+    }
+    filter.presence.not_types = vec!["*".to_owned()];
+    filter.room.ephemeral.not_types = vec!["*".to_owned()];
     SyncSettings::default().filter(filter.into())
 }
 
@@ -214,7 +223,7 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
     };
     let started_ms = u64::from(MilliSecondsSinceUnixEpoch::now().get());
     let response = client
-        .sync_once(sync_settings())
+        .sync_once(sync_settings(client))
         .await
         .context("matrix: the first sync failed")?;
     let rooms = response
@@ -243,7 +252,7 @@ pub(super) async fn sync_forever(
     since: String,
     on_gap: impl Fn(Gap),
 ) {
-    let settings = sync_settings().timeout(Duration::from_secs(30));
+    let settings = sync_settings(client).timeout(Duration::from_secs(30));
     let mut backoff = Duration::from_secs(1);
     let mut since = since;
     loop {
