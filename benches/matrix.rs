@@ -1,10 +1,15 @@
-//! Round trips through a real Synapse on 127.0.0.1: a member's `!findgroup` to the bot's
-//! reply as the member sees it, the gap between the two events' server timestamps, and the
-//! bot's memory after its first sync.
+//! Round trips through a real Synapse on 127.0.0.1, labcircle beside a floor: a minimal
+//! matrix-sdk bot (this binary run again in another process) that replies to every `!` message
+//! and does nothing else. For each: a member's command to the bot's reply as the member sees
+//! it, the gap between the two events' server timestamps, the bot process's CPU time per
+//! command (from /proc), and its memory after its first sync and after every request. The
+//! two are measured in turns (labcircle, floor, labcircle, ...) so that a busy moment on the
+//! machine falls on both.
 //!
 //! Run: `cargo bench --bench matrix` (starts Synapse with scripts/synapse.sh on /dev/shm
 //! unless LABCIRCLE_SYNAPSE_URL and LABCIRCLE_SYNAPSE_CONFIG name a running one).
-//! `LABCIRCLE_BENCH_REQUESTS` sets the number of requests per room (default 60).
+//! `LABCIRCLE_BENCH_REQUESTS` sets the number of requests per room and bot (default 60), in
+//! `LABCIRCLE_BENCH_ROUNDS` turns (default 3).
 
 #![recursion_limit = "256"]
 
@@ -13,6 +18,7 @@ mod support;
 
 use std::time::Duration;
 
+use matrix_sdk::ruma::OwnedUserId;
 use support::{BotAccount, Human};
 
 /// A field of /proc/PID/status, in KiB.
@@ -44,15 +50,43 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// CPU time (user and system) the process has used, in ms. /proc counts in clock ticks,
+/// 100 a second on Linux (USER_HZ).
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces), from the state (field 3) on.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) * 10.0
+}
+
+/// What one bot's requests measured, summed over the turns.
+#[derive(Default)]
+struct Figures {
+    round_trips: Vec<f64>,
+    gaps: Vec<f64>,
+    cpu_ms: f64,
+    requests: usize,
+}
+
+/// `n` requests from `host` in `room` to the bot at `pid` (after `warm_up` unmeasured ones).
 async fn measure(
     host: &Human,
-    bot: &BotAccount,
+    bot: &OwnedUserId,
+    pid: u32,
     room: &matrix_sdk::ruma::RoomId,
     n: usize,
-    label: &str,
+    warm_up: usize,
+    into: &mut Figures,
 ) {
-    let mut round_trips = Vec::new();
-    let mut gaps = Vec::new();
     let queries = [
         "burnout",
         "histotechnology",
@@ -60,7 +94,11 @@ async fn measure(
         "night shift",
         "OH",
     ];
-    for i in 0..n + 5 {
+    let mut cpu_before = cpu_ms(pid);
+    for i in 0..n + warm_up {
+        if i == warm_up {
+            cpu_before = cpu_ms(pid);
+        }
         let mark = host.mark();
         let started = std::time::Instant::now();
         let asked = host
@@ -74,48 +112,178 @@ async fn measure(
         let request = host
             .wait_for(mark, "the request's echo", |s| s.event_id == asked)
             .await;
-        if i < 5 {
-            continue; // warm-up
+        assert_eq!(&reply.sender, bot);
+        if i < warm_up {
+            continue;
         }
-        round_trips.push((reply.seen_at - started).as_secs_f64() * 1000.0);
-        gaps.push(reply.server_ts as f64 - request.server_ts as f64);
-        assert_eq!(reply.sender, bot.user_id());
+        into.round_trips
+            .push((reply.seen_at - started).as_secs_f64() * 1000.0);
+        into.gaps
+            .push(reply.server_ts as f64 - request.server_ts as f64);
     }
-    round_trips.sort_by(f64::total_cmp);
-    gaps.sort_by(f64::total_cmp);
-    println!(
-        "{label}: {n} requests: round trip median {:.1} ms, p95 {:.1} ms; server-timestamp gap \
-         median {:.0} ms, p95 {:.0} ms",
-        percentile(&round_trips, 0.5),
-        percentile(&round_trips, 0.95),
-        percentile(&gaps, 0.5),
-        percentile(&gaps, 0.95),
-    );
+    // Let the reply's own processing (its sync, any store writes) be counted too.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    into.cpu_ms += cpu_ms(pid) - cpu_before;
+    into.requests += n;
 }
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    percentile(values, 0.5)
+}
+
+fn p95(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    percentile(values, 0.95)
+}
+
+/// The floor: logs in, joins the rooms it was invited to, and replies "pong" to every text
+/// message starting with `!` from anyone else, until killed. Only what any matrix-sdk bot
+/// needs: the same features and SQLite stores as labcircle, lazy-loaded members, the next
+/// long poll at once.
+async fn floor(spec: &str) {
+    use matrix_sdk::config::SyncSettings;
+    use matrix_sdk::ruma::api::client::filter::FilterDefinition;
+    use matrix_sdk::ruma::events::room::message::{
+        AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent,
+        RoomMessageEventContent,
+    };
+    use matrix_sdk::{Client, Room};
+
+    let mut parts = spec.lines();
+    let mut next = || parts.next().expect("url, user, password, store").to_owned();
+    let (url, user, password, store) = (next(), next(), next(), next());
+    let client = Client::builder()
+        .homeserver_url(url)
+        .sqlite_store(store, None)
+        .build()
+        .await
+        .expect("a client");
+    client
+        .matrix_auth()
+        .login_username(&user, &password)
+        .initial_device_display_name("floor")
+        .await
+        .expect("logged in");
+    let settings = SyncSettings::default().filter(FilterDefinition::with_lazy_loading().into());
+    client
+        .sync_once(settings.clone())
+        .await
+        .expect("first sync");
+    for room in client.invited_rooms() {
+        room.join().await.expect("joined");
+    }
+    client
+        .sync_once(settings.clone())
+        .await
+        .expect("second sync");
+    client.add_event_handler(
+        |ev: OriginalSyncRoomMessageEvent, room: Room, client: Client| async move {
+            if client.user_id() == Some(&*ev.sender) {
+                return;
+            }
+            let MessageType::Text(text) = &ev.content.msgtype else {
+                return;
+            };
+            if !text.body.starts_with('!') {
+                return;
+            }
+            let reply = RoomMessageEventContent::text_plain("pong").make_reply_to(
+                &ev,
+                ForwardThread::Yes,
+                AddMentions::No,
+            );
+            if let Err(e) = room.send(reply).await {
+                eprintln!("floor: cannot reply: {e}");
+            }
+        },
+    );
+    println!("floor: ready");
+    let settings = settings.timeout(Duration::from_secs(30));
+    loop {
+        if client.sync_once(settings.clone()).await.is_err() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// Starts the floor bot as `user` in a process of its own; returns it once it has joined.
+fn start_floor(user: &str, store: &std::path::Path) -> std::process::Child {
+    use std::io::BufRead as _;
+    let spec = format!(
+        "{}\n{user}\n{}\n{}",
+        support::homeserver().url,
+        support::PASSWORD,
+        store.display()
+    );
+    let mut child = std::process::Command::new(std::env::current_exe().expect("this binary"))
+        .env(FLOOR, spec)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the floor bot starts");
+    let out = child.stdout.take().expect("its output");
+    let mut lines = std::io::BufReader::new(out).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line == "floor: ready" => break,
+            Some(Ok(_)) => {}
+            _ => panic!("the floor bot stopped before it was ready"),
+        }
+    }
+    child
+}
+
+/// Set (to the homeserver, user, password and store directory) when this binary runs as the
+/// floor bot.
+const FLOOR: &str = "LABCIRCLE_BENCH_FLOOR";
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    if let Ok(spec) = std::env::var(FLOOR) {
+        floor(&spec).await;
+        return;
+    }
     let n: usize = std::env::var("LABCIRCLE_BENCH_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
+    let rounds: usize = std::env::var("LABCIRCLE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .clamp(1, n.max(1));
     let host = Human::new("benchhost").await;
     let bot = BotAccount::new().await;
-    let plain_alias = format!("plain{}", host.name);
-    let secret_alias = format!("secret{}", host.name);
-    let plain = host
-        .create_room(&plain_alias, false, &[bot.user_id()])
-        .await;
-    let secret = host
-        .create_room(&secret_alias, true, &[bot.user_id()])
-        .await;
+    let floor_name = support::homeserver().register("floor").await;
+    let floor_user = support::homeserver().user_id(&floor_name);
+    let mut rooms = Vec::new();
+    for (who, invite) in [("lc", bot.user_id()), ("floor", floor_user.clone())] {
+        for encrypted in [false, true] {
+            let alias = format!(
+                "{who}{}{}",
+                if encrypted { "secret" } else { "plain" },
+                host.name
+            );
+            let room = host
+                .create_room(&alias, encrypted, std::slice::from_ref(&invite))
+                .await;
+            rooms.push((who, encrypted, alias, room.room_id().to_owned()));
+        }
+    }
+    let alias_of = |who: &str, encrypted: bool| {
+        rooms
+            .iter()
+            .find(|r| r.0 == who && r.1 == encrypted)
+            .map(|r| (format!("#{}:localhost", r.2), r.3.clone()))
+            .expect("made above")
+    };
     // One member sends every request: without a higher limit most would be refused (the
     // per-member command limit) and the bench would time out waiting for replies.
     let running = bot
         .start_full(
             &[
-                (&format!("#{plain_alias}:localhost"), None),
-                (&format!("#{secret_alias}:localhost"), None),
+                (&alias_of("lc", false).0, None),
+                (&alias_of("lc", true).0, None),
             ],
             None,
             &["localhost"],
@@ -123,11 +291,90 @@ async fn main() {
         )
         .ready()
         .await;
+    let floor_store = tempfile::tempdir().expect("a directory for the floor's stores");
+    let mut floor_bot = start_floor(&floor_name, floor_store.path());
+    // The member's client must see each bot in its rooms before it writes there (an encrypted
+    // message goes to the devices of those it knows are in the room).
+    for (who, user) in [("lc", bot.user_id()), ("floor", floor_user.clone())] {
+        for encrypted in [false, true] {
+            let room = alias_of(who, encrypted).1;
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            loop {
+                let joined = match host.client.get_room(&room) {
+                    Some(r) => r
+                        .get_member_no_sync(&user)
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|m| {
+                            *m.membership()
+                                == matrix_sdk::ruma::events::room::member::MembershipState::Join
+                        }),
+                    None => false,
+                };
+                if joined {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{user} never joined {room}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let after_sync = rss(running.pid());
-    measure(&host, &bot, plain.room_id(), n, "unencrypted room").await;
-    measure(&host, &bot, secret.room_id(), n, "encrypted room").await;
-    let after = rss(running.pid());
-    println!("bot RSS after the first sync: {after_sync}");
-    println!("bot RSS after {} requests: {after}", 2 * (n + 5));
+    let pids = [("labcircle", running.pid()), ("floor", floor_bot.id())];
+    let idle: Vec<String> = pids.iter().map(|(_, pid)| rss(*pid)).collect();
+
+    // figures[bot][encrypted]
+    let mut figures: [[Figures; 2]; 2] = Default::default();
+    let per_round = n / rounds;
+    for round in 0..rounds {
+        let warm_up = if round == 0 { 5 } else { 0 };
+        let count = if round + 1 == rounds {
+            n - per_round * (rounds - 1)
+        } else {
+            per_round
+        };
+        for encrypted in [false, true] {
+            for (b, (who, user)) in [("lc", bot.user_id()), ("floor", floor_user.clone())]
+                .into_iter()
+                .enumerate()
+            {
+                let room = alias_of(who, encrypted).1;
+                let pid = pids[b].1;
+                let into = &mut figures[b][usize::from(encrypted)];
+                measure(&host, &user, pid, &room, count, warm_up, into).await;
+            }
+        }
+    }
+    let after: Vec<String> = pids.iter().map(|(_, pid)| rss(*pid)).collect();
+    let _ = floor_bot.kill();
+    let _ = floor_bot.wait();
+
+    println!("{n} requests per room and bot, in {rounds} turns each (labcircle, then the floor):");
+    for (b, (name, _)) in pids.iter().enumerate() {
+        for encrypted in [false, true] {
+            let f = &mut figures[b][usize::from(encrypted)];
+            println!(
+                "{name:>9}, {} room: server-timestamp gap median {:.1} ms, p95 {:.1} ms; \
+                 round trip median {:.1} ms, p95 {:.1} ms; CPU {:.1} ms per command",
+                if encrypted {
+                    "encrypted"
+                } else {
+                    "unencrypted"
+                },
+                median(&mut f.gaps),
+                p95(&mut f.gaps),
+                median(&mut f.round_trips),
+                p95(&mut f.round_trips),
+                f.cpu_ms / f.requests.max(1) as f64,
+            );
+        }
+    }
+    for (b, (name, _)) in pids.iter().enumerate() {
+        println!("{name:>9} RSS after its first sync: {}", idle[b]);
+        println!("{name:>9} RSS after {} requests: {}", 2 * (n + 5), after[b]);
+    }
 }
