@@ -2,9 +2,9 @@
 //! command table (never what was typed) and an RSVP's new status (never whose).
 
 use crate::domain::command;
-use crate::domain::identity::Member;
 use crate::domain::roster::Status;
 use crate::ops::metrics::Metrics;
+use crate::store::RsvpWrite;
 
 use super::Incoming;
 
@@ -31,7 +31,7 @@ pub(super) fn command_name(incoming: &Incoming) -> &'static str {
 }
 
 /// Counts RSVP writes by the status each member moved to (`withdrawn` when taken back).
-pub(super) fn rsvps<T>(metrics: &Metrics, writes: &[(Member, Option<Status>, i64, T)]) {
+pub(super) fn rsvps<'a>(metrics: &Metrics, writes: impl IntoIterator<Item = &'a RsvpWrite>) {
     for (_, status, _, _) in writes {
         metrics.rsvp(match status {
             Some(Status::Going) => "going",

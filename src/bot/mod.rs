@@ -19,6 +19,7 @@ mod metered;
 mod pairing;
 mod reactions;
 mod reports;
+mod rsvp_batch;
 mod rsvps;
 mod tips;
 mod web;
@@ -110,11 +111,13 @@ pub struct Bot {
     /// RSVPs in this process take turns here rather than racing for SQLite's write lock
     /// (which retries by sleeping and, under a burst, gives up).
     rsvp_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Reactions waiting for the RSVP writer (see `rsvp_batch`).
+    rsvp_queue: Arc<rsvp_batch::RsvpQueue>,
     /// Announcement message → meetup, once found (an announcement never moves to another
     /// meetup, so a hit needs no round trip to the database).
     announcements: Arc<RwLock<std::collections::HashMap<(Platform, String), i64>>>,
     /// Rosters of meetups RSVP'd to in this process, as stored (see `with_roster`).
-    rosters: Arc<std::sync::Mutex<std::collections::HashMap<i64, crate::store::RosterSnapshot>>>,
+    rosters: Arc<std::sync::Mutex<std::collections::HashMap<i64, rsvps::CachedRoster>>>,
     /// RSVP reactions on posts not known (yet) as announcements. A member can react between
     /// the platform's answer to the post and the outbox's record of it; such reactions wait
     /// here (a little while) and count once the adapter reports the post as recorded
@@ -143,6 +146,7 @@ impl Bot {
             clock: clock.clone(),
             index: Arc::new(RwLock::new(None)),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
+            rsvp_queue: Arc::default(),
             announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),
             rosters: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
             pending: Arc::new(tokio::sync::Mutex::new(Vec::new())),

@@ -48,7 +48,7 @@ pub use outbox::{OutboxStatus, PendingDelivery, StaleDelivery};
 pub use pairing::{Answered, PairCounts, PairGroup, PairMember, PlannedGroup, Seat};
 pub use privacy::MEMBER_TABLES;
 pub use reports::{Report, ReportAdded, VISITOR_NAME};
-pub use rsvps::{RosterOutcome, RosterSnapshot};
+pub use rsvps::{RosterOutcome, RosterSnapshot, RsvpTx, RsvpWrite};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
 pub use tips::{NewTip, TipForReview, TipMark};
@@ -62,6 +62,14 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// A batch of writes this one was part of found the database busy (see
+    /// [`StoreError::is_busy`]); nothing of the batch was written.
+    #[error("database busy")]
+    Busy,
+    /// The task writing this (with others, in one batch) stopped before it said how the write
+    /// went.
+    #[error("the write was not confirmed")]
+    Unconfirmed,
 }
 
 /// How long a query waits for another connection's write lock, and for a free connection,
@@ -79,6 +87,7 @@ impl StoreError {
                 sqlx::migrate::MigrateError::Execute(e)
                 | sqlx::migrate::MigrateError::ExecuteMigration(e, _),
             ) => is_busy(e),
+            StoreError::Busy => true,
             _ => false,
         }
     }

@@ -198,8 +198,60 @@ pub(super) async fn queue_notice_in(
     due_at: i64,
     now: i64,
 ) -> Result<()> {
-    // The suggestion's, report's, event's or pairing's id, as the row's body.
-    let (kind, meetup_id, body): (&str, Option<i64>, Option<String>) = match notice {
+    let (kind, meetup_id, body) = notice_row(notice);
+    let delivery = NewDelivery {
+        meetup_id,
+        body: body.as_deref(),
+        ..NewDelivery::new(key, Recipient::Member(to), kind, due_at)
+    };
+    queue_delivery(conn, &delivery, now).await
+}
+
+/// Queues private notices (key, to whom, what), due now, in order, in one statement: as
+/// [`queue_notice_in`] for each in turn (a key queued already, or earlier in the list, is
+/// dropped).
+pub(super) async fn queue_notices_in(
+    conn: &mut SqliteConnection,
+    notices: &[(String, Member, Notice)],
+    now: i64,
+) -> Result<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = notices
+        .iter()
+        .map(|(key, to, notice)| {
+            let (kind, meetup_id, body) = notice_row(*notice);
+            serde_json::json!([
+                key,
+                to.user.platform.code(),
+                to.user.id,
+                to.display_name,
+                kind,
+                meetup_id,
+                body
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, platform, user_id, display_name, kind, meetup_id, \
+         body, due_at, next_attempt_at, created_at) SELECT value ->> 0, value ->> 1, \
+         value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ?, ?, ? \
+         FROM json_each(?) WHERE true ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A notice as an outbox row: its kind, its meetup, and its body (the suggestion's, report's,
+/// event's or pairing's id, or the refusal's word).
+fn notice_row(notice: Notice) -> (&'static str, Option<i64>, Option<String>) {
+    match notice {
         Notice::Promoted { meetup } => ("notice_promoted", Some(meetup), None),
         Notice::Waitlisted { meetup } => ("notice_waitlisted", Some(meetup), None),
         Notice::ReactionRefused { meetup, why } => (
@@ -219,13 +271,7 @@ pub(super) async fn queue_notice_in(
         Notice::PairFollowUp { group } => ("notice_pair_follow_up", None, Some(group.to_string())),
         Notice::PairReported { group } => ("notice_pair_report", None, Some(group.to_string())),
         Notice::PairNoRoom { group } => ("notice_pair_no_room", None, Some(group.to_string())),
-    };
-    let delivery = NewDelivery {
-        meetup_id,
-        body: body.as_deref(),
-        ..NewDelivery::new(key, Recipient::Member(to), kind, due_at)
-    };
-    queue_delivery(conn, &delivery, now).await
+    }
 }
 
 /// Marks a delivery sent: the platform acknowledged it as `message_id`.

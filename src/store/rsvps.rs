@@ -5,6 +5,7 @@ use sqlx::{Row, SqliteConnection};
 use super::meetups::{MeetupRow, meetup_from_row};
 use super::{Result, Store, StoreError, platform};
 use crate::domain::identity::{Member, UserId};
+use crate::domain::notices::Notice;
 use crate::domain::roster::Status;
 
 /// A meetup with its roster in list order, and the highest position used.
@@ -27,6 +28,75 @@ pub struct RosterOutcome<R> {
     pub changed: Vec<(Member, Option<Status>, i64)>,
 }
 
+/// One member's RSVP as written: the new status (`None`: taken back, kept as a `none` row),
+/// the member's new place in the meetup's order of arrival, and the announcement it came
+/// through.
+pub type RsvpWrite = (Member, Option<Status>, i64, String);
+
+/// A batch of RSVP writes in one transaction ([`Store::begin_rsvps`]). Dropped without
+/// [`RsvpTx::commit`], nothing of it is written.
+pub struct RsvpTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+}
+
+impl RsvpTx {
+    /// Which of these announcements (platform code, message id) are withdrawn.
+    pub async fn withdrawn_posts(
+        &mut self,
+        posts: &[(&str, &str)],
+    ) -> Result<std::collections::HashSet<(String, String)>> {
+        if posts.is_empty() {
+            return Ok(Default::default());
+        }
+        let list: Vec<serde_json::Value> = posts
+            .iter()
+            .map(|(platform, post)| serde_json::json!([platform, post]))
+            .collect();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT p.platform, p.message_id FROM json_each(?) AS j JOIN meetup_posts AS p \
+             ON p.platform = j.value ->> 0 AND p.message_id = j.value ->> 1 \
+             WHERE p.withdrawn_at IS NOT NULL",
+        )
+        .bind(serde_json::Value::Array(list).to_string())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// [`Store::load_roster`], read in this transaction.
+    pub async fn load_roster(&mut self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
+        load_roster_in(&mut self.tx, meetup_id).await
+    }
+
+    /// [`Store::write_rsvps`] for several meetups at once, in one statement, in order.
+    pub async fn write_rsvps<'a>(
+        &mut self,
+        writes: impl IntoIterator<Item = (i64, &'a RsvpWrite)>,
+        now: i64,
+    ) -> Result<()> {
+        let rows = writes
+            .into_iter()
+            .map(|(meetup_id, w)| rsvp_row(meetup_id, w))
+            .collect();
+        write_rsvps_in(&mut self.tx, rows, now).await
+    }
+
+    /// Queues private notices (key, to whom, what), in order, each unless one with its key is
+    /// queued already.
+    pub async fn queue_notices(
+        &mut self,
+        notices: &[(String, Member, Notice)],
+        now: i64,
+    ) -> Result<()> {
+        super::outbox::queue_notices_in(&mut self.tx, notices, now).await
+    }
+
+    /// Writes the batch.
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
 fn status_code(s: Status) -> &'static str {
     match s {
         Status::Going => "going",
@@ -45,74 +115,28 @@ impl Store {
 
     /// A meetup and its roster, read as one row. `None`: no such meetup.
     pub async fn load_roster(&self, meetup_id: i64) -> Result<Option<RosterSnapshot>> {
-        let row = sqlx::query(
-            "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
-             status, position, via)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
-             AND status != 'none' ORDER BY position)) AS roster, \
-             (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
-             FROM meetups AS m WHERE m.id = ?",
-        )
-        .bind(meetup_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let json: String = row.try_get("roster")?;
-        let rows: Vec<(String, String, String, String, i64, String)> =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut via = std::collections::HashMap::new();
-        for (platform_code, user_id, _, _, _, post) in &rows {
-            via.insert(
-                UserId::new(platform(platform_code)?, user_id.clone()),
-                post.clone(),
-            );
-        }
-        Ok(Some(RosterSnapshot {
-            meetup: meetup_from_row(&row)?,
-            rsvps: roster_from_json(&json)?,
-            via,
-            last_position: row.try_get("last")?,
-        }))
+        let mut conn = self.pool.acquire().await?;
+        load_roster_in(&mut conn, meetup_id).await
+    }
+
+    /// Starts a batch of RSVP writes: one transaction that holds the write lock from the
+    /// start, so what it reads is what it writes over, and the batch lands whole or not at all.
+    pub async fn begin_rsvps(&self) -> Result<RsvpTx> {
+        Ok(RsvpTx {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        })
     }
 
     /// Writes roster changes, all in one statement (so a change never half-lands: a member
     /// leaving and the one promoted move together). `None` status: the RSVP was taken back
     /// (kept as a `none` row). A trigger marks the meetup for its announcement edit.
-    pub async fn write_rsvps(
-        &self,
-        meetup_id: i64,
-        changes: &[(Member, Option<Status>, i64, String)],
-        now: i64,
-    ) -> Result<()> {
+    pub async fn write_rsvps(&self, meetup_id: i64, changes: &[RsvpWrite], now: i64) -> Result<()> {
         if changes.is_empty() {
             return Ok(());
         }
-        let rows: Vec<serde_json::Value> = changes
-            .iter()
-            .map(|(m, status, position, via)| {
-                serde_json::json!([
-                    m.user.platform.code(),
-                    m.user.id,
-                    m.display_name,
-                    status.map_or("none", status_code),
-                    position,
-                    via
-                ])
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
-             via, updated_at) SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
-             value ->> 4, value ->> 5, ? FROM json_each(?) WHERE true \
-             ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
-             status = excluded.status, position = excluded.position, via = excluded.via, \
-             display_name = excluded.display_name, updated_at = excluded.updated_at",
-        )
-        .bind(meetup_id)
-        .bind(now)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let rows = changes.iter().map(|w| rsvp_row(meetup_id, w)).collect();
+        let mut conn = self.pool.acquire().await?;
+        write_rsvps_in(&mut conn, rows, now).await
     }
 
     /// Meetups where the member has an RSVP.
@@ -136,6 +160,78 @@ impl Store {
             .find(|(m, _)| &m.user == user)
             .map(|(_, s)| s))
     }
+}
+
+/// One RSVP write as a row of the JSON document [`write_rsvps_in`] reads.
+fn rsvp_row(meetup_id: i64, (m, status, position, via): &RsvpWrite) -> serde_json::Value {
+    serde_json::json!([
+        meetup_id,
+        m.user.platform.code(),
+        m.user.id,
+        m.display_name,
+        status.map_or("none", status_code),
+        position,
+        via
+    ])
+}
+
+/// Writes RSVP rows (see [`rsvp_row`]) in one statement, in order: a member written twice ends
+/// as the later row says.
+async fn write_rsvps_in(
+    conn: &mut SqliteConnection,
+    rows: Vec<serde_json::Value>,
+    now: i64,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+         via, updated_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+         value ->> 4, value ->> 5, value ->> 6, ? FROM json_each(?) WHERE true \
+         ON CONFLICT (meetup_id, platform, user_id) DO UPDATE SET \
+         status = excluded.status, position = excluded.position, via = excluded.via, \
+         display_name = excluded.display_name, updated_at = excluded.updated_at",
+    )
+    .bind(now)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// [`Store::load_roster`] on a connection (or in a transaction).
+async fn load_roster_in(
+    conn: &mut SqliteConnection,
+    meetup_id: i64,
+) -> Result<Option<RosterSnapshot>> {
+    let row = sqlx::query(
+        "SELECT m.*, (SELECT json_group_array(json_array(platform, user_id, display_name, \
+         status, position, via)) FROM (SELECT * FROM rsvps WHERE meetup_id = m.id \
+         AND status != 'none' ORDER BY position)) AS roster, \
+         (SELECT coalesce(max(position), 0) FROM rsvps WHERE meetup_id = m.id) AS last \
+         FROM meetups AS m WHERE m.id = ?",
+    )
+    .bind(meetup_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let json: String = row.try_get("roster")?;
+    let rows: Vec<(String, String, String, String, i64, String)> =
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut via = std::collections::HashMap::new();
+    for (platform_code, user_id, _, _, _, post) in &rows {
+        via.insert(
+            UserId::new(platform(platform_code)?, user_id.clone()),
+            post.clone(),
+        );
+    }
+    Ok(Some(RosterSnapshot {
+        meetup: meetup_from_row(&row)?,
+        rsvps: roster_from_json(&json)?,
+        via,
+        last_position: row.try_get("last")?,
+    }))
 }
 
 async fn rsvps_in(conn: &mut SqliteConnection, meetup_id: i64) -> Result<Vec<(Member, Status)>> {
