@@ -277,3 +277,28 @@ fn roster_from_json(json: &str) -> Result<Vec<(Member, Status)>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+impl Store {
+    /// For tests elsewhere in the crate: adds to a meetup's roster a row whose status no code
+    /// writes, so that reading the roster fails from then on.
+    pub(crate) async fn break_roster_for_tests(&self, meetup_id: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, \
+             via, updated_at) VALUES (?, 'console', 'ghost', 'Ghost', 'unreadable', 1, '', 0)",
+        )
+        .bind(meetup_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// For tests elsewhere in the crate: a meetup's rows in `rsvps`, whatever their status.
+    pub(crate) async fn rsvp_rows_for_tests(&self, meetup_id: i64) -> Result<i64> {
+        let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM rsvps WHERE meetup_id = ?")
+            .bind(meetup_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(rows)
+    }
+}

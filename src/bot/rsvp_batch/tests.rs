@@ -40,7 +40,8 @@ impl Deliver for Sink {
 }
 
 struct World {
-    dir: TempDir,
+    /// Kept so the database outlives the test's use of it.
+    _dir: TempDir,
     bot: Bot,
     store: Store,
     /// Announcement posts, and the meetup each belongs to.
@@ -89,7 +90,7 @@ async fn world(capacities: &[u32]) -> World {
     })
     .await;
     World {
-        dir,
+        _dir: dir,
         bot,
         store,
         posts,
@@ -271,20 +272,11 @@ async fn a_failed_batch_loses_nothing_and_half_applies_nothing() {
     // One meetup's stored roster cannot be read: reactions on it fail; the others, in the same
     // batches, must land as if that one had never come.
     let (broken_post, broken) = a.posts[1].clone();
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
-        "sqlite://{}",
-        a.dir.path().join("rsvp.db").display()
-    ))
-    .await
-    .expect("a second connection");
-    sqlx::query(
-        "INSERT INTO rsvps (meetup_id, platform, user_id, display_name, status, position, via, \
-         updated_at) VALUES (?, 'console', 'ghost', 'Ghost', 'unreadable', 1, '', 0)",
-    )
-    .bind(broken)
-    .execute(&mut conn)
-    .await
-    .expect("a broken row");
+    a.bot
+        .store()
+        .break_roster_for_tests(broken)
+        .await
+        .expect("a broken row");
     a.bot.forget_rosters(None);
 
     let events = reactions(&a, 10, 200, 5);
@@ -307,9 +299,10 @@ async fn a_failed_batch_loses_nothing_and_half_applies_nothing() {
             assert!(answer.is_empty(), "{answer:?}");
         }
     }
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM rsvps WHERE meetup_id = ?")
-        .bind(broken)
-        .fetch_one(&mut conn)
+    let rows = a
+        .bot
+        .store()
+        .rsvp_rows_for_tests(broken)
         .await
         .expect("count");
     assert_eq!(rows, 1, "nothing was written on the broken meetup");
