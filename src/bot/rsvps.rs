@@ -373,23 +373,14 @@ pub(super) fn apply_roster<R>(
         names: HashMap::new(),
         via: std::mem::take(&mut snapshot.via),
     };
-    let mut lists: [Vec<UserId>; 4] = Default::default();
     let mut before: HashMap<UserId, Status> = HashMap::new();
     for (member, status) in &snapshot.rsvps {
-        let i = match status {
-            Status::Going => 0,
-            Status::Maybe => 1,
-            Status::CantGo => 2,
-            Status::Waitlisted => 3,
-        };
-        lists[i].push(member.user.clone());
         before.insert(member.user.clone(), *status);
         names
             .names
             .insert(member.user.clone(), member.display_name.clone());
     }
-    let [going, maybe, cant, waitlist] = lists;
-    let mut roster = Roster::from_parts(snapshot.meetup.capacity, going, maybe, cant, waitlist);
+    let mut roster = roster_of(&snapshot);
     let result = apply(&snapshot.meetup, &mut roster, &mut names);
     let member = |user: &UserId| Member {
         user: user.clone(),
