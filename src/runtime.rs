@@ -3,6 +3,8 @@
 //!
 //! Adapters call [`Runtime::poke`] after handling an event (a command may have queued an
 //! announcement or a notice), so deliveries go out at once rather than at the next wake-up.
+//! A poke dispatches; the scheduler's tick (check-ins falling due, reminders, retention)
+//! runs when the next due time comes.
 //!
 //! With a manual clock (`labcircle run --clock TIME`), time moves only when
 //! [`Runtime::advance`] is called (tests drive it through standard input with `:advance 2h`).
@@ -77,11 +79,17 @@ impl Runtime {
         shutdown: CancellationToken,
     ) {
         let mut wake = self.wake.subscribe();
+        // A poke (a command may have queued something) dispatches without ticking: only the
+        // outbox can have changed, and a tick's write transactions cost more than the
+        // dispatch. The tick runs when its time comes (`deadline`), however often pokes
+        // arrive meanwhile, so a busy bot never starves its schedules.
+        let mut tick = true;
+        let mut deadline = tokio::time::Instant::now();
         loop {
             if shutdown.is_cancelled() {
                 return;
             }
-            let wait = match self.pass(platform, sink).await {
+            let wait = match self.pass(platform, sink, tick).await {
                 Ok(wait) => wait,
                 Err(e) if is_busy(&e) => {
                     self.busy_warning(platform);
@@ -92,11 +100,13 @@ impl Runtime {
                     StdDuration::from_secs(2)
                 }
             };
-            tokio::select! {
-                _ = wake.changed() => {}
-                () = shutdown.cancelled() => {}
-                () = tokio::time::sleep(wait) => {}
-            }
+            let next = tokio::time::Instant::now() + wait;
+            deadline = if tick { next } else { deadline.min(next) };
+            tick = tokio::select! {
+                _ = wake.changed() => false,
+                () = shutdown.cancelled() => true,
+                () = tokio::time::sleep_until(deadline) => true,
+            };
         }
     }
 
@@ -119,17 +129,20 @@ impl Runtime {
         platform: Platform,
         sink: &mut D,
     ) -> anyhow::Result<StdDuration> {
-        self.pass(platform, sink).await
+        self.pass(platform, sink, true).await
     }
 
-    /// One pass: tick, then dispatch until nothing due is left. Returns how long to sleep.
+    /// One pass: tick (when `tick`), then dispatch until nothing due is left. Returns how
+    /// long to sleep.
     async fn pass<D: Deliver>(
         &self,
         platform: Platform,
         sink: &mut D,
+        tick: bool,
     ) -> anyhow::Result<StdDuration> {
-        let now = self.bot.clock().now();
-        self.scheduler.tick(now).await?;
+        if tick {
+            self.scheduler.tick(self.bot.clock().now()).await?;
+        }
         loop {
             let report = self
                 .scheduler
@@ -207,10 +220,10 @@ impl Runtime {
                 break;
             };
             clock.set(at);
-            self.pass(platform, sink).await?;
+            self.pass(platform, sink, true).await?;
         }
         clock.set(target);
-        self.pass(platform, sink).await.map(|_| ())
+        self.pass(platform, sink, true).await.map(|_| ())
     }
 
     /// Reads clock controls from `input` (`:advance DURATION`, `:time`), answering on standard

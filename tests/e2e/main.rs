@@ -35,6 +35,7 @@ mod pairing;
 mod patient_info;
 mod reports;
 mod retention;
+mod runtime;
 mod safety;
 mod scheduler;
 mod sentences;

@@ -174,6 +174,13 @@ impl World {
         World::open(dir, path, Clock::manual(start), settings).await
     }
 
+    /// A world on the system clock, for the live runtime (`Runtime::deliver_loop`).
+    pub async fn live() -> World {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("labcircle.db");
+        World::open(dir, path, Clock::System, Settings::default()).await
+    }
+
     async fn open(
         dir: tempfile::TempDir,
         path: std::path::PathBuf,

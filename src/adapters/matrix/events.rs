@@ -370,10 +370,22 @@ impl Shared {
         Ok(found)
     }
 
+    /// The member as the room knows them. One state-store read (their profile in the room)
+    /// rather than `get_member_no_sync`'s six (member event, presence, profile, power levels,
+    /// ambiguous names, ignored users): this runs for every command and reaction.
     async fn member(&self, room: &Room, user: &MxUserId) -> Member {
-        let display_name = match room.get_member_no_sync(user).await {
-            Ok(Some(m)) => m.display_name().map(str::to_owned),
-            _ => None,
+        let display_name = match self
+            .client
+            .state_store()
+            .get_profile(room.room_id(), user)
+            .await
+        {
+            Ok(Some(profile)) => profile.content.displayname,
+            // No profile kept (not joined or invited): the slower full read.
+            _ => match room.get_member_no_sync(user).await {
+                Ok(Some(m)) => m.display_name().map(str::to_owned),
+                _ => None,
+            },
         }
         .unwrap_or_else(|| user.localpart().to_owned());
         Member {
@@ -399,11 +411,9 @@ impl Shared {
             // Power levels count only in community rooms: in a private chat both sides hold
             // the highest level, and any room a member makes is theirs to rule.
             Some(c) if self.communities.contains_key(c) => {
+                // The room's power levels alone (one read), as the member's own would give.
                 let level = match self.client.get_room(c) {
-                    Some(r) => match r.get_member_no_sync(user).await {
-                        Ok(Some(m)) => m.power_level(),
-                        _ => UserPowerLevel::Int(0.into()),
-                    },
+                    Some(r) => r.power_levels_or_default().await.for_user(user),
                     None => UserPowerLevel::Int(0.into()),
                 };
                 let level = match level {
