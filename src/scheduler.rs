@@ -688,17 +688,20 @@ impl Scheduler {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let a = self.store.next_schedule_due().await?;
-        let b = self.store.next_delivery_due().await?;
-        let c = self
+        // One read for everything stored (this runs after every command's dispatch).
+        let due = self
             .store
-            .next_meetup_work(now.timestamp(), EDIT_COALESCE.num_seconds())
+            .next_due(
+                now.timestamp(),
+                EDIT_COALESCE.num_seconds(),
+                self.settings.announce_ahead.num_seconds(),
+            )
             .await?;
-        let d = self
-            .store
-            .next_series_due(self.settings.announce_ahead.num_seconds())
-            .await?;
-        let f = self.next_pairing_round(now).await?;
+        let f = if due.pairing {
+            self.settings.pairing.next_after(now).map(|t| t.timestamp())
+        } else {
+            None
+        };
         // Each community's next tip of the week.
         let e = self
             .settings
@@ -707,7 +710,7 @@ impl Scheduler {
             .iter()
             .map(|w| w.schedule.next_after(now).timestamp())
             .min();
-        Ok([a, b, c, d, e, f].into_iter().flatten().min().map(instant))
+        Ok([due.at, e, f].into_iter().flatten().min().map(instant))
     }
 
     /// Queues each community's tip of the week once its day and time have come (within the

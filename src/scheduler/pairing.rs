@@ -111,17 +111,6 @@ impl Scheduler {
         Ok(written)
     }
 
-    /// The next round's time, when anyone is opted in.
-    pub(super) async fn next_pairing_round(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError> {
-        if self.store.pair_members().await?.is_empty() {
-            return Ok(None);
-        }
-        Ok(self.settings.pairing.next_after(now).map(|t| t.timestamp()))
-    }
-
     /// A pairing notice, rendered from the group as it stands now; one that no longer holds
     /// (the group ended, the member answered the follow-up) is dropped.
     pub(super) async fn pairing_notice(

@@ -21,6 +21,7 @@ mod rsvps;
 mod seeding;
 mod suggestions;
 mod tips;
+mod wakeup;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -52,6 +53,7 @@ pub use rsvps::{RosterOutcome, RosterSnapshot, RsvpTx, RsvpWrite};
 pub use seeding::Seed;
 pub use suggestions::{Suggestion, SuggestionStatus};
 pub use tips::{NewTip, TipForReview, TipMark};
+pub use wakeup::NextDue;
 
 /// A failure of the database itself. Never shown to members (they get "something went wrong").
 #[derive(Debug, thiserror::Error)]
