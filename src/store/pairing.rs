@@ -183,6 +183,9 @@ pub struct PlannedGroup<'a> {
     pub members: Vec<&'a PairMember>,
 }
 
+/// `pairing_groups.meeting_room` while a room is being opened (room ids start with `!`).
+const MEETING_OPENING: &str = "opening";
+
 impl Store {
     /// Opts a member in (or updates their settings). `Ok(true)`: they were not in before.
     pub async fn pair_join(
@@ -623,15 +626,43 @@ impl Store {
         Ok(key.and_then(|k| k.split(':').nth(1)?.parse().ok()))
     }
 
-    /// The Matrix room opened for a group whose members all accepted, if any.
+    /// The Matrix room opened for a group whose members all accepted, if any (not the mark
+    /// that one is being opened).
     pub async fn pair_meeting_room(&self, group: i64) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT meeting_room FROM pairing_groups WHERE id = ?")
-                .bind(group)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten(),
+        Ok(sqlx::query_scalar(
+            "SELECT meeting_room FROM pairing_groups WHERE id = ? AND meeting_room != ?",
         )
+        .bind(group)
+        .bind(MEETING_OPENING)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
+    }
+
+    /// Marks that a room is being asked for, before asking: after a stop between the
+    /// homeserver's answer and [`Store::pair_set_meeting_room`], the next try knows a room
+    /// may exist already. A group with a recorded room keeps it.
+    pub async fn pair_mark_meeting_opening(&self, group: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE pairing_groups SET meeting_room = ? WHERE id = ? AND meeting_room IS NULL",
+        )
+        .bind(MEETING_OPENING)
+        .bind(group)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether an earlier try marked the group's room as being opened and did not record it.
+    pub async fn pair_meeting_opening(&self, group: i64) -> Result<bool> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM pairing_groups WHERE id = ? AND meeting_room = ?",
+        )
+        .bind(group)
+        .bind(MEETING_OPENING)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
     }
 
     /// Records the Matrix room opened for a group.

@@ -8,9 +8,10 @@
 
 use anyhow::Context as _;
 use matrix_sdk::ruma::api::client::room::create_room;
-use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::api::client::state::get_state_event_for_key;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent};
+use matrix_sdk::ruma::events::{InitialStateEvent, StateEventType};
 use matrix_sdk::ruma::{OwnedTransactionId, OwnedUserId, UserId as MxUserId, assign};
 use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{info, warn};
@@ -177,17 +178,19 @@ impl Shared {
         {
             return Ok(room);
         }
-        // Named after the group, so a room opened just before a crash (and not yet recorded)
-        // is found again rather than opened twice.
+        // Named after the group, so a room opened just before a stop (and not yet recorded)
+        // is found again rather than opened twice. Only an earlier try that got as far as
+        // asking for a room can have left one.
         let name = crate::domain::pairing::intro::meeting_room_name(group);
-        let found = self
-            .client
-            .joined_rooms()
-            .into_iter()
-            .find(|r| r.name().as_deref() == Some(name.as_str()));
+        let found = if store.pair_meeting_opening(group).await? {
+            self.room_named(&name).await
+        } else {
+            None
+        };
         let room = match found {
             Some(room) => room,
             None => {
+                store.pair_mark_meeting_opening(group).await?;
                 let encryption = InitialStateEvent::with_empty_state_key(
                     RoomEncryptionEventContent::with_recommended_defaults(),
                 )
@@ -218,6 +221,44 @@ impl Shared {
             .pair_set_meeting_room(group, room.room_id().as_str())
             .await?;
         Ok(room)
+    }
+
+    /// The joined room called `name`. The bot's own events are left out of its syncs (see
+    /// `session::sync_settings`), so a room it made itself may have no name in the local
+    /// store: those, other than recorded private chats, are asked of the homeserver.
+    async fn room_named(&self, name: &str) -> Option<Room> {
+        let store = self.runtime.bot().store();
+        for room in self.client.joined_rooms() {
+            let known = match room.name() {
+                Some(known) => Some(known),
+                None if self.communities.contains_key(room.room_id())
+                    || self.announces_for.contains_key(room.room_id()) =>
+                {
+                    None
+                }
+                None => match store.direct_chat_member(room.room_id().as_str()).await {
+                    Ok(Some(_)) => None,
+                    _ => self.name_on_server(&room).await,
+                },
+            };
+            if known.as_deref() == Some(name) {
+                return Some(room);
+            }
+        }
+        None
+    }
+
+    /// The room's name as the homeserver has it (none if unnamed or unreadable).
+    async fn name_on_server(&self, room: &Room) -> Option<String> {
+        let request = get_state_event_for_key::v3::Request::new(
+            room.room_id().to_owned(),
+            StateEventType::RoomName,
+            String::new(),
+        );
+        let response = self.client.send(request).await.ok()?;
+        let content: serde_json::Value =
+            serde_json::from_str(response.event_or_content.get()).ok()?;
+        content.get("name")?.as_str().map(str::to_owned)
     }
 
     /// A membership change in a recorded private chat: a third person joining or invited, or
