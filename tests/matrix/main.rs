@@ -407,6 +407,100 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
     assert_eq!(answers_to_crisis, 1);
 }
 
+/// Claims one of the bot's one-time keys as a member's device would before writing to it
+/// for the first time. `Some(true)` for a one-time key, `Some(false)` for the fallback key
+/// (handed out once the homeserver holds no one-time key of the device), `None` for nothing.
+async fn claim_bot_key(host: &Human, bot: &BotAccount, device: &str) -> Option<bool> {
+    use matrix_sdk::ruma::{OneTimeKeyAlgorithm, OwnedDeviceId, api::client::keys::claim_keys};
+    let device: OwnedDeviceId = device.into();
+    let request = claim_keys::v3::Request::new(
+        [(
+            bot.user_id(),
+            [(device.clone(), OneTimeKeyAlgorithm::SignedCurve25519)].into(),
+        )]
+        .into(),
+    );
+    let response = host.client.send(request).await.expect("a key claim");
+    let keys = response.one_time_keys.get(&bot.user_id())?.get(&device)?;
+    let key = keys.values().next()?;
+    let key: serde_json::Value = serde_json::from_str(key.json().get()).expect("a key");
+    Some(key.get("fallback") != Some(&serde_json::Value::Bool(true)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_time_keys_made_while_running_still_open_chats_after_a_restart() {
+    // Every new device that writes to the bot first claims one of its one-time keys; the bot
+    // makes new ones as they are used up and must keep their private halves in its store.
+    // All the keys it uploaded at start are claimed here, so the ones a new member's device
+    // gets after a crash-restart were made (and had to be saved) while the bot ran.
+    let host = Human::new("host").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[]).await;
+    let running = bot.start(&[(&alias, None)], None).ready().await;
+    let mark = host.mark();
+    let asked = host.say(&room, "!help").await;
+    host.wait_for(mark, "the help", |s| s.in_reply_to.as_ref() == Some(&asked))
+        .await;
+    let text =
+        std::fs::read_to_string(bot.dir.path().join("data/matrix/session.json")).expect("session");
+    let session: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let device = session["device_id"].as_str().expect("device id").to_owned();
+
+    // Claim until the homeserver has no one-time key of the bot's left (it hands out the
+    // fallback key then); the bot makes and uploads new ones meanwhile.
+    let mut claimed = 0;
+    loop {
+        match claim_bot_key(&host, &bot, &device).await {
+            Some(true) => claimed += 1,
+            Some(false) | None => break,
+        }
+        assert!(claimed < 1000, "the bot's one-time keys never ran out");
+    }
+    assert!(
+        claimed >= 50,
+        "only {claimed} one-time keys were uploaded at start"
+    );
+    // The bot notices at its next sync and uploads new keys.
+    let deadline = std::time::Instant::now() + support::WAIT;
+    while claim_bot_key(&host, &bot, &device).await != Some(true) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the bot made no new one-time keys: {}",
+            running.output()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // A crash, then a member whose device never wrote to the bot: its first message takes
+    // one of the new keys.
+    let running = running.restart().await;
+    let member = Human::new("newcomer").await;
+    host.invite(&room, &member.user_id()).await;
+    member.joined(&room).await;
+    member
+        .wait_joined(&room, &[host.user_id(), bot.user_id(), member.user_id()])
+        .await;
+    let mark = member.mark();
+    let asked = member.say(&room, "!help").await;
+    let answer = member
+        .wait_for(mark, "the help for a new device after the restart", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(answer.encrypted, "{}", running.output());
+
+    // Another crash: the chat that member's device opened with that key was kept too.
+    let running = running.restart().await;
+    let mark = member.mark();
+    let again = member.say(&room, "!crisis").await;
+    let answer = member
+        .wait_for(mark, "the answer after the second restart", |s| {
+            s.in_reply_to.as_ref() == Some(&again)
+        })
+        .await;
+    assert!(answer.encrypted, "{}", running.output());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invites_from_allowed_servers_are_accepted_and_others_declined() {
     use matrix_sdk::RoomMemberships;

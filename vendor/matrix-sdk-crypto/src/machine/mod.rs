@@ -1785,8 +1785,20 @@ impl OlmMachine {
         // caller.
         let mut changes = Default::default();
 
+        // labcircle: take the account for writing only when the key counts change it (new
+        // count, one-time keys to generate, fallback key to rotate): taking it makes the
+        // commit copy and save the whole account, on every sync otherwise
+        // (matrix-org/matrix-rust-sdk#2448). Changes made further down (an Olm session
+        // created from a one-time key) take it themselves, as before.
+        if let Some(account) = transaction
+            .account_if(|account| {
+                account.key_counts_would_change(
+                    sync_changes.one_time_keys_counts,
+                    sync_changes.unused_fallback_keys,
+                )
+            })
+            .await?
         {
-            let account = transaction.account().await?;
             account.update_key_counts(
                 sync_changes.one_time_keys_counts,
                 sync_changes.unused_fallback_keys,

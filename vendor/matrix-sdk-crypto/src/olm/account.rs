@@ -559,6 +559,37 @@ impl Account {
         }
     }
 
+    /// labcircle: Would [`Account::update_key_counts`] with these arguments change the account?
+    ///
+    /// Lets the sync path take the account for writing (and so copy and save it) only when
+    /// it will change, not on every sync (matrix-org/matrix-rust-sdk#2448). Mirrors the
+    /// conditions of `update_key_counts`, `generate_one_time_keys_if_needed` and
+    /// `generate_fallback_key_if_needed`: keep it in step with them. A wrong `false` here
+    /// leaves the account as it was (no unsaved change); it never skips saving a change.
+    pub(crate) fn key_counts_would_change(
+        &self,
+        one_time_key_counts: &BTreeMap<OneTimeKeyAlgorithm, UInt>,
+        unused_fallback_keys: Option<&[OneTimeKeyAlgorithm]>,
+    ) -> bool {
+        if let Some(count) = one_time_key_counts.get(&OneTimeKeyAlgorithm::SignedCurve25519) {
+            let count: u64 = (*count).into();
+            // `update_uploaded_key_count` stores the new count.
+            if count != self.uploaded_key_count() {
+                return true;
+            }
+            // `generate_one_time_keys_if_needed` generates keys only when no unpublished
+            // ones are waiting and the server holds fewer than the maximum.
+            if self.one_time_keys().is_empty() && count < self.max_one_time_keys() as u64 {
+                return true;
+            }
+        }
+
+        // `generate_fallback_key_if_needed`, under the same condition as in `update_key_counts`.
+        (unused_fallback_keys.is_some() || self.fallback_creation_timestamp.is_some())
+            && self.inner.fallback_key().is_empty()
+            && self.fallback_key_expired()
+    }
+
     /// Generate new one-time keys that need to be uploaded to the server.
     ///
     /// Returns None if no keys need to be uploaded, otherwise the number of

@@ -453,6 +453,23 @@ impl StoreTransaction {
         Ok(self.changes.account.as_mut().unwrap())
     }
 
+    /// labcircle: Gets the `Account` for update only if `will_change` says that the
+    /// update about to be made changes it; otherwise `None`, and the account is neither
+    /// copied nor saved by [`StoreTransaction::commit`] on its account.
+    ///
+    /// `will_change` sees the account as it is now: the one already taken for update in this
+    /// transaction if there is one (then the account is returned whatever it says), or the
+    /// cached one, which no one else can change while this transaction holds the cache.
+    pub(crate) async fn account_if(
+        &mut self,
+        will_change: impl FnOnce(&Account) -> bool,
+    ) -> Result<Option<&mut Account>> {
+        if self.changes.account.is_none() && !will_change(&*self.cache.account().await?) {
+            return Ok(None);
+        }
+        self.account().await.map(Some)
+    }
+
     /// Commits all dirty fields to the store, and maintains the cache so it
     /// reflects the current state of the database.
     pub async fn commit(self) -> Result<()> {
