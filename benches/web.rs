@@ -9,8 +9,17 @@
 //! measured time (default 10), `LABCIRCLE_BENCH_CLIENTS` the number of clients (default 200),
 //! `LABCIRCLE_BENCH_PAGE_CACHE` the server's `[web] page_cache` (0: no result page kept).
 //! Clients and server share the machine's cores.
+//!
+//! The clients: by default a lean HTTP/1.1 client written here on tokio's `TcpStream` (as wrk
+//! is lean): it writes each request whole, reads the status line and headers, and reads the
+//! body to the last byte its `Content-Length` announces; a request counts only if the status
+//! is 200, the length was given (no chunked body), the whole body arrived and it is a whole
+//! page (ends with `</html>`). Anything else fails the request and closes its connection (the
+//! client opens a new one). `LABCIRCLE_BENCH_HTTP=reqwest` uses reqwest instead, the bench's
+//! first client, which takes about as much of a shared two-core machine as the server does.
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -70,8 +79,17 @@ fn main() {
         .find_map(|l| l.strip_prefix("web: serving ").map(str::to_owned))
         .expect("the web page's address");
 
+    let lean = match std::env::var("LABCIRCLE_BENCH_HTTP").as_deref() {
+        Ok("reqwest") => false,
+        Ok("lean") | Err(_) => true,
+        Ok(other) => panic!("LABCIRCLE_BENCH_HTTP is lean or reqwest, not {other}"),
+    };
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let (mut latencies, errors) = runtime.block_on(load(&base, clients, seconds));
+    let (mut latencies, errors) = if lean {
+        runtime.block_on(load_lean(&base, clients, seconds))
+    } else {
+        runtime.block_on(load(&base, clients, seconds))
+    };
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -83,7 +101,8 @@ fn main() {
         latencies[i]
     };
     println!(
-        "web search, {clients} concurrent clients, {seconds} s on {base} ({}{}):",
+        "web search, {clients} concurrent {} clients, {seconds} s on {base} ({}{}):",
+        if lean { "lean HTTP/1.1" } else { "reqwest" },
         bin.to_string_lossy(),
         if page_cache.is_empty() { "" } else { ", " }.to_owned() + page_cache.trim()
     );
@@ -146,6 +165,13 @@ async fn load(base: &str, clients: usize, seconds: u64) -> (Vec<Duration>, usize
             (times, errors)
         }));
     }
+    gather(tasks).await
+}
+
+/// Every client's latencies, and the failures counted.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>,
+) -> (Vec<Duration>, usize) {
     let mut all = Vec::new();
     let mut errors = 0;
     for t in tasks {
@@ -154,4 +180,129 @@ async fn load(base: &str, clients: usize, seconds: u64) -> (Vec<Duration>, usize
         errors += e;
     }
     (all, errors)
+}
+
+/// As [`load`], with the lean client: each task keeps one connection and sends its next search
+/// when the last page has been read to its end.
+async fn load_lean(base: &str, clients: usize, seconds: u64) -> (Vec<Duration>, usize) {
+    let addr: SocketAddr = base
+        .strip_prefix("http://")
+        .and_then(|a| a.trim_end_matches('/').parse().ok())
+        .expect("the web page's address is http://IP:PORT");
+    let start = Instant::now() + Duration::from_secs(1);
+    let end = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::with_capacity(clients);
+    for n in 0..clients {
+        tasks.push(tokio::spawn(async move {
+            let requests: Vec<Vec<u8>> = SEARCHES
+                .iter()
+                .map(|path| {
+                    format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\n\r\n")
+                        .into_bytes()
+                })
+                .collect();
+            let (mut times, mut errors) = (Vec::new(), 0usize);
+            let mut connection: Option<tokio::net::TcpStream> = None;
+            let mut buf = Vec::with_capacity(64 * 1024);
+            let mut i = n;
+            loop {
+                let sent = Instant::now();
+                if sent >= end {
+                    break;
+                }
+                let request = &requests[i % requests.len()];
+                i += 1;
+                let ok = match get(&mut connection, addr, request, &mut buf).await {
+                    Ok(()) => true,
+                    Err(_) => {
+                        connection = None;
+                        false
+                    }
+                };
+                if sent >= start {
+                    if ok {
+                        times.push(sent.elapsed());
+                    } else {
+                        errors += 1;
+                    }
+                }
+            }
+            (times, errors)
+        }));
+    }
+    gather(tasks).await
+}
+
+/// One request on the kept connection (opened if there is none), read to the last byte of
+/// the body; an error unless it is a whole 200 page.
+async fn get(
+    connection: &mut Option<tokio::net::TcpStream>,
+    addr: SocketAddr,
+    request: &[u8],
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    use tokio::io::AsyncWriteExt;
+    let bad = |what: &str| Error::new(ErrorKind::InvalidData, what.to_owned());
+    if connection.is_none() {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        *connection = Some(stream);
+    }
+    let stream = connection.as_mut().expect("a connection");
+    stream.write_all(request).await?;
+    buf.clear();
+    // The status line and headers.
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        if buf.len() > 16 * 1024 {
+            return Err(bad("headers too long"));
+        }
+        read_more(stream, buf).await?;
+    };
+    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| bad("headers not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    if !lines.next().is_some_and(|l| l.starts_with("HTTP/1.1 200 ")) {
+        return Err(bad("not 200"));
+    }
+    let mut length = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().ok();
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(bad("chunked body"));
+        }
+    }
+    let length = length.ok_or_else(|| bad("no Content-Length"))?;
+    // The body, to its last byte.
+    while buf.len() < head_end + length {
+        read_more(stream, buf).await?;
+    }
+    if buf.len() != head_end + length {
+        return Err(bad("more bytes than the page"));
+    }
+    if !buf.trim_ascii_end().ends_with(b"</html>") {
+        return Err(bad("not a whole page"));
+    }
+    Ok(())
+}
+
+/// Reads what has arrived onto the end of `buf`; the end of the stream is an error here.
+async fn read_more(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    if buf.capacity() - buf.len() < 16 * 1024 {
+        buf.reserve(64 * 1024);
+    }
+    if stream.read_buf(buf).await? == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "connection closed",
+        ));
+    }
+    Ok(())
 }

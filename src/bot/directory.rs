@@ -115,17 +115,36 @@ impl Bot {
                 return Ok(view(built));
             }
         }
-        {
+        let time_only = {
             let mut cache = self.index.write().unwrap_or_else(PoisonError::into_inner);
-            if let Some(built) = cache.as_mut()
-                && built.local_writes == local_writes
-            {
-                if built.checked.elapsed() < INDEX_RECHECK {
-                    return Ok(view(built));
+            match cache.as_mut() {
+                Some(built) if built.local_writes == local_writes => {
+                    if built.checked.elapsed() < INDEX_RECHECK {
+                        return Ok(view(built));
+                    }
+                    // Only time passed: one request asks the database, the others meanwhile
+                    // use what is built (a second old at most) instead of all asking at once.
+                    built.checked = Instant::now();
+                    true
                 }
-                // Only time passed: one request asks the database, the others meanwhile
-                // use what is built (a second old at most) instead of all asking at once.
-                built.checked = Instant::now();
+                _ => false,
+            }
+        };
+        // Nothing built yet, or this process wrote: the requests in flight take turns, and
+        // those that waited use what the first one built (at the start, or after a
+        // moderator's edit, 200 visitors would otherwise each rebuild the index).
+        let _turn = self.index_turn.lock().await;
+        if !time_only {
+            let local_writes = (
+                self.store.local_directory_writes(),
+                self.store.local_link_check_writes(),
+            );
+            let cache = self.index.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(built) = cache.as_ref()
+                && built.local_writes == local_writes
+                && built.checked.elapsed() < INDEX_RECHECK
+            {
+                return Ok(view(built));
             }
         }
         let versions = self.store.cache_versions().await?;

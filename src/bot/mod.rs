@@ -108,6 +108,9 @@ pub struct Bot {
     settings: Arc<Settings>,
     clock: Clock,
     index: Arc<RwLock<Option<BuiltIndex>>>,
+    /// Requests that find the index out of date take turns here: one rebuilds it and the
+    /// others then use what it built, rather than every request in flight rebuilding at once.
+    index_turn: Arc<tokio::sync::Mutex<()>>,
     /// RSVPs in this process take turns here rather than racing for SQLite's write lock
     /// (which retries by sleeping and, under a burst, gives up).
     rsvp_turn: Arc<tokio::sync::Mutex<()>>,
@@ -145,6 +148,7 @@ impl Bot {
             store,
             clock: clock.clone(),
             index: Arc::new(RwLock::new(None)),
+            index_turn: Arc::new(tokio::sync::Mutex::new(())),
             rsvp_turn: Arc::new(tokio::sync::Mutex::new(())),
             rsvp_queue: Arc::default(),
             announcements: Arc::new(RwLock::new(std::collections::HashMap::new())),

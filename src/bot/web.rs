@@ -253,4 +253,33 @@ mod tests {
         let (_, dead_on) = bot.web_entry(&entry.key).await.unwrap().unwrap();
         assert_eq!(dead_on, Some(now.date_naive()));
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn searches_arriving_together_at_the_start_or_after_an_edit_share_one_index() {
+        let bot = Bot::over_shipped_directory().await;
+        let together = |bot: &Bot| {
+            let tasks: Vec<_> = (0..50)
+                .map(|_| {
+                    let bot = bot.clone();
+                    tokio::spawn(async move { bot.web_snapshot().await.unwrap() })
+                })
+                .collect();
+            async move {
+                let mut snapshots = Vec::new();
+                for t in tasks {
+                    snapshots.push(t.await.unwrap());
+                }
+                snapshots
+            }
+        };
+        let first = together(&bot).await;
+        assert!(
+            first.iter().all(|s| s.same_as(&first[0])),
+            "the first searches all read the one index built for them"
+        );
+        bot.edit_an_entry().await;
+        let after = together(&bot).await;
+        assert!(!after[0].same_as(&first[0]), "the edit is searched at once");
+        assert!(after.iter().all(|s| s.same_as(&after[0])));
+    }
 }

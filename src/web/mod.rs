@@ -28,6 +28,7 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use maud::Markup;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -44,13 +45,13 @@ use pages::{FormNote, SearchForm};
 /// Results per page.
 pub const PER_PAGE: usize = 10;
 
-/// What every request handler shares.
-#[derive(Clone)]
+/// What every request handler shares: behind one `Arc`, so a request clones one pointer
+/// rather than the bot's every part.
 struct App {
     bot: Bot,
-    guard: Arc<FormGuard>,
-    limiter: Arc<ReportLimiter>,
-    pages: Arc<PageCache>,
+    guard: FormGuard,
+    limiter: ReportLimiter,
+    pages: PageCache,
 }
 
 /// Listens on the configured address (port 0: any free port; the returned listener knows
@@ -72,6 +73,12 @@ pub async fn serve(
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
     let app = router(bot, config);
+    // A page goes out in one write; what follows a short write is not held back for an ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "web: TCP_NODELAY not set");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -83,12 +90,12 @@ pub async fn serve(
 
 /// The routes, with the security headers on every response.
 pub fn router(bot: Bot, config: &Web) -> Router {
-    let app = App {
+    let app = Arc::new(App {
         bot,
-        guard: Arc::new(FormGuard::new()),
-        limiter: Arc::new(ReportLimiter::new(config.reports_per_hour)),
-        pages: Arc::new(PageCache::new(config.page_cache)),
-    };
+        guard: FormGuard::new(),
+        limiter: ReportLimiter::new(config.reports_per_hour),
+        pages: PageCache::new(config.page_cache),
+    });
     Router::new()
         .route("/", get(directory))
         .route("/groups/{key}", get(entry))
@@ -164,7 +171,7 @@ fn query_of(form: &SearchForm) -> Result<SearchQuery, String> {
     Ok(query)
 }
 
-async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Response {
+async fn directory(State(app): State<Arc<App>>, Query(form): Query<SearchForm>) -> Response {
     if form.is_empty() {
         return page(StatusCode::OK, pages::directory(&form, None, None, None));
     }
@@ -219,9 +226,14 @@ async fn directory(State(app): State<App>, Query(form): Query<SearchForm>) -> Re
     html_page(html)
 }
 
-/// A rendered page, as maud's `Markup` is sent.
+/// A rendered page, as maud's `Markup` is sent (a kept page's bytes are shared, not copied).
 fn html_page(html: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    let mut response = Response::new(axum::body::Body::from(html));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
 }
 
 /// An entry's page, with a report form signed for `nonce`.
@@ -249,7 +261,11 @@ async fn entry_response(
     response
 }
 
-async fn entry(State(app): State<App>, Path(key): Path<String>, headers: HeaderMap) -> Response {
+async fn entry(
+    State(app): State<Arc<App>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let (nonce, fresh) = match guard::form_cookie(&headers) {
         Some(nonce) => (nonce, false),
         None => (FormGuard::nonce(), true),
@@ -276,7 +292,7 @@ struct ReportForm {
 }
 
 async fn report(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(key): Path<String>,
     headers: HeaderMap,
@@ -333,7 +349,7 @@ async fn report(
     }
 }
 
-async fn events(State(app): State<App>) -> Response {
+async fn events(State(app): State<Arc<App>>) -> Response {
     match app.bot.web_events().await {
         Ok((today, dated, recurring)) => page(
             StatusCode::OK,

@@ -59,10 +59,10 @@ impl SearchForm {
             &self.format,
             &self.page,
         ];
-        let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 4).sum());
+        use std::fmt::Write as _;
+        let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 6).sum());
         for field in fields {
-            key.push_str(&field.len().to_string());
-            key.push(':');
+            let _ = write!(key, "{}:", field.len());
             key.push_str(field);
         }
         key
