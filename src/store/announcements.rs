@@ -341,26 +341,6 @@ impl Store {
         Ok(queued)
     }
 
-    /// The earliest time meetup work falls due: a reminder, or an edit of counts after
-    /// `coalesce` seconds.
-    pub async fn next_meetup_work(&self, now: i64, coalesce: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT min(t) FROM (\
-             SELECT min(starts_at - 86400) AS t FROM meetups WHERE status = 'scheduled' \
-                AND reminded_24h = 0 AND starts_at > ? \
-             UNION ALL SELECT min(starts_at - 3600) FROM meetups WHERE status = 'scheduled' \
-                AND reminded_1h = 0 AND starts_at > ? \
-             UNION ALL SELECT min(counts_changed_at) + ? FROM meetups \
-                WHERE counts_changed_at IS NOT NULL \
-                AND id IN (SELECT meetup_id FROM meetup_posts))",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(coalesce)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Turns reminders for "maybe" meetups off (`true`) or on.
     pub async fn set_reminder_optout(&self, user: &UserId, off: bool) -> Result<()> {
         let sql = if off {

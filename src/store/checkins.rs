@@ -167,15 +167,6 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The earliest time any schedule is due.
-    pub async fn next_schedule_due(&self) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT min(next_due_at) FROM checkin_schedules")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
     /// One pass over up to `limit` schedules due at or before `now`, in one write transaction
     /// (so no command can change a schedule in between): `plan` says, for each, which prompt
     /// to create (if any) and when the schedule is next due. Prompts and their deliveries are

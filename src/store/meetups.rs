@@ -271,18 +271,6 @@ impl Store {
         row.as_ref().map(series_from_row).transpose()
     }
 
-    /// The earliest time a series' next occurrence is due to be announced, `ahead` seconds
-    /// before it starts.
-    pub async fn next_series_due(&self, ahead: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT min(next_starts_at) - ? FROM meetup_series WHERE cancelled = 0 AND template IS NOT NULL \
-             AND next_starts_at IS NOT NULL",
-        )
-        .bind(ahead)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Creates the series' next occurrence (a copy of its first meetup at `starts_at`), queues
     /// its announcement, and moves the series on to `next` (`None`: the series is over).
     /// Writes nothing twice: occurrences are unique per series and start.

@@ -330,15 +330,6 @@ impl Store {
             .collect()
     }
 
-    /// The earliest time a pending delivery may be attempted.
-    pub async fn next_delivery_due(&self) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
     /// The platform acknowledged the delivery.
     pub async fn mark_sent(&self, id: i64, message_id: &str, now: i64) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
