@@ -7,6 +7,9 @@
 
 use std::time::Duration;
 
+use matrix_sdk::ruma::api::client::state::get_state_event_for_key;
+use matrix_sdk::ruma::events::StateEventType;
+
 use super::community;
 use crate::support::{BotAccount, Human, Seen};
 
@@ -271,6 +274,43 @@ async fn a_crash_right_after_the_room_opened_does_not_open_a_second_one() {
         .ready()
         .await;
     let from_bot = |s: &Seen| s.sender == bot.user_id();
+    // An outsider on the same server makes rooms named as introduction rooms would be and
+    // invites the bot (which joins rooms it is invited to from allowed servers), hoping the
+    // bot finds one of them after a stop and posts who is who there.
+    let mallory = Human::new("cmal").await;
+    let mut decoys = Vec::new();
+    for group in 1..=3 {
+        let alias = format!("{}-decoy-{group}", mallory.user_id().localpart());
+        let decoy = mallory.create_room(&alias, false, &[bot.user_id()]).await;
+        decoy
+            .set_name(labcircle::domain::pairing::intro::meeting_room_name(group))
+            .await
+            .expect("name the decoy");
+        decoys.push(decoy);
+    }
+    for decoy in &decoys {
+        let began = std::time::Instant::now();
+        loop {
+            let request = get_state_event_for_key::v3::Request::new(
+                decoy.room_id().to_owned(),
+                StateEventType::RoomMember,
+                bot.user_id().to_string(),
+            );
+            let joined = mallory
+                .client
+                .send(request)
+                .await
+                .is_ok_and(|r| r.event_or_content.get().contains("\"membership\":\"join\""));
+            if joined {
+                break;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(30),
+                "the bot never joined a decoy"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
     let (ann_mark, ben_mark) = (ann.mark(), ben.mark());
     both_accept(&bot, &mut running, &room, &ann, &ben).await;
     running.wait_line("stopping on purpose").await;
@@ -310,4 +350,11 @@ async fn a_crash_right_after_the_room_opened_does_not_open_a_second_one() {
         .filter(|s| from_bot(s) && s.body.contains(ROOM_OPENED))
         .count();
     assert_eq!(welcomes, 1, "who is who is said once");
+    assert!(
+        !mallory
+            .seen()
+            .iter()
+            .any(|s| from_bot(s) && s.body.contains(ROOM_OPENED)),
+        "who is who was said in an outsider's room"
+    );
 }

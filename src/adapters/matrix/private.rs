@@ -223,9 +223,11 @@ impl Shared {
         Ok(room)
     }
 
-    /// The joined room called `name`. The bot's own events are left out of its syncs (see
-    /// `session::sync_settings`), so a room it made itself may have no name in the local
-    /// store: those, other than recorded private chats, are asked of the homeserver.
+    /// The joined room called `name` that the bot made itself (anyone on an allowed server
+    /// can invite the bot into a room they named so, to read the introduction). The bot's
+    /// own events are left out of its syncs (see `session::sync_settings`), so a room it made
+    /// may have no name or creator in the local store: those, other than recorded private
+    /// chats, are asked of the homeserver.
     async fn room_named(&self, name: &str) -> Option<Room> {
         let store = self.runtime.bot().store();
         for room in self.client.joined_rooms() {
@@ -241,11 +243,31 @@ impl Shared {
                     _ => self.name_on_server(&room).await,
                 },
             };
-            if known.as_deref() == Some(name) {
+            if known.as_deref() == Some(name) && self.made_by_me(&room).await {
                 return Some(room);
             }
         }
         None
+    }
+
+    /// Whether the bot created the room: from the local store when it knows the creation
+    /// event, else from the homeserver (no when neither can tell).
+    async fn made_by_me(&self, room: &Room) -> bool {
+        if let Some(creators) = room.creators() {
+            return creators.contains(&self.me);
+        }
+        let request = assign!(get_state_event_for_key::v3::Request::new(
+            room.room_id().to_owned(),
+            StateEventType::RoomCreate,
+            String::new(),
+        ), { format: get_state_event_for_key::v3::StateEventFormat::Event });
+        let Ok(response) = self.client.send(request).await else {
+            return false;
+        };
+        serde_json::from_str::<serde_json::Value>(response.event_or_content.get())
+            .ok()
+            .and_then(|event| event.get("sender")?.as_str().map(str::to_owned))
+            .is_some_and(|sender| sender == self.me.as_str())
     }
 
     /// The room's name as the homeserver has it (none if unnamed or unreadable).
