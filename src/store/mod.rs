@@ -18,6 +18,7 @@ mod privacy;
 mod reports;
 mod retention;
 mod rsvps;
+mod schema;
 mod seeding;
 mod suggestions;
 mod tips;
@@ -179,7 +180,7 @@ impl Store {
     }
 
     async fn migrated(pool: SqlitePool, path: Option<PathBuf>) -> Result<Store> {
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        schema::migrator().run(&pool).await?;
         Ok(Store {
             pool,
             directory_writes: Arc::new(AtomicU64::new(0)),
