@@ -2,7 +2,8 @@
 //! scheduler/store → domain. The domain names no store, platform, config or SQL; the store
 //! knows nothing above it; the bot and scheduler name no platform and write no SQL; no adapter
 //! names another. Source files stay small enough to read, and a migration that has landed is
-//! never edited again (a database that ran it would refuse to start).
+//! never edited again (a database that ran it would refuse to start). And `cargo test` reuses
+//! every crate `cargo run` compiled (the README's two commands share one build).
 //!
 //! Each failure names the file and line (or size) that breaks the rule.
 
@@ -405,4 +406,76 @@ fn landed_migrations_are_never_edited() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Each package of the build, as `name version` → the feature sets it is built with, from
+/// `cargo tree` (with or without the test build's dev-dependencies).
+fn feature_sets(with_dev: bool) -> std::collections::BTreeMap<String, Vec<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut args = vec![
+        "tree",
+        "--offline",
+        "--locked",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}|{f}",
+    ];
+    if !with_dev {
+        args.extend(["--edges", "no-dev"]);
+    }
+    let out = std::process::Command::new(cargo)
+        .args(&args)
+        .current_dir(project())
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut sets: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((package, features)) = line.split_once('|') else {
+            continue;
+        };
+        // "name vX.Y.Z (path) (proc-macro)": the name and version say which package.
+        let package: Vec<&str> = package.split_whitespace().take(2).collect();
+        let features = features.trim_end_matches(" (*)").trim().to_owned();
+        let entry = sets.entry(package.join(" ")).or_default();
+        if !entry.contains(&features) {
+            entry.push(features);
+        }
+    }
+    sets
+}
+
+/// `cargo test` after `cargo run` (the README's two commands) reuses the bot's build: a
+/// dev-dependency that turns on another feature of a crate the bot uses makes cargo build that
+/// crate again, and everything above it (once: url, reqwest, ruma, matrix-sdk, serenity and
+/// sqlx, two and a half minutes here). Cargo.toml then asks for that feature itself.
+#[test]
+fn the_test_build_reuses_every_crate_the_bot_build_compiled() {
+    let bot = feature_sets(false);
+    let tests = feature_sets(true);
+    assert!(bot.len() > 100, "cargo tree listed the whole build");
+    let mut differ = Vec::new();
+    for (package, features) in &bot {
+        let in_tests = tests.get(package).cloned().unwrap_or_default();
+        // The test build may add copies built for the compiler (proc-macros' and build
+        // scripts' dependencies); each copy the bot build has must be among them.
+        for f in features {
+            if !in_tests.contains(f) {
+                differ.push(format!(
+                    "{package}: the bot builds it with [{f}], the tests with {in_tests:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "`cargo test` would build these again (ask for the tests' features in Cargo.toml's \
+         [dependencies]):\n{}",
+        differ.join("\n")
+    );
 }
