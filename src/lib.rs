@@ -21,8 +21,8 @@
 //! * [`store`]: the only place with SQL (SQLite through sqlx, migrations in `migrations/`).
 //! * [`runtime`]: the live loop (scheduler ticks, per-platform dispatch) that every adapter runs
 //!   on.
-//! * [`adapters`]: platforms: the [`adapters::console`], [`adapters::discord`] and
-//!   [`adapters::matrix`].
+//! * [`adapters`]: platforms: the `console`, `discord` and `matrix` adapters (the last two
+//!   behind the cargo features of the same names, both on by default).
 //! * [`ops`]: for whoever runs the bot: `/healthz` and `/metrics` over HTTP (`[ops] listen`),
 //!   the adapters' connection states behind them, and `labcircle backup` (SQLite's online
 //!   backup API).
@@ -38,6 +38,7 @@
 //!   configuration (secrets as `SecretString`); [`notes`]: encryption of check-in notes, each
 //!   bound to its row; [`note_key`]: the key's fingerprint checked at start-up, and rekeying;
 //!   [`files`]: the data directory and database private to their owner (0700, 0600);
+//!   [`memory`]: at most two malloc arenas;
 //!   [`logging`]: the log filter with the HTTP and gateway libraries capped, and tokens
 //!   redacted from what is logged.
 //!
@@ -56,6 +57,7 @@ pub mod domain;
 pub mod files;
 pub mod link_check;
 pub mod logging;
+pub mod memory;
 pub mod note_key;
 pub mod notes;
 pub mod ops;

@@ -99,6 +99,43 @@ pub async fn console(
     result.map(|()| ExitCode::SUCCESS)
 }
 
+/// The chat platforms this binary was built with (cargo features `discord` and `matrix`).
+const BUILT: [(&str, bool); 2] = [
+    ("discord", cfg!(feature = "discord")),
+    ("matrix", cfg!(feature = "matrix")),
+];
+
+/// Refuses a config that names a platform this build left out, saying how to build one with
+/// it, before anything starts.
+fn left_out_platforms(discord: bool, matrix: bool, built: [(&str, bool); 2]) -> anyhow::Result<()> {
+    let wanted = [("discord", discord), ("matrix", matrix)];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .zip(built)
+        .filter(|((_, wanted), (_, built))| *wanted && !*built)
+        .map(|((name, _), _)| *name)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sections = missing
+        .iter()
+        .map(|m| format!("[{m}]"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let (a, section) = match missing.len() {
+        1 => ("a ", "section"),
+        _ => ("", "sections"),
+    };
+    anyhow::bail!(
+        "the config has {a}{sections} {section}, but this labcircle was built without {}: build \
+         it with `--features {}` (or with the default features, which serve every platform), \
+         or remove the {section}",
+        missing.join(" and "),
+        missing.join(",")
+    )
+}
+
 /// `labcircle run`: every configured chat adapter on one runtime, until Ctrl-C or SIGTERM, or
 /// until every adapter has ended.
 pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Result<ExitCode> {
@@ -111,6 +148,7 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
              (see config.example.toml), or use `labcircle console` to try the bot locally"
         );
     }
+    left_out_platforms(discord.is_some(), matrix.is_some(), BUILT)?;
     if let Some(d) = &discord {
         d.require_token()?;
     }
@@ -162,12 +200,14 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
             crate::web::serve(listener, bot, &w, token).await
         });
     }
+    #[cfg(feature = "discord")]
     if let Some(d) = discord {
         let (runtime, token) = (runtime.clone(), stop.clone());
         supervise(&adapters, "discord", &stop, &failed, async move {
             crate::adapters::discord::run(runtime, d, token).await
         });
     }
+    #[cfg(feature = "matrix")]
     if let Some(m) = matrix {
         let (runtime, token) = (runtime.clone(), stop.clone());
         let data_dir = config.data_dir();
@@ -308,4 +348,32 @@ fn stop_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_naming_a_platform_the_build_left_out_is_refused_with_how_to_build_it() {
+        let matrix_only = [("discord", false), ("matrix", true)];
+        let err = left_out_platforms(true, true, matrix_only)
+            .expect_err("a [discord] section in a Matrix-only build")
+            .to_string();
+        assert!(err.contains("has a [discord] section,"), "{err}");
+        assert!(err.contains("built without discord"), "{err}");
+        assert!(err.contains("--features discord"), "{err}");
+        assert!(!err.contains("[matrix]"), "{err}");
+        assert!(left_out_platforms(false, true, matrix_only).is_ok());
+
+        let neither = [("discord", false), ("matrix", false)];
+        let err = left_out_platforms(true, true, neither)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[discord] and [matrix] sections"), "{err}");
+        assert!(err.contains("--features discord,matrix"), "{err}");
+        assert!(left_out_platforms(false, false, neither).is_ok());
+        // The default build serves both.
+        assert!(left_out_platforms(true, true, BUILT).is_ok());
+    }
 }

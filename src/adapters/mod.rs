@@ -3,7 +3,9 @@
 //! They own rendering and the platform's notion of permission; they never decide.
 
 pub mod console;
+#[cfg(feature = "discord")]
 pub mod discord;
+#[cfg(feature = "matrix")]
 pub mod matrix;
 
 /// How long an adapter, once told to stop, waits for what it has in flight (a connection
