@@ -2,12 +2,23 @@
 
 mod cli;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     // Before anything is created: SQLite's WAL and shared-memory files and matrix-sdk's stores
     // are created by those libraries, and only a umask makes them private from creation.
     labcircle::files::restrict_umask();
-    match cli::run().await {
+    // Before any other thread starts (malloc reads the setting once).
+    labcircle::memory::limit_malloc_arenas();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("labcircle: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run()) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("labcircle: {e:#}");
