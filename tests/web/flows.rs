@@ -8,16 +8,26 @@ use fantoccini::{Client, Locator};
 use crate::browser::Browser;
 use crate::site::Site;
 
+/// The text of the first element matching `css`, waiting for it. After a click or a submit
+/// the element may be found on the page being left and be gone when its text is asked for
+/// (a stale element reference): it is then looked for again, on the new page.
 async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-        .text()
-        .await
-        .expect("its text")
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let element = client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"));
+        match element.text().await {
+            Ok(text) => return text,
+            Err(e) if e.is_stale_element_reference() && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("the text of {css}: {e}"),
+        }
+    }
 }
 
 async fn field(client: &Client, css: &str) -> fantoccini::elements::Element {
