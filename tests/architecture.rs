@@ -479,3 +479,90 @@ fn the_test_build_reuses_every_crate_the_bot_build_compiled() {
         differ.join("\n")
     );
 }
+
+/// A line with its string literals emptied (`"matrix_sdk::http_client"` in a log filter names
+/// a log target, not the crate).
+fn without_strings(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_string {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    in_string = false;
+                    out.push('"');
+                }
+                _ => escaped = false,
+            }
+        } else {
+            if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A build of one platform (`--no-default-features --features matrix`, the server build
+/// docs/DEPLOY.md recommends) leaves the other platform's crates out. Outside that platform's
+/// adapter, its crates and adapter are named only under `#[cfg(feature = "…")]` (on the line
+/// or in the six above it), so such a build compiles. (CI builds only the default features.)
+#[test]
+fn outside_its_adapter_a_platform_is_named_only_where_its_feature_is_on() {
+    let platforms: [(&str, &[&str]); 2] = [
+        (
+            "discord",
+            &[
+                "serenity::",
+                "poise::",
+                "use serenity",
+                "use poise",
+                "adapters::discord",
+            ],
+        ),
+        (
+            "matrix",
+            &["matrix_sdk::", "use matrix_sdk", "adapters::matrix"],
+        ),
+    ];
+    let mut files = Vec::new();
+    sources(&project().join("src"), &mut files);
+    let mut found = Vec::new();
+    for (path, text) in &files {
+        let code = code_of(text);
+        let lines: Vec<String> = code.lines().map(without_strings).collect();
+        for (feature, names) in platforms {
+            if path.starts_with(&format!("src/adapters/{feature}")) {
+                continue;
+            }
+            let gate = format!("#[cfg(feature = \"{feature}\")]");
+            // The adapter's own module declaration.
+            let declared = format!("pub mod {feature};");
+            let in_adapters = path == "src/adapters/mod.rs";
+            for (n, line) in lines.iter().enumerate() {
+                let named = names.iter().copied().find(|name| line.contains(*name));
+                let declares = in_adapters && line.trim() == declared;
+                let Some(name) = named.or(declares.then_some("its adapter module")) else {
+                    continue;
+                };
+                let gated = (n.saturating_sub(6)..=n)
+                    .any(|i| text.lines().nth(i).is_some_and(|l| l.contains(&gate)));
+                if !gated {
+                    found.push(format!(
+                        "{path}:{}: `{}` names {name} without {gate}",
+                        n + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a build without that platform would not compile:\n{}",
+        found.join("\n")
+    );
+}
