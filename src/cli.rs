@@ -241,6 +241,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
                 |p| p.display().to_string(),
             );
             print!("{}", app::config_report(&config, &source));
+            serve::platforms_built(&config)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -105,6 +105,12 @@ const BUILT: [(&str, bool); 2] = [
     ("matrix", cfg!(feature = "matrix")),
 ];
 
+/// Refuses a config with a section for a chat platform this binary was built without
+/// (`labcircle run` and `labcircle config check`), saying which feature to build with.
+pub fn platforms_built(config: &Config) -> anyhow::Result<()> {
+    left_out_platforms(config.discord.is_some(), config.matrix.is_some(), BUILT)
+}
+
 /// Refuses a config that names a platform this build left out, saying how to build one with
 /// it, before anything starts.
 fn left_out_platforms(discord: bool, matrix: bool, built: [(&str, bool); 2]) -> anyhow::Result<()> {
@@ -148,7 +154,7 @@ pub async fn serve(config: &Config, start: Option<DateTime<Utc>>) -> anyhow::Res
              (see config.example.toml), or use `labcircle console` to try the bot locally"
         );
     }
-    left_out_platforms(discord.is_some(), matrix.is_some(), BUILT)?;
+    platforms_built(config)?;
     if let Some(d) = &discord {
         d.require_token()?;
     }
