@@ -240,8 +240,8 @@ pub async fn run() -> anyhow::Result<ExitCode> {
                 "no config file (defaults and environment)".to_owned(),
                 |p| p.display().to_string(),
             );
-            print!("{}", app::config_report(&config, &source));
             serve::platforms_built(&config)?;
+            print!("{}", app::config_report(&config, &source));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -112,15 +112,14 @@ pub fn platforms_built(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Refuses a config that names a platform this build left out, saying how to build one with
-/// it, before anything starts.
+/// every platform the config names.
 fn left_out_platforms(discord: bool, matrix: bool, built: [(&str, bool); 2]) -> anyhow::Result<()> {
-    let wanted = [("discord", discord), ("matrix", matrix)];
-    let missing: Vec<&str> = wanted
-        .iter()
-        .zip(built)
-        .filter(|((_, wanted), (_, built))| *wanted && !*built)
-        .map(|((name, _), _)| *name)
+    let wanted: Vec<&str> = [("discord", discord), ("matrix", matrix)]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
         .collect();
+    let is_built = |name: &str| built.iter().any(|(b, on)| *b == name && *on);
+    let missing: Vec<&str> = wanted.iter().copied().filter(|w| !is_built(w)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -135,10 +134,10 @@ fn left_out_platforms(discord: bool, matrix: bool, built: [(&str, bool); 2]) -> 
     };
     anyhow::bail!(
         "the config has {a}{sections} {section}, but this labcircle was built without {}: build \
-         it with `--features {}` (or with the default features, which serve every platform), \
-         or remove the {section}",
+         it with `--features {}` (the default features serve every platform), or remove the \
+         {section}",
         missing.join(" and "),
-        missing.join(",")
+        wanted.join(",")
     )
 }
 
@@ -367,8 +366,13 @@ mod tests {
             .expect_err("a [discord] section in a Matrix-only build")
             .to_string();
         assert!(err.contains("has a [discord] section,"), "{err}");
-        assert!(err.contains("built without discord"), "{err}");
-        assert!(err.contains("--features discord"), "{err}");
+        assert!(err.contains("built without discord:"), "{err}");
+        // Every platform the config names, so a rebuild does not drop the one that worked.
+        assert!(err.contains("--features discord,matrix`"), "{err}");
+        let err = left_out_platforms(true, false, matrix_only)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--features discord`"), "{err}");
         assert!(!err.contains("[matrix]"), "{err}");
         assert!(left_out_platforms(false, true, matrix_only).is_ok());
 
