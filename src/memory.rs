@@ -5,15 +5,17 @@
 //! threads are few but varied (tokio's workers, its blocking pool, one thread per SQLite
 //! connection of sqlx), so most of them ended up with an arena each, mostly empty. Two arenas
 //! (one per core of a small server) keep the contention low and the memory in two heaps.
-//! An operator's `MALLOC_ARENA_MAX` wins; other C libraries are left as they are.
+//! An operator's `MALLOC_ARENA_MAX` (or `glibc.malloc.arena_max` in `GLIBC_TUNABLES`) wins;
+//! other C libraries are left as they are.
 
-/// Caps glibc's malloc arenas at two, unless `MALLOC_ARENA_MAX` is set. Call it first in
+/// Caps glibc's malloc arenas at two, unless the operator set a number. Call it first in
 /// `main`, before any other thread starts.
 pub fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         use std::ffi::c_int;
-        if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        let tuned = std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("arena_max"));
+        if std::env::var_os("MALLOC_ARENA_MAX").is_some() || tuned {
             return;
         }
         unsafe extern "C" {
