@@ -11,64 +11,29 @@ use std::borrow::Cow;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
-/// (file name, SQL) of every migration, oldest first. A new file in `migrations/` goes here too.
-const FILES: &[(&str, &str)] = &[
-    (
-        "0001_directory.sql",
-        include_str!("../../migrations/0001_directory.sql"),
-    ),
-    (
-        "0002_checkins.sql",
-        include_str!("../../migrations/0002_checkins.sql"),
-    ),
-    (
-        "0003_meetups.sql",
-        include_str!("../../migrations/0003_meetups.sql"),
-    ),
-    (
-        "0004_stats_optin.sql",
-        include_str!("../../migrations/0004_stats_optin.sql"),
-    ),
-    (
-        "0005_meetup_shares.sql",
-        include_str!("../../migrations/0005_meetup_shares.sql"),
-    ),
-    (
-        "0006_matrix_direct_chats.sql",
-        include_str!("../../migrations/0006_matrix_direct_chats.sql"),
-    ),
-    (
-        "0007_shift_end.sql",
-        include_str!("../../migrations/0007_shift_end.sql"),
-    ),
-    (
-        "0008_note_key.sql",
-        include_str!("../../migrations/0008_note_key.sql"),
-    ),
-    (
-        "0011_last_checked.sql",
-        include_str!("../../migrations/0011_last_checked.sql"),
-    ),
-    (
-        "0012_link_checks.sql",
-        include_str!("../../migrations/0012_link_checks.sql"),
-    ),
-    (
-        "0013_group_reports.sql",
-        include_str!("../../migrations/0013_group_reports.sql"),
-    ),
-    (
-        "0014_events.sql",
-        include_str!("../../migrations/0014_events.sql"),
-    ),
-    (
-        "0015_tips.sql",
-        include_str!("../../migrations/0015_tips.sql"),
-    ),
-    (
-        "0017_pairing.sql",
-        include_str!("../../migrations/0017_pairing.sql"),
-    ),
+/// (file name, SQL) of every migration, oldest first, each named once.
+macro_rules! migrations {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../migrations/", $name)))),*]
+    };
+}
+
+/// Every migration, oldest first. A new file in `migrations/` goes here too.
+const FILES: &[(&str, &str)] = migrations![
+    "0001_directory.sql",
+    "0002_checkins.sql",
+    "0003_meetups.sql",
+    "0004_stats_optin.sql",
+    "0005_meetup_shares.sql",
+    "0006_matrix_direct_chats.sql",
+    "0007_shift_end.sql",
+    "0008_note_key.sql",
+    "0011_last_checked.sql",
+    "0012_link_checks.sql",
+    "0013_group_reports.sql",
+    "0014_events.sql",
+    "0015_tips.sql",
+    "0017_pairing.sql",
 ];
 
 /// The migrator `Store` runs at every open: what `sqlx::migrate!("./migrations")` would build.
