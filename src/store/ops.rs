@@ -28,6 +28,13 @@ impl Store {
     /// A cheap check that the database answers and could take a write now: the file is still
     /// at its path, and a write transaction can begin (and is rolled back at once) within
     /// `wait`, without waiting the usual [`super::BUSY_WAIT`] for a lock.
+    ///
+    /// The write lock is asked for without SQLite's busy handler, every millisecond until
+    /// `wait` has passed. The busy handler sleeps up to 100 ms between its tries, so a
+    /// program committing one small transaction after another (the lock free for a few
+    /// microseconds at a time) could keep it out for a whole second: `/healthz` then said
+    /// "locked" while the bot's own writes went through. Only a lock held for all of `wait`
+    /// (an open transaction elsewhere) is reported.
     pub async fn probe(&self, wait: Duration) -> Result<(), DatabaseDown> {
         if let Some(path) = self.path()
             && !path.exists()
@@ -36,17 +43,23 @@ impl Store {
         }
         let probe = async {
             let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
-            let millis = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "PRAGMA busy_timeout = {millis}"
-            )))
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from)?;
-            let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
-            if began.is_ok() {
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            }
+            sqlx::query("PRAGMA busy_timeout = 0")
+                .execute(&mut *conn)
+                .await
+                .map_err(StoreError::from)?;
+            let deadline = tokio::time::Instant::now() + wait;
+            let began = loop {
+                match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+                    Ok(_) => {
+                        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                        break Ok(());
+                    }
+                    Err(e) if super::is_busy(&e) && tokio::time::Instant::now() < deadline => {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    Err(e) => break Err(e),
+                }
+            };
             // Back to the pool's usual wait for the commands that use it next.
             let usual = super::BUSY_WAIT.as_millis();
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -56,7 +69,7 @@ impl Store {
             .await
             .map_err(StoreError::from)?;
             match began {
-                Ok(_) => Ok(()),
+                Ok(()) => Ok(()),
                 Err(e) if super::is_busy(&e) => Err(DatabaseDown::Locked(wait)),
                 Err(e) => Err(DatabaseDown::Failed(e.into())),
             }
@@ -75,5 +88,92 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    use sqlx::Connection;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+
+    use super::*;
+
+    async fn other_program(path: &std::path::Path) -> SqliteConnection {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        SqliteConnection::connect_with(&options).await.unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn another_program_writing_back_to_back_is_not_a_locked_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labcircle.db");
+        let store = Store::open(&path).await.unwrap();
+        let (stop, written) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicU64::new(0)),
+        );
+        let writer = {
+            let (stop, written, path) = (stop.clone(), written.clone(), path.clone());
+            tokio::spawn(async move {
+                let mut conn = other_program(&path).await;
+                let mut n = 0u64;
+                while !stop.load(Ordering::SeqCst) {
+                    sqlx::query("INSERT INTO meta (name, value) VALUES (?, ?)")
+                        .bind(format!("load-{n:08}"))
+                        .bind(n.to_string())
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    n += 1;
+                    written.store(n, Ordering::SeqCst);
+                }
+            })
+        };
+        while written.load(Ordering::SeqCst) < 50 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Ten probes in a row, each with a tenth of /healthz's wait: none may say "locked".
+        for i in 0..10 {
+            let probed = store.probe(Duration::from_millis(100)).await;
+            assert!(probed.is_ok(), "probe {i}: {:?}", probed.err());
+        }
+        stop.store(true, Ordering::SeqCst);
+        writer.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_write_transaction_held_open_elsewhere_is_reported_as_a_lock_and_released_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labcircle.db");
+        let store = Store::open(&path).await.unwrap();
+        let mut conn = other_program(&path).await;
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let wait = Duration::from_millis(50);
+        let probed = store.probe(wait).await;
+        assert!(
+            matches!(probed, Err(DatabaseDown::Locked(w)) if w == wait),
+            "{probed:?}"
+        );
+        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+        assert!(store.probe(wait).await.is_ok());
+        // The probe left the pool's usual lock wait in place for the commands after it.
+        let mut pooled = store.pool.acquire().await.unwrap();
+        let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *pooled)
+            .await
+            .unwrap();
+        assert_eq!(
+            timeout,
+            i64::try_from(super::super::BUSY_WAIT.as_millis()).unwrap()
+        );
     }
 }
