@@ -377,4 +377,39 @@ async fn main() {
         println!("{name:>9} RSS after its first sync: {}", idle[b]);
         println!("{name:>9} RSS after {} requests: {}", 2 * (n + 5), after[b]);
     }
+    println!(
+        "labcircle code layout (build.rs): {}",
+        layout(&support::process::binary())
+    );
+}
+
+/// How much of build.rs's code layout list the bot's binary holds. Only the lean Matrix-only
+/// build is laid out; a list made with another Rust or other dependency versions finds few
+/// of its names, and the binary takes its old memory again (scripts/text-order/run.sh).
+fn layout(binary: &std::path::Path) -> String {
+    let listed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/linker/matrix-lean.order"
+    ))
+    .unwrap_or_default();
+    let symbols = match std::process::Command::new("nm")
+        .arg("--defined-only")
+        .arg(binary)
+        .output()
+    {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        _ => return "not known (nm could not read the binary)".to_owned(),
+    };
+    let symbols: std::collections::HashSet<&str> = symbols
+        .lines()
+        .filter_map(|l| l.rsplit(' ').next())
+        .collect();
+    let found = listed.lines().filter(|n| symbols.contains(n)).count();
+    let total = listed.lines().count();
+    let verdict = if found * 10 >= total * 9 {
+        "laid out"
+    } else {
+        "not laid out: another build, or a stale list (scripts/text-order/run.sh)"
+    };
+    format!("{found} of the {total} listed functions are in this binary: {verdict}")
 }
