@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use sqlx::Row;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{Connection, Row};
 
 use super::{Result, Store, StoreError};
 
@@ -29,52 +30,59 @@ impl Store {
     /// at its path, and a write transaction can begin (and is rolled back at once) within
     /// `wait`, without waiting the usual [`super::BUSY_WAIT`] for a lock.
     ///
-    /// The write lock is asked for without SQLite's busy handler, every millisecond until
-    /// `wait` has passed. The busy handler sleeps up to 100 ms between its tries, so a
-    /// program committing one small transaction after another (the lock free for a few
-    /// microseconds at a time) could keep it out for a whole second: `/healthz` then said
-    /// "locked" while the bot's own writes went through. Only a lock held for all of `wait`
-    /// (an open transaction elsewhere) is reported.
+    /// The probe opens a connection of its own (the bot's connections and their settings are
+    /// left alone, whatever happens to the probe) and asks for the write lock without SQLite's
+    /// busy handler, every millisecond until `wait` has passed. The busy handler sleeps up to
+    /// 100 ms between its tries, so a program committing one small transaction after another
+    /// (the lock free for microseconds at a time) could keep it out for a whole second:
+    /// `/healthz` then said "locked" while the bot's own writes went through. Only a lock held
+    /// for all of `wait` (an open transaction elsewhere) is reported.
     pub async fn probe(&self, wait: Duration) -> Result<(), DatabaseDown> {
-        if let Some(path) = self.path()
-            && !path.exists()
-        {
+        let Some(path) = self.path() else {
+            // A private in-memory database (tests, benchmarks): no other program can lock it.
+            sqlx::query("SELECT 1")
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::from)?;
+            return Ok(());
+        };
+        if !path.exists() {
             return Err(DatabaseDown::Gone(path.display().to_string()));
         }
+        let options = (*self.pool.connect_options())
+            .clone()
+            // A file deleted since the check above is reported, not made again empty.
+            .create_if_missing(false)
+            .busy_timeout(Duration::ZERO);
         let probe = async {
-            let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
-            sqlx::query("PRAGMA busy_timeout = 0")
-                .execute(&mut *conn)
+            let mut conn = SqliteConnection::connect_with(&options)
                 .await
                 .map_err(StoreError::from)?;
             let deadline = tokio::time::Instant::now() + wait;
             let began = loop {
-                match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
-                    Ok(_) => {
-                        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                        break Ok(());
-                    }
+                match sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
+                    Ok(_) => break Ok(()),
                     Err(e) if super::is_busy(&e) && tokio::time::Instant::now() < deadline => {
                         tokio::time::sleep(Duration::from_millis(1)).await;
                     }
                     Err(e) => break Err(e),
                 }
             };
-            // Back to the pool's usual wait for the commands that use it next.
-            let usual = super::BUSY_WAIT.as_millis();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "PRAGMA busy_timeout = {usual}"
-            )))
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from)?;
+            if began.is_ok() {
+                sqlx::query("ROLLBACK")
+                    .execute(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+            }
+            // Closing also ends anything left open if the probe is cut short by its time.
+            let _ = conn.close().await;
             match began {
                 Ok(()) => Ok(()),
                 Err(e) if super::is_busy(&e) => Err(DatabaseDown::Locked(wait)),
                 Err(e) => Err(DatabaseDown::Failed(e.into())),
             }
         };
-        // Twice the lock wait at most, whatever the pool does.
+        // Twice the lock wait at most, opening the connection included.
         tokio::time::timeout(wait * 2, probe)
             .await
             .unwrap_or(Err(DatabaseDown::Slow(wait * 2)))
@@ -96,8 +104,7 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-    use sqlx::Connection;
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 
     use super::*;
 
@@ -148,6 +155,17 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_deleted_database_is_reported_gone_and_not_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labcircle.db");
+        let store = Store::open(&path).await.unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let probed = store.probe(Duration::from_millis(50)).await;
+        assert!(matches!(probed, Err(DatabaseDown::Gone(_))), "{probed:?}");
+        assert!(!path.exists());
+    }
+
+    #[tokio::test]
     async fn a_write_transaction_held_open_elsewhere_is_reported_as_a_lock_and_released_after() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("labcircle.db");
@@ -165,10 +183,9 @@ mod tests {
         );
         sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
         assert!(store.probe(wait).await.is_ok());
-        // The probe left the pool's usual lock wait in place for the commands after it.
-        let mut pooled = store.pool.acquire().await.unwrap();
+        // The bot's own connections kept their usual wait for a lock.
         let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-            .fetch_one(&mut *pooled)
+            .fetch_one(&store.pool)
             .await
             .unwrap();
         assert_eq!(
