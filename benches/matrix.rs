@@ -383,15 +383,20 @@ async fn main() {
     );
 }
 
-/// How much of build.rs's code layout list the bot's binary holds. Only the lean Matrix-only
-/// build is laid out; a list made with another Rust or other dependency versions finds few
-/// of its names, and the binary takes its old memory again (scripts/text-order/run.sh).
+/// Whether the bot's binary is laid out as build.rs asks: how many of the listed functions it
+/// holds, and whether they lie in the list's order. Only the lean Matrix-only build is laid
+/// out; a list made with another Rust or other dependency versions finds few of its names,
+/// and the binary takes its old memory again (scripts/text-order/run.sh makes it again).
 fn layout(binary: &std::path::Path) -> String {
     let listed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/linker/matrix-lean.order"
     ))
     .unwrap_or_default();
+    let total = listed.lines().count();
+    if total == 0 {
+        return "not known (no linker/matrix-lean.order)".to_owned();
+    }
     let symbols = match std::process::Command::new("nm")
         .arg("--defined-only")
         .arg(binary)
@@ -400,16 +405,29 @@ fn layout(binary: &std::path::Path) -> String {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
         _ => return "not known (nm could not read the binary)".to_owned(),
     };
-    let symbols: std::collections::HashSet<&str> = symbols
+    let address: std::collections::HashMap<&str, u64> = symbols
         .lines()
-        .filter_map(|l| l.rsplit(' ').next())
+        .filter_map(|l| {
+            let mut parts = l.split(' ');
+            let at = u64::from_str_radix(parts.next()?, 16).ok()?;
+            Some((parts.next_back()?, at))
+        })
         .collect();
-    let found = listed.lines().filter(|n| symbols.contains(n)).count();
-    let total = listed.lines().count();
-    let verdict = if found * 10 >= total * 9 {
-        "laid out"
-    } else {
-        "not laid out: another build, or a stale list (scripts/text-order/run.sh)"
-    };
-    format!("{found} of the {total} listed functions are in this binary: {verdict}")
+    let found: Vec<u64> = listed
+        .lines()
+        .filter_map(|n| address.get(n).copied())
+        .collect();
+    // In a binary linked with the list, each function follows the one listed before it.
+    let in_order = found.windows(2).filter(|w| w[0] < w[1]).count();
+    let laid_out = found.len() * 10 >= total * 9 && in_order * 10 >= found.len() * 9;
+    format!(
+        "{} of the {total} listed functions are in this binary, {in_order} in the list's order: {}",
+        found.len(),
+        if laid_out {
+            "laid out"
+        } else {
+            "not laid out (another build, LABCIRCLE_TEXT_ORDER=0, or a stale list: \
+             scripts/text-order/run.sh)"
+        }
+    )
 }

@@ -2,9 +2,9 @@
 """Turns trace.c's records into the linker's symbol ordering file.
 
 Usage: order.py BINARY FUNCTIONS OUT TRACE...
-FUNCTIONS is the address list trace.c was given; each TRACE a file it wrote. The names come
-out in the order their functions first ran, the first trace's first (so the start-up path
-leads), each name once.
+FUNCTIONS is the address list trace.c was given; each TRACE a file it wrote (NAME.PID). The
+names come out in the order their functions first ran, the traces taken in the order their
+processes started (by process id), so the bench's start-up path leads; each name once.
 """
 import struct
 import subprocess
@@ -13,6 +13,7 @@ import sys
 
 def main():
     binary, functions, out, traces = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    traces.sort(key=lambda t: int(t.rsplit(".", 1)[-1]) if t.rsplit(".", 1)[-1].isdigit() else 0)
     addresses = sorted(int(line, 16) for line in open(functions))
     names_at = {}
     listing = subprocess.run(

@@ -14,8 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-target="${CARGO_TARGET_DIR:-target}"
-work="$(mktemp -d)"
+# Where cargo puts what it builds, however it was told (CARGO_TARGET_DIR, a config file).
+target="$(cargo metadata --no-deps --format-version 1 |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+# trace.c compares the program's resolved path with this one, so no symbolic links in it.
+work="$(realpath "$(mktemp -d)")"
 trap 'rm -rf "$work"' EXIT
 
 cargo build --profile lean --no-default-features --features matrix
@@ -35,6 +38,13 @@ traced=(env LD_PRELOAD="$work/trace.so" TEXT_ORDER_EXE="$binary"
 "${traced[@]}" TEXT_ORDER_OUT="$work/2-tests" cargo test --test matrix -- \
     --skip one_process_serves_matrix_and_discord
 
+shopt -s nullglob
+bench=("$work"/1-bench.*)
+tests=("$work"/2-tests.*)
+if [ ${#bench[@]} -eq 0 ] || [ ${#tests[@]} -eq 0 ]; then
+    echo "no trace was written (is $binary the program the bench and tests started?)" >&2
+    exit 1
+fi
 python3 scripts/text-order/order.py "$binary" "$work/functions" linker/matrix-lean.order \
-    "$work"/1-bench.* "$work"/2-tests.*
+    "${bench[@]}" "${tests[@]}"
 echo "wrote linker/matrix-lean.order; rebuild the lean binary to use it"

@@ -41,7 +41,8 @@ static void on_trap(int sig, siginfo_t *info, void *context) {
     uintptr_t at = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - 1;
     long i = find(at);
     if (i < 0) {
-        /* Not ours: let the next trap end the program as it would have. */
+        /* Not ours (a breakpoint in the program itself): returning runs it again, and with the
+         * default action back it ends the program as it would have without this file. */
         signal(SIGTRAP, SIG_DFL);
         return;
     }
@@ -80,13 +81,18 @@ __attribute__((constructor)) static void start(void) {
         if (perms[2] == 'x') { lo = s; hi = e; }
     }
     if (maps) fclose(maps);
-    FILE *list = fopen(getenv("TEXT_ORDER_FUNCS"), "r");
-    if (!list || !hi) { fprintf(stderr, "trace.c: no function list or no code mapping\n"); return; }
+    const char *functions = getenv("TEXT_ORDER_FUNCS"), *prefix = getenv("TEXT_ORDER_OUT");
+    FILE *list = functions ? fopen(functions, "r") : NULL;
+    if (!list || !prefix || !hi) {
+        fprintf(stderr, "trace.c: TEXT_ORDER_FUNCS and TEXT_ORDER_OUT are needed, and a code mapping\n");
+        if (list) fclose(list);
+        return;
+    }
     size_t cap = 1 << 16;
     addrs = malloc(cap * sizeof *addrs);
     unsigned long a;
     while (fscanf(list, "%lx", &a) == 1) {
-        if (count == cap) addrs = realloc(addrs, (cap *= 2) * sizeof *addrs);
+        if (count == cap && !(addrs = realloc(addrs, (cap *= 2) * sizeof *addrs))) abort();
         addrs[count++] = base + a;
     }
     fclose(list);
@@ -95,15 +101,19 @@ __attribute__((constructor)) static void start(void) {
     seen = calloc(count, 1);
 
     char name[4200];
-    snprintf(name, sizeof name, "%s.%d", getenv("TEXT_ORDER_OUT"), (int)getpid());
+    snprintf(name, sizeof name, "%s.%d", prefix, (int)getpid());
     out = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || !orig || !seen) { perror("trace.c"); return; }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_trap;
     sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigaction(SIGTRAP, &sa, NULL);
-    mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC);
+    if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
+        perror("trace.c: the code cannot be made writable");
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
         if (addrs[i] < lo || addrs[i] >= hi) { seen[i] = 1; continue; }
         orig[i] = *(unsigned char *)addrs[i];
