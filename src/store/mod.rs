@@ -134,6 +134,9 @@ pub struct Store {
     profiles: Arc<std::sync::Mutex<ProfileCache>>,
     /// The database file (none in memory), named when it is busy.
     path: Option<Arc<PathBuf>>,
+    /// Health probes take turns (`ops.rs`): each opens a connection of its own, so a flood of
+    /// `/healthz` requests holds one extra connection, not one each.
+    probe_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Member → (specialty code, state code), as stored.
@@ -187,6 +190,7 @@ impl Store {
             link_check_writes: Arc::new(AtomicU64::new(0)),
             profiles: Arc::default(),
             path: path.map(Arc::new),
+            probe_turn: Arc::default(),
         })
     }
 

@@ -36,7 +36,8 @@ impl Store {
     /// 100 ms between its tries, so a program committing one small transaction after another
     /// (the lock free for microseconds at a time) could keep it out for a whole second:
     /// `/healthz` then said "locked" while the bot's own writes went through. Only a lock held
-    /// for all of `wait` (an open transaction elsewhere) is reported.
+    /// for all of `wait` (an open transaction elsewhere) is reported. Probes take turns, so
+    /// many at once hold one connection; one kept waiting past twice `wait` says "slow".
     pub async fn probe(&self, wait: Duration) -> Result<(), DatabaseDown> {
         let Some(path) = self.path() else {
             // A private in-memory database (tests, benchmarks): no other program can lock it.
@@ -55,6 +56,7 @@ impl Store {
             .create_if_missing(false)
             .busy_timeout(Duration::ZERO);
         let probe = async {
+            let _turn = self.probe_turn.lock().await;
             let mut conn = SqliteConnection::connect_with(&options)
                 .await
                 .map_err(StoreError::from)?;
@@ -82,7 +84,7 @@ impl Store {
                 Err(e) => Err(DatabaseDown::Failed(e.into())),
             }
         };
-        // Twice the lock wait at most, opening the connection included.
+        // Twice the lock wait at most, the turn and opening the connection included.
         tokio::time::timeout(wait * 2, probe)
             .await
             .unwrap_or(Err(DatabaseDown::Slow(wait * 2)))
@@ -153,6 +155,44 @@ mod tests {
         }
         stop.store(true, Ordering::SeqCst);
         writer.await.unwrap();
+    }
+
+    /// Open files of this process that are the database `path`.
+    #[cfg(target_os = "linux")]
+    fn open_handles(path: &std::path::Path) -> usize {
+        std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+            .filter(|target| target == path)
+            .count()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_probes_takes_turns_on_one_extra_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().canonicalize().unwrap().join("labcircle.db");
+        let store = Store::open(&path).await.unwrap();
+        let before = open_handles(&path);
+        let probes: Vec<_> = (0..100)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.probe(Duration::from_secs(1)).await })
+            })
+            .collect();
+        let mut most = before;
+        while !probes.iter().all(|p| p.is_finished()) {
+            most = most.max(open_handles(&path));
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        for probe in probes {
+            let probed = probe.await.unwrap();
+            assert!(probed.is_ok(), "{probed:?}");
+        }
+        assert!(
+            most <= before + 1,
+            "{most} handles open at once, {before} before"
+        );
     }
 
     #[tokio::test]
