@@ -29,6 +29,7 @@ use matrix_sdk::ruma::events::room::message::{
     FileMessageEventContent, ImageMessageEventContent, MessageType, OriginalSyncRoomMessageEvent,
     Relation, RoomMessageEventContent,
 };
+use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use matrix_sdk::{Client, RoomMemberships};
 use process::{Home, Process};
@@ -193,6 +194,9 @@ pub struct Human {
     /// measured with it).
     arrived: Arc<tokio::sync::Notify>,
     sync: tokio::task::JoinHandle<()>,
+    /// Whether the sync loop is to stop (see [`Human::stop_syncing`]), and whether it has.
+    hold: Arc<tokio::sync::watch::Sender<bool>>,
+    held: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Drop for Human {
@@ -312,9 +316,17 @@ impl Human {
         let syncing = client.clone();
         // sync_once in a loop rather than matrix-sdk's sync, which pauses a second between
         // syncs that come back quickly (and every answer from the bot is one).
+        let hold = Arc::new(tokio::sync::watch::Sender::new(false));
+        let (held_tx, held) = tokio::sync::watch::channel(false);
+        let mut holding = hold.subscribe();
         let sync = tokio::spawn(async move {
             let settings = SyncSettings::default().timeout(Duration::from_secs(10));
             loop {
+                if *holding.borrow_and_update() {
+                    held_tx.send_replace(true);
+                    let _ = holding.wait_for(|hold| !hold).await;
+                    held_tx.send_replace(false);
+                }
                 if syncing.sync_once(settings.clone()).await.is_err() {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
@@ -326,6 +338,8 @@ impl Human {
             seen,
             arrived,
             sync,
+            hold,
+            held,
         }
     }
 
@@ -485,6 +499,35 @@ impl Human {
     }
 
     /// How many messages have been seen so far (to wait only for newer ones).
+    /// Stops the background sync until [`Human::sync_again`], and returns once no long poll
+    /// of this member is open: a change to the member's account data ends the one in flight.
+    /// For the Matrix bench: Synapse wakes the long polls of a room's members in an order of
+    /// its own (a set), so a member's poll open when a command lands can be answered before
+    /// or after the bot's, a few ms either way, fixed for a whole run.
+    pub async fn stop_syncing(&self) {
+        static WAKE: AtomicU32 = AtomicU32::new(0);
+        self.hold.send_replace(true);
+        let content = serde_json::json!({ "n": WAKE.fetch_add(1, Ordering::SeqCst) });
+        self.client
+            .account()
+            .set_account_data_raw(
+                "org.labcircle.bench.wake".into(),
+                Raw::new(&content).expect("json").cast_unchecked(),
+            )
+            .await
+            .expect("set account data");
+        let mut held = self.held.clone();
+        tokio::time::timeout(WAIT, held.wait_for(|held| *held))
+            .await
+            .expect("the sync loop stops")
+            .expect("the sync loop runs");
+    }
+
+    /// Starts the background sync again after [`Human::stop_syncing`].
+    pub fn sync_again(&self) {
+        self.hold.send_replace(false);
+    }
+
     pub fn mark(&self) -> usize {
         self.seen.lock().unwrap().len()
     }
