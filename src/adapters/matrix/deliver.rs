@@ -58,6 +58,7 @@ impl Shared {
         reply: &Reply,
         txn: Option<OwnedTransactionId>,
     ) -> anyhow::Result<OwnedEventId> {
+        self.wrote();
         let room = self.direct_room(user).await?;
         let mut send = room.send(self.content(reply));
         if let Some(txn) = &txn {
@@ -327,6 +328,7 @@ impl Deliver for MatrixSink {
                 "a server error, injected for a test".to_owned(),
             ));
         }
+        self.shared.wrote();
         self.send(delivery).await.map_err(|e| delivery_error(&e))
     }
 

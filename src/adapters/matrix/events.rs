@@ -448,6 +448,7 @@ impl Shared {
         to: &OriginalSyncRoomMessageEvent,
         reply: &Reply,
     ) -> anyhow::Result<OwnedEventId> {
+        self.wrote();
         let content = self
             .content(reply)
             .make_reply_to(to, ForwardThread::Yes, AddMentions::No)

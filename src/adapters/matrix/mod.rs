@@ -33,6 +33,7 @@ mod session;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
@@ -71,6 +72,16 @@ struct Shared {
     started_ms: u64,
     /// How far back such messages are still answered (`matrix.catch_up_minutes`; 0: never).
     catch_up_minutes: u32,
+    /// How many times the bot has written into a room (see [`Shared::wrote`]).
+    writes: AtomicU64,
+}
+
+impl Shared {
+    /// Counts a message (or a delivery) the bot is about to send into a room, so that the sync
+    /// loop knows its own events follow its last sync token (see `session::sync_forever`).
+    fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Runs the Matrix adapter until `shutdown` is cancelled. `ready` is called once the bot
@@ -119,9 +130,15 @@ pub async fn run(
     runtime.poke();
 
     tokio::select! {
-        () = session::sync_forever(&client, runtime.health(), since, |gap| {
-            tokio::spawn(shared.clone().answer_gap(gap));
-        }) => {}
+        () = session::sync_forever(
+            &client,
+            runtime.health(),
+            since,
+            || shared.writes.load(Ordering::Relaxed),
+            |gap| {
+                tokio::spawn(shared.clone().answer_gap(gap));
+            },
+        ) => {}
         () = shutdown.cancelled() => {}
     };
     // Let a delivery in flight finish and be marked sent, rather than cut it off between the
@@ -179,6 +196,7 @@ async fn start(
         } else {
             0
         },
+        writes: AtomicU64::new(0),
     });
     session::answer_waiting_invites(&shared);
 

@@ -307,6 +307,7 @@ impl Shared {
             {
                 let mut note = Reply::channel("").text(NO_LONGER_PRIVATE);
                 note.title = None;
+                self.wrote();
                 if let Err(e) = room.send(self.content(&note)).await {
                     warn!(error = %Redacted(&e), "matrix: cannot say that a chat is no longer private");
                 }
