@@ -8,7 +8,11 @@ fn main() -> std::process::ExitCode {
     labcircle::files::restrict_umask();
     // Before any other thread starts (malloc reads the setting once).
     labcircle::memory::limit_malloc_arenas();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread runs every task. The bot waits on the network and on its databases (each
+    // with threads of its own), and its own work per message is well under a millisecond;
+    // with the multi-thread scheduler the two cores' workers woke each other at every hand-off,
+    // which cost more CPU per Matrix command than the work itself (docs/PERFORMANCE.md).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
