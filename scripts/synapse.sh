@@ -39,6 +39,8 @@
 #   LABCIRCLE_SYNAPSE_WATCH_PID      if set on `start`, a detached watcher stops
 #                                    this Synapse once that pid has exited
 #   LABCIRCLE_SYNAPSE_CLEANUP=1      ... and the watcher then removes DIR
+#   LABCIRCLE_SYNAPSE_ACCESS_LOG=1   log every request to DIR/homeserver.log, with
+#                                    epoch times (for scripts/matrix-gap.py)
 #
 # Network: the only hosts contacted are PyPI (by pip, during install) and
 # 127.0.0.1. Synapse is configured with no trusted key servers, an empty
@@ -317,6 +319,13 @@ log_config = {
     "root": {"level": "WARNING", "handlers": ["file"]},
     "disable_existing_loggers": False,
 }
+if os.environ.get("LABCIRCLE_SYNAPSE_ACCESS_LOG") == "1":
+    # Every request, with its user, duration and end time (seconds since the epoch, to the
+    # microsecond), for scripts/matrix-gap.py.
+    log_config["loggers"]["synapse.access"] = {"level": "INFO"}
+    log_config["formatters"]["precise"]["format"] = (
+        "%(created).6f - %(name)s - %(levelname)s - %(request)s - %(message)s"
+    )
 
 for name, data in ((path, cfg), (cfg["log_config"], log_config)):
     tmp = name + ".tmp"
