@@ -396,7 +396,6 @@ impl Shared {
 
     /// Who acts, with the role their power level gives in a community room.
     async fn actor(&self, room: &Room, user: &MxUserId, direct: bool) -> Actor {
-        let member = self.member(room, user).await;
         let community_room = if direct {
             None
         } else {
@@ -407,15 +406,21 @@ impl Shared {
                     .unwrap_or_else(|| room.room_id().to_owned()),
             )
         };
-        let role = match &community_room {
+        // The member's name and their power level are two reads of the store: both at once.
+        let (member, level) = tokio::join!(self.member(room, user), async {
+            match &community_room {
+                // The room's power levels alone (one read), as the member's own would give.
+                Some(c) if self.communities.contains_key(c) => match self.client.get_room(c) {
+                    Some(r) => Some(r.power_levels_or_default().await.for_user(user)),
+                    None => Some(UserPowerLevel::Int(0.into())),
+                },
+                _ => None,
+            }
+        });
+        let role = match level {
             // Power levels count only in community rooms: in a private chat both sides hold
             // the highest level, and any room a member makes is theirs to rule.
-            Some(c) if self.communities.contains_key(c) => {
-                // The room's power levels alone (one read), as the member's own would give.
-                let level = match self.client.get_room(c) {
-                    Some(r) => r.power_levels_or_default().await.for_user(user),
-                    None => UserPowerLevel::Int(0.into()),
-                };
+            Some(level) => {
                 let level = match level {
                     UserPowerLevel::Infinite => i64::MAX,
                     UserPowerLevel::Int(n) => i64::from(n),

@@ -107,6 +107,12 @@ impl Shared {
     /// Whether `room` is `sender`'s private chat with the bot (recorded, and still the two of
     /// them, encrypted). A recorded chat that is no longer private is closed here.
     pub(super) async fn is_private_chat(&self, room: &Room, sender: &MxUserId) -> bool {
+        // A configured community or announcement room is never one (and needs no read).
+        if self.communities.contains_key(room.room_id())
+            || self.announces_for.contains_key(room.room_id())
+        {
+            return false;
+        }
         let Ok(owner) = self.chat_owner(room).await else {
             return false;
         };
