@@ -134,7 +134,8 @@ fn report(what: &str, total: Duration, mut times: Vec<Duration>, bot: &Bot) {
     );
 }
 
-#[tokio::main]
+// The runtime the bot runs on (src/main.rs): one thread.
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     // One event at a time: each waits for the one before (a lone reaction's latency).
     let (_dir, store, bot) = setup().await;
