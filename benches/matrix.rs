@@ -4,7 +4,9 @@
 //! it, the gap between the two events' server timestamps, the bot process's CPU time per
 //! command (from /proc), and its memory after its first sync and after every request. The
 //! two are measured in turns (labcircle, floor, labcircle, ...) so that a busy moment on the
-//! machine falls on both.
+//! machine falls on both. The member's client holds its own sync while it sends each command,
+//! so Synapse answers the bot's long poll first, whichever bot it is. To split the gaps into
+//! Synapse's part and the bot's, see scripts/matrix-gap.py.
 //!
 //! Run: `cargo bench --bench matrix` (starts Synapse with scripts/synapse.sh on /dev/shm
 //! unless LABCIRCLE_SYNAPSE_URL and LABCIRCLE_SYNAPSE_CONFIG name a running one).
