@@ -251,25 +251,29 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 /// bench that put 4 to 7 ms more between a command and the sync that brings it (see
 /// docs/PERFORMANCE.md). So after the bot has written into a room, the next sync does not
 /// wait: it comes back at once, usually empty, with a token past the bot's own events, and
-/// the long poll after it starts from there.
+/// the long poll after it starts from there. Never two such syncs in a row: while the outbox
+/// sends a long burst, the bot long-polls as usual rather than asking again and again.
 struct NextPoll {
     /// The write count when the last sync that came back began.
     synced_at: u64,
+    /// Whether that sync was one that did not wait.
+    was_quick: bool,
 }
 
 impl NextPoll {
     /// The wait for a sync about to begin, given the bot's write count now.
     fn wait(&self, writes: u64) -> Duration {
-        if writes == self.synced_at {
-            LONG_POLL
-        } else {
+        if writes != self.synced_at && !self.was_quick {
             Duration::ZERO
+        } else {
+            LONG_POLL
         }
     }
 
-    /// A sync begun at write count `writes` came back.
-    fn synced(&mut self, writes: u64) {
+    /// A sync begun at write count `writes`, that waited at most `waited`, came back.
+    fn synced(&mut self, writes: u64, waited: Duration) {
         self.synced_at = writes;
+        self.was_quick = waited.is_zero();
     }
 }
 
@@ -291,17 +295,18 @@ pub(super) async fn sync_forever(
     let mut since = since;
     // Counted from the start: what start-up sent (deliveries left from before) came after the
     // first sync's token too.
-    let mut next = NextPoll { synced_at: 0 };
+    let mut next = NextPoll {
+        synced_at: 0,
+        was_quick: false,
+    };
     loop {
         let began_at = writes();
-        match client
-            .sync_once(settings.clone().timeout(next.wait(began_at)))
-            .await
-        {
+        let wait = next.wait(began_at);
+        match client.sync_once(settings.clone().timeout(wait)).await {
             Ok(response) => {
                 health.up("matrix");
                 backoff = Duration::from_secs(1);
-                next.synced(began_at);
+                next.synced(began_at, wait);
                 for (room, update) in &response.rooms.joined {
                     if update.timeline.limited
                         && let Some(from) = &update.timeline.prev_batch
@@ -462,21 +467,45 @@ mod tests {
 
     #[test]
     fn after_the_bot_writes_the_next_sync_does_not_wait_and_then_it_long_polls_again() {
-        let mut next = NextPoll { synced_at: 0 };
+        let mut next = NextPoll {
+            synced_at: 0,
+            was_quick: false,
+        };
         assert_eq!(next.wait(0), LONG_POLL, "nothing written: a long poll");
         // A command came; its reply was written while that sync was handled.
-        next.synced(0);
+        next.synced(0, LONG_POLL);
         assert_eq!(next.wait(1), Duration::ZERO, "a reply written: at once");
-        next.synced(1);
+        next.synced(1, Duration::ZERO);
         assert_eq!(next.wait(1), LONG_POLL, "caught up: a long poll again");
-        // A sync that fails does not count as caught up.
+        // A long poll came back; two replies were written meanwhile, and the next sync fails.
+        next.synced(1, LONG_POLL);
         assert_eq!(next.wait(3), Duration::ZERO);
         assert_eq!(
             next.wait(3),
             Duration::ZERO,
             "still at once after a failure"
         );
-        next.synced(3);
+        next.synced(3, Duration::ZERO);
         assert_eq!(next.wait(3), LONG_POLL);
+    }
+
+    #[test]
+    fn a_burst_of_writes_does_not_make_the_bot_sync_again_and_again() {
+        let mut next = NextPoll {
+            synced_at: 0,
+            was_quick: false,
+        };
+        // The outbox sends one message after another: each sync sees new writes.
+        let wait = next.wait(5);
+        assert_eq!(wait, Duration::ZERO);
+        next.synced(5, wait);
+        let wait = next.wait(9);
+        assert_eq!(wait, LONG_POLL, "never two syncs in a row that do not wait");
+        next.synced(9, wait);
+        assert_eq!(
+            next.wait(12),
+            Duration::ZERO,
+            "after the long poll, one again"
+        );
     }
 }
