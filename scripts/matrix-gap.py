@@ -48,7 +48,10 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     d = sys.argv[1]
-    since = float(sys.argv[2]) if len(sys.argv) == 3 else 0.0
+    try:
+        since = float(sys.argv[2]) if len(sys.argv) == 3 else 0.0
+    except ValueError:
+        sys.exit(f"matrix-gap: SINCE must be seconds since the epoch (date +%s), not {sys.argv[2]!r}")
 
     requests = collections.defaultdict(list)  # user -> [(start, end, method, path)]
     try:
@@ -66,13 +69,16 @@ def main():
     for rows in requests.values():
         rows.sort(key=lambda r: r[1])
 
-    db = sqlite3.connect(f"file:{d}/homeserver.db?mode=ro", uri=True)
-    events = db.execute(
-        "SELECT room_id, sender, type, origin_server_ts FROM events "
-        "WHERE type IN ('m.room.message', 'm.room.encrypted') AND origin_server_ts >= ? "
-        "ORDER BY stream_ordering",
-        (since * 1000,),
-    ).fetchall()
+    try:
+        db = sqlite3.connect(f"file:{d}/homeserver.db?mode=ro", uri=True)
+        events = db.execute(
+            "SELECT room_id, sender, type, origin_server_ts FROM events "
+            "WHERE type IN ('m.room.message', 'm.room.encrypted') AND origin_server_ts >= ? "
+            "ORDER BY stream_ordering",
+            (since * 1000,),
+        ).fetchall()
+    except sqlite3.Error as e:
+        sys.exit(f"matrix-gap: cannot read Synapse's events from {d}/homeserver.db: {e}")
     by_room = collections.defaultdict(list)
     for e in events:
         by_room[e[0]].append(e)

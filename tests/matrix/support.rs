@@ -195,7 +195,7 @@ pub struct Human {
     arrived: Arc<tokio::sync::Notify>,
     sync: tokio::task::JoinHandle<()>,
     /// Whether the sync loop is to stop (see [`Human::stop_syncing`]), and whether it has.
-    hold: Arc<tokio::sync::watch::Sender<bool>>,
+    hold: tokio::sync::watch::Sender<bool>,
     held: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -316,7 +316,7 @@ impl Human {
         let syncing = client.clone();
         // sync_once in a loop rather than matrix-sdk's sync, which pauses a second between
         // syncs that come back quickly (and every answer from the bot is one).
-        let hold = Arc::new(tokio::sync::watch::Sender::new(false));
+        let hold = tokio::sync::watch::Sender::new(false);
         let (held_tx, held) = tokio::sync::watch::channel(false);
         let mut holding = hold.subscribe();
         let sync = tokio::spawn(async move {
@@ -498,7 +498,6 @@ impl Human {
         self.seen.lock().unwrap().clone()
     }
 
-    /// How many messages have been seen so far (to wait only for newer ones).
     /// Stops the background sync until [`Human::sync_again`], and returns once no long poll
     /// of this member is open: a change to the member's account data ends the one in flight.
     /// For the Matrix bench: Synapse wakes the long polls of a room's members in an order of
@@ -528,6 +527,7 @@ impl Human {
         self.hold.send_replace(false);
     }
 
+    /// How many messages have been seen so far (to wait only for newer ones).
     pub fn mark(&self) -> usize {
         self.seen.lock().unwrap().len()
     }
