@@ -195,6 +195,85 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
     );
 }
 
+/// The bot keeps members' names and the room's power levels as it last read them; a
+/// promotion or a new name that syncs in counts from the member's very next command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_promotion_and_a_new_name_count_from_the_next_command() {
+    let host = Human::new("host").await;
+    let member = Human::new("rise").await;
+    let bot = BotAccount::new().await;
+    let (room, alias) = community(&host, &bot, &[&member]).await;
+    let _running = bot.start(&[(&alias, None)], None).ready().await;
+
+    // Read (and kept) at power level 0, under the name the member joined with.
+    let mark = member.mark();
+    let asked = member
+        .say(
+            &room,
+            "!meetup create title:Owls when:Dec 9 18:00 where:Cafe",
+        )
+        .await;
+    let refusal = member
+        .wait_for(mark, "a refusal", |s| {
+            s.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
+    assert!(refusal.body.contains("for organizers"), "{}", refusal.body);
+
+    set_power(&host, &room, &member.user_id(), 50).await;
+    member
+        .client
+        .account()
+        .set_display_name(Some("Night Owl"))
+        .await
+        .expect("a new display name");
+    // The homeserver writes the new name into the room after it answers: the command goes
+    // once the member's own client has seen it there.
+    let started = std::time::Instant::now();
+    loop {
+        let seen = member
+            .room(&room)
+            .get_member_no_sync(&member.user_id())
+            .await;
+        if seen
+            .ok()
+            .flatten()
+            .and_then(|m| m.display_name().map(str::to_owned))
+            == Some("Night Owl".to_owned())
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the new name never reached the room"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mark = member.mark();
+    let asked = member
+        .say(
+            &room,
+            "!meetup create title:Owls when:Dec 9 18:00 where:Cafe",
+        )
+        .await;
+    let announcement = member
+        .wait_for(mark, "the announcement", |s| {
+            s.sender == bot.user_id() && s.body.contains("Owls") && s.in_reply_to.is_none()
+        })
+        .await;
+    assert!(
+        announcement.body.contains("Night Owl"),
+        "the organizer under their new name: {}",
+        announcement.body
+    );
+    member
+        .never(mark, Duration::from_secs(1), |s| {
+            s.in_reply_to.as_ref() == Some(&asked) && s.body.contains("for organizers")
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist_and_remind() {
     let host = Human::new("host").await;

@@ -10,12 +10,12 @@ use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::relation::{Annotation, RelationType};
 use matrix_sdk::ruma::events::room::member::{
-    MembershipState, OriginalSyncRoomMemberEvent, StrippedRoomMemberEvent,
+    MembershipState, OriginalSyncRoomMemberEvent, StrippedRoomMemberEvent, SyncRoomMemberEvent,
 };
 use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation,
 };
-use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::events::room::power_levels::{SyncRoomPowerLevelsEvent, UserPowerLevel};
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
 use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
 use matrix_sdk::ruma::{
@@ -58,6 +58,19 @@ pub(super) fn add_handlers(shared: &Arc<Shared>) {
     client.add_event_handler(move |ev: OriginalSyncRoomMemberEvent, room: Room| {
         let s = s.clone();
         async move { s.on_membership(ev, room).await }
+    });
+    // Every member and power-level event, in the state section as in the timeline: what it
+    // changes is read again (see `known`). A later redaction of one changes neither the
+    // stored name nor anyone's level.
+    let s = shared.clone();
+    client.add_event_handler(move |ev: SyncRoomMemberEvent, room: Room| {
+        s.known.member_changed(room.room_id(), ev.state_key());
+        std::future::ready(())
+    });
+    let s = shared.clone();
+    client.add_event_handler(move |_: SyncRoomPowerLevelsEvent, room: Room| {
+        s.known.levels_changed(room.room_id());
+        std::future::ready(())
     });
     let s = shared.clone();
     client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
@@ -370,27 +383,72 @@ impl Shared {
         Ok(found)
     }
 
-    /// The member as the room knows them. One state-store read (their profile in the room)
-    /// rather than `get_member_no_sync`'s six (member event, presence, profile, power levels,
-    /// ambiguous names, ignored users): this runs for every command and reaction.
+    /// The member as the room knows them: as last read (see `known`), or from one state-store
+    /// read (their profile in the room) rather than `get_member_no_sync`'s six (member event,
+    /// presence, profile, power levels, ambiguous names, ignored users). This runs for every
+    /// command and reaction.
     async fn member(&self, room: &Room, user: &MxUserId) -> Member {
-        let display_name = match self
-            .client
-            .state_store()
-            .get_profile(room.room_id(), user)
-            .await
-        {
-            Ok(Some(profile)) => profile.content.displayname,
-            // No profile kept (not joined or invited): the slower full read.
-            _ => match room.get_member_no_sync(user).await {
-                Ok(Some(m)) => m.display_name().map(str::to_owned),
-                _ => None,
-            },
+        let display_name = match self.known.name(room.room_id(), user) {
+            Some(name) => name,
+            None => {
+                let generation = self.known.generation();
+                match self
+                    .client
+                    .state_store()
+                    .get_profile(room.room_id(), user)
+                    .await
+                {
+                    Ok(Some(profile)) => {
+                        let name = profile.content.displayname;
+                        self.known
+                            .keep_name(generation, room.room_id(), user, name.clone());
+                        name
+                    }
+                    // No profile kept (not joined or invited): the slower full read, not kept.
+                    _ => match room.get_member_no_sync(user).await {
+                        Ok(Some(m)) => m.display_name().map(str::to_owned),
+                        _ => None,
+                    },
+                }
+            }
         }
         .unwrap_or_else(|| user.localpart().to_owned());
         Member {
             user: UserId::new(Platform::Matrix, user.as_str()),
             display_name,
+        }
+    }
+
+    /// The member's power level in a configured community room, as the member's own would
+    /// give: the room's power levels (one store read), or as last read (see `known`) when the
+    /// event came from the community room itself. From its announcement room, the store is
+    /// read every time: a sync handles its rooms one after the other, so a promotion in the
+    /// community room may not have been handled yet when an event of the same sync from the
+    /// announcement room is (the store has it already).
+    async fn power_level(
+        &self,
+        community: &RoomId,
+        from: &RoomId,
+        user: &MxUserId,
+    ) -> UserPowerLevel {
+        let here = community == from;
+        if here && let Some(level) = self.known.level(community, user) {
+            return level;
+        }
+        let Some(room) = self.client.get_room(community) else {
+            return UserPowerLevel::Int(0.into());
+        };
+        let generation = self.known.generation();
+        match room.power_levels().await {
+            Ok(levels) => {
+                let level = levels.for_user(user);
+                if here {
+                    self.known.keep_levels(generation, community, levels);
+                }
+                level
+            }
+            // None in the store yet: the defaults, not kept.
+            Err(_) => room.power_levels_or_default().await.for_user(user),
         }
     }
 
@@ -406,14 +464,12 @@ impl Shared {
                     .unwrap_or_else(|| room.room_id().to_owned()),
             )
         };
-        // The member's name and their power level are two reads of the store: both at once.
+        // The member's name and their power level: a store read each unless known, both at once.
         let (member, level) = tokio::join!(self.member(room, user), async {
             match &community_room {
-                // The room's power levels alone (one read), as the member's own would give.
-                Some(c) if self.communities.contains_key(c) => match self.client.get_room(c) {
-                    Some(r) => Some(r.power_levels_or_default().await.for_user(user)),
-                    None => Some(UserPowerLevel::Int(0.into())),
-                },
+                Some(c) if self.communities.contains_key(c) => {
+                    Some(self.power_level(c, room.room_id(), user).await)
+                }
                 _ => None,
             }
         });

@@ -27,6 +27,7 @@
 mod catchup;
 mod deliver;
 mod events;
+mod known;
 mod private;
 pub mod render;
 mod session;
@@ -74,6 +75,8 @@ struct Shared {
     catch_up_minutes: u32,
     /// How many times the bot has written into a room (see [`Shared::wrote`]).
     writes: AtomicU64,
+    /// Names and power levels as last read (see `known`).
+    known: known::Known,
 }
 
 impl Shared {
@@ -197,6 +200,7 @@ async fn start(
             0
         },
         writes: AtomicU64::new(0),
+        known: known::Known::default(),
     });
     session::answer_waiting_invites(&shared);
 
