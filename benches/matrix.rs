@@ -4,14 +4,16 @@
 //! it, the gap between the two events' server timestamps, the bot process's CPU time per
 //! command (from /proc), and its memory after its first sync and after every request. The
 //! two are measured in turns (labcircle, floor, labcircle, ...) so that a busy moment on the
-//! machine falls on both. The member's client holds its own sync while it sends each command,
+//! machine falls on both, and which of them goes first in a turn alternates. The member's client holds its own sync while it sends each command,
 //! so Synapse answers the bot's long poll first, whichever bot it is. To split the gaps into
 //! Synapse's part and the bot's, see scripts/matrix-gap.py.
 //!
 //! Run: `cargo bench --bench matrix` (starts Synapse with scripts/synapse.sh on /dev/shm
 //! unless LABCIRCLE_SYNAPSE_URL and LABCIRCLE_SYNAPSE_CONFIG name a running one).
 //! `LABCIRCLE_BENCH_REQUESTS` sets the number of requests per room and bot (default 60), in
-//! `LABCIRCLE_BENCH_ROUNDS` turns (default 3).
+//! `LABCIRCLE_BENCH_ROUNDS` turns (default 3). `LABCIRCLE_BENCH_TWIN=1` adds a second floor
+//! bot, measured in turns with the other two: how far apart two runs of the same bot land in
+//! one run of the bench is how much of a difference between labcircle and the floor is noise.
 
 #![recursion_limit = "256"]
 
@@ -263,8 +265,20 @@ async fn main() {
     let bot = BotAccount::new().await;
     let floor_name = support::homeserver().register("floor").await;
     let floor_user = support::homeserver().user_id(&floor_name);
+    // (label, room alias prefix, account): the bots measured, in the order of each turn.
+    let mut bots = vec![
+        ("labcircle", "lc", bot.user_id()),
+        ("floor", "floor", floor_user.clone()),
+    ];
+    let twin_name = if std::env::var("LABCIRCLE_BENCH_TWIN").is_ok_and(|v| v == "1") {
+        let name = support::homeserver().register("twin").await;
+        bots.push(("twin", "twin", support::homeserver().user_id(&name)));
+        Some(name)
+    } else {
+        None
+    };
     let mut rooms = Vec::new();
-    for (who, invite) in [("lc", bot.user_id()), ("floor", floor_user.clone())] {
+    for (_, who, invite) in &bots {
         for encrypted in [false, true] {
             let alias = format!(
                 "{who}{}{}",
@@ -272,9 +286,9 @@ async fn main() {
                 host.name
             );
             let room = host
-                .create_room(&alias, encrypted, std::slice::from_ref(&invite))
+                .create_room(&alias, encrypted, std::slice::from_ref(invite))
                 .await;
-            rooms.push((who, encrypted, alias, room.room_id().to_owned()));
+            rooms.push((*who, encrypted, alias, room.room_id().to_owned()));
         }
     }
     let alias_of = |who: &str, encrypted: bool| {
@@ -299,17 +313,21 @@ async fn main() {
         .ready()
         .await;
     let floor_store = tempfile::tempdir().expect("a directory for the floor's stores");
-    let mut floor_bot = start_floor(&floor_name, floor_store.path());
+    let mut floors = vec![start_floor(&floor_name, floor_store.path())];
+    let twin_store = tempfile::tempdir().expect("a directory for the twin's stores");
+    if let Some(name) = &twin_name {
+        floors.push(start_floor(name, twin_store.path()));
+    }
     // The member's client must see each bot in its rooms before it writes there (an encrypted
     // message goes to the devices of those it knows are in the room).
-    for (who, user) in [("lc", bot.user_id()), ("floor", floor_user.clone())] {
+    for (_, who, user) in &bots {
         for encrypted in [false, true] {
             let room = alias_of(who, encrypted).1;
             let deadline = std::time::Instant::now() + Duration::from_secs(60);
             loop {
                 let joined = match host.client.get_room(&room) {
                     Some(r) => r
-                        .get_member_no_sync(&user)
+                        .get_member_no_sync(user)
                         .await
                         .ok()
                         .flatten()
@@ -331,11 +349,15 @@ async fn main() {
         }
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let pids = [("labcircle", running.pid()), ("floor", floor_bot.id())];
+    let pids: Vec<(&str, u32)> = bots
+        .iter()
+        .map(|b| b.0)
+        .zip(std::iter::once(running.pid()).chain(floors.iter().map(|f| f.id())))
+        .collect();
     let idle: Vec<String> = pids.iter().map(|(_, pid)| rss(*pid)).collect();
 
     // figures[bot][encrypted]
-    let mut figures: [[Figures; 2]; 2] = Default::default();
+    let mut figures: Vec<[Figures; 2]> = bots.iter().map(|_| Default::default()).collect();
     let per_round = n / rounds;
     for round in 0..rounds {
         let warm_up = if round == 0 { 5 } else { 0 };
@@ -345,22 +367,30 @@ async fn main() {
             per_round
         };
         for encrypted in [false, true] {
-            for (b, (who, user)) in [("lc", bot.user_id()), ("floor", floor_user.clone())]
-                .into_iter()
-                .enumerate()
-            {
+            // Who goes first moves round by round: a bot measured right after another lands
+            // on a Synapse in another state (caches, its own queue) than the first one does.
+            for k in 0..bots.len() {
+                let b = (k + round) % bots.len();
+                let (_, who, user) = &bots[b];
                 let room = alias_of(who, encrypted).1;
                 let pid = pids[b].1;
                 let into = &mut figures[b][usize::from(encrypted)];
-                measure(&host, &user, pid, &room, count, warm_up, into).await;
+                measure(&host, user, pid, &room, count, warm_up, into).await;
             }
         }
     }
     let after: Vec<String> = pids.iter().map(|(_, pid)| rss(*pid)).collect();
-    let _ = floor_bot.kill();
-    let _ = floor_bot.wait();
+    for mut floor in floors {
+        let _ = floor.kill();
+        let _ = floor.wait();
+    }
 
-    println!("{n} requests per room and bot, in {rounds} turns each (labcircle, then the floor):");
+    let order: Vec<&str> = bots.iter().map(|b| b.0).collect();
+    println!(
+        "{n} requests per room and bot, in {rounds} turns each ({}, who goes first moving \
+         round by round):",
+        order.join(", ")
+    );
     for (b, (name, _)) in pids.iter().enumerate() {
         for encrypted in [false, true] {
             let f = &mut figures[b][usize::from(encrypted)];

@@ -28,9 +28,9 @@ import sqlite3
 import statistics
 import sys
 
-# The users the bench registers: the member ("benchhost..."), labcircle ("bot...") and the
-# floor ("floor...").
-ROLES = (("benchhost", "member"), ("bot", "labcircle"), ("floor", "floor"))
+# The users the bench registers: the member ("benchhost..."), labcircle ("bot..."), the
+# floor ("floor...") and, with LABCIRCLE_BENCH_TWIN=1, a second floor ("twin...").
+ROLES = (("benchhost", "member"), ("bot", "labcircle"), ("floor", "floor"), ("twin", "twin"))
 
 ACCESS = re.compile(
     r"^(?P<end>\d+\.\d+) - synapse\.access\.http\.\d+ - INFO - \S+ - \S+ - \d+ - "
@@ -90,7 +90,7 @@ def main():
     for room_events in by_room.values():
         for asked, answer in zip(room_events, room_events[1:]):
             bot = role(answer[1])
-            if role(asked[1]) != "member" or bot not in ("labcircle", "floor"):
+            if role(asked[1]) != "member" or bot not in ("labcircle", "floor", "twin"):
                 continue
             asked_at, answered_at = asked[3] / 1000, answer[3] / 1000
             mine = requests.get(answer[1], [])
