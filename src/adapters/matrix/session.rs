@@ -222,8 +222,11 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<FirstSync> {
         }
     };
     let started_ms = u64::from(MilliSecondsSinceUnixEpoch::now().get());
+    // It does not wait for something new: from a saved token on a quiet server a long poll
+    // would hold the start (and `ready`) for its whole 30 seconds, and a command sent in
+    // that time would be taken for one sent while the bot was away.
     let response = client
-        .sync_once(sync_settings(client))
+        .sync_once(sync_settings(client).timeout(Duration::ZERO))
         .await
         .context("matrix: the first sync failed")?;
     let rooms = response
