@@ -162,15 +162,14 @@ impl Runtime {
                 break;
             }
         }
-        if self.bot.clock().is_manual() {
-            // Simulated time moves only by `advance`, which pokes.
-            return Ok(RECHECK);
-        }
         let now = self.bot.clock().now();
         Ok(match self.scheduler.next_wakeup(now).await? {
-            Some(at) if at > now => (at - now).to_std().unwrap_or(RECHECK).min(RECHECK),
-            // Due now (a retry's backoff, a delivery held for pacing): look again shortly.
-            Some(_) => StdDuration::from_millis(500),
+            // Due now (a retry's backoff, a delivery held for pacing, or what this pass
+            // queued, such as the word that a delivery failed for good): look again shortly.
+            Some(at) if at <= now => StdDuration::from_millis(500),
+            // Simulated time moves only by `advance`, which pokes.
+            _ if self.bot.clock().is_manual() => RECHECK,
+            Some(at) => (at - now).to_std().unwrap_or(RECHECK).min(RECHECK),
             None => RECHECK,
         })
     }
