@@ -92,13 +92,12 @@ async fn checkins_arrive_in_an_encrypted_direct_chat_and_are_answered_by_reactio
 
     // Opting in from the community room: the room only hears that the answer went privately.
     let mark = member.mark();
-    let asked = member
-        .say(&room, "!checkin start Friday 17:00 Central")
-        .await;
     let note = member
-        .wait_for(mark, "a pointer to the private answer", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(
+            &room,
+            "!checkin start Friday 17:00 Central",
+            "a pointer to the private answer",
+        )
         .await;
     assert!(note.body.contains("direct chat"), "{}", note.body);
     assert!(
@@ -206,17 +205,12 @@ async fn a_promotion_and_a_new_name_count_from_the_next_command() {
     let _running = bot.start(&[(&alias, None)], None).ready().await;
 
     // Read (and kept) at power level 0, under the name the member joined with.
-    let mark = member.mark();
-    let asked = member
-        .say(
+    let refusal = member
+        .ask(
             &room,
             "!meetup create title:Owls when:Dec 9 18:00 where:Cafe",
+            "a refusal",
         )
-        .await;
-    let refusal = member
-        .wait_for(mark, "a refusal", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
         .await;
     assert!(refusal.body.contains("for organizers"), "{}", refusal.body);
 
@@ -289,17 +283,12 @@ async fn meetups_take_rsvps_by_reaction_keep_counts_by_edit_promote_the_waitlist
         .await;
 
     // A member at power level 0 may not create meetups.
-    let mark = first.mark();
-    let asked = first
-        .say(
+    let refusal = first
+        .ask(
             &room,
             "!meetup create title:Coffee when:Dec 9 18:00 where:Cafe",
+            "a refusal",
         )
-        .await;
-    let refusal = first
-        .wait_for(mark, "a refusal", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
         .await;
     assert!(refusal.body.contains("for organizers"), "{}", refusal.body);
     assert!(
@@ -445,10 +434,7 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
         }
     }
 
-    let mark = host.mark();
-    let asked = host.say(&room, "!help").await;
-    host.wait_for(mark, "the help", |s| s.in_reply_to.as_ref() == Some(&asked))
-        .await;
+    let help = host.ask(&room, "!help", "the help").await;
 
     let running = running.restart().await;
     assert_eq!(
@@ -475,7 +461,7 @@ async fn a_restarted_bot_keeps_its_device_and_does_not_answer_old_commands_again
     let answers_to_help = host
         .seen()
         .iter()
-        .filter(|s| s.in_reply_to.as_ref() == Some(&asked))
+        .filter(|s| s.in_reply_to == help.in_reply_to)
         .count();
     assert_eq!(answers_to_help, 1, "{}", running.output());
     let answers_to_crisis = host
@@ -516,10 +502,7 @@ async fn one_time_keys_made_while_running_still_open_chats_after_a_restart() {
     let bot = BotAccount::new().await;
     let (room, alias) = community(&host, &bot, &[]).await;
     let running = bot.start(&[(&alias, None)], None).ready().await;
-    let mark = host.mark();
-    let asked = host.say(&room, "!help").await;
-    host.wait_for(mark, "the help", |s| s.in_reply_to.as_ref() == Some(&asked))
-        .await;
+    host.ask(&room, "!help", "the help").await;
     let text =
         std::fs::read_to_string(bot.dir.path().join("data/matrix/session.json")).expect("session");
     let session: serde_json::Value = serde_json::from_str(&text).expect("json");
@@ -544,12 +527,7 @@ async fn one_time_keys_made_while_running_still_open_chats_after_a_restart() {
     // stream records, would leave it unaware on a quiet server. A device that claims a key
     // then writes to the bot, as a member's message does here: that sync carries the count,
     // and the bot makes and uploads new keys.
-    let mark = host.mark();
-    let asked = host.say(&room, "!help").await;
-    host.wait_for(mark, "the help after the claims", |s| {
-        s.in_reply_to.as_ref() == Some(&asked)
-    })
-    .await;
+    host.ask(&room, "!help", "the help after the claims").await;
     let deadline = std::time::Instant::now() + support::WAIT;
     while claim_bot_key(&host, &bot, &device).await != Some(true) {
         assert!(
@@ -569,12 +547,12 @@ async fn one_time_keys_made_while_running_still_open_chats_after_a_restart() {
     member
         .wait_joined(&room, &[host.user_id(), bot.user_id(), member.user_id()])
         .await;
-    let mark = member.mark();
-    let asked = member.say(&room, "!help").await;
     let answer = member
-        .wait_for(mark, "the help for a new device after the restart", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(
+            &room,
+            "!help",
+            "the help for a new device after the restart",
+        )
         .await;
     assert!(answer.encrypted, "{}", running.output());
 
@@ -626,12 +604,8 @@ async fn invites_from_allowed_servers_are_accepted_and_others_declined() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The bot that joined answers commands there, as in any room (everyone is a member).
-    let mark = host.mark();
-    let asked = host.say(room.room_id(), "!crisis").await;
     let answer = host
-        .wait_for(mark, "an answer in the joined room", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(room.room_id(), "!crisis", "an answer in the joined room")
         .await;
     assert!(answer.body.contains("988"), "{}", answer.body);
 }
@@ -706,12 +680,8 @@ async fn one_process_serves_matrix_and_discord_and_a_shared_meetup_keeps_one_ros
     // Counted (as !meetup show tells in the Matrix room) before the Matrix member comes.
     let deadline = std::time::Instant::now() + support::WAIT;
     loop {
-        let mark = host.mark();
-        let asked = host.say(&room, "!meetup show 1").await;
         let shown = host
-            .wait_for(mark, "the meetup's details", |s| {
-                s.in_reply_to.as_ref() == Some(&asked)
-            })
+            .ask(&room, "!meetup show 1", "the meetup's details")
             .await;
         if shown.body.contains("1 / 1 going") {
             break;
@@ -781,12 +751,8 @@ async fn rsvps_made_while_the_bot_was_down_count_after_it_restarts() {
         })
         .await;
     // (Asked by a member: the organizer gets the attendee list privately.)
-    let mark = member.mark();
-    let asked = member.say(&room, "!meetup show 1").await;
     let shown = member
-        .wait_for(mark, "the meetup's details", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(&room, "!meetup show 1", "the meetup's details")
         .await;
     assert!(
         shown.body.contains("1 / 5 going") && shown.body.contains("0 maybe"),

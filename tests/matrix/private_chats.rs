@@ -31,23 +31,18 @@ async fn a_room_marked_direct_with_three_members_gets_no_private_answers() {
     peer.joined(&marked).await;
 
     // Something private to show: a check-in schedule.
-    let mark = member.mark();
-    let asked = member
-        .say(&marked, "!checkin start Friday 17:00 Central")
-        .await;
     member
-        .wait_for(mark, "a pointer to the private answer", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(
+            &marked,
+            "!checkin start Friday 17:00 Central",
+            "a pointer to the private answer",
+        )
         .await;
 
     // /mydata there: the room gets a pointer, the data goes to the bot's own private chat.
     let mark = member.mark();
-    let asked = member.say(&marked, "!mydata").await;
     let note = member
-        .wait_for(mark, "a pointer to the data", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(&marked, "!mydata", "a pointer to the data")
         .await;
     assert_eq!(note.room, marked);
     assert!(note.body.contains("direct chat"), "{}", note.body);
@@ -130,11 +125,8 @@ async fn a_private_chat_a_third_person_joins_is_closed_and_the_next_private_answ
 
     // A command in the old chat is a room command now: a pointer there, the data elsewhere.
     let mark = member.mark();
-    let asked = member.say(&old, "!mydata").await;
     let note = member
-        .wait_for(mark, "a pointer in the old chat", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(&old, "!mydata", "a pointer in the old chat")
         .await;
     assert_eq!(note.room, old);
     assert!(!note.body.contains(MYDATA), "{}", note.body);

@@ -56,14 +56,12 @@ async fn sentences_are_requests_in_the_private_chat_and_chatter_in_a_room_is_lef
         .await;
 
     // There, a sentence without a prefix is a search, saying what it understood.
-    let mark = member.mark();
-    let asked = member
-        .say(&direct, "night shift phlebotomist in Texas, burned out")
-        .await;
     let found = member
-        .wait_for(mark, "the search in the member's words", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(
+            &direct,
+            "night shift phlebotomist in Texas, burned out",
+            "the search in the member's words",
+        )
         .await;
     assert_eq!(found.room, direct);
     assert!(found.encrypted, "the private chat is encrypted");
@@ -76,11 +74,8 @@ async fn sentences_are_requests_in_the_private_chat_and_chatter_in_a_room_is_lef
 
     // Words of wanting to die: the crisis lines before anything else, and no search.
     let mark = member.mark();
-    let asked = member.say(&direct, "I want to kill myself").await;
     let lines = member
-        .wait_for(mark, "the crisis lines", |s| {
-            s.in_reply_to.as_ref() == Some(&asked)
-        })
+        .ask(&direct, "I want to kill myself", "the crisis lines")
         .await;
     assert_eq!(lines.room, direct);
     let body = &lines.body;

@@ -532,6 +532,14 @@ impl Human {
         self.seen.lock().unwrap().len()
     }
 
+    /// Says `text` in `room` and waits for the reply to it (`what` names it if none comes).
+    pub async fn ask(&self, room: &RoomId, text: &str, what: &str) -> Seen {
+        let mark = self.mark();
+        let asked = self.say(room, text).await;
+        self.wait_for(mark, what, |s| s.in_reply_to.as_ref() == Some(&asked))
+            .await
+    }
+
     /// Waits for a message after `mark` that matches.
     pub async fn wait_for(&self, mark: usize, what: &str, matches: impl Fn(&Seen) -> bool) -> Seen {
         let deadline = Instant::now() + WAIT;
